@@ -1,0 +1,43 @@
+#ifndef CIPCSHIMS_H
+#define CIPCSHIMS_H
+
+// Fixed-arity wrappers for the C calls Swift cannot import: the variadic ones, the ones whose
+// header Glibc's module leaves out (<mqueue.h>), macros, and raw syscalls without a libc wrapper.
+
+#include <mqueue.h>
+#include <sys/types.h>
+#include <sys/sem.h>
+#include <time.h>
+
+// <mqueue.h>
+mqd_t ipcshim_mq_open(const char *_Nonnull name, int oflag, mode_t mode,
+                      struct mq_attr *_Nullable attr);
+int ipcshim_mq_close(mqd_t mqd);
+int ipcshim_mq_unlink(const char *_Nonnull name);
+int ipcshim_mq_getattr(mqd_t mqd, struct mq_attr *_Nonnull attr);
+int ipcshim_mq_send(mqd_t mqd, const char *_Nonnull buffer, size_t length, unsigned priority);
+ssize_t ipcshim_mq_receive(mqd_t mqd, char *_Nonnull buffer, size_t length);
+ssize_t ipcshim_mq_timedreceive(mqd_t mqd, char *_Nonnull buffer, size_t length,
+                                const struct timespec *_Nonnull deadline);
+
+// semctl is variadic and takes union semun, which glibc leaves to the caller to define.
+int ipcshim_semctl_setval(int semid, int semnum, int value);
+int ipcshim_semctl_command(int semid, int semnum, int command); // GETVAL, GETNCNT, IPC_RMID...
+int ipcshim_semctl_getall(int semid, unsigned short *_Nonnull values);
+int ipcshim_semctl_setall(int semid, unsigned short *_Nonnull values);
+int ipcshim_semctl_stat(int semid, int command, struct semid_ds *_Nonnull info); // IPC_STAT...
+
+// The wait-status macros.
+int ipcshim_wifexited(int status);
+int ipcshim_wexitstatus(int status);
+int ipcshim_wifsignaled(int status);
+int ipcshim_wtermsig(int status);
+
+// open(dir, O_TMPFILE): O_TMPFILE is a macro Swift cannot import.
+int ipcshim_open_tmpfile(const char *_Nonnull directory, mode_t mode);
+
+// A detached mount of this IPC namespace's mqueue filesystem: no mount point, gone when the
+// returned descriptor is closed (fsopen(2), fsmount(2)). -1 with errno on failure.
+int ipcshim_open_private_mqueue_mount(void);
+
+#endif

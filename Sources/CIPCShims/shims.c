@@ -1,0 +1,77 @@
+#define _GNU_SOURCE
+#include "CIPCShims.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+mqd_t ipcshim_mq_open(const char *name, int oflag, mode_t mode, struct mq_attr *attr) {
+  return mq_open(name, oflag, mode, attr);
+}
+int ipcshim_mq_close(mqd_t mqd) { return mq_close(mqd); }
+int ipcshim_mq_unlink(const char *name) { return mq_unlink(name); }
+int ipcshim_mq_getattr(mqd_t mqd, struct mq_attr *attr) { return mq_getattr(mqd, attr); }
+int ipcshim_mq_send(mqd_t mqd, const char *buffer, size_t length, unsigned priority) {
+  return mq_send(mqd, buffer, length, priority);
+}
+ssize_t ipcshim_mq_receive(mqd_t mqd, char *buffer, size_t length) {
+  return mq_receive(mqd, buffer, length, NULL);
+}
+ssize_t ipcshim_mq_timedreceive(mqd_t mqd, char *buffer, size_t length,
+                                const struct timespec *deadline) {
+  return mq_timedreceive(mqd, buffer, length, NULL, deadline);
+}
+
+union ipcshim_semun {
+  int val;
+  struct semid_ds *buf;
+  unsigned short *array;
+};
+
+int ipcshim_semctl_setval(int semid, int semnum, int value) {
+  union ipcshim_semun arg = {.val = value};
+  return semctl(semid, semnum, SETVAL, arg);
+}
+int ipcshim_semctl_command(int semid, int semnum, int command) {
+  return semctl(semid, semnum, command);
+}
+int ipcshim_semctl_getall(int semid, unsigned short *values) {
+  union ipcshim_semun arg = {.array = values};
+  return semctl(semid, 0, GETALL, arg);
+}
+int ipcshim_semctl_setall(int semid, unsigned short *values) {
+  union ipcshim_semun arg = {.array = values};
+  return semctl(semid, 0, SETALL, arg);
+}
+int ipcshim_semctl_stat(int semid, int command, struct semid_ds *info) {
+  union ipcshim_semun arg = {.buf = info};
+  return semctl(semid, 0, command, arg);
+}
+
+int ipcshim_wifexited(int status) { return WIFEXITED(status); }
+int ipcshim_wexitstatus(int status) { return WEXITSTATUS(status); }
+int ipcshim_wifsignaled(int status) { return WIFSIGNALED(status); }
+int ipcshim_wtermsig(int status) { return WTERMSIG(status); }
+
+int ipcshim_open_tmpfile(const char *directory, mode_t mode) {
+  return open(directory, O_TMPFILE | O_RDWR | O_CLOEXEC, mode);
+}
+
+#ifndef FSCONFIG_CMD_CREATE
+#define FSCONFIG_CMD_CREATE 6
+#endif
+
+int ipcshim_open_private_mqueue_mount(void) {
+  int context = (int)syscall(SYS_fsopen, "mqueue", 1 /* FSOPEN_CLOEXEC */);
+  if (context < 0) return -1;
+  int mount = -1;
+  if (syscall(SYS_fsconfig, context, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == 0) {
+    mount = (int)syscall(SYS_fsmount, context, 1 /* FSMOUNT_CLOEXEC */, 0);
+  }
+  int saved = errno;
+  close(context);
+  errno = saved;
+  return mount;
+}

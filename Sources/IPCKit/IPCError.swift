@@ -1,0 +1,31 @@
+import Glibc
+
+/// Why an operation on one object failed, in words a user can act on.
+///
+/// `ipctool: unlink posix-shm:/x: Permission denied` reads as operation, subject, reason.
+public struct IPCError: Error, CustomStringConvertible, Sendable {
+  public var operation: String  // "unlink"
+  public var subject: String  // "posix-shm:/x"
+  public var reason: String  // "Permission denied"
+  public var code: CInt?  // the errno behind it, if any
+
+  public init(operation: String, subject: String, reason: String, code: CInt? = nil) {
+    self.operation = operation
+    self.subject = subject
+    self.reason = reason
+    self.code = code
+  }
+
+  /// Wraps a failed call, keeping its errno and the kernel's sentence for it.
+  public init(operation: String, subject: String, _ error: SystemError, hint: String? = nil) {
+    let text = SystemError.text(for: error.code)
+    self.init(
+      operation: operation, subject: subject,
+      reason: hint.map { "\(text) (\($0))" } ?? text, code: error.code)
+  }
+
+  public var description: String { "\(operation) \(subject): \(reason)" }
+
+  /// True when the object was not there: `clean` and races treat it as already gone.
+  public var isNoSuchObject: Bool { code == ENOENT || code == EIDRM }
+}

@@ -1,0 +1,208 @@
+import Glibc
+
+/// Gathers, finds and removes IPC objects of every kind. It returns values and never prints.
+public struct Inventory: Sendable {
+  public let paths: IPCPaths
+
+  public init(paths: IPCPaths = .fromEnvironment()) {
+    self.paths = paths
+  }
+
+  /// What a listing found, and what it could not look at.
+  public struct Listing: Sendable {
+    public var objects: [IPCObjectInfo]
+    /// Sentences for stderr, e.g. that queues cannot be listed without the mqueue filesystem.
+    public var notes: [String]
+  }
+
+  /// Every object of the given kinds, sorted by kind, then name or id.
+  ///
+  /// Objects that vanish while being read are left out; nothing here fails the listing.
+  public func list(_ kinds: Set<IPCKind>) -> Listing {
+    var listing = Listing(objects: [], notes: [])
+    if kinds.contains(.posixQueue) {
+      switch MqueueFilesystem.open(paths) {
+      case .directory(let directory):
+        listing.objects += listQueues(in: directory)
+      case .unavailable(let reason):
+        listing.notes.append("posix-mq: \(reason)")
+      }
+    }
+    if !kinds.isDisjoint(with: [.posixSharedMemory, .posixSemaphore]) {
+      listing.objects += listShmDirectory(kinds)
+    }
+    if kinds.contains(.sysvQueue) { listing.objects += SysVMessageQueue.list(paths: paths) }
+    if kinds.contains(.sysvSharedMemory) { listing.objects += SysVSharedMemory.list(paths: paths) }
+    if kinds.contains(.sysvSemaphore) { listing.objects += SysVSemaphoreSet.list(paths: paths) }
+    listing.objects.sort(by: IPCObjectInfo.listingOrder)
+    return listing
+  }
+
+  private func listQueues(in directory: borrowing FileDescriptor) -> [IPCObjectInfo] {
+    guard let entries = try? directory.directoryEntries() else { return [] }
+    return entries.compactMap { entry in
+      queueInfo(IPCName(fileName: entry.name), in: directory)
+    }
+  }
+
+  /// A queue seen through the mqueue filesystem: in full if readable, else what stat shows.
+  private func queueInfo(_ name: IPCName, in directory: borrowing FileDescriptor)
+    -> IPCObjectInfo?
+  {
+    if let queue = try? FileDescriptor.open(
+      name.fileName, O_RDONLY | O_NONBLOCK | O_NOFOLLOW, relativeTo: directory.raw),
+      let info = try? PosixMessageQueue.info(name, queue: queue)
+    {
+      return info
+    }
+    var status = stat()
+    guard fstatat(directory.raw, name.fileName, &status, AT_SYMLINK_NOFOLLOW) == 0 else {
+      return nil  // vanished
+    }
+    return PosixMessageQueue.info(name, status: status)
+  }
+
+  /// POSIX shared memory and semaphores, in one pass over /dev/shm.
+  private func listShmDirectory(_ kinds: Set<IPCKind>) -> [IPCObjectInfo] {
+    guard let directory = try? FileDescriptor.open(paths.shm, O_RDONLY | O_DIRECTORY),
+      let entries = try? directory.directoryEntries()
+    else { return [] }
+    return entries.compactMap { entry in
+      let isSemaphore = entry.name.hasPrefix(PosixSemaphore.filePrefix)
+      guard kinds.contains(isSemaphore ? .posixSemaphore : .posixSharedMemory),
+        entry.type == DT_REG || entry.type == DT_UNKNOWN
+      else { return nil }
+      return shmEntryInfo(entry.name, in: directory)
+    }
+  }
+
+  /// The object behind one /dev/shm file name; nil if it is gone or not a regular file.
+  private func shmEntryInfo(_ fileName: String, in directory: borrowing FileDescriptor)
+    -> IPCObjectInfo?
+  {
+    var status = stat()
+    guard fstatat(directory.raw, fileName, &status, AT_SYMLINK_NOFOLLOW) == 0,
+      status.st_mode & S_IFMT == S_IFREG
+    else { return nil }
+    if fileName.hasPrefix(PosixSemaphore.filePrefix) {
+      let bare = String(fileName.dropFirst(PosixSemaphore.filePrefix.count))
+      guard !bare.isEmpty else { return nil }
+      return PosixSemaphore.info(
+        IPCName(fileName: bare), status: status, directory: directory.raw, fileName: fileName)
+    }
+    return PosixSharedMemory.info(IPCName(fileName: fileName), status: status)
+  }
+
+  /// The objects a reference names, with every detail the kernel gives.
+  ///
+  /// A bare "/name" finds every POSIX kind that has the name; `operation` words the errors.
+  public func find(_ reference: IPCReference, for operation: String) throws(IPCError)
+    -> [IPCObjectInfo]
+  {
+    func failure(_ error: SystemError) -> IPCError {
+      notFound(error.code)
+        ? IPCError(operation: operation, subject: reference.description,
+          reason: "no such object", code: ENOENT)
+        : IPCError(operation: operation, subject: reference.description, error)
+    }
+    do throws(SystemError) {
+      switch reference {
+      case .named(let name, let kind):
+        let kinds = kind.map { [$0] } ?? IPCKind.allCases.filter(\.isNamed)
+        var found: [IPCObjectInfo] = []
+        for kind in kinds {
+          if let info = try namedInfo(name, kind) { found.append(info) }
+        }
+        guard !found.isEmpty else { throw SystemError(call: "find", code: ENOENT) }
+        return found
+      case .sysvID(let kind, let id):
+        return [try sysvStatus(kind, id)]
+      case .sysvKey(let kind, let key):
+        guard let id = sysvID(kind, key: key) else {
+          throw SystemError(call: "find", code: ENOENT)
+        }
+        return [try sysvStatus(kind, id)]
+      }
+    } catch { throw failure(error) }
+  }
+
+  /// The id the key has now, from /proc/sysvipc.
+  public func sysvID(_ kind: IPCKind, key: Int32) -> Int32? {
+    list([kind]).objects.first { $0.key == key }?.id
+  }
+
+  private func sysvStatus(_ kind: IPCKind, _ id: Int32) throws(SystemError) -> IPCObjectInfo {
+    switch kind {
+    case .sysvQueue: try SysVMessageQueue.status(id)
+    case .sysvSharedMemory: try sysvSharedMemoryStatus(id)
+    case .sysvSemaphore: try SysVSemaphoreSet.status(id)
+    default: throw SystemError(call: "find", code: ENOENT)
+    }
+  }
+
+  /// shmctl leaves out the page counts; /proc has them.
+  private func sysvSharedMemoryStatus(_ id: Int32) throws(SystemError) -> IPCObjectInfo {
+    var info = try SysVSharedMemory.status(id)
+    if let row = SysVSharedMemory.list(paths: paths).first(where: { $0.id == id }) {
+      info.residentBytes = row.residentBytes
+      info.swappedBytes = row.swappedBytes
+    }
+    return info
+  }
+
+  /// One POSIX object by name, or nil if that kind has no such name.
+  private func namedInfo(_ name: IPCName, _ kind: IPCKind) throws(SystemError) -> IPCObjectInfo? {
+    do throws(SystemError) {
+      switch kind {
+      case .posixQueue:
+        if case .directory(let directory) = MqueueFilesystem.open(paths) {
+          var status = stat()
+          try retryingOnInterrupt("stat", name.text) {
+            fstatat(directory.raw, name.fileName, &status, AT_SYMLINK_NOFOLLOW)
+          }
+          return queueInfo(name, in: directory)
+        }
+        let queue = try PosixMessageQueue.open(name)
+        return try PosixMessageQueue.info(name, queue: queue)
+      default:
+        let directory = try FileDescriptor.open(paths.shm, O_RDONLY | O_DIRECTORY)
+        let fileName = kind == .posixSemaphore ? PosixSemaphore.filePrefix + name.fileName : name.fileName
+        var status = stat()
+        try retryingOnInterrupt("stat", name.text) {
+          fstatat(directory.raw, fileName, &status, AT_SYMLINK_NOFOLLOW)
+        }
+        return shmEntryInfo(fileName, in: directory)
+      }
+    } catch where notFound(error.code) {
+      return nil
+    }
+  }
+
+  /// Removes one object. SysV objects go by id; POSIX ones by name.
+  public func remove(_ object: IPCObjectInfo) throws(IPCError) {
+    let subject = object.reference.description
+    do throws(SystemError) {
+      switch object.kind {
+      case .posixQueue:
+        try PosixMessageQueue.unlink(object.name!)
+      case .posixSharedMemory, .posixSemaphore:
+        let prefix = object.kind == .posixSemaphore ? PosixSemaphore.filePrefix : ""
+        let path = paths.shm + "/" + prefix + object.name!.fileName
+        try retryingOnInterrupt("unlink", path) { unlink(path) }
+      case .sysvQueue: try SysVMessageQueue.remove(object.id!)
+      case .sysvSharedMemory: try SysVSharedMemory.remove(object.id!)
+      case .sysvSemaphore: try SysVSemaphoreSet.remove(object.id!)
+      }
+    } catch {
+      guard !notFound(error.code) else {
+        throw IPCError(operation: "unlink", subject: subject, reason: "no such object", code: ENOENT)
+      }
+      throw IPCError(operation: "unlink", subject: subject, error)
+    }
+  }
+
+  /// Errors that mean the object is not (or no longer) there. For SysV ids EINVAL says that.
+  private func notFound(_ code: CInt) -> Bool {
+    code == ENOENT || code == EIDRM || code == EINVAL
+  }
+}

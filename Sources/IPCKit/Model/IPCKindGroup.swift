@@ -1,0 +1,37 @@
+/// Words that select several kinds at once: `posix`, `sysv`, `mq`, `shm`, `sem`, `all`.
+public enum IPCKindGroup: String, CaseIterable, Sendable {
+  case posix, sysv, mq, shm, sem, all
+
+  public var kinds: Set<IPCKind> {
+    switch self {
+    case .posix: [.posixQueue, .posixSharedMemory, .posixSemaphore]
+    case .sysv: [.sysvQueue, .sysvSharedMemory, .sysvSemaphore]
+    case .mq: [.posixQueue, .sysvQueue]
+    case .shm: [.posixSharedMemory, .sysvSharedMemory]
+    case .sem: [.posixSemaphore, .sysvSemaphore]
+    case .all: Set(IPCKind.allCases)
+    }
+  }
+
+  public var summary: String {
+    switch self {
+    case .posix: "every POSIX kind"
+    case .sysv: "every System V kind"
+    case .mq: "both kinds of message queue"
+    case .shm: "both kinds of shared memory"
+    case .sem: "both kinds of semaphore"
+    case .all: "every kind"
+    }
+  }
+
+  /// The kinds a word names, whether a kind or a group; nil for an unknown word.
+  public static func kinds(named word: String) -> Set<IPCKind>? {
+    if let kind = IPCKind(rawValue: word) { return [kind] }
+    return IPCKindGroup(rawValue: word)?.kinds
+  }
+
+  /// Every word `--kind` accepts, kinds first.
+  public static var allWords: [String] {
+    IPCKind.allCases.map(\.rawValue) + allCases.map(\.rawValue)
+  }
+}

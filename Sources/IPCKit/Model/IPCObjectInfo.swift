@@ -1,0 +1,87 @@
+import Glibc
+
+/// What the kernel tells about one object. Fields a kind does not have, or that the caller may
+/// not read, are nil.
+public struct IPCObjectInfo: Sendable, Equatable {
+  public var kind: IPCKind
+  public var name: IPCName?  // POSIX
+  public var id: Int32?  // System V
+  public var key: Int32?  // System V; 0 is IPC_PRIVATE
+  public var uid: uid_t
+  public var gid: gid_t
+  public var creatorUID: uid_t?
+  public var creatorGID: gid_t?
+  public var permissions: IPCPermissions
+  /// Last change of owner, mode or, for POSIX objects, content (ctime).
+  public var changed: Int?
+
+  // Queues.
+  public var messages: UInt64?
+  public var bytes: UInt64?  // queued
+  public var maxMessages: UInt64?  // posix-mq
+  public var messageSize: UInt64?  // posix-mq
+  public var maxBytes: UInt64?  // sysv-mq
+  public var notifyPID: pid_t?  // posix-mq
+  public var lastSendPID: pid_t?
+  public var lastReceivePID: pid_t?
+  public var lastSend: Int?
+  public var lastReceive: Int?
+
+  // Shared memory.
+  public var size: UInt64?
+  public var attached: UInt64?
+  public var creatorPID: pid_t?
+  public var lastPID: pid_t?  // last shmat/shmdt
+  public var lastAttach: Int?
+  public var lastDetach: Int?
+  public var markedForRemoval: Bool?  // SHM_DEST
+  public var locked: Bool?  // SHM_LOCKED
+  public var residentBytes: UInt64?
+  public var swappedBytes: UInt64?
+
+  // Semaphores.
+  public var value: UInt32?  // posix-sem
+  public var waiters: UInt32?  // posix-sem
+  public var semaphoreCount: UInt64?  // sysv-sem
+  public var semaphores: [SysVSemaphoreState]?
+  public var lastOperation: Int?  // semop
+
+  public init(kind: IPCKind, uid: uid_t, gid: gid_t, permissions: IPCPermissions) {
+    self.kind = kind
+    self.uid = uid
+    self.gid = gid
+    self.permissions = permissions
+  }
+
+  /// The one word that names this object: `posix-shm:/x`, `sysv-mq:32768`.
+  public var reference: IPCReference {
+    if let name { return .named(name, kind: kind) }
+    return .sysvID(kind, id ?? -1)
+  }
+
+  /// How full or busy the object is, in the unit that suits its kind.
+  public var usage: UInt64? {
+    switch kind {
+    case .posixQueue, .sysvQueue: messages
+    case .posixSharedMemory: nil
+    case .sysvSharedMemory: attached
+    case .posixSemaphore: value.map(UInt64.init)
+    case .sysvSemaphore: semaphoreCount
+    }
+  }
+
+  /// Sort key: kind, then name or id.
+  public static func listingOrder(_ lhs: IPCObjectInfo, _ rhs: IPCObjectInfo) -> Bool {
+    if lhs.kind != rhs.kind { return lhs.kind < rhs.kind }
+    if let left = lhs.name, let right = rhs.name { return left < right }
+    return (lhs.id ?? 0) < (rhs.id ?? 0)
+  }
+}
+
+/// One semaphore of a System V set.
+public struct SysVSemaphoreState: Sendable, Equatable {
+  public var value: Int32
+  public var waitingForIncrease: Int32  // semncnt
+  public var waitingForZero: Int32  // semzcnt
+  public var lastPID: pid_t
+}

@@ -1,0 +1,80 @@
+/// One word that names one object (or, for a bare POSIX name, one name in several kinds).
+///
+/// `/name`, `posix-sem:/name`, `sysv-shm:32769` (an id) or `sysv-mq:0x0001e240` (a key).
+public enum IPCReference: Hashable, Sendable, CustomStringConvertible {
+  /// A POSIX name; `kind` nil means every POSIX kind that has it.
+  case named(IPCName, kind: IPCKind?)
+  case sysvID(IPCKind, Int32)
+  case sysvKey(IPCKind, Int32)
+
+  public init(parsing word: String) throws(IPCReferenceError) {
+    if word.hasPrefix("/") {
+      do { self = .named(try IPCName(word), kind: nil) } catch { throw .name(error) }
+      return
+    }
+    guard let colon = word.firstIndex(of: ":") else {
+      throw .malformed(word)
+    }
+    let kindWord = String(word[..<colon])
+    let rest = String(word[word.index(after: colon)...])
+    guard let kind = IPCKind(rawValue: kindWord) else { throw .unknownKind(kindWord) }
+    if kind.isNamed {
+      do {
+        self = .named(try IPCName(rest, maxLength: kind.maxNameLength), kind: kind)
+      } catch { throw .name(error) }
+      return
+    }
+    if rest.hasPrefix("0x") || rest.hasPrefix("0X") {
+      guard let key = UInt32(rest.dropFirst(2), radix: 16), !rest.dropFirst(2).isEmpty else {
+        throw .malformedKey(word)
+      }
+      guard key != 0 else { throw .privateKey(word) }
+      self = .sysvKey(kind, Int32(bitPattern: key))
+    } else {
+      guard let id = Int32(rest), id >= 0, rest.allSatisfy(\.isASCII) else {
+        throw .malformedID(word)
+      }
+      self = .sysvID(kind, id)
+    }
+  }
+
+  /// The canonical spelling, as `list` prints it.
+  public var description: String {
+    switch self {
+    case .named(let name, let kind): kind.map { "\($0.rawValue):\(name)" } ?? name.text
+    case .sysvID(let kind, let id): "\(kind.rawValue):\(id)"
+    case .sysvKey(let kind, let key): "\(kind.rawValue):\(formatKey(key))"
+    }
+  }
+}
+
+/// A SysV key as ipcs prints it: 0x and eight hex digits.
+public func formatKey(_ key: Int32) -> String {
+  "0x" + String(UInt32(bitPattern: key), radix: 16).leftPadded(to: 8, with: "0")
+}
+
+/// Why a word is not a reference.
+public enum IPCReferenceError: Error, Equatable, CustomStringConvertible, Sendable {
+  case malformed(String)
+  case unknownKind(String)
+  case name(IPCNameError)
+  case malformedKey(String)
+  case malformedID(String)
+  case privateKey(String)
+
+  public var description: String {
+    switch self {
+    case .malformed(let word):
+      "invalid reference '\(printable(word))': expected /name, KIND:/name, KIND:ID or KIND:0xKEY"
+    case .unknownKind(let word):
+      "unknown kind '\(printable(word))' (expected one of \(IPCKind.allCases.map(\.rawValue).joined(separator: ", ")))"
+    case .name(let error): error.description
+    case .malformedKey(let word):
+      "invalid key in '\(printable(word))': expected 0x and up to 8 hex digits"
+    case .malformedID(let word):
+      "invalid id in '\(printable(word))': expected a decimal number"
+    case .privateKey(let word):
+      "invalid key in '\(printable(word))': key 0 is IPC_PRIVATE and names no single object"
+    }
+  }
+}

@@ -1,0 +1,107 @@
+import CIPCShims
+import Glibc
+
+/// POSIX message queues, created and removed with `mq_open(3)` and `mq_unlink(3)`.
+enum PosixMessageQueue {
+  /// Creates an empty queue; unset limits take the kernel's defaults.
+  ///
+  /// The corresponding C call is `mq_open(3)` with O_CREAT | O_EXCL.
+  static func create(
+    _ name: IPCName, maxMessages: Int?, messageSize: Int?, permissions: IPCPermissions,
+    paths: IPCPaths
+  ) throws(IPCError) {
+    var attributes = mq_attr()
+    let custom = maxMessages != nil || messageSize != nil
+    if custom {
+      attributes.mq_maxmsg = maxMessages ?? Int(paths.kernelSetting("fs/mqueue/msg_default") ?? 10)
+      attributes.mq_msgsize =
+        messageSize ?? Int(paths.kernelSetting("fs/mqueue/msgsize_default") ?? 8192)
+    }
+    let oldMask = umask(0)
+    defer { umask(oldMask) }
+    do throws(SystemError) {
+      let queue = try retryingOnInterrupt("mq_open", name.text) {
+        custom
+          ? ipcshim_mq_open(name.text, O_CREAT | O_EXCL | O_RDONLY, permissions.rawValue, &attributes)
+          : ipcshim_mq_open(name.text, O_CREAT | O_EXCL | O_RDONLY, permissions.rawValue, nil)
+      }
+      _ = ipcshim_mq_close(queue)
+    } catch {
+      throw IPCError(
+        operation: "create", subject: "posix-mq:\(name)", error,
+        hint: limitHint(for: error.code, paths: paths))
+    }
+  }
+
+  /// Says which kernel limit a failed `mq_open` ran into, and where it is set.
+  static func limitHint(for code: CInt, paths: IPCPaths) -> String? {
+    func setting(_ name: String) -> String {
+      let value = paths.kernelSetting("fs/mqueue/" + name).map(String.init) ?? "?"
+      return "fs.mqueue.\(name) = \(value)"
+    }
+    switch code {
+    case EINVAL:
+      return "limits above \(setting("msg_max")) or \(setting("msgsize_max")), or zero"
+    case ENOSPC:
+      return "too many queues: \(setting("queues_max"))"
+    case EMFILE:
+      return "the queues' memory would exceed RLIMIT_MSGQUEUE (ulimit -q),"
+        + " or too many open descriptors (ulimit -n)"
+    default:
+      return nil
+    }
+  }
+
+  /// Removes the queue's name; open descriptors keep working.
+  ///
+  /// The corresponding C call is `mq_unlink(3)`.
+  static func unlink(_ name: IPCName) throws(SystemError) {
+    try retryingOnInterrupt("mq_unlink", name.text) { ipcshim_mq_unlink(name.text) }
+  }
+
+  /// Opens a queue for reading its attributes, without the mqueue filesystem.
+  static func open(_ name: IPCName) throws(SystemError) -> FileDescriptor {
+    FileDescriptor(
+      raw: try retryingOnInterrupt("mq_open", name.text) {
+        ipcshim_mq_open(name.text, O_RDONLY | O_NONBLOCK, 0, nil)
+      })
+  }
+
+  /// Everything a descriptor of the queue tells: stat, `mq_getattr`, and its status line.
+  static func info(_ name: IPCName, queue: borrowing FileDescriptor) throws(SystemError)
+    -> IPCObjectInfo
+  {
+    var info = self.info(name, status: try queue.status())
+    var attributes = mq_attr()
+    try retryingOnInterrupt("mq_getattr", name.text) { ipcshim_mq_getattr(queue.raw, &attributes) }
+    info.messages = UInt64(attributes.mq_curmsgs)
+    info.maxMessages = UInt64(attributes.mq_maxmsg)
+    info.messageSize = UInt64(attributes.mq_msgsize)
+    let line = String(decoding: try queue.read(upTo: 256), as: UTF8.self)
+    let status = parseStatus(line)
+    info.bytes = status.bytes
+    info.notifyPID = status.notifyPID
+    return info
+  }
+
+  /// What stat alone tells, for queues the caller may not open.
+  static func info(_ name: IPCName, status: stat) -> IPCObjectInfo {
+    var info = IPCObjectInfo(
+      kind: .posixQueue, uid: status.st_uid, gid: status.st_gid,
+      permissions: IPCPermissions(rawValue: status.st_mode))
+    info.name = name
+    info.changed = status.st_ctim.tv_sec
+    return info
+  }
+
+  /// Reads "QSIZE:129 NOTIFY:2 SIGNO:0 NOTIFY_PID:8260"; a notify pid of 0 means none.
+  static func parseStatus(_ line: String) -> (bytes: UInt64?, notifyPID: pid_t?) {
+    var fields: [Substring: Substring] = [:]
+    for word in line.split(whereSeparator: \.isWhitespace) {
+      let parts = word.split(separator: ":", maxSplits: 1)
+      if parts.count == 2 { fields[parts[0]] = parts[1] }
+    }
+    let pid = fields["NOTIFY_PID"].flatMap { pid_t($0) }
+    return (fields["QSIZE"].flatMap { UInt64($0) }, pid == 0 ? nil : pid)
+  }
+}

@@ -1,0 +1,70 @@
+import CIPCShims
+import Glibc
+
+/// POSIX named semaphores: glibc keeps each one as the file "sem.NAME" in /dev/shm.
+enum PosixSemaphore {
+  static let filePrefix = "sem."
+
+  /// Creates a semaphore with an initial value, all at once, as `sem_open(3)` would.
+  ///
+  /// glibc's own `sem_init` lays out the value; the file is written nameless and linked under
+  /// its name only when complete, so an existing name fails and a kill leaves nothing.
+  static func create(
+    _ name: IPCName, value: UInt32, permissions: IPCPermissions, in directory: String
+  ) throws(IPCError) {
+    let subject = "\(IPCKind.posixSemaphore.rawValue):\(name)"
+    guard value <= UInt32(Int32.max) else {
+      throw IPCError(
+        operation: "create", subject: subject,
+        reason: "value \(value) is above SEM_VALUE_MAX (\(Int32.max))", code: EINVAL)
+    }
+    do throws(SystemError) {
+      let file = FileDescriptor(
+        raw: try retryingOnInterrupt("open", directory) {
+          ipcshim_open_tmpfile(directory, permissions.rawValue)
+        })
+      try retryingOnInterrupt("fchmod") { fchmod(file.raw, permissions.rawValue) }
+      var semaphore = sem_t()
+      try retryingOnInterrupt("sem_init") { sem_init(&semaphore, 1, value) }
+      let size = MemoryLayout<sem_t>.size
+      let written = try retryingOnInterrupt("write") {
+        withUnsafeBytes(of: &semaphore) { write(file.raw, $0.baseAddress, size) }
+      }
+      guard written == size else { throw SystemError(call: "write", code: ENOSPC) }
+      try PosixSharedMemory.linkIntoPlace(file, as: filePrefix + name.fileName, in: directory)
+    } catch {
+      let hint = error.code == ENOSPC ? "\(directory) is full" : nil
+      throw IPCError(operation: "create", subject: subject, error, hint: hint)
+    }
+  }
+
+  /// What stat and, if readable, the file's content tell about a semaphore.
+  ///
+  /// The value is read with pread into a private copy, never through a mapping, so a truncated
+  /// or empty file gives "unknown" instead of SIGBUS.
+  static func info(
+    _ name: IPCName, status: stat, directory: CInt, fileName: String
+  ) -> IPCObjectInfo {
+    var info = IPCObjectInfo(
+      kind: .posixSemaphore, uid: status.st_uid, gid: status.st_gid,
+      permissions: IPCPermissions(rawValue: status.st_mode))
+    info.name = name
+    info.changed = status.st_ctim.tv_sec
+    info.value = readValue(directory: directory, fileName: fileName)
+    return info
+  }
+
+  private static func readValue(directory: CInt, fileName: String) -> UInt32? {
+    let size = MemoryLayout<sem_t>.size
+    guard
+      let file = try? FileDescriptor.open(
+        fileName, O_RDONLY | O_NOFOLLOW | O_NONBLOCK, relativeTo: directory),
+      let bytes = try? file.read(upTo: size), bytes.count == size
+    else { return nil }
+    var semaphore = sem_t()
+    withUnsafeMutableBytes(of: &semaphore) { $0.copyBytes(from: bytes) }
+    var value: CInt = 0
+    guard sem_getvalue(&semaphore, &value) == 0, value >= 0 else { return nil }
+    return UInt32(value)
+  }
+}

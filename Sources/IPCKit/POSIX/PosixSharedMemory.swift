@@ -1,0 +1,58 @@
+import CIPCShims
+import Glibc
+
+/// POSIX shared memory: a file in /dev/shm, which is all `shm_open(3)` is.
+///
+/// Working on the directory directly lets tests aim at a fixture tree and lets `create` build the
+/// object completely before its name appears.
+enum PosixSharedMemory {
+  /// Creates a segment of `size` bytes, backed by real pages, or nothing at all.
+  ///
+  /// The file is made nameless (O_TMPFILE), sized with `posix_fallocate` so that a full /dev/shm
+  /// fails here and not as SIGBUS later, and only then linked under its name. `linkat` fails if
+  /// the name exists, so creation stays exclusive, and a kill halfway leaves nothing behind.
+  static func create(
+    _ name: IPCName, size: UInt64, permissions: IPCPermissions, in directory: String
+  ) throws(IPCError) {
+    let subject = "\(IPCKind.posixSharedMemory.rawValue):\(name)"
+    func failure(_ error: SystemError) -> IPCError {
+      let hint = error.code == ENOSPC || error.code == EFBIG ? "\(directory) is full" : nil
+      return IPCError(operation: "create", subject: subject, error, hint: hint)
+    }
+    do throws(SystemError) {
+      let file = FileDescriptor(
+        raw: try retryingOnInterrupt("open", directory) {
+          ipcshim_open_tmpfile(directory, permissions.rawValue)
+        })
+      try retryingOnInterrupt("fchmod") { fchmod(file.raw, permissions.rawValue) }
+      if size > 0 {
+        guard size <= UInt64(Int64.max) else { throw SystemError(call: "fallocate", code: EFBIG) }
+        let result = posix_fallocate(file.raw, 0, off_t(size))
+        if result != 0 { throw SystemError(call: "posix_fallocate", code: result) }
+      }
+      try linkIntoPlace(file, as: name.fileName, in: directory)
+    } catch { throw failure(error) }
+  }
+
+  /// Gives a nameless file its name; EEXIST if the name is taken.
+  static func linkIntoPlace(
+    _ file: borrowing FileDescriptor, as fileName: String, in directory: String
+  ) throws(SystemError) {
+    try retryingOnInterrupt("linkat") {
+      linkat(AT_FDCWD, "/proc/self/fd/\(file.raw)", AT_FDCWD, directory + "/" + fileName,
+        AT_SYMLINK_FOLLOW)
+    }
+  }
+
+  /// What stat tells about a segment.
+  static func info(_ name: IPCName, status: stat) -> IPCObjectInfo {
+    var info = IPCObjectInfo(
+      kind: .posixSharedMemory, uid: status.st_uid, gid: status.st_gid,
+      permissions: IPCPermissions(rawValue: status.st_mode))
+    info.name = name
+    info.size = UInt64(max(status.st_size, 0))
+    info.residentBytes = UInt64(max(status.st_blocks, 0)) * 512
+    info.changed = status.st_ctim.tv_sec
+    return info
+  }
+}

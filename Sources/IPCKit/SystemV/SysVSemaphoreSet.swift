@@ -1,0 +1,105 @@
+import CIPCShims
+import Glibc
+
+/// System V semaphore sets (`semget(2)`, `semctl(2)`).
+enum SysVSemaphoreSet {
+  static let statAny: CInt = 20  // SEM_STAT_ANY
+
+  /// Creates a set of `count` semaphores, each set to `value`, or nothing at all.
+  static func create(
+    key: Int32?, count: Int32, value: Int32, permissions: IPCPermissions, paths: IPCPaths
+  ) throws(IPCError) -> Int32 {
+    let subject = "sysv-sem:key \(formatKey(key ?? 0))"
+    func semSetting() -> String {
+      let text = readTextFile(paths.proc + "/sys/kernel/sem") ?? "?"
+      let fields = text.split(whereSeparator: \.isWhitespace)
+      return "kernel.sem = \(fields.joined(separator: " ")) (SEMMSL SEMMNS SEMOPM SEMMNI)"
+    }
+    let id: Int32
+    do throws(SystemError) {
+      id = try retryingOnInterrupt("semget") {
+        semget(key ?? IPC_PRIVATE, count, IPC_CREAT | IPC_EXCL | CInt(permissions.rawValue))
+      }
+    } catch {
+      let hint: String? =
+        switch error.code {
+        case EINVAL: "count above SEMMSL: \(semSetting())"
+        case ENOSPC: "too many sets or semaphores: \(semSetting())"
+        default: nil
+        }
+      throw IPCError(operation: "create", subject: subject, error, hint: hint)
+    }
+    guard value != 0 else { return id }
+    do throws(SystemError) {
+      guard let initial = UInt16(exactly: value) else {
+        throw SystemError(call: "semctl", code: ERANGE)
+      }
+      var values = [UInt16](repeating: initial, count: Int(count))
+      try retryingOnInterrupt("semctl") { ipcshim_semctl_setall(id, &values) }
+    } catch {
+      try? remove(id)  // never leave a set with the wrong values
+      let hint = error.code == ERANGE ? "value above SEMVMX (32767)" : nil
+      throw IPCError(operation: "create", subject: subject, error, hint: hint)
+    }
+    return id
+  }
+
+  static func list(paths: IPCPaths) -> [IPCObjectInfo] {
+    SysVProcTable(paths: paths, name: "sem").rows.compactMap { row in
+      guard var info = SysVProcTable.commonInfo(.sysvSemaphore, row, idColumn: "semid") else {
+        return nil
+      }
+      info.semaphoreCount = row.number("nsems")
+      info.lastOperation = timeOrNil(row.number("otime"))
+      return info
+    }
+  }
+
+  /// The kernel's record of one set, with each semaphore's state where readable.
+  static func status(_ id: Int32) throws(SystemError) -> IPCObjectInfo {
+    var record = semid_ds()
+    let found = try retryingOnInterrupt("semctl", "semid \(id)") {
+      ipcshim_semctl_stat(id, statAny, &record)
+    }
+    guard found == id else { throw SystemError(call: "semctl", subject: "semid \(id)", code: EINVAL) }
+    let perm = record.sem_perm
+    var info = IPCObjectInfo(
+      kind: .sysvSemaphore, uid: perm.uid, gid: perm.gid,
+      permissions: IPCPermissions(rawValue: perm.mode))
+    info.id = id
+    info.key = perm.__key
+    info.creatorUID = perm.cuid
+    info.creatorGID = perm.cgid
+    info.changed = record.sem_ctime
+    info.lastOperation = timeOrNil(record.sem_otime)
+    info.semaphoreCount = UInt64(record.sem_nsems)
+    info.semaphores = try? states(id, count: Int(record.sem_nsems))
+    return info
+  }
+
+  /// Each semaphore's value, waiters and last pid; needs read permission.
+  static func states(_ id: Int32, count: Int) throws(SystemError) -> [SysVSemaphoreState] {
+    var values = [UInt16](repeating: 0, count: max(count, 1))
+    try retryingOnInterrupt("semctl", "semid \(id)") { ipcshim_semctl_getall(id, &values) }
+    var states: [SysVSemaphoreState] = []
+    for index in 0..<CInt(count) {
+      func ask(_ command: CInt) throws(SystemError) -> CInt {
+        try retryingOnInterrupt("semctl", "semid \(id)") {
+          ipcshim_semctl_command(id, index, command)
+        }
+      }
+      states.append(
+        SysVSemaphoreState(
+          value: Int32(values[Int(index)]), waitingForIncrease: try ask(GETNCNT),
+          waitingForZero: try ask(GETZCNT), lastPID: try ask(GETPID)))
+    }
+    return states
+  }
+
+  /// Removes the set at once; blocked semop calls fail with EIDRM.
+  ///
+  /// The corresponding C call is `semctl(2)` with IPC_RMID.
+  static func remove(_ id: Int32) throws(SystemError) {
+    try retryingOnInterrupt("semctl", "semid \(id)") { ipcshim_semctl_command(id, 0, IPC_RMID) }
+  }
+}

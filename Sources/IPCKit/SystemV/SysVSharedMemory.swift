@@ -1,0 +1,82 @@
+import Glibc
+
+/// System V shared memory segments (`shmget(2)`, `shmctl(2)`).
+enum SysVSharedMemory {
+  static let statAny: CInt = 15  // SHM_STAT_ANY
+  static let destroyFlag: UInt32 = 0o1000  // SHM_DEST: removed, waiting for the last detach
+  static let lockedFlag: UInt32 = 0o2000  // SHM_LOCKED
+
+  /// Creates a segment; key nil means IPC_PRIVATE. Returns the id.
+  static func create(key: Int32?, size: UInt64, permissions: IPCPermissions, paths: IPCPaths)
+    throws(IPCError) -> Int32
+  {
+    do throws(SystemError) {
+      guard size <= UInt64(Int.max) else { throw SystemError(call: "shmget", code: EINVAL) }
+      return try retryingOnInterrupt("shmget") {
+        shmget(key ?? IPC_PRIVATE, Int(size), IPC_CREAT | IPC_EXCL | CInt(permissions.rawValue))
+      }
+    } catch {
+      func setting(_ name: String) -> String {
+        "kernel.\(name) = \(paths.kernelSetting("kernel/" + name).map(String.init) ?? "?")"
+      }
+      let hint: String? =
+        switch error.code {
+        case EINVAL: "size outside \(setting("shmmin")) .. \(setting("shmmax"))"
+        case ENOSPC: "too many segments or pages: \(setting("shmmni")), \(setting("shmall"))"
+        default: nil
+        }
+      throw IPCError(operation: "create", subject: "sysv-shm:key \(formatKey(key ?? 0))", error, hint: hint)
+    }
+  }
+
+  static func list(paths: IPCPaths) -> [IPCObjectInfo] {
+    SysVProcTable(paths: paths, name: "shm").rows.compactMap { row in
+      guard var info = SysVProcTable.commonInfo(.sysvSharedMemory, row, idColumn: "shmid"),
+        let mode = row.fields[row.columns["perms"] ?? 0].nonEmptyOctal
+      else { return nil }
+      info.size = row.number("size")
+      info.attached = row.number("nattch")
+      info.creatorPID = row.number("cpid")
+      info.lastPID = row.number("lpid")
+      info.lastAttach = timeOrNil(row.number("atime"))
+      info.lastDetach = timeOrNil(row.number("dtime"))
+      info.residentBytes = row.number("rss")
+      info.swappedBytes = row.number("swap")
+      info.markedForRemoval = mode & destroyFlag != 0
+      info.locked = mode & lockedFlag != 0
+      return info
+    }
+  }
+
+  /// The kernel's record of one segment, read without needing read permission.
+  static func status(_ id: Int32) throws(SystemError) -> IPCObjectInfo {
+    var record = shmid_ds()
+    let found = try retryingOnInterrupt("shmctl", "shmid \(id)") { shmctl(id, statAny, &record) }
+    guard found == id else { throw SystemError(call: "shmctl", subject: "shmid \(id)", code: EINVAL) }
+    let perm = record.shm_perm
+    var info = IPCObjectInfo(
+      kind: .sysvSharedMemory, uid: perm.uid, gid: perm.gid,
+      permissions: IPCPermissions(rawValue: perm.mode))
+    info.id = id
+    info.key = perm.__key
+    info.creatorUID = perm.cuid
+    info.creatorGID = perm.cgid
+    info.changed = record.shm_ctime
+    info.size = UInt64(record.shm_segsz)
+    info.attached = UInt64(record.shm_nattch)
+    info.creatorPID = record.shm_cpid
+    info.lastPID = record.shm_lpid
+    info.lastAttach = timeOrNil(record.shm_atime)
+    info.lastDetach = timeOrNil(record.shm_dtime)
+    info.markedForRemoval = UInt32(perm.mode) & destroyFlag != 0
+    info.locked = UInt32(perm.mode) & lockedFlag != 0
+    return info
+  }
+
+  /// Marks the segment for removal; it goes when the last process detaches.
+  ///
+  /// The corresponding C call is `shmctl(2)` with IPC_RMID.
+  static func remove(_ id: Int32) throws(SystemError) {
+    try retryingOnInterrupt("shmctl", "shmid \(id)") { shmctl(id, IPC_RMID, nil) }
+  }
+}

@@ -1,0 +1,79 @@
+import IPCKit
+
+/// `ipctool inspect REF...`: everything the kernel tells about each object.
+enum InspectCommand {
+  static let spec = CommandSpec(
+    name: "inspect", aliases: ["show"],
+    abstract: "Show everything the kernel tells about objects.",
+    discussion: [
+      "Queues: limits, messages and bytes queued, notify and last pids, times. Shared memory:"
+        + " size, attach count, creator and last pids, status. Semaphore sets: each semaphore's"
+        + " value, waiters and last pid. Owner, creator, mode and times for all."
+    ],
+    arguments: [SharedOptions.reference],
+    options: [SharedOptions.kind, SharedOptions.json],
+    examples: [
+      Example(command: "ipctool inspect /jobs", explanation: "Every POSIX object named /jobs."),
+      Example(command: "ipctool inspect sysv-shm:32769 --json", explanation: "One segment, as JSON."),
+    ],
+    run: { parsed, console in run(parsed, console) })
+
+  static func run(_ parsed: ParsedArguments, _ console: Console) -> ExitStatus {
+    let references: [IPCReference]
+    let kinds: Set<IPCKind>
+    do {
+      references = try parseReferences(parsed)
+      kinds = try parsed.selectedKinds()
+    } catch {
+      console.errRaw(error.line + "\n")
+      return .usage
+    }
+    let inventory = Inventory()
+    let fields = ObjectFields(users: UserNames())
+    var found: [IPCObjectInfo] = []
+    var status = ExitStatus.success
+    for reference in references {
+      do {
+        found += try inventory.find(reference, for: "inspect").filter { kinds.contains($0.kind) }
+      } catch {
+        console.error(error.description)
+        status = .failure
+      }
+    }
+    if parsed.flag("json") {
+      console.out(JSON.document("objects", found.map { fields.json($0, detail: true) }))
+    } else {
+      console.out(found.map { text($0, fields) }.joined(separator: "\n"))
+    }
+    return status
+  }
+
+  static func text(_ object: IPCObjectInfo, _ fields: ObjectFields) -> String {
+    var out = object.reference.description + "\n"
+    let otherFamily: Set<String> = object.kind.isNamed ? ["id", "key"] : ["name"]
+    for field in fields.fields(object, detail: true)
+    where field.key != "ref" && !otherFamily.contains(field.key) {
+      out += "  " + field.label.padding(to: 24) + field.text + "\n"
+    }
+    return out
+  }
+}
+
+/// Every positional argument as a reference, or a usage error naming the bad one.
+func parseReferences(_ parsed: ParsedArguments) throws(UsageError) -> [IPCReference] {
+  var references: [IPCReference] = []
+  for word in parsed.positionals {
+    do {
+      references.append(try IPCReference(parsing: word))
+    } catch {
+      throw UsageError(error.description, parsed.command)
+    }
+  }
+  return references
+}
+
+extension String {
+  func padding(to width: Int) -> String {
+    count >= width ? self + " " : self + String(repeating: " ", count: width - count)
+  }
+}

@@ -1,0 +1,61 @@
+import IPCKit
+
+/// `ipctool list`: every object of every kind in one table.
+enum ListCommand {
+  static let spec = CommandSpec(
+    name: "list", aliases: ["ls"],
+    abstract: "List IPC objects of every kind in one table.",
+    discussion: [
+      "Reads /proc/sysvipc, /dev/shm and the mqueue filesystem. Objects the caller may not"
+        + " open are still listed; what cannot be read shows as '?' (null in JSON)."
+    ],
+    options: [
+      SharedOptions.kind, SharedOptions.prefix, SharedOptions.owner, SharedOptions.json,
+      OptionSpec("bytes", short: "b", help: "Print sizes in bytes instead of 4.0K, 1.5M."),
+      OptionSpec("no-headings", short: "n", help: "Leave out the header line."),
+      OptionSpec(
+        "output", short: "o", value: "columns",
+        help: "Comma-separated columns to print: "
+          + ListColumn.all.map { "\($0.name) (\($0.help))" }.joined(separator: ", ") + ".",
+        default: ListColumn.defaultNames.joined(separator: ","),
+        values: .choices(ListColumn.all.map { Choice(value: $0.name, summary: $0.help) })),
+    ],
+    examples: [
+      Example(command: "ipctool list", explanation: "Every object on the machine."),
+      Example(
+        command: "ipctool list --kind sysv --owner postgres",
+        explanation: "The System V objects a user owns."),
+      Example(command: "ipctool list --json", explanation: "The same, for scripts."),
+    ],
+    run: { parsed, console in run(parsed, console) })
+
+  static func run(_ parsed: ParsedArguments, _ console: Console) -> ExitStatus {
+    do {
+      let selection = try ObjectSelection(parsed)
+      let columns = try parsed.value("output", "a list of columns", parseColumns)
+        ?? ListColumn.defaultNames.compactMap(ListColumn.named)
+      let listing = Inventory().list(selection.kinds)
+      for note in listing.notes { console.error(note) }
+      let objects = listing.objects.filter(selection.matches)
+      let users = UserNames()
+      if parsed.flag("json") {
+        let fields = ObjectFields(users: users)
+        console.out(JSON.document("objects", objects.map { fields.json($0, detail: false) }))
+      } else {
+        let context = ListContext(users: users, exactBytes: parsed.flag("bytes"))
+        let rows = objects.map { object in columns.map { $0.value(object, context) } }
+        console.out(renderTable(columns, rows, headings: !parsed.flag("no-headings")))
+      }
+      return .success
+    } catch {
+      console.errRaw(error.line + "\n")
+      return .usage
+    }
+  }
+
+  static func parseColumns(_ text: String) -> [ListColumn]? {
+    let columns = text.split(separator: ",").map { ListColumn.named(String($0)) }
+    guard !columns.isEmpty, !columns.contains(where: { $0 == nil }) else { return nil }
+    return columns.compactMap { $0 }
+  }
+}

@@ -1,0 +1,45 @@
+import Glibc
+
+/// Where a command writes: stdout and stderr, or buffers in tests.
+public final class Console: @unchecked Sendable {
+  private let writeOut: (String) -> Void
+  private let writeErr: (String) -> Void
+  /// The width help wraps to: $COLUMNS, else 80.
+  public let width: Int
+
+  public init(
+    width: Int? = nil, out: @escaping (String) -> Void, err: @escaping (String) -> Void
+  ) {
+    self.writeOut = out
+    self.writeErr = err
+    let columns = getenv("COLUMNS").flatMap { Int(String(cString: $0)) }
+    self.width = max(40, width ?? columns ?? 80)
+  }
+
+  /// The process's own stdout and stderr, written with write(2) so nothing is buffered twice.
+  public static func standard() -> Console {
+    Console(out: { writeAll(1, $0) }, err: { writeAll(2, $0) })
+  }
+
+  public func out(_ text: String) { writeOut(text) }
+
+  /// One line on stderr, prefixed as util-linux tools do.
+  public func error(_ line: String) { writeErr("ipctool: " + line + "\n") }
+
+  public func errRaw(_ text: String) { writeErr(text) }
+}
+
+private func writeAll(_ fd: CInt, _ text: String) {
+  var text = text
+  text.withUTF8 { buffer in
+    var offset = 0
+    while offset < buffer.count {
+      let written = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+      if written < 0 {
+        if errno == EINTR { continue }
+        return  // a closed pipe (ipctool list | head) is not an error worth a word
+      }
+      offset += written
+    }
+  }
+}

@@ -1,0 +1,26 @@
+/// The whole command line: the top level and every subcommand, in the order help lists them.
+public enum CommandLineDescription {
+  public static let version = "0.1.0"
+
+  public static let root = CommandSpec(
+    name: "",
+    abstract: "Create, list, inspect and remove Linux IPC objects of every kind.",
+    discussion: [
+      "Kinds: posix-mq, sysv-mq, posix-shm, sysv-shm, posix-sem, sysv-sem. Groups: posix, sysv,"
+        + " mq, shm, sem, all. An object is named by /name, KIND:/name, KIND:ID or KIND:0xKEY."
+    ],
+    options: [OptionSpec("version", help: "Show the version.")],
+    examples: [
+      Example(command: "ipctool list", explanation: "Every IPC object, all six kinds."),
+      Example(command: "ipctool inspect /jobs", explanation: "All the kernel tells about /jobs."),
+    ])
+
+  public static let subcommands: [CommandSpec] = [
+    ListCommand.spec, InspectCommand.spec, CreateCommand.spec, UnlinkCommand.spec,
+  ]
+
+  /// The subcommand a word names, by name or alias.
+  static func subcommand(named word: String) -> CommandSpec? {
+    subcommands.first { $0.name == word || $0.aliases.contains(word) }
+  }
+}

@@ -1,0 +1,29 @@
+import IPCKit
+
+/// Options and values several commands share, described once.
+enum SharedOptions {
+  static let kindChoices: [Choice] =
+    IPCKind.allCases.map { Choice(value: $0.rawValue, summary: $0.summary) }
+    + IPCKindGroup.allCases.map { Choice(value: $0.rawValue, summary: $0.summary) }
+
+  static let kind = OptionSpec(
+    "kind", short: "k", value: "kind",
+    help: "Only objects of this kind or group; repeat or separate with commas.",
+    repeatable: true, values: .choices(kindChoices))
+
+  static let json = OptionSpec("json", short: "J", help: "Print JSON instead of text.")
+
+  static let prefix = OptionSpec(
+    "prefix", short: "p", value: "prefix",
+    help: "Only POSIX objects whose name starts with this ('/pi_' and 'pi_' mean the same).",
+    values: .names)
+
+  static let owner = OptionSpec(
+    "owner", short: "u", value: "user", help: "Only objects owned by this user name or uid.",
+    values: .users)
+
+  static let reference = ArgumentSpec(
+    name: "ref",
+    help: "An object: /name (every POSIX kind with that name), KIND:/name, KIND:ID or KIND:0xKEY.",
+    arity: .oneOrMore, values: .references)
+}

@@ -1,0 +1,63 @@
+import Glibc
+import IPCKit
+
+/// The command-line tool: parses the arguments, runs a subcommand, returns the exit status.
+public enum IPCTool {
+  /// Runs one command line (without the program name) and returns its exit status.
+  public static func run(_ arguments: [String], console: Console = .standard()) -> ExitStatus {
+    let help = HelpRenderer(width: console.width)
+    let root = CommandLineDescription.root
+    guard let first = arguments.first else {
+      console.out(help.renderRoot(root, CommandLineDescription.subcommands))
+      return .success
+    }
+    switch first {
+    case "-h", "--help":
+      console.out(help.renderRoot(root, CommandLineDescription.subcommands))
+      return .success
+    case "--version":
+      console.out("ipctool \(CommandLineDescription.version)\n")
+      return .success
+    case "help":
+      guard arguments.count > 1 else {
+        console.out(help.renderRoot(root, CommandLineDescription.subcommands))
+        return .success
+      }
+      guard let command = CommandLineDescription.subcommand(named: arguments[1]) else {
+        return unknownCommand(arguments[1], console)
+      }
+      console.out(help.render(command))
+      return .success
+    default:
+      guard let command = CommandLineDescription.subcommand(named: first) else {
+        return unknownCommand(first, console)
+      }
+      do {
+        let parsed = try ArgumentParser(command: command).parse(Array(arguments.dropFirst()))
+        if parsed.flag("help") {
+          console.out(help.render(command))
+          return .success
+        }
+        return command.run?(parsed, console) ?? .success
+      } catch {
+        console.errRaw(error.line + "\n")
+        return .usage
+      }
+    }
+  }
+
+  /// The entry point of the `ipctool` executable.
+  public static func main() -> Never {
+    let status = run(Array(CommandLine.arguments.dropFirst()))
+    exit(status.rawValue)
+  }
+
+  private static func unknownCommand(_ word: String, _ console: Console) -> ExitStatus {
+    let names = CommandLineDescription.subcommands.filter { !$0.isHidden }.map(\.name)
+    let kind = word.hasPrefix("-") ? "option" : "subcommand"
+    let error = UsageError(
+      "unknown \(kind) '\(printable(word))'" + suggestion(for: word, among: names, quote: ""), nil)
+    console.errRaw(error.line + "\n")
+    return .usage
+  }
+}

@@ -1,0 +1,91 @@
+import IPCKit
+
+/// A column of `list`'s table: the one place that names it for `-o`, heads it, and says in help
+/// what it holds.
+struct ListColumn: Sendable {
+  enum Alignment: Sendable { case left, right }
+
+  var name: String
+  var header: String
+  var help: String
+  var alignment: Alignment
+  var value: @Sendable (IPCObjectInfo, ListContext) -> String
+
+  static let all: [ListColumn] = [
+    ListColumn(name: "ref", header: "REF", help: "the reference that names the object",
+      alignment: .left) { object, _ in object.reference.description },
+    ListColumn(name: "kind", header: "KIND", help: "posix-mq, sysv-shm, ...", alignment: .left) {
+      object, _ in object.kind.rawValue
+    },
+    ListColumn(name: "key", header: "KEY", help: "System V key", alignment: .left) { object, _ in
+      object.key.map(formatKey) ?? "-"
+    },
+    ListColumn(name: "owner", header: "OWNER", help: "owner's user name", alignment: .left) {
+      object, context in context.users.name(of: object.uid)
+    },
+    ListColumn(name: "mode", header: "MODE", help: "permissions, as ls shows them",
+      alignment: .left) { object, _ in object.permissions.description },
+    ListColumn(name: "size", header: "SIZE",
+      help: "bytes of shared memory, or bytes queued", alignment: .right) { object, context in
+      guard let size = object.size ?? object.bytes else { return "-" }
+      return context.exactBytes ? String(size) : ByteSize.human(size)
+    },
+    ListColumn(name: "usage", header: "USAGE",
+      help: "messages queued, processes attached, semaphore value or count", alignment: .left) {
+      object, _ in usageText(object)
+    },
+    ListColumn(name: "changed", header: "CHANGED", help: "last change", alignment: .left) {
+      object, _ in timeText(object.changed)
+    },
+  ]
+
+  static let defaultNames = ["ref", "owner", "mode", "size", "usage", "changed"]
+
+  static func named(_ name: String) -> ListColumn? { all.first { $0.name == name } }
+
+  static func usageText(_ object: IPCObjectInfo) -> String {
+    func known<T>(_ value: T?) -> String { value.map { "\($0)" } ?? "?" }
+    return switch object.kind {
+    case .posixQueue:
+      "\(known(object.messages))/\(known(object.maxMessages)) msgs"
+    case .sysvQueue: "\(known(object.messages)) msgs"
+    case .posixSharedMemory: "-"
+    case .sysvSharedMemory:
+      "\(known(object.attached)) attached" + (object.markedForRemoval == true ? ", dest" : "")
+    case .posixSemaphore: "value \(known(object.value))"
+    case .sysvSemaphore: "\(known(object.semaphoreCount)) sems"
+    }
+  }
+}
+
+/// What rendering a row needs besides the object.
+struct ListContext {
+  var users: UserNames
+  var exactBytes: Bool
+}
+
+/// Lays out rows under headers, padded to the widest cell, two spaces apart.
+func renderTable(_ columns: [ListColumn], _ rows: [[String]], headings: Bool) -> String {
+  var widths = columns.map { headings ? $0.header.count : 0 }
+  for row in rows {
+    for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
+  }
+  var out = ""
+  func line(_ cells: [String]) {
+    var text = ""
+    for (index, cell) in cells.enumerated() {
+      let last = index == cells.count - 1
+      let padding = String(repeating: " ", count: widths[index] - cell.count)
+      if columns[index].alignment == .right {
+        text += padding + cell
+      } else {
+        text += last ? cell : cell + padding
+      }
+      if !last { text += "  " }
+    }
+    out += text + "\n"
+  }
+  if headings { line(columns.map(\.header)) }
+  rows.forEach(line)
+  return out
+}
