@@ -12,8 +12,8 @@ let package = Package(
     .target(name: "IPCKit", dependencies: ["CIPCShims"]),
     .target(name: "IPCToolCLI", dependencies: ["IPCKit"]),
     .executableTarget(name: "ipctool", dependencies: ["IPCToolCLI"]),
-    .testTarget(name: "IPCKitTests", dependencies: ["IPCKit"]),
+    .testTarget(name: "IPCKitTests", dependencies: ["IPCKit"], exclude: ["Fixtures"]),
     .testTarget(
-      name: "IPCToolEndToEndTests", dependencies: ["IPCKit", "IPCToolCLI", "ipctool"]),
+      name: "IPCToolEndToEndTests", dependencies: ["CIPCShims", "IPCKit", "IPCToolCLI", "ipctool"]),
   ]
 )

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -75,3 +76,5 @@ int ipcshim_open_private_mqueue_mount(void) {
   errno = saved;
   return mount;
 }
+
+int ipcshim_join_ipc_namespace(int fd) { return setns(fd, CLONE_NEWIPC); }

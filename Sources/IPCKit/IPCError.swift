@@ -18,7 +18,8 @@ public struct IPCError: Error, CustomStringConvertible, Sendable {
 
   /// Wraps a failed call, keeping its errno and the kernel's sentence for it.
   public init(operation: String, subject: String, _ error: SystemError, hint: String? = nil) {
-    let text = SystemError.text(for: error.code)
+    // EPERM ("Operation not permitted") and EACCES mean the same to a user here.
+    let text = SystemError.text(for: error.code == EPERM ? EACCES : error.code)
     self.init(
       operation: operation, subject: subject,
       reason: hint.map { "\(text) (\($0))" } ?? text, code: error.code)

@@ -40,4 +40,7 @@ int ipcshim_open_tmpfile(const char *_Nonnull directory, mode_t mode);
 // returned descriptor is closed (fsopen(2), fsmount(2)). -1 with errno on failure.
 int ipcshim_open_private_mqueue_mount(void);
 
+// setns(fd, CLONE_NEWIPC): joins the calling thread to the IPC namespace behind fd.
+int ipcshim_join_ipc_namespace(int fd);
+
 #endif

@@ -1,0 +1,77 @@
+import Glibc
+import Testing
+
+@testable import IPCKit
+
+/// Where the fixture trees are: beside this file, so no bundle is needed.
+let fixtures = String(#filePath.dropLast("ParsingTests.swift".count)) + "Fixtures"
+
+@Suite struct SysVProcTableTests {
+  let paths = IPCPaths(proc: fixtures + "/proc", shm: "/nonexistent", mqueue: "/nonexistent")
+
+  @Test func readsQueues() throws {
+    let queues = SysVMessageQueue.list(paths: paths)
+    try #require(queues.count == 2)
+    let first = queues[0]
+    #expect(first.id == 0 && first.key == -79_446_365)
+    #expect(first.messages == 3 && first.bytes == 24)
+    #expect(first.uid == 1000 && first.gid == 100)
+    #expect(first.permissions.octal == "0644")
+    #expect(first.lastSendPID == 812 && first.lastReceivePID == 813)
+    #expect(first.changed == 1_795_884_335)
+    #expect(queues[1].reference.description == "sysv-mq:32769")
+  }
+
+  @Test func readsSegmentsWithHugeSizesAndFlags() throws {
+    let segments = SysVSharedMemory.list(paths: paths)
+    try #require(segments.count == 2)
+    #expect(segments[0].size == 65536 && segments[0].markedForRemoval == false)
+    let removed = segments[1]
+    #expect(removed.size == 18_446_744_073_709_547_520)
+    #expect(removed.markedForRemoval == true)
+    #expect(removed.attached == 2)
+    #expect(removed.permissions.octal == "0600")
+    #expect(removed.residentBytes == 4096)
+  }
+
+  @Test func readsSemaphoreSets() throws {
+    let sets = SysVSemaphoreSet.list(paths: paths)
+    try #require(sets.count == 1)
+    #expect(sets[0].semaphoreCount == 4)
+    #expect(sets[0].lastOperation == nil)  // 0 means never
+  }
+
+  @Test func findsColumnsByName() {
+    let table = SysVProcTable(text: "  nsems key semid perms uid gid\n 3 5 7 600 0 0\n")
+    #expect(table.rows.count == 1)
+    #expect(table.rows[0].number("semid", as: Int.self) == 7)
+    #expect(table.rows[0].number("nsems", as: Int.self) == 3)
+  }
+
+  @Test func survivesGarbage() {
+    #expect(SysVProcTable(text: "").rows.isEmpty)
+    #expect(SysVProcTable(text: "key msqid\nshort\n\u{0}\u{1}").rows.isEmpty)
+  }
+}
+
+@Suite struct MqueueParsingTests {
+  @Test func readsTheStatusLine() {
+    let status = PosixMessageQueue.parseStatus(
+      "QSIZE:129        NOTIFY:2     SIGNO:0     NOTIFY_PID:8260  \n")
+    #expect(status.bytes == 129)
+    #expect(status.notifyPID == 8260)
+    #expect(PosixMessageQueue.parseStatus("QSIZE:0 NOTIFY:0 SIGNO:0 NOTIFY_PID:0").notifyPID == nil)
+    #expect(PosixMessageQueue.parseStatus("garbage").bytes == nil)
+  }
+
+  @Test func findsTheMountPointAndUnescapesIt() throws {
+    let root = try TemporaryDirectory()
+    try root.write("self/mounts", """
+      proc /proc proc rw 0 0
+      none /run/my\\040queues mqueue rw,relatime 0 0
+
+      """)
+    let paths = IPCPaths(proc: root.path, shm: "/nonexistent")
+    #expect(MqueueFilesystem.mountPoint(paths) == "/run/my queues")
+  }
+}

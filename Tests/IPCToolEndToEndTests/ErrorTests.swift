@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+
+/// Every failure ends with one line naming the problem, a documented status, and no change.
+@Suite(.enabled(if: Sandbox.isRoot, "needs root for a private IPC + mount namespace"))
+struct ErrorTests {
+  /// Runs a command expected to fail and returns its one stderr line.
+  func failure(_ box: Sandbox, _ arguments: [String], status: Int32, as user: uid_t? = nil)
+    throws -> String
+  {
+    let run = try box.run(arguments, as: user)
+    #expect(run.status == status, "\(arguments): \(run)")
+    #expect(run.stdout == "")
+    #expect(run.stderr.split(separator: "\n").count == 1, "\(run)")
+    return run.stderr
+  }
+
+  @Test func usageErrorsExit2() throws {
+    let box = try Sandbox()
+    let cases: [([String], String)] = [
+      (["create", "posix-shm", "noslash", "--size", "1"], "a POSIX name starts with '/'"),
+      (["create", "posix-shm", "/a/b", "--size", "1"], "only the leading '/' is allowed"),
+      (["create", "posix-shm", "/", "--size", "1"], "the name is empty"),
+      (["create", "posix-sem", "/" + String(repeating: "x", count: 252)], "longer than 251 bytes"),
+      (["create", "posix-shm", "/" + String(repeating: "x", count: 256), "--size", "1"], "longer than 255"),
+      (["create", "posix-shmm", "/x"], "unknown kind 'posix-shmm'; did you mean 'posix-shm'?"),
+      (["create", "sysv-shm", "--size", "1", "--key", "0xZZ"], "invalid value '0xZZ' for '--key'"),
+      (["create", "sysv-shm", "--size", "1", "--key", "0"], "invalid value '0' for '--key'"),
+      (["create", "posix-shm", "/x", "--size", "-5"], "invalid value '-5' for '--size'"),
+      (["create", "posix-shm", "/x"], "posix-shm needs --size"),
+      (["create", "posix-mq", "/x", "--size", "1"], "'--size' does not apply to posix-mq"),
+      (["create", "sysv-mq", "/x"], "sysv-mq objects have no name"),
+      (["create", "posix-shm", "/x", "--size", "1", "--mode", "999"], "invalid value '999' for '--mode'"),
+      (["inspect", "sysv-shm:12x"], "invalid id in 'sysv-shm:12x'"),
+      (["inspect", "sysv-shm:0x0"], "key 0 is IPC_PRIVATE"),
+      (["inspect", "nokind:/x"], "unknown kind 'nokind'"),
+      (["inspect", "x"], "invalid reference 'x'"),
+      (["inspect"], "missing argument <ref>"),
+      (["list", "--kind", "shmm"], "unknown kind 'shmm' for '--kind'; did you mean 'shm'?"),
+      (["list", "--nmae"], "unknown option '--nmae'"),
+      (["list", "--jsn"], "did you mean '--json'?"),
+      (["list", "--prefix"], "option '--prefix' needs a value"),
+      (["list", "--owner", "no-such-user-here"], "invalid value 'no-such-user-here' for '--owner'"),
+      (["list", "-o", "ref,bogus"], "invalid value 'ref,bogus' for '--output'"),
+      (["lst"], "unknown subcommand 'lst'; did you mean 'list'?"),
+    ]
+    for (arguments, expected) in cases {
+      let line = try failure(box, arguments, status: 2)
+      #expect(line.hasPrefix("ipctool: ") && line.contains(expected), "\(arguments): \(line)")
+    }
+    #expect(try box.run(["list", "--json"]).objects().isEmpty)  // nothing was made
+  }
+
+  @Test func failuresExit1AndNameTheObject() throws {
+    let box = try Sandbox()
+    let name = box.name("x")
+    #expect(try failure(box, ["unlink", name], status: 1) == "ipctool: unlink \(name): no such object\n")
+    #expect(try failure(box, ["inspect", "sysv-mq:5"], status: 1) == "ipctool: inspect sysv-mq:5: no such object\n")
+    #expect(try failure(box, ["inspect", "sysv-sem:0x1"], status: 1).contains("no such object"))
+    _ = try box.run(["create", "posix-shm", name, "--size", "1"])
+    #expect(try failure(box, ["create", "posix-shm", name, "--size", "2"], status: 1)
+      == "ipctool: create posix-shm:\(name): File exists\n")
+    _ = try box.run(["create", "sysv-mq", "--key", "0x10"])
+    #expect(try failure(box, ["create", "sysv-mq", "--key", "0x10"], status: 1).contains("File exists"))
+    // The existing segment was not resized by the failed create.
+    #expect(try box.run(["list", "--json"]).objects().first { $0["name"] as? String == name }?["size"] as? Int == 1)
+  }
+
+  @Test func unlinkGoesOnPastFailures() throws {
+    let box = try Sandbox()
+    let a = box.name("a"), b = box.name("b")
+    _ = try box.run(["create", "posix-shm", a, "--size", "1"])
+    _ = try box.run(["create", "posix-shm", b, "--size", "1"])
+    let run = try box.run(["unlink", a, box.name("missing"), b])
+    #expect(run.status == 1)
+    #expect(run.stderr == "ipctool: unlink \(box.name("missing")): no such object\n")
+    #expect(try box.run(["list", "--json"]).objects().isEmpty)
+  }
+
+  @Test func permissionDeniedLeavesTheObjectAlone() throws {
+    let box = try Sandbox()
+    let name = box.name("root-only")
+    _ = try box.run(["create", "posix-shm", name, "--size", "1"])
+    _ = try box.run(["create", "sysv-sem", "--count", "1"])
+    #expect(try failure(box, ["unlink", "posix-shm:\(name)"], status: 1, as: 65534)
+      == "ipctool: unlink posix-shm:\(name): Permission denied\n")
+    #expect(try failure(box, ["unlink", "sysv-sem:0"], status: 1, as: 65534)
+      == "ipctool: unlink sysv-sem:0: Permission denied\n")
+    // Listing as that user still shows both, with what it may see.
+    let seen = try box.run(["list", "--json"], as: 65534).objects()
+    #expect(seen.count == 2)
+  }
+
+  @Test func kernelLimitsAreNamed() throws {
+    let box = try Sandbox()
+    let tooLong = try failure(box, ["create", "posix-mq", box.name("q"), "--max-messages", "100000"], status: 1)
+    #expect(tooLong.contains("Invalid argument (limits above fs.mqueue.msg_max = 10"), "\(tooLong)")
+    let tooMany = try failure(box, ["create", "sysv-sem", "--count", "40000"], status: 1)
+    #expect(tooMany.contains("count above SEMMSL: kernel.sem = 32000"), "\(tooMany)")
+    _ = try box.runInside(["/bin/sh", "-c", "echo 1 > /proc/sys/kernel/msgmni; echo 1 > /proc/sys/fs/mqueue/queues_max"])
+    _ = try box.run(["create", "sysv-mq"])
+    let noSpace = try failure(box, ["create", "sysv-mq"], status: 1)
+    #expect(noSpace.contains("No space left on device (too many queues: kernel.msgmni = 1)"), "\(noSpace)")
+    _ = try box.run(["create", "posix-mq", box.name("q1"), "--mode", "0666"], as: 65534)
+    let queues = try failure(box, ["create", "posix-mq", box.name("q2")], status: 1, as: 65534)
+    #expect(queues.contains("too many queues: fs.mqueue.queues_max = 1"), "\(queues)")
+    // A full /dev/shm fails at create time, and leaves nothing.
+    let full = try failure(box, ["create", "posix-shm", box.name("big"), "--size", "1G"], status: 1)
+    #expect(full.contains("No space left on device (/dev/shm is full)"), "\(full)")
+    #expect(try box.run(["list", "--kind", "posix-shm", "--json"]).objects().isEmpty)
+  }
+}
