@@ -20,27 +20,33 @@ public struct Inventory: Sendable {
   /// Objects that vanish while being read are left out; nothing here fails the listing.
   public func list(_ kinds: Set<IPCKind>) -> Listing {
     var listing = Listing(objects: [], notes: [])
+    var posixQueues: [IPCObjectInfo] = []
     if kinds.contains(.posixQueue) {
       switch MqueueFilesystem.open(paths) {
       case .directory(let directory):
-        listing.objects += listQueues(in: directory)
+        posixQueues = listQueues(in: directory)
       case .unavailable(let reason):
         listing.notes.append("posix-mq: \(reason)")
       }
     }
-    if !kinds.isDisjoint(with: [.posixSharedMemory, .posixSemaphore]) {
-      listing.objects += listShmDirectory(kinds)
+    let (posixSegments, posixSemaphores) = listShmDirectory(kinds)
+    // Gathered in listing order, each group already sorted: no sort of the whole list.
+    for kind in IPCKind.allCases.sorted() where kinds.contains(kind) {
+      switch kind {
+      case .posixQueue: listing.objects += posixQueues
+      case .sysvQueue: listing.objects += SysVMessageQueue.list(paths: paths)
+      case .posixSharedMemory: listing.objects += posixSegments
+      case .sysvSharedMemory: listing.objects += SysVSharedMemory.list(paths: paths)
+      case .posixSemaphore: listing.objects += posixSemaphores
+      case .sysvSemaphore: listing.objects += SysVSemaphoreSet.list(paths: paths)
+      }
     }
-    if kinds.contains(.sysvQueue) { listing.objects += SysVMessageQueue.list(paths: paths) }
-    if kinds.contains(.sysvSharedMemory) { listing.objects += SysVSharedMemory.list(paths: paths) }
-    if kinds.contains(.sysvSemaphore) { listing.objects += SysVSemaphoreSet.list(paths: paths) }
-    listing.objects.sort(by: IPCObjectInfo.listingOrder)
     return listing
   }
 
   private func listQueues(in directory: borrowing FileDescriptor) -> [IPCObjectInfo] {
     guard let entries = try? directory.directoryEntries() else { return [] }
-    return entries.compactMap { entry in
+    return sortedByName(entries).compactMap { entry in
       queueInfo(IPCName(fileName: entry.name), in: directory)
     }
   }
@@ -62,33 +68,50 @@ public struct Inventory: Sendable {
     return PosixMessageQueue.info(name, status: status)
   }
 
-  /// POSIX shared memory and semaphores, in one pass over /dev/shm.
-  private func listShmDirectory(_ kinds: Set<IPCKind>) -> [IPCObjectInfo] {
-    guard let directory = try? FileDescriptor.open(paths.shm, O_RDONLY | O_DIRECTORY),
+  /// POSIX shared memory and semaphores, in one pass over /dev/shm, each sorted by name.
+  private func listShmDirectory(_ kinds: Set<IPCKind>)
+    -> (segments: [IPCObjectInfo], semaphores: [IPCObjectInfo])
+  {
+    guard !kinds.isDisjoint(with: [.posixSharedMemory, .posixSemaphore]),
+      let directory = try? FileDescriptor.open(paths.shm, O_RDONLY | O_DIRECTORY),
       let entries = try? directory.directoryEntries()
-    else { return [] }
-    return entries.compactMap { entry in
-      let isSemaphore = entry.name.hasPrefix(PosixSemaphore.filePrefix)
-      guard kinds.contains(isSemaphore ? .posixSemaphore : .posixSharedMemory),
-        entry.type == DT_REG || entry.type == DT_UNKNOWN
-      else { return nil }
-      return shmEntryInfo(entry.name, in: directory)
+    else { return ([], []) }
+    let wanted = sortedByName(entries).filter { entry in
+      let kind: IPCKind =
+        entry.name.hasPrefix(PosixSemaphore.filePrefix) ? .posixSemaphore : .posixSharedMemory
+      return kinds.contains(kind) && (entry.type == DT_REG || entry.type == DT_UNKNOWN)
     }
+    // A stat (and, for semaphores, a read) per file: split across cores, order kept.
+    let threads = usefulThreads(for: wanted.count)
+    let fd = directory.raw
+    let parts = inParallel(threads) { part in
+      let slice = wanted.count * part / threads..<wanted.count * (part + 1) / threads
+      return wanted[slice].compactMap { shmEntryInfo($0.name, in: fd) }
+    }
+    var segments: [IPCObjectInfo] = []
+    var semaphores: [IPCObjectInfo] = []
+    for info in parts.joined() {
+      if info.kind == .posixSemaphore { semaphores.append(info) } else { segments.append(info) }
+    }
+    return (segments, semaphores)
+  }
+
+  /// Directory entries in byte order of their names ("sem." prefixes sort together).
+  private func sortedByName(_ entries: [(name: String, type: UInt8)]) -> [(name: String, type: UInt8)] {
+    entries.sorted { bytesPrecede($0.name, $1.name) }
   }
 
   /// The object behind one /dev/shm file name; nil if it is gone or not a regular file.
-  private func shmEntryInfo(_ fileName: String, in directory: borrowing FileDescriptor)
-    -> IPCObjectInfo?
-  {
+  private func shmEntryInfo(_ fileName: String, in directory: CInt) -> IPCObjectInfo? {
     var status = stat()
-    guard fstatat(directory.raw, fileName, &status, AT_SYMLINK_NOFOLLOW) == 0,
+    guard fstatat(directory, fileName, &status, AT_SYMLINK_NOFOLLOW) == 0,
       status.st_mode & S_IFMT == S_IFREG
     else { return nil }
     if fileName.hasPrefix(PosixSemaphore.filePrefix) {
       let bare = String(fileName.dropFirst(PosixSemaphore.filePrefix.count))
       guard !bare.isEmpty else { return nil }
       return PosixSemaphore.info(
-        IPCName(fileName: bare), status: status, directory: directory.raw, fileName: fileName)
+        IPCName(fileName: bare), status: status, directory: directory, fileName: fileName)
     }
     return PosixSharedMemory.info(IPCName(fileName: fileName), status: status)
   }
@@ -171,7 +194,7 @@ public struct Inventory: Sendable {
         try retryingOnInterrupt("stat", name.text) {
           fstatat(directory.raw, fileName, &status, AT_SYMLINK_NOFOLLOW)
         }
-        return shmEntryInfo(fileName, in: directory)
+        return shmEntryInfo(fileName, in: directory.raw)
       }
     } catch where notFound(error.code) {
       return nil
@@ -204,5 +227,18 @@ public struct Inventory: Sendable {
   /// Errors that mean the object is not (or no longer) there. For SysV ids EINVAL says that.
   private func notFound(_ code: CInt) -> Bool {
     code == ENOENT || code == EIDRM || code == EINVAL
+  }
+}
+
+/// Byte order of two strings (as `ls` sorts in the C locale), compared with memcmp.
+func bytesPrecede(_ lhs: String, _ rhs: String) -> Bool {
+  var left = lhs
+  var right = rhs
+  return left.withUTF8 { a in
+    right.withUTF8 { b in
+      let common = min(a.count, b.count)
+      let order = common == 0 ? 0 : memcmp(a.baseAddress!, b.baseAddress!, common)
+      return order != 0 ? order < 0 : a.count < b.count
+    }
   }
 }

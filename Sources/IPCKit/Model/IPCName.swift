@@ -25,7 +25,10 @@ public struct IPCName: Hashable, Comparable, Sendable, CustomStringConvertible {
     self.text = "/" + fileName
   }
 
-  public static func < (lhs: IPCName, rhs: IPCName) -> Bool { lhs.text < rhs.text }
+  /// Byte order, as `ls` sorts in the C locale.
+  public static func < (lhs: IPCName, rhs: IPCName) -> Bool {
+    bytesPrecede(lhs.text, rhs.text)
+  }
 }
 
 /// Why a string is not a POSIX IPC name.

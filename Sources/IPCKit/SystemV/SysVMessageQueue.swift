@@ -23,7 +23,7 @@ enum SysVMessageQueue {
 
   /// Every queue in /proc/sysvipc/msg, with its byte limit where the kernel tells it.
   static func list(paths: IPCPaths) -> [IPCObjectInfo] {
-    SysVProcTable(paths: paths, name: "msg").rows.compactMap { row in
+    SysVProcTable(paths: paths, name: "msg").rowsSorted(by: "msqid").compactMap { row in
       guard var info = SysVProcTable.commonInfo(.sysvQueue, row, idColumn: "msqid") else {
         return nil
       }

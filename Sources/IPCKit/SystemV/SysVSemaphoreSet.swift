@@ -45,7 +45,7 @@ enum SysVSemaphoreSet {
   }
 
   static func list(paths: IPCPaths) -> [IPCObjectInfo] {
-    SysVProcTable(paths: paths, name: "sem").rows.compactMap { row in
+    SysVProcTable(paths: paths, name: "sem").rowsSorted(by: "semid").compactMap { row in
       guard var info = SysVProcTable.commonInfo(.sysvSemaphore, row, idColumn: "semid") else {
         return nil
       }

@@ -30,9 +30,9 @@ enum SysVSharedMemory {
   }
 
   static func list(paths: IPCPaths) -> [IPCObjectInfo] {
-    SysVProcTable(paths: paths, name: "shm").rows.compactMap { row in
+    SysVProcTable(paths: paths, name: "shm").rowsSorted(by: "shmid").compactMap { row in
       guard var info = SysVProcTable.commonInfo(.sysvSharedMemory, row, idColumn: "shmid"),
-        let mode = row.fields[row.columns["perms"] ?? 0].nonEmptyOctal
+        let mode = row.octal("perms")
       else { return nil }
       info.size = row.number("size")
       info.attached = row.number("nattch")

@@ -41,7 +41,7 @@ enum InspectCommand {
       }
     }
     if parsed.flag("json") {
-      console.out(JSON.document("objects", found.map { fields.json($0, detail: true) }))
+      console.out(fields.document(found, detail: true))
     } else {
       console.out(found.map { text($0, fields) }.joined(separator: "\n"))
     }
@@ -51,7 +51,7 @@ enum InspectCommand {
   static func text(_ object: IPCObjectInfo, _ fields: ObjectFields) -> String {
     var out = object.reference.description + "\n"
     let otherFamily: Set<String> = object.kind.isNamed ? ["id", "key"] : ["name"]
-    for field in fields.fields(object, detail: true)
+    for field in fields.textLines(object)
     where field.key != "ref" && !otherFamily.contains(field.key) {
       out += "  " + field.label.padding(to: 24) + field.text + "\n"
     }

@@ -39,8 +39,7 @@ enum ListCommand {
       let objects = listing.objects.filter(selection.matches)
       let users = UserNames()
       if parsed.flag("json") {
-        let fields = ObjectFields(users: users)
-        console.out(JSON.document("objects", objects.map { fields.json($0, detail: false) }))
+        console.out(ObjectFields(users: users).document(objects, detail: false))
       } else {
         let context = ListContext(users: users, exactBytes: parsed.flag("bytes"))
         let rows = objects.map { object in columns.map { $0.value(object, context) } }

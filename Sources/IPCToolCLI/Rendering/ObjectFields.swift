@@ -1,22 +1,59 @@
 import IPCKit
 
-/// The fields of one object, in order: one list that both the JSON contract and the text of
-/// `inspect` are made from, so the two cannot drift apart.
-struct ObjectField {
-  var key: String  // JSON key
-  var label: String  // inspect's label
-  var json: JSON
-  var text: String
+/// Receives the fields of one object in order. The JSON contract and the text of `inspect`
+/// are both made by visiting the same list, so the two cannot drift apart.
+protocol FieldSink {
+  /// `text` is made only by sinks that show text; JSON needs none.
+  mutating func add(
+    _ key: StaticString, _ label: StaticString, _ json: JSON, _ text: @autoclosure () -> String?)
+}
+
+/// Writes the fields as one JSON object, straight into bytes: listings write thousands.
+struct JSONObjectSink: FieldSink {
+  var out: [UInt8]
+  private var first = true
+
+  init(into out: [UInt8]) { self.out = out }
+
+  mutating func add(
+    _ key: StaticString, _ label: StaticString, _ json: JSON, _ text: @autoclosure () -> String?
+  ) {
+    out.appendLiteral(first ? "{\"" : ", \"")
+    first = false
+    out.appendLiteral(key)
+    out.appendLiteral("\": ")
+    json.write(to: &out)
+  }
+
+  mutating func close() { out.appendLiteral(first ? "{}" : "}") }
+}
+
+/// Collects "label  text" lines for `inspect`.
+struct TextSink: FieldSink {
+  var lines: [(key: String, label: String, text: String)] = []
+
+  mutating func add(
+    _ key: StaticString, _ label: StaticString, _ json: JSON, _ text: @autoclosure () -> String?
+  ) {
+    let shown: String
+    if let made = text() {
+      shown = made
+    } else if case .string(let value) = json {
+      shown = value
+    } else {
+      shown = json == .null ? "-" : json.text
+    }
+    lines.append((key.description, label.description, shown))
+  }
 }
 
 struct ObjectFields {
   let users: UserNames
 
   /// What `list --json` promises for every object; `detail` adds what `inspect` shows.
-  func fields(_ object: IPCObjectInfo, detail: Bool) -> [ObjectField] {
-    var fields: [ObjectField] = []
-    func add(_ key: String, _ label: String, _ json: JSON, _ text: String? = nil) {
-      fields.append(ObjectField(key: key, label: label, json: json, text: text ?? plain(json)))
+  func visit<Sink: FieldSink>(_ object: IPCObjectInfo, detail: Bool, into sink: inout Sink) {
+    func add(_ key: StaticString, _ label: StaticString, _ json: JSON, _ text: @autoclosure () -> String? = nil) {
+      sink.add(key, label, json, text())
     }
     add("ref", "reference", .string(object.reference.description))
     add("kind", "kind", .string(object.kind.rawValue), object.kind.summary)
@@ -29,7 +66,7 @@ struct ObjectFields {
     add("mode", "mode", .string(object.permissions.octal),
       "\(object.permissions.octal) (\(object.permissions))")
     add("changed", "changed", .number(object.changed), timeText(object.changed))
-    func bytes(_ key: String, _ label: String, _ value: UInt64?) {
+    func bytes(_ key: StaticString, _ label: StaticString, _ value: UInt64?) {
       add(key, label, .number(value), value.map { "\($0) (\(ByteSize.human($0)))" } ?? "-")
     }
     switch object.kind {
@@ -84,11 +121,41 @@ struct ObjectFields {
     if detail {
       add("permissions", "permissions", .string(object.permissions.description))
     }
-    return fields
   }
 
-  func json(_ object: IPCObjectInfo, detail: Bool) -> JSON {
-    .object(fields(object, detail: detail).map { ($0.key, $0.json) })
+  /// Appends the object as JSON to `out`.
+  func writeJSON(_ object: IPCObjectInfo, detail: Bool, to out: inout [UInt8]) {
+    var sink = JSONObjectSink(into: out)
+    out = []  // hand the buffer over without copying
+    visit(object, detail: detail, into: &sink)
+    sink.close()
+    out = sink.out
+  }
+
+  /// `{"objects": [` and one object per line.
+  func document(_ objects: [IPCObjectInfo], detail: Bool) -> String {
+    for uid in Set(objects.map(\.uid)) { _ = users.name(of: uid) }  // read-only from here on
+    let threads = usefulThreads(for: objects.count)
+    let parts = inParallel(threads) { part in
+      let slice = objects.count * part / threads..<objects.count * (part + 1) / threads
+      var out: [UInt8] = []
+      out.reserveCapacity(slice.count * 300)
+      for index in slice {
+        out.appendLiteral(index == 0 ? "\n  " : ",\n  ")
+        writeJSON(objects[index], detail: detail, to: &out)
+      }
+      return out
+    }
+    var out: [UInt8] = Array("{\"objects\": [".utf8)
+    for part in parts { out.append(contentsOf: part) }
+    out.appendLiteral(objects.isEmpty ? "]}\n" : "\n]}\n")
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  func textLines(_ object: IPCObjectInfo) -> [(key: String, label: String, text: String)] {
+    var sink = TextSink()
+    visit(object, detail: true, into: &sink)
+    return sink.lines
   }
 
   private func semaphoreStates(_ states: [SysVSemaphoreState]?) -> JSON {
@@ -108,13 +175,5 @@ struct ObjectFields {
       "\n    [\(index)] value \(state.value), waiting for increase \(state.waitingForIncrease),"
         + " for zero \(state.waitingForZero), last pid \(state.lastPID)"
     }.joined()
-  }
-
-  private func plain(_ json: JSON) -> String {
-    switch json {
-    case .null: "-"
-    case .string(let text): text
-    default: json.text
-    }
   }
 }
