@@ -4,6 +4,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/time.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -78,3 +81,55 @@ int ipcshim_open_private_mqueue_mount(void) {
 }
 
 int ipcshim_join_ipc_namespace(int fd) { return setns(fd, CLONE_NEWIPC); }
+
+static volatile sig_atomic_t stop_signal = 0;
+
+static void remember_stop(int signo) { stop_signal = signo; }
+static void ignore_tick(int signo) { (void)signo; }
+
+static void set_handler(int signo, void (*handler)(int)) {
+  struct sigaction action = {0};
+  action.sa_handler = handler;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = 0; // no SA_RESTART: blocking calls return EINTR
+  sigaction(signo, &action, NULL);
+}
+
+static void set_timer(long microseconds) {
+  struct itimerval timer = {0};
+  timer.it_interval.tv_usec = microseconds;
+  timer.it_value.tv_usec = microseconds;
+  setitimer(ITIMER_REAL, &timer, NULL);
+}
+
+void ipcshim_watch_signals_start(void) {
+  stop_signal = 0;
+  // A parent (a test runner's thread, a shell) may hand these down blocked.
+  sigset_t watched;
+  sigemptyset(&watched);
+  sigaddset(&watched, SIGINT);
+  sigaddset(&watched, SIGTERM);
+  sigaddset(&watched, SIGALRM);
+  sigprocmask(SIG_UNBLOCK, &watched, NULL);
+  set_handler(SIGINT, remember_stop);
+  set_handler(SIGTERM, remember_stop);
+  set_handler(SIGALRM, ignore_tick);
+  set_timer(100000);
+}
+
+void ipcshim_watch_signals_stop(void) {
+  set_timer(0);
+  set_handler(SIGALRM, SIG_DFL);
+  set_handler(SIGINT, SIG_DFL);
+  set_handler(SIGTERM, SIG_DFL);
+}
+
+int ipcshim_stop_signal(void) { return stop_signal; }
+
+void ipcshim_worker_after_fork(pid_t parent) {
+  set_handler(SIGINT, SIG_DFL);
+  set_handler(SIGTERM, SIG_DFL);
+  set_handler(SIGALRM, SIG_DFL);
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != parent) _exit(125); // the parent died before prctl took effect
+}

@@ -43,4 +43,14 @@ int ipcshim_open_private_mqueue_mount(void);
 // setns(fd, CLONE_NEWIPC): joins the calling thread to the IPC namespace behind fd.
 int ipcshim_join_ipc_namespace(int fd);
 
+// ipctool pi's parent: SIGINT and SIGTERM are remembered (not fatal) so it can clean up, and a
+// 100 ms interval timer interrupts its blocking calls (no SA_RESTART) so it can notice a dead
+// worker or a stop request. Async-signal-safe state lives here, in C.
+void ipcshim_watch_signals_start(void);
+void ipcshim_watch_signals_stop(void);
+/// The stop signal received since start (SIGINT or SIGTERM), or 0.
+int ipcshim_stop_signal(void);
+/// In a forked worker: default signal handling, and death when the parent dies.
+void ipcshim_worker_after_fork(pid_t parent);
+
 #endif

@@ -82,9 +82,20 @@ public struct Choice: Sendable, Equatable {
   public var summary: String
 }
 
-/// How a command ended: 0 success, 1 a failure on some object, 2 a usage error.
-public enum ExitStatus: Int32, Sendable {
-  case success = 0
-  case failure = 1
-  case usage = 2
+/// How a command ended: 0 success, 1 a failure on some object, 2 a usage error, 128 + N when
+/// stopped by signal N (after cleaning up).
+public enum ExitStatus: Equatable, Sendable {
+  case success
+  case failure
+  case usage
+  case signaled(Int32)
+
+  public var rawValue: Int32 {
+    switch self {
+    case .success: 0
+    case .failure: 1
+    case .usage: 2
+    case .signaled(let signal): 128 + signal
+    }
+  }
 }

@@ -121,3 +121,63 @@ final class ResultBox<T>: @unchecked Sendable {
   var value: T?
   init(_ body: @escaping () -> T) { self.body = body }
 }
+
+/// A program started in the background, for tests that signal it mid-run.
+final class RunningProgram {
+  let process = Process()
+  private let out: TemporaryFile
+  private let err: TemporaryFile
+
+  init(_ executable: String, _ arguments: [String]) throws {
+    out = try TemporaryFile()
+    err = try TemporaryFile()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    process.standardOutput = out.handle
+    process.standardError = err.handle
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+  }
+
+  var pid: pid_t { process.processIdentifier }
+
+  /// The pids of the program's children, once at least `count` exist (or after `timeout`).
+  func children(atLeast count: Int, timeout: TimeInterval = 20) -> [pid_t] {
+    let deadline = Date().addingTimeInterval(timeout)
+    var found: [pid_t] = []
+    repeat {
+      let text = (try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)) ?? ""
+      found = text.split(separator: " ").compactMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+      if found.count >= count { return found }
+      usleep(10_000)
+    } while Date() < deadline
+    return found
+  }
+
+  func finish(timeout: TimeInterval = 60) -> ToolRun {
+    let deadline = Date().addingTimeInterval(timeout)
+    while process.isRunning && Date() < deadline { usleep(5000) }
+    if process.isRunning { process.terminate() }
+    process.waitUntilExit()
+    return ToolRun(
+      stdout: out.contents(), stderr: err.contents(), status: process.terminationStatus,
+      signaled: process.terminationReason == .uncaughtSignal)
+  }
+}
+
+extension Sandbox {
+  /// Starts ipctool inside the namespace without waiting; nsenter execs it, so the pid is ipctool's.
+  func start(_ arguments: [String]) throws -> RunningProgram {
+    try RunningProgram("/usr/bin/nsenter", ["--target", String(pid), "--ipc", "--mount", "--", toolPath] + arguments)
+  }
+}
+
+/// True once no process has this pid (reaped), waiting up to `timeout`.
+func processGone(_ pid: pid_t, timeout: TimeInterval = 10) -> Bool {
+  let deadline = Date().addingTimeInterval(timeout)
+  repeat {
+    if kill(pid, 0) != 0 && errno == ESRCH { return true }
+    usleep(10_000)
+  } while Date() < deadline
+  return false
+}

@@ -1,0 +1,34 @@
+/// The ways `ipctool pi` carries partial sums from the workers to the parent.
+public enum PiMechanism: String, CaseIterable, Sendable {
+  case pipe
+  case socketpair
+  case posixQueue = "posix-mq"
+  case sysvQueue = "sysv-mq"
+  case posixSharedMemory = "posix-shm"
+  case sysvSharedMemory = "sysv-shm"
+
+  public var summary: String {
+    switch self {
+    case .pipe: "one pipe shared by all workers"
+    case .socketpair: "a Unix socketpair per worker"
+    case .posixQueue: "a POSIX message queue"
+    case .sysvQueue: "a System V message queue"
+    case .posixSharedMemory: "POSIX shared memory guarded by a POSIX named semaphore"
+    case .sysvSharedMemory: "System V shared memory guarded by a System V semaphore (SEM_UNDO)"
+    }
+  }
+
+  /// Message mechanisms return every slice's sum; the shared-memory ones one accumulated sum.
+  public var isSharedMemory: Bool { self == .posixSharedMemory || self == .sysvSharedMemory }
+
+  /// Family words: `posix` = posix-mq + posix-shm, `sysv` = sysv-mq + sysv-shm, `all`.
+  public static func named(_ word: String) -> [PiMechanism]? {
+    if let one = PiMechanism(rawValue: word) { return [one] }
+    switch word {
+    case "posix": return [.posixQueue, .posixSharedMemory]
+    case "sysv": return [.sysvQueue, .sysvSharedMemory]
+    case "all": return allCases
+    default: return nil
+    }
+  }
+}

@@ -1,0 +1,45 @@
+/// How `ipctool pi` cuts the series 1/(2k+1)^2 = pi^2/8 into work.
+///
+/// N terms are cut into S slices of N/S terms, the last slice taking the remainder (so N < S
+/// leaves the first slices empty and drops nothing). Worker w computes slices w, w+W, w+2W...
+public struct PiPlan: Sendable, Equatable {
+  public var terms: Int
+  public var slices: Int
+  public var workers: Int
+
+  public init(terms: Int, slices: Int, workers: Int) {
+    self.terms = terms
+    self.slices = slices
+    self.workers = workers
+  }
+
+  /// The terms slice `index` sums.
+  public func range(of index: Int) -> Range<Int> {
+    let size = terms / slices
+    let start = index * size
+    return start..<(index == slices - 1 ? terms : start + size)
+  }
+
+  /// The slices worker `worker` computes.
+  public func slices(for worker: Int) -> StrideTo<Int> {
+    stride(from: worker, to: slices, by: workers)
+  }
+
+  /// The sum of one slice, in ascending k.
+  public func partialSum(_ index: Int) -> Double {
+    var sum = 0.0
+    for k in range(of: index) {
+      let odd = Double(2 * k + 1)
+      sum += 1.0 / (odd * odd)
+    }
+    return sum
+  }
+
+  /// pi from the series' sum.
+  public static func pi(fromSum sum: Double) -> Double { (8 * sum).squareRoot() }
+
+  /// The single-process reference: every slice, summed in slice order.
+  public func referenceSum() -> Double {
+    (0..<slices).reduce(0.0) { $0 + partialSum($1) }
+  }
+}

@@ -1,0 +1,110 @@
+import CIPCShims
+import Glibc
+
+/// One mechanism's outcome.
+public struct PiResult: Sendable {
+  public var mechanism: PiMechanism
+  public var plan: PiPlan
+  public var pi: Double
+  public var seconds: Double
+  public var objectsCreated: Int
+  public var objectsLeft: Int
+  public var descriptorsLeft: Int
+  public var processesLeft: Int
+  /// Relative difference from the single-process reference; nil when it was not computed.
+  public var referenceDeviation: Double?
+
+  public var error: Double { abs(pi - Double.pi) }
+  /// Slices delivered per second: messages, or lock hand-offs for shared memory.
+  public var messagesPerSecond: Double { Double(plan.slices) / max(seconds, 1e-9) }
+  public var isClean: Bool { objectsLeft == 0 && descriptorsLeft == 0 && processesLeft == 0 }
+  /// Right value (within 1e-12 of the reference, when there is one) and nothing left behind.
+  public var isGood: Bool { isClean && (referenceDeviation.map { $0 <= 1e-12 } ?? true) }
+}
+
+/// Runs the forked computation over one mechanism at a time and proves it left nothing.
+public struct PiRunner {
+  public let plan: PiPlan
+  public let paths: IPCPaths
+
+  public init(plan: PiPlan, paths: IPCPaths = .fromEnvironment()) {
+    self.plan = plan
+    self.paths = paths
+  }
+
+  /// Above this many terms the reference costs as much as the run itself, so it is skipped
+  /// unless asked for.
+  public static let referenceLimit = 100_000_000
+
+  /// Watches SIGINT/SIGTERM and interrupts blocking waits while `body` runs.
+  public static func watchingSignals<T>(_ body: () throws(PiError) -> T) throws(PiError) -> T {
+    ipcshim_watch_signals_start()
+    defer { ipcshim_watch_signals_stop() }
+    return try body()
+  }
+
+  /// The computation over `mechanism`. On any failure every worker is killed and reaped and
+  /// every object removed before the error is thrown.
+  public func run(_ mechanism: PiMechanism, reference: Double?) throws(PiError) -> PiResult {
+    let descriptorsBefore = openDescriptors()
+    let started = monotonicSeconds()
+    let transport = try makeTransport(mechanism)
+    defer { transport.remove() }
+    let plan = self.plan
+    let workers: PiWorkers
+    do {
+      workers = try PiWorkers(count: plan.workers) { worker in
+        transport.workerStarted(worker)
+        for slice in plan.slices(for: worker) {
+          guard transport.send(slice: slice, sum: plan.partialSum(slice)) else { return 3 }
+        }
+        return 0
+      }
+    } catch {
+      throw error
+    }
+    let sum: Double
+    do {
+      transport.workersStarted()
+      sum = try transport.collect(plan, workers)
+      try workers.waitAll()
+    } catch {
+      workers.stopAll()
+      throw error
+    }
+    let seconds = monotonicSeconds() - started
+    transport.remove()
+    let pi = PiPlan.pi(fromSum: sum)
+    return PiResult(
+      mechanism: mechanism, plan: plan, pi: pi, seconds: seconds,
+      objectsCreated: transport.objectsCreated, objectsLeft: transport.leftovers(),
+      descriptorsLeft: openDescriptors().subtracting(descriptorsBefore).count,
+      processesLeft: workers.allReaped ? 0 : 1,
+      referenceDeviation: reference.map { abs(pi - PiPlan.pi(fromSum: $0)) / PiPlan.pi(fromSum: $0) })
+  }
+
+  private func makeTransport(_ mechanism: PiMechanism) throws(PiError) -> any PiTransport {
+    switch mechanism {
+    case .pipe: try PipeTransport()
+    case .socketpair: try SocketPairTransport(workers: plan.workers)
+    case .posixQueue: try PosixQueueTransport(slices: plan.slices, paths: paths)
+    case .sysvQueue: try SysVQueueTransport()
+    case .posixSharedMemory: try PosixSharedMemoryTransport()
+    case .sysvSharedMemory: try SysVSharedMemoryTransport()
+    }
+  }
+}
+
+/// The descriptors this process has open now.
+func openDescriptors() -> Set<CInt> {
+  guard let directory = try? FileDescriptor.open("/proc/self/fd", O_RDONLY | O_DIRECTORY),
+    let entries = try? directory.directoryEntries()
+  else { return [] }
+  return Set(entries.compactMap { CInt($0.name) }.filter { $0 != directory.raw })
+}
+
+func monotonicSeconds() -> Double {
+  var now = timespec()
+  clock_gettime(CLOCK_MONOTONIC, &now)
+  return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+}

@@ -1,0 +1,62 @@
+import Glibc
+
+/// One way of carrying partial sums to the parent. Created in the parent, used on both sides of
+/// fork: the `worker...` and `send` calls run in the children, the rest in the parent.
+protocol PiTransport: AnyObject {
+  /// Kernel objects created (a pipe, a queue, a segment and a semaphore...).
+  var objectsCreated: Int { get }
+  /// In a worker, first: close what it does not use.
+  func workerStarted(_ worker: Int)
+  /// In a worker: deliver one slice's sum. False if the mechanism failed.
+  func send(slice: Int, sum: Double) -> Bool
+  /// In the parent once every worker runs: drop its own copies of the workers' ends, and
+  /// names nobody needs any more.
+  func workersStarted()
+  /// In the parent: the series' sum, once every slice has been delivered.
+  func collect(_ plan: PiPlan, _ workers: PiWorkers) throws(PiError) -> Double
+  /// Removes every object and closes every descriptor; safe to call twice.
+  func remove()
+  /// Objects of this run the kernel still has, checked by name or id.
+  func leftovers() -> Int
+}
+
+/// What a message carries: the slice and its sum, 16 bytes (atomic in a pipe).
+struct PiRecord {
+  var slice: Int64
+  var sum: Double
+
+  static let size = MemoryLayout<PiRecord>.size
+}
+
+/// Gathers per-slice sums in any order and adds them in slice order, so every message
+/// mechanism returns the same bits.
+struct SliceSums {
+  private var sums: [Double]
+  private var seen: [Bool]
+  private(set) var received = 0
+
+  init(count: Int) {
+    sums = Array(repeating: 0, count: count)
+    seen = Array(repeating: false, count: count)
+  }
+
+  var isComplete: Bool { received == sums.count }
+
+  mutating func add(_ record: PiRecord) {
+    let index = Int(record.slice)
+    guard sums.indices.contains(index), !seen[index] else { return }
+    sums[index] = record.sum
+    seen[index] = true
+    received += 1
+  }
+
+  var total: Double { sums.reduce(0, +) }
+}
+
+/// A unique name for this run's POSIX objects, recognizable after a crash by prefix and pid.
+func piObjectName(_ suffix: String) -> String { "/ipctool-pi-\(getpid())-\(suffix)" }
+
+/// Converts a failed setup call into the run's error.
+func setupFailure(_ error: SystemError, _ subject: String, hint: String? = nil) -> PiError {
+  .setup(IPCError(operation: "pi", subject: subject, error, hint: hint))
+}

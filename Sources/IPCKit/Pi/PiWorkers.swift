@@ -1,0 +1,83 @@
+import CIPCShims
+import Glibc
+
+/// The forked workers of one run: started together, watched while the parent waits, and always
+/// reaped, however the run ends.
+final class PiWorkers {
+  private(set) var pids: [pid_t] = []
+  private var exits: [pid_t: ChildExit] = [:]
+
+  /// Forks `count` workers running `body(worker)`. A child runs arithmetic and raw system calls
+  /// only, then `_exit`s: nothing buffered in the parent is flushed twice.
+  init(count: Int, _ body: (Int) -> CInt) throws(PiError) {
+    let parent = getpid()
+    for worker in 0..<count {
+      let pid = fork()
+      if pid == 0 {
+        ipcshim_worker_after_fork(parent)
+        _exit(body(worker))
+      }
+      guard pid > 0 else {
+        let code = errno
+        stopAll()
+        throw .setup(
+          IPCError(operation: "pi", subject: "worker \(worker)",
+            SystemError(call: "fork", code: code), hint: code == EAGAIN ? "RLIMIT_NPROC or kernel.pid_max" : nil))
+      }
+      pids.append(pid)
+    }
+  }
+
+  /// Throws if a stop signal came or a worker ended badly; reaps workers that ended well.
+  func check() throws(PiError) {
+    let signal = ipcshim_stop_signal()
+    if signal != 0 { throw .stopped(signal: signal) }
+    while true {
+      var status: CInt = 0
+      let pid = waitpid(-1, &status, WNOHANG)
+      guard pid > 0 else { break }
+      try record(pid, status)
+    }
+  }
+
+  /// Waits for every worker, watching for signals and failures meanwhile.
+  func waitAll() throws(PiError) {
+    while exits.count < pids.count {
+      var status: CInt = 0
+      let pid = waitpid(-1, &status, 0)
+      if pid > 0 {
+        try record(pid, status)
+      } else if errno == EINTR {
+        try check()
+      } else {
+        break  // ECHILD: nothing left to wait for
+      }
+    }
+  }
+
+  /// Kills the workers still running and reaps them all; used on every failure path.
+  func stopAll() {
+    for pid in pids where exits[pid] == nil { kill(pid, SIGKILL) }
+    for pid in pids where exits[pid] == nil {
+      var status: CInt = 0
+      while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+      exits[pid] = .signaled(SIGKILL)
+    }
+  }
+
+  /// True when every worker has been reaped and the process has no other child.
+  var allReaped: Bool {
+    var status: CInt = 0
+    return exits.count == pids.count && waitpid(-1, &status, WNOHANG) == -1 && errno == ECHILD
+  }
+
+  private func record(_ pid: pid_t, _ status: CInt) throws(PiError) {
+    let exit: ChildExit =
+      ipcshim_wifsignaled(status) != 0
+      ? .signaled(ipcshim_wtermsig(status)) : .exited(ipcshim_wexitstatus(status))
+    exits[pid] = exit
+    guard exit.isSuccess else {
+      throw .workerFailed(worker: pids.firstIndex(of: pid) ?? -1, pid: pid, exit: exit)
+    }
+  }
+}
