@@ -11,9 +11,11 @@ enter_private_namespace() {
   mount -t tmpfs -o size=2g ipctool-bench /dev/shm
 }
 
+# The release binary as `make install` builds it: Swift runtime linked statically.
 build_release() {
-  (cd "$(dirname "$0")/.." && swift build -c release --product ipctool >&2)
-  IPCTOOL="$(cd "$(dirname "$0")/.." && swift build -c release --show-bin-path)/ipctool"
+  local flags=(-c release --static-swift-stdlib --scratch-path .build-static)
+  (cd "$(dirname "$0")/.." && swift build "${flags[@]}" --product ipctool >&2)
+  IPCTOOL="$(cd "$(dirname "$0")/.." && swift build "${flags[@]}" --show-bin-path)/ipctool"
 }
 
 # fill_objects SHM SEM SYSV: SHM segments of 4 KiB and SEM semaphores in /dev/shm, and SYSV

@@ -67,6 +67,8 @@ struct PiTests {
       == ["sysv-mq", "sysv-shm", "pipe"])
     let bad = try box.run(["pi", "--ipc", "pipes"])
     #expect(bad.status == 2 && bad.stderr.contains("did you mean 'pipe'?"))
+    let unchecked = try box.run(["pi", "--ipc", "pipe", "--terms", "1000", "--no-reference", "--json"])
+    #expect(unchecked.stdout.hasPrefix("{\"cleanup_verified\": true, \"reference_checked\": false"))
     #expect(try box.run(["pi", "--workers", "0"]).status == 2)
     #expect(try box.run(["pi", "--terms", "-3"]).status == 2)
   }
