@@ -12,7 +12,7 @@ let package = Package(
     .target(name: "IPCKit", dependencies: ["CIPCShims"]),
     .target(name: "IPCToolCLI", dependencies: ["IPCKit"]),
     .executableTarget(name: "ipctool", dependencies: ["IPCToolCLI"]),
-    .testTarget(name: "IPCKitTests", dependencies: ["IPCKit"], exclude: ["Fixtures"]),
+    .testTarget(name: "IPCKitTests", dependencies: ["CIPCShims", "IPCKit"], exclude: ["Fixtures"]),
     .testTarget(
       name: "IPCToolEndToEndTests", dependencies: ["CIPCShims", "IPCKit", "IPCToolCLI", "ipctool"]),
   ]

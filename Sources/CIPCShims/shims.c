@@ -133,3 +133,4 @@ void ipcshim_worker_after_fork(pid_t parent) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() != parent) _exit(125); // the parent died before prctl took effect
 }
+int ipcshim_unshare_ipc_namespace(void) { return unshare(CLONE_NEWIPC); }

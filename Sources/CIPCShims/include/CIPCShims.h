@@ -42,6 +42,8 @@ int ipcshim_open_private_mqueue_mount(void);
 
 // setns(fd, CLONE_NEWIPC): joins the calling thread to the IPC namespace behind fd.
 int ipcshim_join_ipc_namespace(int fd);
+// unshare(CLONE_NEWIPC): gives the calling thread an IPC namespace of its own (tests).
+int ipcshim_unshare_ipc_namespace(void);
 
 // ipctool pi's parent: SIGINT and SIGTERM are remembered (not fatal) so it can clean up, and a
 // 100 ms interval timer interrupts its blocking calls (no SA_RESTART) so it can notice a dead

@@ -14,6 +14,10 @@ public struct IPCObjectInfo: Sendable, Equatable {
   public var permissions: IPCPermissions
   /// Last change of owner, mode or, for POSIX objects, content (ctime).
   public var changed: Int?
+  /// Device and inode of a POSIX object's file, by which processes' maps and fds name it.
+  public var file: FileIdentity?
+  /// Processes using the object; nil when not looked up or not knowable.
+  public var users: [ProcessRef]?
 
   // Queues.
   public var messages: UInt64?
@@ -84,4 +88,32 @@ public struct SysVSemaphoreState: Sendable, Equatable {
   public var waitingForIncrease: Int32  // semncnt
   public var waitingForZero: Int32  // semzcnt
   public var lastPID: pid_t
+}
+
+/// A file's device and inode: what /proc/PID/maps and a stat of /proc/PID/fd/N report.
+public struct FileIdentity: Hashable, Sendable {
+  public var device: UInt64
+  public var inode: UInt64
+
+  public init(device: UInt64, inode: UInt64) {
+    self.device = device
+    self.inode = inode
+  }
+
+  init(_ status: stat) {
+    self.init(device: UInt64(status.st_dev), inode: UInt64(status.st_ino))
+  }
+}
+
+/// A process, as `clean` and `inspect` name users: "1234 (sleep)".
+public struct ProcessRef: Hashable, Sendable, CustomStringConvertible {
+  public var pid: pid_t
+  public var command: String
+
+  public init(pid: pid_t, command: String) {
+    self.pid = pid
+    self.command = command
+  }
+
+  public var description: String { "\(pid) (\(command))" }
 }

@@ -78,3 +78,14 @@ public enum IPCReferenceError: Error, Equatable, CustomStringConvertible, Sendab
     }
   }
 }
+
+extension IPCReference {
+  /// True when this reference names `object`.
+  public func matches(_ object: IPCObjectInfo) -> Bool {
+    switch self {
+    case .named(let name, let kind): object.name == name && (kind == nil || kind == object.kind)
+    case .sysvID(let kind, let id): object.kind == kind && object.id == id
+    case .sysvKey(let kind, let key): object.kind == kind && object.key == key
+    }
+  }
+}

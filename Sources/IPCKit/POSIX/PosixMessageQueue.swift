@@ -91,6 +91,7 @@ enum PosixMessageQueue {
       permissions: IPCPermissions(rawValue: status.st_mode))
     info.name = name
     info.changed = status.st_ctim.tv_sec
+    info.file = FileIdentity(status)
     return info
   }
 

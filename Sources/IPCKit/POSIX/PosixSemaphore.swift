@@ -50,6 +50,7 @@ enum PosixSemaphore {
       permissions: IPCPermissions(rawValue: status.st_mode))
     info.name = name
     info.changed = status.st_ctim.tv_sec
+    info.file = FileIdentity(status)
     info.value = readValue(directory: directory, fileName: fileName)
     return info
   }

@@ -53,6 +53,7 @@ enum PosixSharedMemory {
     info.size = UInt64(max(status.st_size, 0))
     info.residentBytes = UInt64(max(status.st_blocks, 0)) * 512
     info.changed = status.st_ctim.tv_sec
+    info.file = FileIdentity(status)
     return info
   }
 }

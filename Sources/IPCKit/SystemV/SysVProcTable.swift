@@ -102,8 +102,15 @@ func parseInteger<T: FixedWidthInteger>(_ bytes: ArraySlice<UInt8>, radix: T) ->
   guard !digits.isEmpty else { return nil }
   var value: T = 0
   for byte in digits {
-    let digit = T(truncatingIfNeeded: byte &- UInt8(ascii: "0"))
-    guard byte >= UInt8(ascii: "0"), digit < radix else { return nil }
+    let digitValue: UInt8
+    switch byte {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): digitValue = byte - UInt8(ascii: "0")
+    case UInt8(ascii: "a")...UInt8(ascii: "f"): digitValue = byte - UInt8(ascii: "a") + 10
+    case UInt8(ascii: "A")...UInt8(ascii: "F"): digitValue = byte - UInt8(ascii: "A") + 10
+    default: return nil
+    }
+    let digit = T(truncatingIfNeeded: digitValue)
+    guard digit < radix else { return nil }
     let (shifted, overflow) = value.multipliedReportingOverflow(by: radix)
     let (next, overflow2) =
       negative ? shifted.subtractingReportingOverflow(digit) : shifted.addingReportingOverflow(digit)

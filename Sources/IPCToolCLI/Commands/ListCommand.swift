@@ -14,6 +14,8 @@ enum ListCommand {
       OptionSpec("bytes", short: "b", help: "Print sizes in bytes instead of 4.0K, 1.5M."),
       OptionSpec("no-headings", short: "n", help: "Leave out the header line."),
       OptionSpec(
+        "users", help: "Add the processes using each object (scans /proc), and unlinked segments still mapped."),
+      OptionSpec(
         "output", short: "o", value: "columns",
         help: "Comma-separated columns to print: "
           + ListColumn.all.map { "\($0.name) (\($0.help))" }.joined(separator: ", ") + ".",
@@ -32,15 +34,26 @@ enum ListCommand {
   static func run(_ parsed: ParsedArguments, _ console: Console) -> ExitStatus {
     do {
       let selection = try ObjectSelection(parsed)
-      let columns = try parsed.value("output", "a list of columns", parseColumns)
+      var columns = try parsed.value("output", "a list of columns", parseColumns)
         ?? ListColumn.defaultNames.compactMap(ListColumn.named)
       let listing = Inventory().list(selection.kinds)
       for note in listing.notes { console.error(note) }
-      let objects = listing.objects.filter(selection.matches)
+      var objects = listing.objects.filter { selection.matches($0) }
+      var deleted: [UsageScanner.DeletedMapping] = []
+      if parsed.flag("users") {
+        let report = UsageScanner().scan()
+        for index in objects.indices { objects[index].users = report.users(of: objects[index]) }
+        deleted = report.deletedMappings
+        if parsed.value("output") == nil, let column = ListColumn.named("users") { columns.append(column) }
+      }
       let users = UserNames()
       if parsed.flag("json") {
-        console.out(ObjectFields(users: users).document(objects, detail: false))
+        let fields = ObjectFields(users: users, withUsers: parsed.flag("users"))
+        console.out(fields.document(objects, detail: false, deletedMappings: parsed.flag("users") ? deleted : nil))
       } else {
+        for mapping in deleted {
+          console.error("note: \(mapping.process) still maps \(mapping.path): unlinked, not yet freed")
+        }
         let context = ListContext(users: users, exactBytes: parsed.flag("bytes"))
         let rows = objects.map { object in columns.map { $0.value(object, context) } }
         console.out(renderTable(columns, rows, headings: !parsed.flag("no-headings")))

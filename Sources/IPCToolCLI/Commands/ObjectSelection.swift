@@ -1,24 +1,50 @@
 import Glibc
 import IPCKit
 
-/// The filters `--kind`, `--prefix` and `--owner` select objects by.
+/// The selectors objects are chosen by, combined with AND: `--kind`, `--prefix`, `--owner`,
+/// and for `clean` also `--older-than`, `--key` and explicit references.
 struct ObjectSelection {
   var kinds: Set<IPCKind>
   var prefix: String?  // with its leading slash
   var owner: uid_t?
+  var olderThan: Int?  // seconds since the last change
+  var keys: [Int32] = []
+  var references: [IPCReference] = []
+
+  /// True when nothing narrows the selection: `clean` refuses that without --all.
+  var selectsEverything: Bool {
+    kinds.count == IPCKind.allCases.count && prefix == nil && owner == nil && olderThan == nil
+      && keys.isEmpty && references.isEmpty
+  }
 
   init(_ parsed: ParsedArguments) throws(UsageError) {
     kinds = try parsed.selectedKinds()
     prefix = parsed.value("prefix").map { $0.hasPrefix("/") ? $0 : "/" + $0 }
     owner = try parsed.value("owner", "a user name or uid", UserNames.uid(of:))
+    olderThan = try parsed.value("older-than", "an age such as 30s, 10m, 2h or 7d", AgeText.seconds)
+    for text in parsed.values("key") {
+      guard let key = CreateCommand.parseKey(text) else {
+        throw UsageError(
+          "invalid value '\(printable(text))' for '--key': expected a key such as 0x1e240", parsed.command)
+      }
+      keys.append(key)
+    }
+    if parsed.command.arguments.contains(where: { $0.values == .references }) {
+      references = try parseReferences(parsed)
+    }
     // A name prefix can only match named objects: leave the System V kinds out.
     if prefix != nil { kinds = kinds.filter(\.isNamed) }
   }
 
-  func matches(_ object: IPCObjectInfo) -> Bool {
+  func matches(_ object: IPCObjectInfo, now: Int = time(nil)) -> Bool {
     guard kinds.contains(object.kind) else { return false }
     if let prefix, !(object.name?.text.hasPrefix(prefix) ?? false) { return false }
     if let owner, object.uid != owner { return false }
+    if let olderThan {
+      guard let changed = object.changed, now - changed >= olderThan else { return false }
+    }
+    if !keys.isEmpty && !(object.key.map(keys.contains) ?? false) { return false }
+    if !references.isEmpty && !references.contains(where: { $0.matches(object) }) { return false }
     return true
   }
 }

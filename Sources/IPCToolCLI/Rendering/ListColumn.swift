@@ -37,6 +37,8 @@ struct ListColumn: Sendable {
     ListColumn(name: "changed", header: "CHANGED", help: "last change", alignment: .left) {
       object, _ in timeText(object.changed)
     },
+    ListColumn(name: "users", header: "USERS", help: "processes using it (with --users)",
+      alignment: .left) { object, _ in usersText(object.users) },
   ]
 
   static let defaultNames = ["ref", "owner", "mode", "size", "usage", "changed"]
@@ -88,4 +90,10 @@ func renderTable(_ columns: [ListColumn], _ rows: [[String]], headings: Bool) ->
   if headings { line(columns.map(\.header)) }
   rows.forEach(line)
   return out
+}
+
+/// "1234 (sleep), 99 (cat)", "-" for none, "?" when unknown.
+func usersText(_ users: [ProcessRef]?) -> String {
+  guard let users else { return "?" }
+  return users.isEmpty ? "-" : users.map(\.description).joined(separator: ", ")
 }

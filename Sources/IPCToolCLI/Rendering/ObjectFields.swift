@@ -49,6 +49,8 @@ struct TextSink: FieldSink {
 
 struct ObjectFields {
   let users: UserNames
+  /// Adds "users" (list --users; inspect always).
+  var withUsers = false
 
   /// What `list --json` promises for every object; `detail` adds what `inspect` shows.
   func visit<Sink: FieldSink>(_ object: IPCObjectInfo, detail: Bool, into sink: inout Sink) {
@@ -114,6 +116,9 @@ struct ObjectFields {
           semaphoreText(object.semaphores))
       }
     }
+    if detail || withUsers {
+      add("users", "users", usersJSON(object.users), usersText(object.users))
+    }
     if detail && !object.kind.isNamed {
       add("creator_uid", "creator uid", .number(object.creatorUID))
       add("creator_gid", "creator gid", .number(object.creatorGID))
@@ -133,7 +138,9 @@ struct ObjectFields {
   }
 
   /// `{"objects": [` and one object per line.
-  func document(_ objects: [IPCObjectInfo], detail: Bool) -> String {
+  func document(
+    _ objects: [IPCObjectInfo], detail: Bool, deletedMappings: [UsageScanner.DeletedMapping]? = nil
+  ) -> String {
     for uid in Set(objects.map(\.uid)) { _ = users.name(of: uid) }  // read-only from here on
     let threads = usefulThreads(for: objects.count)
     let parts = inParallel(threads) { part in
@@ -146,7 +153,20 @@ struct ObjectFields {
       }
       return out
     }
-    var out: [UInt8] = Array("{\"objects\": [".utf8)
+    var out: [UInt8] = Array("{".utf8)
+    if let deletedMappings {
+      let mappings: JSON = .array(
+        deletedMappings.map {
+          .object([
+            ("pid", .number($0.process.pid)), ("command", .string($0.process.command)),
+            ("path", .string($0.path)),
+          ])
+        })
+      out.appendLiteral("\"deleted_mappings\": ")
+      mappings.write(to: &out)
+      out.appendLiteral(", ")
+    }
+    out.appendLiteral("\"objects\": [")
     for part in parts { out.append(contentsOf: part) }
     out.appendLiteral(objects.isEmpty ? "]}\n" : "\n]}\n")
     return String(decoding: out, as: UTF8.self)

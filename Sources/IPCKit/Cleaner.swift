@@ -1,0 +1,95 @@
+import Glibc
+
+/// Removes many objects at once, safely: objects in use are kept unless forced, System V ids
+/// are checked again just before removal, and vanished objects count as gone, not as errors.
+public struct Cleaner {
+  public let inventory: Inventory
+
+  public init(inventory: Inventory = Inventory()) {
+    self.inventory = inventory
+  }
+
+  public enum Action: String, Sendable {
+    case removed
+    case wouldRemove = "would-remove"
+    case kept
+    case failed
+    case gone
+  }
+
+  public struct Outcome: Sendable {
+    public var object: IPCObjectInfo
+    public var action: Action
+    public var reason: String?
+  }
+
+  /// Decides and (unless `dryRun`) carries out the fate of each selected object, in order.
+  /// `users` is the /proc scan, needed unless `force`.
+  public func clean(
+    _ objects: [IPCObjectInfo], users: UsageScanner.Report?, dryRun: Bool, force: Bool
+  ) -> [Outcome] {
+    let euid = geteuid()
+    return objects.map { original in
+      var object = original
+      object.users = users?.users(of: object)
+      if let reason = keepReason(object, force: force, unreadable: users?.unreadableProcesses ?? 0) {
+        return Outcome(object: object, action: .kept, reason: reason)
+      }
+      if !mayRemove(object, euid: euid) {
+        return Outcome(object: object, action: .failed, reason: "Permission denied")
+      }
+      if dryRun { return Outcome(object: object, action: .wouldRemove, reason: nil) }
+      return remove(object)
+    }
+  }
+
+  /// Why an object stays, or nil if it may go.
+  func keepReason(_ object: IPCObjectInfo, force: Bool, unreadable: Int) -> String? {
+    if object.markedForRemoval == true {
+      return "already marked for removal; freed when its \(object.attached ?? 0) processes detach"
+    }
+    guard !force else { return nil }
+    if let users = object.users, !users.isEmpty {
+      return "in use by " + users.map(\.description).joined(separator: ", ")
+    }
+    if let attached = object.attached, attached > 0 {
+      return "attached by \(attached) processes"
+    }
+    if object.users == nil && object.kind.isNamed {
+      return "users unknown: \(unreadable) processes could not be read (--force removes it)"
+    }
+    return nil
+  }
+
+  /// Whether the kernel will let this user remove it: owners (and creators, for System V) and
+  /// root. /dev/shm and the mqueue root are sticky directories, so only owners may unlink.
+  func mayRemove(_ object: IPCObjectInfo, euid: uid_t) -> Bool {
+    euid == 0 || object.uid == euid || (!object.kind.isNamed && object.creatorUID == euid)
+  }
+
+  private func remove(_ object: IPCObjectInfo) -> Outcome {
+    if let id = object.id, let changed = stillTheSame(object, id: id) {
+      return Outcome(object: object, action: .gone, reason: changed)
+    }
+    do {
+      try inventory.remove(object)
+      return Outcome(object: object, action: .removed, reason: nil)
+    } catch where error.isNoSuchObject {
+      return Outcome(object: object, action: .gone, reason: "vanished before removal")
+    } catch {
+      return Outcome(object: object, action: .failed, reason: error.reason)
+    }
+  }
+
+  /// A System V id is recycled once its object goes: before IPC_RMID, check that it still
+  /// names the same object (same key and change time). Returns why not, or nil if it does.
+  private func stillTheSame(_ object: IPCObjectInfo, id: Int32) -> String? {
+    guard let now = try? inventory.find(.sysvID(object.kind, id), for: "clean").first else {
+      return "vanished before removal"
+    }
+    guard now.key == object.key && now.changed == object.changed else {
+      return "id \(id) now names another object"
+    }
+    return nil
+  }
+}

@@ -1,0 +1,165 @@
+import Glibc
+
+/// Finds, in one pass over /proc, which processes use which objects.
+///
+/// POSIX shared memory and semaphores are found in /proc/PID/maps and, like POSIX queues, among
+/// the targets of /proc/PID/fd, all matched by device and inode (so a name in another mount
+/// namespace cannot be mistaken for ours). System V segments appear in maps as "/SYSV<key>"
+/// with the shmid as inode. The kernel records no users for System V queues and semaphore sets.
+public struct UsageScanner: Sendable {
+  public let paths: IPCPaths
+
+  public init(paths: IPCPaths = .fromEnvironment()) {
+    self.paths = paths
+  }
+
+  /// What one scan found.
+  public struct Report: Sendable {
+    var byFile: [FileIdentity: Set<ProcessRef>] = [:]
+    var bySegment: [Int32: Set<ProcessRef>] = [:]
+    var hidden: [HiddenProcess] = []
+    /// Processes whose maps or descriptors could not be read: users may hide there.
+    public var unreadableProcesses: Int { hidden.count }
+    /// POSIX objects already unlinked but still mapped: memory no listing shows.
+    public var deletedMappings: [DeletedMapping] = []
+
+    /// The object's users; nil when some process could not be read and none was found.
+    public func users(of object: IPCObjectInfo) -> [ProcessRef]? {
+      var found: Set<ProcessRef> = []
+      if let file = object.file { found = byFile[file] ?? [] }
+      if object.kind == .sysvSharedMemory, let id = object.id {
+        found = bySegment[id] ?? []
+        // The kernel counts attachments itself: none means no user, hidden or not.
+        if found.isEmpty { return object.attached == 0 ? [] : nil }
+      }
+      if found.isEmpty && object.kind.isNamed && hidden.contains(where: { $0.mayUse(object) }) {
+        return nil
+      }
+      return found.sorted { $0.pid < $1.pid }
+    }
+  }
+
+  /// A process this user may not fully read, and what can still be ruled out about it.
+  struct HiddenProcess: Sendable {
+    var descriptorsHidden: Bool
+    var mapsHidden: Bool
+    /// Devices of its mounts (from mountinfo, readable by anyone); nil if unknown.
+    var mountedDevices: Set<UInt64>?
+
+    /// Whether it could be using `object` without our seeing it. A queue is used through a
+    /// descriptor; a file it cannot reach by any mount it cannot have mapped by name.
+    func mayUse(_ object: IPCObjectInfo) -> Bool {
+      if descriptorsHidden { return true }
+      guard mapsHidden, object.kind != .posixQueue else { return false }
+      guard let device = object.file?.device, let mountedDevices else { return true }
+      return mountedDevices.contains(device)
+    }
+  }
+
+  public struct DeletedMapping: Sendable, Equatable {
+    public var process: ProcessRef
+    public var path: String
+  }
+
+  /// Scans every process but this one.
+  public func scan() -> Report {
+    var report = Report()
+    guard let proc = try? FileDescriptor.open(paths.proc, O_RDONLY | O_DIRECTORY),
+      let entries = try? proc.directoryEntries()
+    else { return report }
+    let me = getpid()
+    for entry in entries {
+      guard let pid = pid_t(entry.name), pid != me else { continue }
+      scanProcess(pid, into: &report)
+    }
+    return report
+  }
+
+  private func scanProcess(_ pid: pid_t, into report: inout Report) {
+    let base = "\(paths.proc)/\(pid)"
+    guard let comm = readTextFile(base + "/comm") else { return }  // gone
+    let process = ProcessRef(
+      pid: pid, command: String(comm.split(separator: "\n").first ?? ""))
+    // A process that ended meanwhile hides nothing; one we may not read may hide anything.
+    func denied(_ error: SystemError) -> Bool { error.code == EACCES || error.code == EPERM }
+    var mapsHidden = false
+    var descriptorsHidden = false
+    do {
+      let maps = try FileDescriptor.open(base + "/maps", O_RDONLY).read(upTo: 1 << 26)
+      readMaps(maps, process, into: &report)
+    } catch {
+      mapsHidden = denied(error)
+    }
+    do {
+      let fds = try FileDescriptor.open(base + "/fd", O_RDONLY | O_DIRECTORY)
+      for link in try fds.directoryEntries() {
+        var status = stat()
+        guard fstatat(fds.raw, link.name, &status, 0) == 0 else { continue }
+        report.byFile[FileIdentity(status), default: []].insert(process)
+      }
+    } catch {
+      descriptorsHidden = denied(error)
+    }
+    if mapsHidden || descriptorsHidden {
+      report.hidden.append(
+        HiddenProcess(
+          descriptorsHidden: descriptorsHidden, mapsHidden: mapsHidden,
+          mountedDevices: mountedDevices(base + "/mountinfo")))
+    }
+  }
+
+  /// "7f..-7f.. rw-s 00000000 00:01 32769 /SYSV0001e240 (deleted)".
+  private func readMaps(_ bytes: [UInt8], _ process: ProcessRef, into report: inout Report) {
+    var lineStart = 0
+    for index in bytes.indices where bytes[index] == 0x0A {
+      defer { lineStart = index + 1 }
+      let line = bytes[lineStart..<index]
+      // Only shared, file-backed mappings can be IPC objects: perms end in "s".
+      let fields = line.split(separator: 0x20, maxSplits: 5, omittingEmptySubsequences: true)
+      guard fields.count == 6, fields[1].last == UInt8(ascii: "s") else { continue }
+      let path = String(decoding: fields[5].drop { $0 == 0x20 }, as: UTF8.self)
+      guard let inode = parseInteger(fields[4], radix: UInt64(10)) else { continue }
+      if path.hasPrefix("/SYSV") {
+        report.bySegment[Int32(truncatingIfNeeded: inode), default: []].insert(process)
+        continue
+      }
+      guard let device = parseDevice(fields[3]) else { continue }
+      let identity = FileIdentity(device: device, inode: inode)
+      report.byFile[identity, default: []].insert(process)
+      if path.hasSuffix(" (deleted)") && path.hasPrefix("/dev/shm/") {
+        let mapping = DeletedMapping(process: process, path: path)
+        if !report.deletedMappings.contains(mapping) { report.deletedMappings.append(mapping) }
+      }
+    }
+  }
+}
+
+/// The devices a process's mounts are on: the third field of each mountinfo line, decimal
+/// "major:minor".
+func mountedDevices(_ path: String) -> Set<UInt64>? {
+  guard let text = readTextFile(path) else { return nil }
+  var devices: Set<UInt64> = []
+  for line in text.split(separator: "\n") {
+    let fields = line.split(separator: " ", maxSplits: 3)
+    guard fields.count > 2 else { continue }
+    let parts = fields[2].split(separator: ":")
+    guard parts.count == 2, let major = UInt64(parts[0]), let minor = UInt64(parts[1]) else { continue }
+    devices.insert(makeDevice(major: major, minor: minor))
+  }
+  return devices
+}
+
+/// st_dev from major and minor, as glibc's makedev builds it.
+func makeDevice(major: UInt64, minor: UInt64) -> UInt64 {
+  ((major & 0xffff_f000) << 32) | ((major & 0xfff) << 8) | ((minor & 0xffff_ff00) << 12)
+    | (minor & 0xff)
+}
+
+/// "fd:01" (hex major:minor) as the st_dev glibc's makedev would build.
+func parseDevice(_ field: ArraySlice<UInt8>) -> UInt64? {
+  let parts = field.split(separator: UInt8(ascii: ":"))
+  guard parts.count == 2, let major = parseInteger(parts[0], radix: UInt64(16)),
+    let minor = parseInteger(parts[1], radix: UInt64(16))
+  else { return nil }
+  return makeDevice(major: major, minor: minor)
+}

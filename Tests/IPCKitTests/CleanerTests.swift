@@ -1,0 +1,86 @@
+import CIPCShims
+import Foundation
+import Testing
+
+@testable import IPCKit
+
+/// Runs `body` on a new thread with an IPC namespace of its own, so System V objects made there
+/// cannot touch the machine's.
+func inPrivateIPCNamespace<T>(_ body: @escaping () throws -> T) throws -> T {
+  let box = ThreadResult<T>(body)
+  let done = DispatchSemaphore(value: 0)
+  let thread = Thread {
+    if ipcshim_unshare_ipc_namespace() == 0 {
+      box.result = Result { try box.body() }
+    }
+    done.signal()
+  }
+  thread.start()
+  done.wait()
+  guard let result = box.result else { throw SystemError(call: "unshare", code: EPERM) }
+  return try result.get()
+}
+
+final class ThreadResult<T>: @unchecked Sendable {
+  let body: () throws -> T
+  var result: Result<T, Error>?
+  init(_ body: @escaping () throws -> T) { self.body = body }
+}
+
+@Suite(.enabled(if: getuid() == 0, "needs root for a private IPC namespace"))
+struct CleanerTests {
+  @Test func aRecycledSysVIdIsNeverRemoved() throws {
+    let kept = try inPrivateIPCNamespace { () throws -> Bool in
+      let inventory = Inventory(paths: IPCPaths(shm: "/nonexistent", mqueue: "/nonexistent"))
+      let id = msgget(IPC_PRIVATE, IPC_CREAT | 0o600)
+      defer { msgctl(id, IPC_RMID, nil) }
+      var listed = try #require(inventory.list([.sysvQueue]).objects.first)
+      listed.changed = (listed.changed ?? 0) - 100  // as if the id named an older queue
+      let outcome = Cleaner(inventory: inventory).clean([listed], users: nil, dryRun: false, force: true)
+      #expect(outcome.first?.action == .gone)
+      #expect(outcome.first?.reason == "id \(id) now names another object")
+      var info = msqid_ds()
+      return msgctl(id, IPC_STAT, &info) == 0
+    }
+    #expect(kept)
+  }
+
+  @Test func objectsThatVanishCountAsGone() throws {
+    let outcomes = try inPrivateIPCNamespace { () throws -> [Cleaner.Action] in
+      let shm = try TemporaryDirectory()
+      try shm.write("seg", "x")
+      let inventory = Inventory(paths: IPCPaths(shm: shm.path, mqueue: "/nonexistent"))
+      _ = semget(IPC_PRIVATE, 1, IPC_CREAT | 0o600)
+      let objects = inventory.list([.posixSharedMemory, .sysvSemaphore]).objects
+      try #require(objects.count == 2)
+      unlink(shm.path + "/seg")
+      _ = ipcshim_semctl_command(objects[1].id!, 0, IPC_RMID)
+      return Cleaner(inventory: inventory).clean(objects, users: nil, dryRun: false, force: true)
+        .map(\.action)
+    }
+    #expect(outcomes == [.gone, .gone])
+  }
+
+  @Test func ownersCreatorsAndRootMayRemove() {
+    var object = IPCObjectInfo(kind: .sysvQueue, uid: 1000, gid: 1000, permissions: .init(rawValue: 0o600))
+    object.creatorUID = 1001
+    let cleaner = Cleaner(inventory: Inventory())
+    #expect(cleaner.mayRemove(object, euid: 0))
+    #expect(cleaner.mayRemove(object, euid: 1000))
+    #expect(cleaner.mayRemove(object, euid: 1001))
+    #expect(!cleaner.mayRemove(object, euid: 1002))
+    object.kind = .posixSharedMemory
+    #expect(!cleaner.mayRemove(object, euid: 1001))  // sticky /dev/shm: owners only
+  }
+
+  @Test func agesParse() {
+    #expect(AgeText.seconds("30s") == 30)
+    #expect(AgeText.seconds("10m") == 600)
+    #expect(AgeText.seconds("2h") == 7200)
+    #expect(AgeText.seconds("7d") == 604_800)
+    #expect(AgeText.seconds("7") == nil)
+    #expect(AgeText.seconds("-1d") == nil)
+    #expect(AgeText.seconds("d") == nil)
+    #expect(AgeText.seconds("99999999999999999d") == nil)
+  }
+}

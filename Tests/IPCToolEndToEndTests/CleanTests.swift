@@ -1,0 +1,139 @@
+import Foundation
+import Testing
+
+/// `ipctool clean`: exactly what the selectors name, never what is in use unless forced.
+@Suite(.enabled(if: Sandbox.isRoot, "needs root for a private IPC + mount namespace"))
+struct CleanTests {
+  /// What a crashed pi program leaves, one busy object, and objects clean must not touch.
+  func leftovers(_ box: Sandbox) throws -> (busy: RunningProgram, mapped: UnsafeMutableRawPointer) {
+    for arguments in [
+      ["create", "posix-sem", "/pi_sem_lock", "--value", "0"],
+      ["create", "posix-shm", "/pi_rw", "--size", "64K"],
+      ["create", "posix-mq", "/pi_q"],
+      ["create", "posix-shm", "/pi_busy", "--size", "4K"],
+      ["create", "posix-shm", "/pi_mapped", "--size", "4K"],
+      ["create", "posix-shm", "/other", "--size", "4K"],
+      ["create", "sysv-shm", "--size", "4K"],
+    ] {
+      let run = try box.run(arguments)
+      try #require(run.status == 0, "\(run)")
+    }
+    #expect(try box.run(["create", "sysv-mq"], as: 65534).status == 0)  // another owner's
+    // One process holds /pi_busy open; this test process maps /pi_mapped.
+    let busy = try RunningProgram(
+      "/usr/bin/nsenter",
+      ["--target", String(box.pid), "--ipc", "--mount", "--", "/bin/sh", "-c", "exec 3</dev/shm/pi_busy; exec sleep 60"])
+    usleep(200_000)
+    let fd = open(box.shmDirectory + "/pi_mapped", O_RDWR)
+    let mapped = mmap(nil, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)!
+    close(fd)
+    return (busy, mapped)
+  }
+
+  func refs(_ box: Sandbox) throws -> [String] {
+    try box.run(["list", "--json"]).objects().map { $0["ref"] as! String }
+  }
+
+  @Test func cleansExactlyTheLeftoversAndKeepsWhatIsInUse() throws {
+    let box = try Sandbox()
+    let (busy, mapped) = try leftovers(box)
+    defer {
+      munmap(mapped, 4096)
+      busy.process.terminate()
+    }
+    let before = try refs(box)
+
+    let dry = try box.run(["clean", "--prefix", "/pi_", "--dry-run"])
+    #expect(dry.status == 0, "\(dry)")
+    #expect(try refs(box) == before, "a dry run changes nothing")
+
+    let run = try box.run(["clean", "--prefix", "/pi_"])
+    #expect(run.status == 0, "\(run)")
+    #expect(run.lines.contains("removed  posix-mq:/pi_q"))
+    #expect(run.lines.contains("removed  posix-shm:/pi_rw"))
+    #expect(run.lines.contains("removed  posix-sem:/pi_sem_lock"))
+    #expect(run.lines.contains("kept     posix-shm:/pi_busy: in use by \(busy.pid) (sleep)"), "\(run)")
+    #expect(run.lines.contains("kept     posix-shm:/pi_mapped: in use by \(getpid()) (\(ProcessInfo.processInfo.processName.prefix(15)))")
+      || run.lines.contains { $0.hasPrefix("kept     posix-shm:/pi_mapped: in use by \(getpid()) (") }, "\(run)")
+    #expect(run.lines.last == "removed 3, kept 2 in use, failed 0")
+    #expect(dry.stdout.replacingOccurrences(of: "would remove", with: "removed ")
+      .replacingOccurrences(of: " (dry run: nothing changed)", with: "")
+      .replacingOccurrences(of: "removed  3", with: "removed 3") == run.stdout)
+    #expect(try refs(box) == ["sysv-mq:0", "posix-shm:/other", "posix-shm:/pi_busy", "posix-shm:/pi_mapped", "sysv-shm:0"])
+
+    let forced = try box.run(["clean", "--prefix", "pi_", "--force", "--json"])
+    #expect(forced.status == 0)
+    #expect(forced.stdout.hasPrefix("{\"dry_run\": false, \"removed\": 2, \"would_remove\": 0, \"kept\": 0"))
+    #expect(try refs(box) == ["sysv-mq:0", "posix-shm:/other", "sysv-shm:0"])
+  }
+
+  @Test func refusesToCleanEverythingByAccident() throws {
+    let box = try Sandbox()
+    _ = try box.run(["create", "sysv-sem", "--count", "1"])
+    let run = try box.run(["clean"])
+    #expect(run.status == 2)
+    #expect(run.stderr.contains("no selector given"))
+    #expect(try box.run(["clean", "--kind", "all"]).status == 2)
+    #expect(try refs(box) == ["sysv-sem:0"])
+    #expect(try box.run(["clean", "--all"]).status == 0)
+    #expect(try refs(box).isEmpty)
+  }
+
+  @Test func selectorsCombine() throws {
+    let box = try Sandbox()
+    _ = try box.run(["create", "sysv-mq", "--key", "0x11"])
+    _ = try box.run(["create", "sysv-mq", "--key", "0x12"])
+    _ = try box.run(["create", "sysv-sem", "--count", "1", "--key", "0x11"])
+    _ = try box.run(["create", "posix-shm", "/young", "--size", "1"])
+    #expect(try box.run(["clean", "--key", "0x11", "--kind", "sysv-mq"]).lines.first == "removed  sysv-mq:0")
+    #expect(try box.run(["clean", "--older-than", "1d", "--all"]).lines == ["removed 0, kept 0 in use, failed 0"])
+    #expect(try box.run(["clean", "sysv-mq:0x00000012", "/young"]).lines.count == 3)
+    #expect(try refs(box) == ["sysv-sem:0"])
+    #expect(try box.run(["clean", "--older-than", "soon"]).status == 2)
+  }
+
+  @Test func unusedSelectsOnlyObjectsNobodyUses() throws {
+    let box = try Sandbox()
+    let (busy, mapped) = try leftovers(box)
+    defer {
+      munmap(mapped, 4096)
+      busy.process.terminate()
+    }
+    let run = try box.run(["clean", "--prefix", "/pi_", "--unused", "--force"])
+    #expect(run.lines.last == "removed 3, kept 0 in use, failed 0", "\(run)")
+  }
+
+  @Test func anAttachedSegmentMarkedForRemovalIsReportedNotRetried() throws {
+    let box = try Sandbox()
+    let id = box.plainSysVSegment(size: 4096)
+    let address = box.attach(id)
+    defer { shmdt(address) }
+    _ = try box.run(["unlink", "sysv-shm:\(id)"])
+    let run = try box.run(["clean", "--kind", "sysv-shm"])
+    #expect(run.lines.first == "kept     sysv-shm:\(id): already marked for removal; freed when its 1 processes detach")
+  }
+
+  @Test func anUnprivilegedUserTouchesNothingItMayNotRemove() throws {
+    let box = try Sandbox()
+    _ = try box.run(["create", "posix-shm", "/pi_root", "--size", "1"])
+    _ = try box.run(["create", "sysv-sem", "--count", "1"])
+    _ = try box.run(["create", "posix-shm", "/pi_mine", "--size", "1"], as: 65534)
+    let run = try box.run(["clean", "--all", "--force"], as: 65534)
+    #expect(run.status == 1, "\(run)")
+    #expect(run.lines.contains("failed   posix-shm:/pi_root: Permission denied"))
+    #expect(run.lines.contains("failed   sysv-sem:0: Permission denied"))
+    #expect(run.lines.contains("removed  posix-shm:/pi_mine"))
+    #expect(try refs(box) == ["posix-shm:/pi_root", "sysv-sem:0"])
+  }
+
+  @Test func leftoversOfAKilledPiRunAreCleanedByPrefix() throws {
+    let box = try Sandbox()
+    // What a pi run killed before its workers started would leave: its named objects.
+    let pid = 999_999
+    _ = try box.run(["create", "posix-shm", "/ipctool-pi-\(pid)-shm", "--size", "16"])
+    _ = try box.run(["create", "posix-sem", "/ipctool-pi-\(pid)-sem", "--value", "1"])
+    _ = try box.run(["create", "posix-mq", "/ipctool-pi-\(pid)-mq"])
+    let run = try box.run(["clean", "--prefix", "/ipctool-pi-"])
+    #expect(run.lines.last == "removed 3, kept 0 in use, failed 0", "\(run)")
+  }
+}
