@@ -18,25 +18,28 @@ build_release() {
   IPCTOOL="$(cd "$(dirname "$0")/.." && swift build "${flags[@]}" --show-bin-path)/ipctool"
 }
 
-# fill_objects SHM SEM SYSV: SHM segments of 4 KiB and SEM semaphores in /dev/shm, and SYSV
-# objects of each System V kind.
+# fill_objects SHM SEM SYSV: SHM segments of 4 KiB and SEM semaphores in /dev/shm (names
+# bench_shm_N, sem.bench_sem_N), and SYSV objects of each System V kind, made with plain calls.
 fill_objects() {
   local shm=$1 sem=$2 sysv=$3
   "$IPCTOOL" create posix-sem /bench_template --value 1 >/dev/null
-  python3 - "$shm" "$sem" <<'PY'
-import os, sys
-shm, sem = int(sys.argv[1]), int(sys.argv[2])
+  python3 - "$shm" "$sem" "$sysv" <<'PY'
+import ctypes, os, sys
+shm, sem, sysv = (int(a) for a in sys.argv[1:4])
 template = open("/dev/shm/sem.bench_template", "rb").read()
 page = b"\0" * 4096
 for i in range(shm):
     with open(f"/dev/shm/bench_shm_{i}", "wb") as f: f.write(page)
 for i in range(sem):
     with open(f"/dev/shm/sem.bench_sem_{i}", "wb") as f: f.write(template)
+libc = ctypes.CDLL(None, use_errno=True)
+IPC_CREAT = 0o1000
+for i in range(sysv):
+    assert libc.msgget(0, IPC_CREAT | 0o600) >= 0
+    assert libc.shmget(0, ctypes.c_size_t(4096), IPC_CREAT | 0o600) >= 0
+    assert libc.semget(0, 2, IPC_CREAT | 0o600) >= 0
 PY
   rm /dev/shm/sem.bench_template
-  for _ in $(seq "$sysv"); do
-    ipcmk -Q >/dev/null && ipcmk -M 4096 >/dev/null && ipcmk -S 2 >/dev/null
-  done
 }
 
 # ratio A B: A / B with two decimals.

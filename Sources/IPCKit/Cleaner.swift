@@ -84,7 +84,7 @@ public struct Cleaner {
   /// A System V id is recycled once its object goes: before IPC_RMID, check that it still
   /// names the same object (same key and change time). Returns why not, or nil if it does.
   private func stillTheSame(_ object: IPCObjectInfo, id: Int32) -> String? {
-    guard let now = try? inventory.find(.sysvID(object.kind, id), for: "clean").first else {
+    guard let now = inventory.sysvRecord(object.kind, id) else {
       return "vanished before removal"
     }
     guard now.key == object.key && now.changed == object.changed else {

@@ -18,7 +18,8 @@ public struct Inventory: Sendable {
   /// Every object of the given kinds, sorted by kind, then name or id.
   ///
   /// Objects that vanish while being read are left out; nothing here fails the listing.
-  public func list(_ kinds: Set<IPCKind>) -> Listing {
+  /// `withValues: false` skips reading semaphore values, which `clean` does not need.
+  public func list(_ kinds: Set<IPCKind>, withValues: Bool = true) -> Listing {
     var listing = Listing(objects: [], notes: [])
     var posixQueues: [IPCObjectInfo] = []
     if kinds.contains(.posixQueue) {
@@ -29,7 +30,7 @@ public struct Inventory: Sendable {
         listing.notes.append("posix-mq: \(reason)")
       }
     }
-    let (posixSegments, posixSemaphores) = listShmDirectory(kinds)
+    let (posixSegments, posixSemaphores) = listShmDirectory(kinds, withValues: withValues)
     // Gathered in listing order, each group already sorted: no sort of the whole list.
     for kind in IPCKind.allCases.sorted() where kinds.contains(kind) {
       switch kind {
@@ -69,7 +70,7 @@ public struct Inventory: Sendable {
   }
 
   /// POSIX shared memory and semaphores, in one pass over /dev/shm, each sorted by name.
-  private func listShmDirectory(_ kinds: Set<IPCKind>)
+  private func listShmDirectory(_ kinds: Set<IPCKind>, withValues: Bool)
     -> (segments: [IPCObjectInfo], semaphores: [IPCObjectInfo])
   {
     guard !kinds.isDisjoint(with: [.posixSharedMemory, .posixSemaphore]),
@@ -86,7 +87,7 @@ public struct Inventory: Sendable {
     let fd = directory.raw
     let parts = inParallel(threads) { part in
       let slice = wanted.count * part / threads..<wanted.count * (part + 1) / threads
-      return wanted[slice].compactMap { shmEntryInfo($0.name, in: fd) }
+      return wanted[slice].compactMap { shmEntryInfo($0.name, in: fd, withValue: withValues) }
     }
     var segments: [IPCObjectInfo] = []
     var semaphores: [IPCObjectInfo] = []
@@ -102,7 +103,9 @@ public struct Inventory: Sendable {
   }
 
   /// The object behind one /dev/shm file name; nil if it is gone or not a regular file.
-  private func shmEntryInfo(_ fileName: String, in directory: CInt) -> IPCObjectInfo? {
+  private func shmEntryInfo(_ fileName: String, in directory: CInt, withValue: Bool = true)
+    -> IPCObjectInfo?
+  {
     var status = stat()
     guard fstatat(directory, fileName, &status, AT_SYMLINK_NOFOLLOW) == 0,
       status.st_mode & S_IFMT == S_IFREG
@@ -111,7 +114,8 @@ public struct Inventory: Sendable {
       let bare = String(fileName.dropFirst(PosixSemaphore.filePrefix.count))
       guard !bare.isEmpty else { return nil }
       return PosixSemaphore.info(
-        IPCName(fileName: bare), status: status, directory: directory, fileName: fileName)
+        IPCName(fileName: bare), status: status, directory: withValue ? directory : nil,
+        fileName: fileName)
     }
     return PosixSharedMemory.info(IPCName(fileName: fileName), status: status)
   }
@@ -152,6 +156,16 @@ public struct Inventory: Sendable {
   /// The id the key has now, from /proc/sysvipc.
   public func sysvID(_ kind: IPCKind, key: Int32) -> Int32? {
     list([kind]).objects.first { $0.key == key }?.id
+  }
+
+  /// The kernel's record of a System V id now, without the /proc detail: a cheap re-check.
+  public func sysvRecord(_ kind: IPCKind, _ id: Int32) -> IPCObjectInfo? {
+    switch kind {
+    case .sysvQueue: try? SysVMessageQueue.status(id)
+    case .sysvSharedMemory: try? SysVSharedMemory.status(id)
+    case .sysvSemaphore: try? SysVSemaphoreSet.status(id, withStates: false)
+    default: nil
+    }
   }
 
   private func sysvStatus(_ kind: IPCKind, _ id: Int32) throws(SystemError) -> IPCObjectInfo {

@@ -38,12 +38,12 @@ enum PosixSemaphore {
     }
   }
 
-  /// What stat and, if readable, the file's content tell about a semaphore.
+  /// What stat and, if readable (and `directory` is given), the file's content tell.
   ///
   /// The value is read with pread into a private copy, never through a mapping, so a truncated
   /// or empty file gives "unknown" instead of SIGBUS.
   static func info(
-    _ name: IPCName, status: stat, directory: CInt, fileName: String
+    _ name: IPCName, status: stat, directory: CInt?, fileName: String
   ) -> IPCObjectInfo {
     var info = IPCObjectInfo(
       kind: .posixSemaphore, uid: status.st_uid, gid: status.st_gid,
@@ -51,7 +51,7 @@ enum PosixSemaphore {
     info.name = name
     info.changed = status.st_ctim.tv_sec
     info.file = FileIdentity(status)
-    info.value = readValue(directory: directory, fileName: fileName)
+    if let directory { info.value = readValue(directory: directory, fileName: fileName) }
     return info
   }
 

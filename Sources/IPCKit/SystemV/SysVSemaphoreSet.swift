@@ -56,7 +56,7 @@ enum SysVSemaphoreSet {
   }
 
   /// The kernel's record of one set, with each semaphore's state where readable.
-  static func status(_ id: Int32) throws(SystemError) -> IPCObjectInfo {
+  static func status(_ id: Int32, withStates: Bool = true) throws(SystemError) -> IPCObjectInfo {
     var record = semid_ds()
     let found = try retryingOnInterrupt("semctl", "semid \(id)") {
       ipcshim_semctl_stat(id, statAny, &record)
@@ -73,7 +73,7 @@ enum SysVSemaphoreSet {
     info.changed = record.sem_ctime
     info.lastOperation = timeOrNil(record.sem_otime)
     info.semaphoreCount = UInt64(record.sem_nsems)
-    info.semaphores = try? states(id, count: Int(record.sem_nsems))
+    if withStates { info.semaphores = try? states(id, count: Int(record.sem_nsems)) }
     return info
   }
 

@@ -51,7 +51,7 @@ enum CleanCommand {
       return .usage
     }
     let inventory = Inventory()
-    let listing = inventory.list(selection.kinds)
+    let listing = inventory.list(selection.kinds, withValues: false)
     for note in listing.notes { console.error(note) }
     let force = parsed.flag("force")
     let unusedOnly = parsed.flag("unused")
