@@ -20,9 +20,13 @@ public struct IPCError: Error, CustomStringConvertible, Sendable {
   public init(operation: String, subject: String, _ error: SystemError, hint: String? = nil) {
     // EPERM ("Operation not permitted") and EACCES mean the same to a user here.
     let text = SystemError.text(for: error.code == EPERM ? EACCES : error.code)
+    // A limit named by its sysctl is also a row of `ipctool limits`.
+    let pointer =
+      hint.map { $0.contains("kernel.") || $0.contains("fs.mqueue.") } == true
+      ? "; see 'ipctool limits'" : ""
     self.init(
       operation: operation, subject: subject,
-      reason: hint.map { "\(text) (\($0))" } ?? text, code: error.code)
+      reason: hint.map { "\(text) (\($0)\(pointer))" } ?? text, code: error.code)
   }
 
   public var description: String { "\(operation) \(subject): \(reason)" }

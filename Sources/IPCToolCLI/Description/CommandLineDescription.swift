@@ -16,7 +16,7 @@ public enum CommandLineDescription {
     ])
 
   public static let subcommands: [CommandSpec] = [
-    ListCommand.spec, InspectCommand.spec, CreateCommand.spec, UnlinkCommand.spec, CleanCommand.spec, PiCommand.spec,
+    ListCommand.spec, InspectCommand.spec, CreateCommand.spec, UnlinkCommand.spec, CleanCommand.spec, PiCommand.spec, LimitsCommand.spec,
   ]
 
   /// The subcommand a word names, by name or alias.

@@ -1,0 +1,118 @@
+import CIPCShims
+import Glibc
+
+/// One kernel limit that governs IPC: its value, how much of it is used, and where it is set.
+public struct KernelLimit: Sendable, Equatable {
+  public var name: String  // "msgmni"
+  public var summary: String
+  public var value: UInt64?
+  public var used: UInt64?
+  /// The sysctl (or rlimit, or mount) that sets it.
+  public var setBy: String
+
+  /// Used as a fraction of the value, when both are known and the value is not "unlimited".
+  public var fraction: Double? {
+    guard let value, let used, value > 0, !KernelLimit.isUnlimited(value) else { return nil }
+    return Double(used) / Double(value)
+  }
+
+  /// Values near 2^64 (shmall, shmmax, RLIM_INFINITY) mean "no limit".
+  public static func isUnlimited(_ value: UInt64) -> Bool { value >= 1 << 62 }
+}
+
+/// Reads every IPC limit and its current use: System V from /proc/sys/kernel and
+/// /proc/sysvipc, POSIX queues from /proc/sys/fs/mqueue, RLIMIT_MSGQUEUE, and /dev/shm's tmpfs.
+public struct KernelLimits {
+  public let inventory: Inventory
+
+  public init(inventory: Inventory = Inventory()) {
+    self.inventory = inventory
+  }
+
+  public func read() -> (limits: [KernelLimit], notes: [String]) {
+    let paths = inventory.paths
+    let listing = inventory.list(Set(IPCKind.allCases), withValues: false)
+    func of(_ kind: IPCKind) -> [IPCObjectInfo] { listing.objects.filter { $0.kind == kind } }
+    func kernel(_ name: String) -> UInt64? { paths.kernelSetting("kernel/" + name) }
+    func mqueue(_ name: String) -> UInt64? { paths.kernelSetting("fs/mqueue/" + name) }
+    let queues = of(.sysvQueue), segments = of(.sysvSharedMemory), sets = of(.sysvSemaphore)
+    let posixQueues = of(.posixQueue)
+    let page = UInt64(max(1, sysconf(Int32(_SC_PAGESIZE))))
+    let sem = (readTextFile(paths.proc + "/sys/kernel/sem") ?? "")
+      .split(whereSeparator: \.isWhitespace).map { UInt64($0) }
+    func semField(_ index: Int) -> UInt64? { index < sem.count ? sem[index] : nil }
+    let semaphoreTotal = sets.reduce(UInt64(0)) { $0 + ($1.semaphoreCount ?? 0) }
+    let pagesUsed = segments.reduce(UInt64(0)) { $0 + (($1.size ?? 0) + page - 1) / page }
+    var limits = [
+      KernelLimit(name: "msgmni", summary: "System V message queues", value: kernel("msgmni"),
+        used: UInt64(queues.count), setBy: "kernel.msgmni"),
+      KernelLimit(name: "msgmax", summary: "bytes in one System V message", value: kernel("msgmax"),
+        used: nil, setBy: "kernel.msgmax"),
+      KernelLimit(name: "msgmnb", summary: "bytes a new System V queue may hold",
+        value: kernel("msgmnb"), used: queues.compactMap(\.bytes).max(), setBy: "kernel.msgmnb"),
+      KernelLimit(name: "shmmni", summary: "System V shared memory segments",
+        value: kernel("shmmni"), used: UInt64(segments.count), setBy: "kernel.shmmni"),
+      KernelLimit(name: "shmall", summary: "pages of System V shared memory in all",
+        value: kernel("shmall"), used: pagesUsed, setBy: "kernel.shmall"),
+      KernelLimit(name: "shmmax", summary: "bytes in one System V segment", value: kernel("shmmax"),
+        used: segments.compactMap(\.size).max(), setBy: "kernel.shmmax"),
+      KernelLimit(name: "shmmin", summary: "smallest System V segment, bytes", value: 1, used: nil,
+        setBy: "fixed in the kernel"),
+      KernelLimit(name: "semmni", summary: "System V semaphore sets", value: semField(3),
+        used: UInt64(sets.count), setBy: "kernel.sem (4th field)"),
+      KernelLimit(name: "semmns", summary: "System V semaphores in all", value: semField(1),
+        used: semaphoreTotal, setBy: "kernel.sem (2nd field)"),
+      KernelLimit(name: "semmsl", summary: "semaphores in one set", value: semField(0),
+        used: sets.compactMap(\.semaphoreCount).max(), setBy: "kernel.sem (1st field)"),
+      KernelLimit(name: "semopm", summary: "operations in one semop call", value: semField(2),
+        used: nil, setBy: "kernel.sem (3rd field)"),
+      KernelLimit(name: "semvmx", summary: "largest semaphore value", value: 32767, used: nil,
+        setBy: "fixed in the kernel"),
+      KernelLimit(name: "queues_max", summary: "POSIX message queues",
+        value: mqueue("queues_max"), used: UInt64(posixQueues.count), setBy: "fs.mqueue.queues_max"),
+      KernelLimit(name: "msg_max", summary: "messages in one POSIX queue (unprivileged)",
+        value: mqueue("msg_max"), used: posixQueues.compactMap(\.maxMessages).max(),
+        setBy: "fs.mqueue.msg_max"),
+      KernelLimit(name: "msgsize_max", summary: "bytes in one POSIX message (unprivileged)",
+        value: mqueue("msgsize_max"), used: posixQueues.compactMap(\.messageSize).max(),
+        setBy: "fs.mqueue.msgsize_max"),
+      KernelLimit(name: "msg_default", summary: "queue length when not given",
+        value: mqueue("msg_default"), used: nil, setBy: "fs.mqueue.msg_default"),
+      KernelLimit(name: "msgsize_default", summary: "message size when not given",
+        value: mqueue("msgsize_default"), used: nil, setBy: "fs.mqueue.msgsize_default"),
+    ]
+    limits.append(messageQueueRlimit(posixQueues))
+    limits.append(contentsOf: shmFilesystem(paths.shm))
+    return (limits, listing.notes)
+  }
+
+  /// RLIMIT_MSGQUEUE and roughly how much of it the caller's queues take (the kernel counts
+  /// each queue's messages at their full size, plus bookkeeping).
+  private func messageQueueRlimit(_ queues: [IPCObjectInfo]) -> KernelLimit {
+    var limit = rlimit()
+    let known = getrlimit(__rlimit_resource_t(12), &limit) == 0  // RLIMIT_MSGQUEUE
+    let mine = queues.filter { $0.uid == geteuid() }
+    let pointer = UInt64(MemoryLayout<UnsafeRawPointer>.size)
+    let used = mine.reduce(UInt64(0)) { total, queue in
+      let count = queue.maxMessages ?? 0
+      return total + count * ((queue.messageSize ?? 0) + pointer)
+    }
+    return KernelLimit(
+      name: "RLIMIT_MSGQUEUE", summary: "bytes this user's POSIX queues may take (about)",
+      value: known ? UInt64(limit.rlim_cur) : nil, used: used, setBy: "ulimit -q (setrlimit)")
+  }
+
+  private func shmFilesystem(_ path: String) -> [KernelLimit] {
+    var info = statvfs()
+    guard statvfs(path, &info) == 0 else { return [] }
+    let block = UInt64(info.f_frsize)
+    return [
+      KernelLimit(name: "shm_size", summary: "bytes of POSIX shared memory in \(path)",
+        value: UInt64(info.f_blocks) * block,
+        used: (UInt64(info.f_blocks) - UInt64(info.f_bfree)) * block,
+        setBy: "\(path) mount option size= (tmpfs)"),
+      KernelLimit(name: "shm_inodes", summary: "files in \(path)", value: UInt64(info.f_files),
+        used: UInt64(info.f_files) - UInt64(info.f_ffree), setBy: "\(path) mount option nr_inodes="),
+    ]
+  }
+}

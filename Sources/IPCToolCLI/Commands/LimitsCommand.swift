@@ -1,0 +1,43 @@
+import IPCKit
+
+/// `ipctool limits`: every kernel limit on IPC, its use, and where it is set.
+enum LimitsCommand {
+  static let spec = CommandSpec(
+    name: "limits",
+    abstract: "Show every kernel limit on IPC objects, how much of it is used, and where it is set.",
+    discussion: [
+      "Values near 2^64 mean no limit and show as 'unlimited'. Limits in fs.mqueue, kernel.msg*,"
+        + " kernel.shm* and kernel.sem belong to the IPC namespace."
+    ],
+    options: [SharedOptions.json],
+    examples: [Example(command: "ipctool limits", explanation: "What is close to running out.")],
+    run: { parsed, console in run(parsed, console) })
+
+  static func run(_ parsed: ParsedArguments, _ console: Console) -> ExitStatus {
+    let (limits, notes) = KernelLimits().read()
+    for note in notes { console.error(note) }
+    if parsed.flag("json") {
+      let items: [JSON] = limits.map { limit in
+        .object([
+          ("name", .string(limit.name)), ("description", .string(limit.summary)),
+          ("value", .number(limit.value)),
+          ("unlimited", .bool(limit.value.map(KernelLimit.isUnlimited) ?? false)),
+          ("used", .number(limit.used)), ("fraction_used", limit.fraction.map(JSON.double) ?? .null),
+          ("set_by", .string(limit.setBy)),
+        ])
+      }
+      console.out(JSON.document("limits", items))
+      return .success
+    }
+    let rows = limits.map { limit in
+      [
+        limit.name, limit.value.map { KernelLimit.isUnlimited($0) ? "unlimited" : String($0) } ?? "?",
+        limit.used.map(String.init) ?? "-",
+        limit.fraction.map { PiCommand.format($0 * 100, "%.0f%%") } ?? "-", limit.setBy,
+        limit.summary,
+      ]
+    }
+    console.out(simpleTable(["LIMIT", "VALUE", "USED", "USE%", "SET BY", "WHAT"], rows))
+    return .success
+  }
+}
