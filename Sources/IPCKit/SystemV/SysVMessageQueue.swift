@@ -17,7 +17,7 @@ enum SysVMessageQueue {
         error.code == ENOSPC
         ? "too many queues: kernel.msgmni = \(paths.kernelSetting("kernel/msgmni").map(String.init) ?? "?")"
         : nil
-      throw IPCError(operation: "create", subject: "sysv-mq:key \(formatKey(key ?? 0))", error, hint: hint)
+      throw IPCError(operation: "create", subject: key.map { "sysv-mq:key \(formatKey($0))" } ?? "sysv-mq", error, hint: hint)
     }
   }
 

@@ -9,7 +9,7 @@ enum SysVSemaphoreSet {
   static func create(
     key: Int32?, count: Int32, value: Int32, permissions: IPCPermissions, paths: IPCPaths
   ) throws(IPCError) -> Int32 {
-    let subject = "sysv-sem:key \(formatKey(key ?? 0))"
+    let subject = key.map { "sysv-sem:key \(formatKey($0))" } ?? "sysv-sem"
     func semSetting() -> String {
       let text = readTextFile(paths.proc + "/sys/kernel/sem") ?? "?"
       let fields = text.split(whereSeparator: \.isWhitespace)

@@ -25,7 +25,7 @@ enum SysVSharedMemory {
         case ENOSPC: "too many segments or pages: \(setting("shmmni")), \(setting("shmall"))"
         default: nil
         }
-      throw IPCError(operation: "create", subject: "sysv-shm:key \(formatKey(key ?? 0))", error, hint: hint)
+      throw IPCError(operation: "create", subject: key.map { "sysv-shm:key \(formatKey($0))" } ?? "sysv-shm", error, hint: hint)
     }
   }
 
