@@ -16,7 +16,7 @@ public enum CommandLineDescription {
     ])
 
   public static let subcommands: [CommandSpec] = [
-    ListCommand.spec, InspectCommand.spec, CreateCommand.spec, UnlinkCommand.spec, CleanCommand.spec, PiCommand.spec, LimitsCommand.spec,
+    ListCommand.spec, InspectCommand.spec, CreateCommand.spec, UnlinkCommand.spec, CleanCommand.spec, PiCommand.spec, LimitsCommand.spec, CompletionsCommand.spec, CompleteCallback.spec, ManPageCommand.spec,
   ]
 
   /// The subcommand a word names, by name or alias.

@@ -1,0 +1,63 @@
+import IPCKit
+
+/// `ipctool __complete refs|names PREFIX`: the candidates the completion scripts ask for,
+/// one per line as "value<TAB>description". Hidden, fast, and silent on stderr, so nothing
+/// ever lands in the prompt.
+enum CompleteCallback {
+  static let spec = CommandSpec(
+    name: "__complete",
+    abstract: "Print completion candidates (used by the completion scripts).",
+    arguments: [
+      ArgumentSpec(name: "what", help: "refs or names.", arity: .required),
+      ArgumentSpec(name: "prefix", help: "What is typed so far.", arity: .optional),
+    ],
+    isHidden: true,
+    run: { parsed, console in run(parsed, console) })
+
+  static func run(_ parsed: ParsedArguments, _ console: Console) -> ExitStatus {
+    let prefix = parsed.positionals.count > 1 ? parsed.positionals[1] : ""
+    let objects = Inventory().list(Set(IPCKind.allCases), withValues: false).objects
+    let candidates: [(String, String)]
+    switch parsed.positionals[0] {
+    case "names": candidates = names(objects, prefix.hasPrefix("/") || prefix.isEmpty ? prefix : "/" + prefix)
+    case "refs": candidates = references(objects, prefix)
+    default: candidates = []
+    }
+    console.out(candidates.map { "\($0.0)\t\($0.1)\n" }.joined())
+    return .success
+  }
+
+  /// A bare "/name" for each POSIX name, and KIND:... for every object.
+  static func references(_ objects: [IPCObjectInfo], _ prefix: String) -> [(String, String)] {
+    var out: [(String, String)] = []
+    if prefix.isEmpty || prefix.hasPrefix("/") {
+      out += names(objects, prefix)
+    }
+    if !prefix.hasPrefix("/") {
+      for object in objects {
+        let ref = object.reference.description
+        guard ref.hasPrefix(prefix) else { continue }
+        out.append((ref, describe(object)))
+      }
+    }
+    return out
+  }
+
+  static func names(_ objects: [IPCObjectInfo], _ prefix: String) -> [(String, String)] {
+    var kinds: [String: [String]] = [:]
+    var order: [String] = []
+    for object in objects {
+      guard let name = object.name?.text, name.hasPrefix(prefix) else { continue }
+      if kinds[name] == nil { order.append(name) }
+      kinds[name, default: []].append(object.kind.rawValue)
+    }
+    return order.map { ($0, kinds[$0]!.joined(separator: ", ")) }
+  }
+
+  static func describe(_ object: IPCObjectInfo) -> String {
+    var parts = [object.kind.summary]
+    if let size = object.size { parts.append(ByteSize.human(size)) }
+    if let key = object.key, key != 0 { parts.append("key " + formatKey(key)) }
+    return parts.joined(separator: ", ")
+  }
+}
