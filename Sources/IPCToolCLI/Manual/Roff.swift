@@ -36,5 +36,6 @@ func roffLines(_ line: String, width: Int = 79) -> [String] {
     current += current.isEmpty ? String(word) : " " + word
   }
   if !current.isEmpty { lines.append(current) }
-  return lines
+  // A line starting with '.' or '\'' would read as a request.
+  return lines.map { $0.hasPrefix(".") || $0.hasPrefix("'") ? "\\&" + $0 : $0 }
 }

@@ -8,7 +8,8 @@ struct HelpRenderer {
     for paragraph in command.discussion {
       text += "\n" + wrap(paragraph, width: width).joined(separator: "\n") + "\n"
     }
-    text += "\nUSAGE: \(Self.usage(command))\n"
+    let usageLines = wrap(Self.usage(command), width: width - 7)
+    text += "\nUSAGE: " + usageLines.joined(separator: "\n       ") + "\n"
     if !command.arguments.isEmpty {
       text += "\nARGUMENTS:\n"
       for argument in command.arguments {

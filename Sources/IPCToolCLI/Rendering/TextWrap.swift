@@ -15,10 +15,11 @@ func wrap(_ text: String, width: Int) -> [String] {
 
 /// "  label     help..." with help starting at column 26 and wrapped under itself.
 func labelled(_ label: String, _ help: String, width: Int) -> String {
-  let column = 26
-  let helpLines = wrap(help, width: max(20, width - column))
+  // Too narrow for two columns: the help goes under the label.
+  let column = width - 26 >= 20 ? 26 : 6
+  let helpLines = wrap(help, width: width - column)
   var text = "  " + label
-  if text.count >= column {
+  if text.count >= column || column < 26 {
     text += "\n" + String(repeating: " ", count: column)
   } else {
     text += String(repeating: " ", count: column - text.count)

@@ -1,0 +1,129 @@
+import Foundation
+import Testing
+
+/// The completion scripts driven in the real shells, against real objects in a sandbox.
+@Suite(.enabled(if: Sandbox.isRoot, "needs root for a private IPC + mount namespace"))
+struct CompletionShellTests {
+  /// A sandbox holding objects to complete, one with a space and one with a quote in its name.
+  func sandbox() throws -> Sandbox {
+    let box = try Sandbox()
+    for arguments in [
+      ["create", "posix-shm", "/pi_rw", "--size", "4K"], ["create", "posix-sem", "/pi_sem"],
+      ["create", "posix-shm", "/my seg", "--size", "1"], ["create", "posix-shm", "/it's", "--size", "1"],
+      ["create", "sysv-shm", "--size", "1M"], ["create", "posix-mq", "/pi_q"],
+    ] {
+      let run = try box.run(arguments)
+      try #require(run.status == 0, "\(run)")
+    }
+    return box
+  }
+
+  /// Runs a shell inside the sandbox with the built ipctool first on PATH.
+  func shell(_ box: Sandbox, _ program: String, _ arguments: [String]) throws -> [String] {
+    let path = URL(fileURLWithPath: toolPath).deletingLastPathComponent().path
+    let run = try box.runInside(
+      ["/usr/bin/env", "PATH=\(path):/usr/bin:/bin", program] + arguments)
+    #expect(run.stderr == "", "\(run)")
+    return run.stdout.split(separator: "\n").map(String.init)
+  }
+
+  func bash(_ box: Sandbox, _ line: String) throws -> [String] {
+    let script = """
+      source \(repository)/completions/ipctool.bash
+      COMP_LINE=$1; COMP_POINT=${#COMP_LINE}
+      read -ra COMP_WORDS <<<"$COMP_LINE"; [[ $COMP_LINE == *' ' ]] && COMP_WORDS+=('')
+      COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+      _ipctool
+      printf '%s\\n' "${COMPREPLY[@]}"
+      """
+    return try shell(box, "bash", ["--norc", "-c", script, "bash", line])
+  }
+
+  func fish(_ box: Sandbox, _ line: String) throws -> [String] {
+    let script = "source \(repository)/completions/ipctool.fish; complete -C $argv[1]"
+    return try shell(box, "fish", ["--no-config", "-c", script, line])
+      .map { String($0.split(separator: "\t", maxSplits: 1).first ?? "") }
+  }
+
+  func zsh(_ box: Sandbox, _ line: String) throws -> [String] {
+    let harness = "\(repository)/Tests/IPCToolEndToEndTests/Support/zsh-complete.zsh"
+    return try shell(box, "zsh", ["-f", harness, "\(repository)/completions", line])
+  }
+
+  @Test(.enabled(if: installed("bash"), "bash is not installed"))
+  func bashCompletesCommandsOptionsValuesAndObjects() throws {
+    let box = try sandbox()
+    #expect(try bash(box, "ipctool li") == ["list", "limits"])
+    #expect(try bash(box, "ipctool list --ki") == ["--kind"])
+    #expect(try bash(box, "ipctool list --kind sysv-s") == ["sysv-shm", "sysv-sem"])
+    #expect(try bash(box, "ipctool list --kind=sysv-s") == ["sysv-shm", "sysv-sem"])
+    #expect(try bash(box, "ipctool pi --ipc po") == ["posix-mq", "posix-shm", "posix"])
+    #expect(try bash(box, "ipctool inspect /pi") == ["/pi_q", "/pi_rw", "/pi_sem"])
+    #expect(try bash(box, "ipctool unlink sysv-shm:") == ["0"])  // bash replaces after the ':'
+    #expect(try bash(box, "ipctool clean --prefix /m") == ["/my\\ seg"])
+    #expect(try bash(box, "ipctool inspect /it") == ["/it\\'s"])
+    #expect(try bash(box, "ipctool create ").count == 6)
+    #expect(try bash(box, "ipctool list --owner roo") == ["root"])
+  }
+
+  @Test(.enabled(if: installed("fish"), "fish is not installed (apt-get install fish)"))
+  func fishCompletesCommandsOptionsValuesAndObjects() throws {
+    let box = try sandbox()
+    #expect(try fish(box, "ipctool li") == ["limits", "list"])
+    #expect(try fish(box, "ipctool list --ki") == ["--kind"])
+    #expect(try fish(box, "ipctool list --kind sysv-s") == ["sysv-sem", "sysv-shm"])
+    #expect(try fish(box, "ipctool inspect /pi") == ["/pi_q", "/pi_rw", "/pi_sem"])
+    #expect(try fish(box, "ipctool unlink sysv-shm:") == ["sysv-shm:0"])
+    #expect(try fish(box, "ipctool clean --prefix /m") == ["/my seg"])
+  }
+
+  @Test(.enabled(if: installed("zsh"), "zsh is not installed (apt-get install zsh)"))
+  func zshCompletesCommandsOptionsValuesAndObjects() throws {
+    let box = try sandbox()
+    #expect(try zsh(box, "ipctool li") == ["limits", "list"])
+    #expect(try zsh(box, "ipctool list --ki") == ["--kind"])
+    #expect(try zsh(box, "ipctool list --kind sysv-s") == ["sysv-sem", "sysv-shm"])
+    #expect(try zsh(box, "ipctool inspect /pi") == ["/pi_q", "/pi_rw", "/pi_sem"])
+    #expect(try zsh(box, "ipctool unlink sysv-shm:") == ["sysv-shm:0"])
+    #expect(try zsh(box, "ipctool clean --prefix /m") == ["/my seg"])
+  }
+
+  @Test func theCallbackIsSilentAndListsCandidates() throws {
+    let box = try sandbox()
+    let refs = try box.run(["__complete", "refs", "sysv"])
+    #expect(refs.stdout == "sysv-shm:0\tSystem V shared memory segment, 1.0M\n")
+    let names = try box.run(["__complete", "names", "pi_"])
+    #expect(names.stdout == "/pi_q\tposix-mq\n/pi_rw\tposix-shm\n/pi_sem\tposix-sem\n")
+    // Without the mqueue mount and without root: still no word on stderr.
+    let quiet = try Sandbox(mountMqueue: false).run(["__complete", "refs", ""], as: 65534)
+    #expect(quiet.status == 0 && quiet.stderr == "")
+  }
+}
+
+/// `make install` into a temporary DESTDIR: the binary runs from a clean environment.
+@Suite(.enabled(if: installed("make"), "make is not installed"))
+struct InstallTests {
+  @Test func installsEverythingAndUninstallsIt() throws {
+    let destination = NSTemporaryDirectory() + "ipctool-install-\(getpid())"
+    defer { try? FileManager.default.removeItem(atPath: destination) }
+    let install = try runProgram(
+      "/usr/bin/make", ["-C", repository, "install", "DESTDIR=\(destination)", "PREFIX=/usr"],
+      timeout: 900)
+    #expect(install.status == 0, "\(install)")
+    let files = [
+      "/usr/bin/ipctool", "/usr/share/man/man1/ipctool.1",
+      "/usr/share/bash-completion/completions/ipctool", "/usr/share/zsh/site-functions/_ipctool",
+      "/usr/share/fish/vendor_completions.d/ipctool.fish",
+    ]
+    for file in files { #expect(FileManager.default.fileExists(atPath: destination + file), "\(file)") }
+    // No toolchain needed: the Swift runtime is linked in.
+    let ldd = try runProgram("/usr/bin/ldd", [destination + "/usr/bin/ipctool"])
+    #expect(!ldd.stdout.contains("libswiftCore"), "\(ldd.stdout)")
+    let version = try runProgram("/usr/bin/env", ["-i", destination + "/usr/bin/ipctool", "--version"])
+    #expect(version.stdout == "ipctool 0.1.0\n")
+    let uninstall = try runProgram(
+      "/usr/bin/make", ["-C", repository, "uninstall", "DESTDIR=\(destination)", "PREFIX=/usr"])
+    #expect(uninstall.status == 0)
+    for file in files { #expect(!FileManager.default.fileExists(atPath: destination + file), "\(file)") }
+  }
+}
