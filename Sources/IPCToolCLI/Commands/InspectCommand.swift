@@ -55,7 +55,10 @@ enum InspectCommand {
     let otherFamily: Set<String> = object.kind.isNamed ? ["id", "key"] : ["name"]
     for field in fields.textLines(object)
     where field.key != "ref" && !otherFamily.contains(field.key) {
-      out += "  " + field.label.padding(to: 24) + field.text + "\n"
+      let line = "  " + field.label.padding(to: 24) + field.text
+      for part in line.split(separator: "\n", omittingEmptySubsequences: false) {
+        out += String(part.reversed().drop { $0 == " " }.reversed()) + "\n"
+      }
     }
     return out
   }
