@@ -29,7 +29,8 @@ public struct IPCError: Error, CustomStringConvertible, Sendable {
       reason: hint.map { "\(text) (\($0)\(pointer))" } ?? text, code: error.code)
   }
 
-  public var description: String { "\(operation) \(subject): \(reason)" }
+  /// One line: control characters in names are escaped.
+  public var description: String { "\(operation) \(printable(subject)): \(reason)" }
 
   /// True when the object was not there: `clean` and races treat it as already gone.
   public var isNoSuchObject: Bool { code == ENOENT || code == EIDRM }

@@ -72,12 +72,14 @@ final class Sandbox: @unchecked Sendable {
   }
 
   /// Runs any program inside the namespace.
-  func runInside(_ command: [String], as user: uid_t? = nil, environment: [String: String] = [:])
-    throws -> ToolRun
-  {
+  func runInside(
+    _ command: [String], as user: uid_t? = nil, environment: [String: String] = [:],
+    timeout: TimeInterval = 60
+  ) throws -> ToolRun {
     var arguments = ["--target", String(pid), "--ipc", "--mount"]
     if let user { arguments += ["--setuid", String(user), "--setgid", String(user)] }
-    return try runProgram("/usr/bin/nsenter", arguments + ["--"] + command, environment: environment)
+    return try runProgram(
+      "/usr/bin/nsenter", arguments + ["--"] + command, environment: environment, timeout: timeout)
   }
 
   /// Runs `body` on a thread that has joined the namespace's IPC namespace, so plain System V
