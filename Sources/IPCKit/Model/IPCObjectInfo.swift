@@ -74,6 +74,18 @@ public struct IPCObjectInfo: Sendable, Equatable {
     }
   }
 
+  /// Whether the caller may read the object, as the kernel decides for IPC_STAT or open:
+  /// root, or the read bit for owner, group or others, whichever applies.
+  public func isReadable(byUser user: uid_t = geteuid(), groups: [gid_t] = currentGroups()) -> Bool {
+    if user == 0 { return true }
+    let mode = permissions.rawValue
+    if user == uid || (!kind.isNamed && user == creatorUID) { return mode & 0o400 != 0 }
+    if groups.contains(gid) || (!kind.isNamed && creatorGID.map(groups.contains) == true) {
+      return mode & 0o040 != 0
+    }
+    return mode & 0o004 != 0
+  }
+
   /// Sort key: kind, then name or id.
   public static func listingOrder(_ lhs: IPCObjectInfo, _ rhs: IPCObjectInfo) -> Bool {
     if lhs.kind != rhs.kind { return lhs.kind < rhs.kind }
@@ -116,4 +128,12 @@ public struct ProcessRef: Hashable, Sendable, CustomStringConvertible {
   }
 
   public var description: String { "\(pid) (\(command))" }
+}
+
+/// The effective group and the supplementary groups of this process.
+public func currentGroups() -> [gid_t] {
+  let count = getgroups(0, nil)
+  var groups = [gid_t](repeating: 0, count: Int(max(count, 0)))
+  let filled = getgroups(count, &groups)
+  return [getegid()] + groups.prefix(Int(max(filled, 0)))
 }

@@ -52,12 +52,7 @@ final class PosixSharedMemoryTransport: PiTransport {
   func workersStarted() { unlinkNames() }
 
   func collect(_ plan: PiPlan, _ workers: PiWorkers) throws(PiError) -> Double {
-    try workers.waitAll()
-    let result = accumulator?.pointee ?? SharedAccumulator(sum: 0, slices: 0)
-    guard result.slices == plan.slices else {
-      throw .incomplete(mechanism: "posix-shm", received: Int(result.slices), expected: plan.slices)
-    }
-    return result.sum
+    try SharedAccumulator.collect(accumulator, plan, workers, mechanism: .posixSharedMemory)
   }
 
   private func unlinkNames() {

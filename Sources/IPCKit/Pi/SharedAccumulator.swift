@@ -5,3 +5,19 @@ struct SharedAccumulator {
 
   static let size = MemoryLayout<SharedAccumulator>.size
 }
+
+extension SharedAccumulator {
+  /// Waits for every worker, then reads the sum, checking that each slice was added once.
+  static func collect(
+    _ pointer: UnsafeMutablePointer<SharedAccumulator>?, _ plan: PiPlan, _ workers: PiWorkers,
+    mechanism: PiMechanism
+  ) throws(PiError) -> Double {
+    try workers.waitAll()
+    let result = pointer?.pointee ?? SharedAccumulator(sum: 0, slices: 0)
+    guard result.slices == plan.slices else {
+      throw .incomplete(
+        mechanism: mechanism.rawValue, received: Int(result.slices), expected: plan.slices)
+    }
+    return result.sum
+  }
+}

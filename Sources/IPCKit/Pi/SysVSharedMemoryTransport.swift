@@ -54,12 +54,7 @@ final class SysVSharedMemoryTransport: PiTransport {
   }
 
   func collect(_ plan: PiPlan, _ workers: PiWorkers) throws(PiError) -> Double {
-    try workers.waitAll()
-    let result = accumulator?.pointee ?? SharedAccumulator(sum: 0, slices: 0)
-    guard result.slices == plan.slices else {
-      throw .incomplete(mechanism: "sysv-shm", received: Int(result.slices), expected: plan.slices)
-    }
-    return result.sum
+    try SharedAccumulator.collect(accumulator, plan, workers, mechanism: .sysvSharedMemory)
   }
 
   func remove() {

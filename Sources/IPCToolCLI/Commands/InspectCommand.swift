@@ -22,8 +22,7 @@ enum InspectCommand {
     let references: [IPCReference]
     let kinds: Set<IPCKind>
     do {
-      references = try parseReferences(parsed)
-      kinds = try parsed.selectedKinds()
+      (references, kinds) = try referencesAndKinds(parsed)
     } catch {
       console.errRaw(error.line + "\n")
       return .usage
@@ -34,7 +33,15 @@ enum InspectCommand {
     var status = ExitStatus.success
     for reference in references {
       do {
-        found += try inventory.find(reference, for: "inspect").filter { kinds.contains($0.kind) }
+        for object in try inventory.find(reference, for: "inspect") where kinds.contains(object.kind) {
+          // As ipcs -i and IPC_STAT do: what the caller may not read is not shown in detail.
+          guard object.isReadable() else {
+            console.error("inspect \(printable(object.reference.description)): Permission denied")
+            status = .failure
+            continue
+          }
+          found.append(object)
+        }
       } catch {
         console.error(error.description)
         status = .failure
@@ -62,6 +69,13 @@ enum InspectCommand {
     }
     return out
   }
+}
+
+/// The references and `--kind` of inspect and unlink, or a usage error.
+func referencesAndKinds(_ parsed: ParsedArguments) throws(UsageError)
+  -> ([IPCReference], Set<IPCKind>)
+{
+  (try parseReferences(parsed), try parsed.selectedKinds())
 }
 
 /// Every positional argument as a reference, or a usage error naming the bad one.

@@ -22,8 +22,7 @@ enum UnlinkCommand {
     let references: [IPCReference]
     let kinds: Set<IPCKind>
     do {
-      references = try parseReferences(parsed)
-      kinds = try parsed.selectedKinds()
+      (references, kinds) = try referencesAndKinds(parsed)
     } catch {
       console.errRaw(error.line + "\n")
       return .usage
