@@ -114,6 +114,21 @@ struct ReliabilityTests {
     #expect(try FileManager.default.contentsOfDirectory(atPath: box.shmDirectory).isEmpty)
   }
 
+  @Test func killingCleanMidwayLeavesEveryRemainingObjectWhole() throws {
+    let box = try Sandbox()
+    for index in 0..<2000 { box.plainPosixSegment("/left_\(index)", size: 4096) }
+    let clean = try box.start(["clean", "--prefix", "/left_"])
+    usleep(30_000)
+    kill(clean.pid, SIGKILL)
+    _ = clean.finish()
+    let left = try box.run(["list", "--json"])
+    #expect(left.status == 0)
+    let objects = try left.objects()
+    #expect(objects.allSatisfy { $0["size"] as? Int == 4096 })  // removed or untouched, nothing between
+    let rest = try box.run(["clean", "--prefix", "/left_"])
+    #expect(rest.lines.last == "removed \(objects.count), kept 0 in use, failed 0")
+  }
+
   @Test func anUnprivilegedUserSeesRootObjectsButChangesNothing() throws {
     let box = try Sandbox()
     for arguments in [

@@ -56,16 +56,15 @@ enum PosixSemaphore {
   }
 
   private static func readValue(directory: CInt, fileName: String) -> UInt32? {
-    let size = MemoryLayout<sem_t>.size
-    guard
-      let file = try? FileDescriptor.open(
-        fileName, O_RDONLY | O_NOFOLLOW | O_NONBLOCK, relativeTo: directory),
-      let bytes = try? file.read(upTo: size), bytes.count == size
-    else { return nil }
+    let fd = openat(directory, fileName, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    // Straight into a private sem_t: thousands of these in a listing, no allocation.
     var semaphore = sem_t()
-    withUnsafeMutableBytes(of: &semaphore) { $0.copyBytes(from: bytes) }
+    let size = MemoryLayout<sem_t>.size
+    let count = withUnsafeMutableBytes(of: &semaphore) { pread(fd, $0.baseAddress, size, 0) }
     var value: CInt = 0
-    guard sem_getvalue(&semaphore, &value) == 0, value >= 0 else { return nil }
+    guard count == size, sem_getvalue(&semaphore, &value) == 0, value >= 0 else { return nil }
     return UInt32(value)
   }
 }

@@ -38,7 +38,10 @@ enum ListCommand {
         ?? ListColumn.defaultNames.compactMap(ListColumn.named)
       let listing = Inventory().list(selection.kinds)
       for note in listing.notes { console.error(note) }
-      var objects = listing.objects.filter { selection.matches($0) }
+      // The listing has only the selected kinds: filter (a copy) only if more is asked.
+      var objects =
+        selection.prefix == nil && selection.owner == nil
+        ? listing.objects : listing.objects.filter { selection.matches($0) }
       var deleted: [UsageScanner.DeletedMapping] = []
       if parsed.flag("users") {
         let report = UsageScanner().scan()
