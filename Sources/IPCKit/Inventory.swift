@@ -82,16 +82,19 @@ public struct Inventory: Sendable {
         entry.name.hasPrefix(PosixSemaphore.filePrefix) ? .posixSemaphore : .posixSharedMemory
       return kinds.contains(kind) && (entry.type == DT_REG || entry.type == DT_UNKNOWN)
     }
-    // A stat (and, for semaphores, a read) per file: split across cores, order kept.
+    // A stat (and, for semaphores, a read) per file, split across cores. Files are dealt out
+    // in turn, not in halves: semaphores cost more and sort together.
     let threads = usefulThreads(for: wanted.count)
     let fd = directory.raw
     let parts = inParallel(threads) { part in
-      let slice = wanted.count * part / threads..<wanted.count * (part + 1) / threads
-      return wanted[slice].compactMap { shmEntryInfo($0.name, in: fd, withValue: withValues) }
+      stride(from: part, to: wanted.count, by: threads).map {
+        shmEntryInfo(wanted[$0].name, in: fd, withValue: withValues)
+      }
     }
+    let infos = (0..<wanted.count).lazy.compactMap { parts[$0 % threads][$0 / threads] }
     var segments: [IPCObjectInfo] = []
     var semaphores: [IPCObjectInfo] = []
-    for info in parts.joined() {
+    for info in infos {
       if info.kind == .posixSemaphore { semaphores.append(info) } else { segments.append(info) }
     }
     return (segments, semaphores)
