@@ -20,27 +20,36 @@ public struct Inventory: Sendable {
   /// Objects that vanish while being read are left out; nothing here fails the listing.
   /// `withValues: false` skips reading semaphore values, which `clean` does not need.
   public func list(_ kinds: Set<IPCKind>, withValues: Bool = true) -> Listing {
+    // System V (from /proc) and the queues on one thread while /dev/shm, the bulk, is stat'ed
+    // on the others: a listing is mostly waiting on system calls.
+    let needsShm = !kinds.isDisjoint(with: [.posixSharedMemory, .posixSemaphore])
+    let groups = inParallel(needsShm ? 2 : 1) { part -> [IPCKind: [IPCObjectInfo]] in
+      if part == 1 {
+        let (segments, semaphores) = listShmDirectory(kinds, withValues: withValues)
+        return [.posixSharedMemory: segments, .posixSemaphore: semaphores]
+      }
+      var found: [IPCKind: [IPCObjectInfo]] = [:]
+      if kinds.contains(.sysvQueue) { found[.sysvQueue] = SysVMessageQueue.list(paths: paths) }
+      if kinds.contains(.sysvSharedMemory) {
+        found[.sysvSharedMemory] = SysVSharedMemory.list(paths: paths)
+      }
+      if kinds.contains(.sysvSemaphore) { found[.sysvSemaphore] = SysVSemaphoreSet.list(paths: paths) }
+      return found
+    }
     var listing = Listing(objects: [], notes: [])
-    var posixQueues: [IPCObjectInfo] = []
+    var byKind = groups.reduce(into: [:]) { $0.merge($1) { first, _ in first } }
     if kinds.contains(.posixQueue) {
       switch MqueueFilesystem.open(paths) {
       case .directory(let directory):
-        posixQueues = listQueues(in: directory)
+        byKind[.posixQueue] = listQueues(in: directory)
       case .unavailable(let reason):
         listing.notes.append("posix-mq: \(reason)")
       }
     }
-    let (posixSegments, posixSemaphores) = listShmDirectory(kinds, withValues: withValues)
     // Gathered in listing order, each group already sorted: no sort of the whole list.
+    listing.objects.reserveCapacity(byKind.values.reduce(0) { $0 + $1.count })
     for kind in IPCKind.allCases.sorted() where kinds.contains(kind) {
-      switch kind {
-      case .posixQueue: listing.objects += posixQueues
-      case .sysvQueue: listing.objects += SysVMessageQueue.list(paths: paths)
-      case .posixSharedMemory: listing.objects += posixSegments
-      case .sysvSharedMemory: listing.objects += SysVSharedMemory.list(paths: paths)
-      case .posixSemaphore: listing.objects += posixSemaphores
-      case .sysvSemaphore: listing.objects += SysVSemaphoreSet.list(paths: paths)
-      }
+      listing.objects += byKind[kind] ?? []
     }
     return listing
   }
@@ -91,10 +100,13 @@ public struct Inventory: Sendable {
         shmEntryInfo(wanted[$0].name, in: fd, withValue: withValues)
       }
     }
-    let infos = (0..<wanted.count).lazy.compactMap { parts[$0 % threads][$0 / threads] }
     var segments: [IPCObjectInfo] = []
     var semaphores: [IPCObjectInfo] = []
-    for info in infos {
+    let semaphoreFiles = wanted.reduce(0) { $0 + ($1.name.hasPrefix(PosixSemaphore.filePrefix) ? 1 : 0) }
+    segments.reserveCapacity(wanted.count - semaphoreFiles)
+    semaphores.reserveCapacity(semaphoreFiles)
+    for index in wanted.indices {
+      guard let info = parts[index % threads][index / threads] else { continue }
       if info.kind == .posixSemaphore { semaphores.append(info) } else { segments.append(info) }
     }
     return (segments, semaphores)

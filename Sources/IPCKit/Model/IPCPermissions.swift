@@ -19,8 +19,13 @@ public struct IPCPermissions: OptionSet, Hashable, Sendable, CustomStringConvert
     self.init(rawValue: value)
   }
 
-  /// "0600".
-  public var octal: String { "0" + String(rawValue, radix: 8).leftPadded(to: 3, with: "0") }
+  /// "0600". Built from four digits: listings make thousands of these.
+  public var octal: String {
+    let digits: [UInt8] = [0, (rawValue >> 6) & 7, (rawValue >> 3) & 7, rawValue & 7].map {
+      UInt8(ascii: "0") + UInt8($0)
+    }
+    return String(decoding: digits, as: UTF8.self)
+  }
 
   /// "rw-------".
   public var description: String {

@@ -6,6 +6,8 @@ enum JSON: Sendable, Equatable {
   case uint(UInt64)
   case double(Double)
   case string(String)
+  /// Two strings written as one ("posix-shm" + ":/name"), so the hot path builds no third.
+  case joined(String, String)
   case array([JSON])
   case object([(String, JSON)])
 
@@ -37,6 +39,11 @@ enum JSON: Sendable, Equatable {
     case .uint(let value): out.appendDecimal(value)
     case .double(let value): out.append(contentsOf: (value.isFinite ? "\(value)" : "null").utf8)
     case .string(let value): JSON.escape(value, into: &out)
+    case .joined(let first, let second):
+      out.append(UInt8(ascii: "\""))
+      JSON.escapeBody(first, into: &out)
+      JSON.escapeBody(second, into: &out)
+      out.append(UInt8(ascii: "\""))
     case .array(let items):
       out.append(UInt8(ascii: "["))
       for (index, item) in items.enumerated() {
@@ -79,6 +86,12 @@ enum JSON: Sendable, Equatable {
 
   static func escape(_ text: String, into out: inout [UInt8]) {
     out.append(UInt8(ascii: "\""))
+    escapeBody(text, into: &out)
+    out.append(UInt8(ascii: "\""))
+  }
+
+  /// The string's characters, escaped, without quotes.
+  static func escapeBody(_ text: String, into out: inout [UInt8]) {
     var text = text
     let copied = text.withUTF8 { bytes in
       // Most names need no escaping: copy them whole.
@@ -86,10 +99,7 @@ enum JSON: Sendable, Equatable {
       out.append(contentsOf: bytes)
       return true
     }
-    if copied {
-      out.append(UInt8(ascii: "\""))
-      return
-    }
+    if copied { return }
     for byte in text.utf8 {
       switch byte {
       case UInt8(ascii: "\""): out.append(contentsOf: "\\\"".utf8)
@@ -104,7 +114,6 @@ enum JSON: Sendable, Equatable {
       default: out.append(byte)
       }
     }
-    out.append(UInt8(ascii: "\""))
   }
 }
 

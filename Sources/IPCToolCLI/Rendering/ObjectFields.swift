@@ -40,6 +40,8 @@ struct TextSink: FieldSink {
       shown = made
     } else if case .string(let value) = json {
       shown = value
+    } else if case .joined(let first, let second) = json {
+      shown = first + second
     } else {
       shown = json == .null ? "-" : json.text
     }
@@ -57,7 +59,10 @@ struct ObjectFields {
     func add(_ key: StaticString, _ label: StaticString, _ json: JSON, _ text: @autoclosure () -> String? = nil) {
       sink.add(key, label, json, text())
     }
-    add("ref", "reference", .string(object.reference.description))
+    let reference: JSON =
+      object.name.map { .joined(object.kind.rawValue + ":", $0.text) }
+      ?? .string(object.reference.description)
+    add("ref", "reference", reference)
     add("kind", "kind", .string(object.kind.rawValue), object.kind.summary)
     add("name", "name", .string(object.name?.text))
     add("id", "id", .number(object.id))
