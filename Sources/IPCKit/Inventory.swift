@@ -234,16 +234,17 @@ public struct Inventory: Sendable {
   public func remove(_ object: IPCObjectInfo) throws(IPCError) {
     let subject = object.reference.description
     do throws(SystemError) {
-      switch object.kind {
-      case .posixQueue:
-        try PosixMessageQueue.unlink(object.name!)
-      case .posixSharedMemory, .posixSemaphore:
+      switch (object.kind, object.name, object.id) {
+      case (.posixQueue, let name?, _):
+        try PosixMessageQueue.unlink(name)
+      case (.posixSharedMemory, let name?, _), (.posixSemaphore, let name?, _):
         let prefix = object.kind == .posixSemaphore ? PosixSemaphore.filePrefix : ""
-        let path = paths.shm + "/" + prefix + object.name!.fileName
+        let path = paths.shm + "/" + prefix + name.fileName
         try retryingOnInterrupt("unlink", path) { unlink(path) }
-      case .sysvQueue: try SysVMessageQueue.remove(object.id!)
-      case .sysvSharedMemory: try SysVSharedMemory.remove(object.id!)
-      case .sysvSemaphore: try SysVSemaphoreSet.remove(object.id!)
+      case (.sysvQueue, _, let id?): try SysVMessageQueue.remove(id)
+      case (.sysvSharedMemory, _, let id?): try SysVSharedMemory.remove(id)
+      case (.sysvSemaphore, _, let id?): try SysVSemaphoreSet.remove(id)
+      default: throw SystemError(call: "unlink", code: ENOENT)  // no name or id: nothing to name
       }
     } catch {
       guard !notFound(error.code) else {

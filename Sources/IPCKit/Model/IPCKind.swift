@@ -31,11 +31,16 @@ public enum IPCKind: String, CaseIterable, Sendable, Comparable {
   public var maxNameLength: Int { self == .posixSemaphore ? 251 : 255 }
 
   /// Listing order: queues, shared memory, semaphores; POSIX before System V.
-  public static func < (lhs: IPCKind, rhs: IPCKind) -> Bool {
-    let order: [IPCKind] = [
-      .posixQueue, .sysvQueue, .posixSharedMemory, .sysvSharedMemory, .posixSemaphore,
-      .sysvSemaphore,
-    ]
-    return order.firstIndex(of: lhs)! < order.firstIndex(of: rhs)!
+  public static func < (lhs: IPCKind, rhs: IPCKind) -> Bool { lhs.rank < rhs.rank }
+
+  private var rank: Int {
+    switch self {
+    case .posixQueue: 0
+    case .sysvQueue: 1
+    case .posixSharedMemory: 2
+    case .sysvSharedMemory: 3
+    case .posixSemaphore: 4
+    case .sysvSemaphore: 5
+    }
   }
 }

@@ -49,7 +49,12 @@ public struct PiRunner {
     let descriptorsBefore = openDescriptors()
     let started = monotonicSeconds()
     let transport = try makeTransport(mechanism)
-    defer { transport.remove() }
+    // Removes the objects should this process be killed outright.
+    let reaper = PiReaper(removing: transport)
+    defer {
+      transport.remove()
+      reaper?.dismiss()
+    }
     let plan = self.plan
     let workers: PiWorkers
     do {
@@ -74,6 +79,7 @@ public struct PiRunner {
     }
     let seconds = monotonicSeconds() - started
     transport.remove()
+    reaper?.dismiss()
     let pi = PiPlan.pi(fromSum: sum)
     return PiResult(
       mechanism: mechanism, plan: plan, pi: pi, seconds: seconds,

@@ -51,7 +51,7 @@ enum CompleteCallback {
       if kinds[name] == nil { order.append(name) }
       kinds[name, default: []].append(object.kind.rawValue)
     }
-    return order.map { ($0, kinds[$0]!.joined(separator: ", ")) }
+    return order.map { ($0, (kinds[$0] ?? []).joined(separator: ", ")) }
   }
 
   static func describe(_ object: IPCObjectInfo) -> String {

@@ -84,6 +84,11 @@ enum CreateCommand {
       try parsed.value("mode", "an octal mode such as 0640") { IPCPermissions(octal: $0) }
       ?? IPCPermissions(rawValue: 0o600)
     let name = try objectName(kind, parsed)
+    // Only POSIX kinds reach the cases that use it, and objectName made sure they have one.
+    func posixName() throws(UsageError) -> IPCName {
+      guard let name else { throw UsageError("\(kind.rawValue) needs a name such as /jobs", command) }
+      return name
+    }
     let key = try parsed.value("key", "a key such as 0x1e240 or 123456", parseKey)
     let size = try parsed.value("size", "a size such as 4096, 4K or 1M", ByteSize.parse)
     func positive(_ long: String, max: Int) throws(UsageError) -> Int? {
@@ -95,18 +100,18 @@ enum CreateCommand {
     case .posixQueue:
       return (
         .posixQueue(
-          name!, maxMessages: try positive("max-messages", max: 1 << 20),
+          try posixName(), maxMessages: try positive("max-messages", max: 1 << 20),
           messageSize: try positive("message-size", max: 1 << 30)), permissions
       )
     case .posixSharedMemory, .sysvSharedMemory:
       guard let size else { throw UsageError("\(kind.rawValue) needs --size <bytes>", command) }
       if kind == .sysvSharedMemory { return (.sysvSharedMemory(key: key, size: size), permissions) }
-      return (.posixSharedMemory(name!, size: size), permissions)
+      return (.posixSharedMemory(try posixName(), size: size), permissions)
     case .posixSemaphore:
       let value = try parsed.value("value", "a value from 0 to \(Int32.max)") { text in
         UInt32(text).flatMap { $0 <= UInt32(Int32.max) ? $0 : nil }
       }
-      return (.posixSemaphore(name!, value: value ?? 0), permissions)
+      return (.posixSemaphore(try posixName(), value: value ?? 0), permissions)
     case .sysvQueue:
       return (.sysvQueue(key: key), permissions)
     case .sysvSemaphore:

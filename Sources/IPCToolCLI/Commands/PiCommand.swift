@@ -19,9 +19,11 @@ enum PiCommand {
         + " to the bit; the shared-memory ones accumulate under a semaphore. After each mechanism"
         + " the tool checks that its objects are gone (by name or id), every worker is reaped"
         + " and no descriptor is left open.",
-      "Objects are named /ipctool-pi-PID-*. If ipctool itself is killed with SIGKILL, its"
-        + " workers die with it and 'ipctool clean --prefix /ipctool-pi-' removes what is left."
-        + " SIGINT and SIGTERM remove everything and exit 130 and 143.",
+      "SIGINT and SIGTERM remove everything and exit 130 and 143. If ipctool itself is killed"
+        + " with SIGKILL, its workers die with it and a small reaper process it forked removes the"
+        + " run's objects. Should anything survive even that (the reaper killed too), POSIX"
+        + " objects are named /ipctool-pi-PID-* and 'ipctool clean --prefix /ipctool-pi-' removes"
+        + " them.",
     ],
     options: [
       OptionSpec(
