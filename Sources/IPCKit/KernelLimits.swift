@@ -37,6 +37,9 @@ public struct KernelLimits {
     func mqueue(_ name: String) -> UInt64? { paths.kernelSetting("fs/mqueue/" + name) }
     let queues = of(.sysvQueue), segments = of(.sysvSharedMemory), sets = of(.sysvSemaphore)
     let posixQueues = of(.posixQueue)
+    // Without the mqueue filesystem the queues are unknown, not absent.
+    let queuesKnown = !listing.notes.contains { $0.hasPrefix("posix-mq:") }
+    func queueUse(_ value: UInt64?) -> UInt64? { queuesKnown ? value : nil }
     let page = UInt64(max(1, sysconf(Int32(_SC_PAGESIZE))))
     let sem = (readTextFile(paths.proc + "/sys/kernel/sem") ?? "")
       .split(whereSeparator: \.isWhitespace).map { UInt64($0) }
@@ -69,7 +72,8 @@ public struct KernelLimits {
       KernelLimit(name: "semvmx", summary: "largest semaphore value", value: 32767, used: nil,
         setBy: "fixed in the kernel"),
       KernelLimit(name: "queues_max", summary: "POSIX message queues",
-        value: mqueue("queues_max"), used: UInt64(posixQueues.count), setBy: "fs.mqueue.queues_max"),
+        value: mqueue("queues_max"), used: queueUse(UInt64(posixQueues.count)),
+        setBy: "fs.mqueue.queues_max"),
       KernelLimit(name: "msg_max", summary: "messages in one POSIX queue (unprivileged)",
         value: mqueue("msg_max"), used: posixQueues.compactMap(\.maxMessages).max(),
         setBy: "fs.mqueue.msg_max"),
@@ -81,7 +85,9 @@ public struct KernelLimits {
       KernelLimit(name: "msgsize_default", summary: "message size when not given",
         value: mqueue("msgsize_default"), used: nil, setBy: "fs.mqueue.msgsize_default"),
     ]
-    limits.append(messageQueueRlimit(posixQueues))
+    var rlimit = messageQueueRlimit(posixQueues)
+    rlimit.used = queueUse(rlimit.used)
+    limits.append(rlimit)
     limits.append(contentsOf: shmFilesystem(paths.shm))
     return (limits, listing.notes)
   }
