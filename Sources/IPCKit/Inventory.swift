@@ -20,8 +20,8 @@ public struct Inventory: Sendable {
   /// Objects that vanish while being read are left out; nothing here fails the listing.
   /// `withValues: false` skips reading semaphore values, which `clean` does not need.
   public func list(_ kinds: Set<IPCKind>, withValues: Bool = true) -> Listing {
-    // System V (from /proc) and the queues on one thread while /dev/shm, the bulk, is stat'ed
-    // on the others: a listing is mostly waiting on system calls.
+    // System V (from /proc) on this thread while /dev/shm, the bulk, is stat'ed on others:
+    // a listing is mostly waiting on system calls.
     let needsShm = !kinds.isDisjoint(with: [.posixSharedMemory, .posixSemaphore])
     let groups = inParallel(needsShm ? 2 : 1) { part -> [IPCKind: [IPCObjectInfo]] in
       if part == 1 {
