@@ -28,19 +28,24 @@ public struct Cleaner {
   public func clean(
     _ objects: [IPCObjectInfo], users: UsageScanner.Report?, dryRun: Bool, force: Bool
   ) -> [Outcome] {
-    let euid = geteuid()
-    return objects.map { original in
-      var object = original
-      object.users = users?.users(of: object)
-      if let reason = keepReason(object, force: force, unreadable: users?.unreadableProcesses ?? 0) {
-        return Outcome(object: object, action: .kept, reason: reason)
-      }
-      if !mayRemove(object, euid: euid) {
-        return Outcome(object: object, action: .failed, reason: "Permission denied")
-      }
-      if dryRun { return Outcome(object: object, action: .wouldRemove, reason: nil) }
-      return remove(object)
+    objects.map { clean($0, users: users, dryRun: dryRun, force: force) }
+  }
+
+  /// One object's fate; safe to call from several threads at once.
+  public func clean(
+    _ original: IPCObjectInfo, users: UsageScanner.Report?, dryRun: Bool, force: Bool,
+    euid: uid_t = geteuid()
+  ) -> Outcome {
+    var object = original
+    object.users = users?.users(of: object)
+    if let reason = keepReason(object, force: force, unreadable: users?.unreadableProcesses ?? 0) {
+      return Outcome(object: object, action: .kept, reason: reason)
     }
+    if !mayRemove(object, euid: euid) {
+      return Outcome(object: object, action: .failed, reason: "Permission denied")
+    }
+    if dryRun { return Outcome(object: object, action: .wouldRemove, reason: nil) }
+    return remove(object)
   }
 
   /// Why an object stays, or nil if it may go.

@@ -82,10 +82,22 @@ public struct Inventory: Sendable {
   private func listShmDirectory(_ kinds: Set<IPCKind>, withValues: Bool)
     -> (segments: [IPCObjectInfo], semaphores: [IPCObjectInfo])
   {
+    let objects = mapShmDirectory(kinds, withValues: withValues) { $0 }
+    return (
+      objects.filter { $0.kind == .posixSharedMemory }, objects.filter { $0.kind == .posixSemaphore }
+    )
+  }
+
+  /// Runs `transform` on every POSIX segment and semaphore of the given kinds, on all cores,
+  /// and returns its non-nil results in name order. `clean` decides and removes in `transform`,
+  /// so each file is stat'ed and unlinked while others are still being read.
+  public func mapShmDirectory<T>(
+    _ kinds: Set<IPCKind>, withValues: Bool, _ transform: @escaping (IPCObjectInfo) -> T?
+  ) -> [T] {
     guard !kinds.isDisjoint(with: [.posixSharedMemory, .posixSemaphore]),
       let directory = try? FileDescriptor.open(paths.shm, O_RDONLY | O_DIRECTORY),
       let entries = try? directory.directoryEntries()
-    else { return ([], []) }
+    else { return [] }
     let wanted = sortedByName(entries).filter { entry in
       let kind: IPCKind =
         entry.name.hasPrefix(PosixSemaphore.filePrefix) ? .posixSemaphore : .posixSharedMemory
@@ -96,20 +108,16 @@ public struct Inventory: Sendable {
     let threads = usefulThreads(for: wanted.count)
     let fd = directory.raw
     let parts = inParallel(threads) { part in
-      stride(from: part, to: wanted.count, by: threads).map {
-        shmEntryInfo(wanted[$0].name, in: fd, withValue: withValues)
+      stride(from: part, to: wanted.count, by: threads).map { index -> T? in
+        shmEntryInfo(wanted[index].name, in: fd, withValue: withValues).flatMap(transform)
       }
     }
-    var segments: [IPCObjectInfo] = []
-    var semaphores: [IPCObjectInfo] = []
-    let semaphoreFiles = wanted.reduce(0) { $0 + ($1.name.hasPrefix(PosixSemaphore.filePrefix) ? 1 : 0) }
-    segments.reserveCapacity(wanted.count - semaphoreFiles)
-    semaphores.reserveCapacity(semaphoreFiles)
+    var results: [T] = []
+    results.reserveCapacity(wanted.count)
     for index in wanted.indices {
-      guard let info = parts[index % threads][index / threads] else { continue }
-      if info.kind == .posixSemaphore { semaphores.append(info) } else { segments.append(info) }
+      if let result = parts[index % threads][index / threads] { results.append(result) }
     }
-    return (segments, semaphores)
+    return results
   }
 
   /// Directory entries in byte order of their names ("sem." prefixes sort together).

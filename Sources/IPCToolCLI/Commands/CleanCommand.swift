@@ -51,21 +51,34 @@ enum CleanCommand {
       return .usage
     }
     let inventory = Inventory()
-    let listing = inventory.list(selection.kinds, withValues: false)
-    for note in listing.notes { console.error(note) }
     let force = parsed.flag("force")
     let unusedOnly = parsed.flag("unused")
+    let dryRun = parsed.flag("dry-run")
+    // Users first: then each object can be decided, and removed, as soon as it is read.
     let report = force && !unusedOnly ? nil : UsageScanner(paths: inventory.paths).scan()
-    var selected = listing.objects.filter { selection.matches($0) }
-    if unusedOnly, let report {
-      selected = selected.filter { report.users(of: $0)?.isEmpty == true && ($0.attached ?? 0) == 0 }
+    let cleaner = Cleaner(inventory: inventory)
+    func selected(_ object: IPCObjectInfo) -> Bool {
+      guard selection.matches(object) else { return false }
+      guard unusedOnly, let report else { return true }
+      return report.users(of: object)?.isEmpty == true && (object.attached ?? 0) == 0
     }
-    let outcomes = Cleaner(inventory: inventory).clean(
-      selected, users: report, dryRun: parsed.flag("dry-run"), force: force)
+    // POSIX segments and semaphores, the bulk, stream: stat, decide, unlink, on all cores.
+    let posixFiles: Set<IPCKind> = [.posixSharedMemory, .posixSemaphore]
+    let streamed = inventory.mapShmDirectory(selection.kinds, withValues: false) { object in
+      selected(object) ? cleaner.clean(object, users: report, dryRun: dryRun, force: force) : nil
+    }
+    let listing = inventory.list(selection.kinds.subtracting(posixFiles), withValues: false)
+    for note in listing.notes { console.error(note) }
+    let listed = cleaner.clean(
+      listing.objects.filter(selected), users: report, dryRun: dryRun, force: force)
+    let outcomes = (streamed + listed).enumerated().sorted { left, right in
+      left.element.object.kind != right.element.object.kind
+        ? left.element.object.kind < right.element.object.kind : left.offset < right.offset
+    }.map(\.element)
     if parsed.flag("json") {
-      console.out(json(outcomes, dryRun: parsed.flag("dry-run")))
+      console.out(json(outcomes, dryRun: dryRun))
     } else {
-      console.out(text(outcomes, dryRun: parsed.flag("dry-run")))
+      console.out(text(outcomes, dryRun: dryRun))
     }
     return outcomes.contains { $0.action == .failed } ? .failure : .success
   }
