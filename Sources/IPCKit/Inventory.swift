@@ -82,10 +82,12 @@ public struct Inventory: Sendable {
   private func listShmDirectory(_ kinds: Set<IPCKind>, withValues: Bool)
     -> (segments: [IPCObjectInfo], semaphores: [IPCObjectInfo])
   {
-    let objects = mapShmDirectory(kinds, withValues: withValues) { $0 }
-    return (
-      objects.filter { $0.kind == .posixSharedMemory }, objects.filter { $0.kind == .posixSemaphore }
-    )
+    var segments: [IPCObjectInfo] = []
+    var semaphores: [IPCObjectInfo] = []
+    for object in mapShmDirectory(kinds, withValues: withValues, { $0 }) {
+      if object.kind == .posixSemaphore { semaphores.append(object) } else { segments.append(object) }
+    }
+    return (segments, semaphores)
   }
 
   /// Runs `transform` on every POSIX segment and semaphore of the given kinds, on all cores,

@@ -10,22 +10,22 @@ protocol FieldSink {
 
 /// Writes the fields as one JSON object, straight into bytes: listings write thousands.
 struct JSONObjectSink: FieldSink {
-  var out: [UInt8]
+  let out: ByteBuffer
   private var first = true
 
-  init(into out: [UInt8]) { self.out = out }
+  init(into out: ByteBuffer) { self.out = out }
 
   mutating func add(
     _ key: StaticString, _ label: StaticString, _ json: JSON, _ text: @autoclosure () -> String?
   ) {
-    out.appendLiteral(first ? "{\"" : ", \"")
+    out.append(first ? "{\"" as StaticString : ", \"")
     first = false
-    out.appendLiteral(key)
-    out.appendLiteral("\": ")
-    json.write(to: &out)
+    out.append(key)
+    out.append("\": " as StaticString)
+    json.write(to: out)
   }
 
-  mutating func close() { out.appendLiteral(first ? "{}" : "}") }
+  func close() { out.append(first ? "{}" as StaticString : "}") }
 }
 
 /// Collects "label  text" lines for `inspect`.
@@ -134,12 +134,10 @@ struct ObjectFields {
   }
 
   /// Appends the object as JSON to `out`.
-  func writeJSON(_ object: IPCObjectInfo, detail: Bool, to out: inout [UInt8]) {
+  func writeJSON(_ object: IPCObjectInfo, detail: Bool, to out: ByteBuffer) {
     var sink = JSONObjectSink(into: out)
-    out = []  // hand the buffer over without copying
     visit(object, detail: detail, into: &sink)
     sink.close()
-    out = sink.out
   }
 
   /// `{"objects": [` and one object per line.
@@ -150,15 +148,15 @@ struct ObjectFields {
     let threads = usefulThreads(for: objects.count)
     let parts = inParallel(threads) { part in
       let slice = objects.count * part / threads..<objects.count * (part + 1) / threads
-      var out: [UInt8] = []
-      out.reserveCapacity(slice.count * 300)
+      let out = ByteBuffer(capacity: slice.count * 300)
       for index in slice {
-        out.appendLiteral(index == 0 ? "\n  " : ",\n  ")
-        writeJSON(objects[index], detail: detail, to: &out)
+        out.append(index == 0 ? "\n  " as StaticString : ",\n  ")
+        writeJSON(objects[index], detail: detail, to: out)
       }
       return out
     }
-    var out: [UInt8] = Array("{".utf8)
+    let out = ByteBuffer(capacity: parts.reduce(64) { $0 + $1.count })
+    out.append(UInt8(ascii: "{"))
     if let deletedMappings {
       let mappings: JSON = .array(
         deletedMappings.map {
@@ -167,14 +165,14 @@ struct ObjectFields {
             ("path", .string($0.path)),
           ])
         })
-      out.appendLiteral("\"deleted_mappings\": ")
-      mappings.write(to: &out)
-      out.appendLiteral(", ")
+      out.append("\"deleted_mappings\": " as StaticString)
+      mappings.write(to: out)
+      out.append(", " as StaticString)
     }
-    out.appendLiteral("\"objects\": [")
-    for part in parts { out.append(contentsOf: part) }
-    out.appendLiteral(objects.isEmpty ? "]}\n" : "\n]}\n")
-    return String(decoding: out, as: UTF8.self)
+    out.append("\"objects\": [" as StaticString)
+    for part in parts { out.append(part) }
+    out.append(objects.isEmpty ? "]}\n" as StaticString : "\n]}\n")
+    return out.string
   }
 
   func textLines(_ object: IPCObjectInfo) -> [(key: String, label: String, text: String)] {

@@ -1,0 +1,82 @@
+import Glibc
+
+/// A growable byte buffer that appends with memcpy: listings write megabytes of JSON, and
+/// Array's generic append copied them a byte at a time.
+final class ByteBuffer {
+  private(set) var base: UnsafeMutablePointer<UInt8>
+  private(set) var count = 0
+  private var capacity: Int
+
+  init(capacity: Int = 4096) {
+    self.capacity = max(capacity, 64)
+    base = .allocate(capacity: self.capacity)
+  }
+
+  deinit { base.deallocate() }
+
+  func append(_ bytes: UnsafeRawBufferPointer) {
+    guard let source = bytes.baseAddress, bytes.count > 0 else { return }
+    reserve(bytes.count)
+    if bytes.count <= 16 {
+      // Keys and punctuation: a call to memcpy costs more than the copy.
+      for index in 0..<bytes.count { base[count + index] = source.load(fromByteOffset: index, as: UInt8.self) }
+    } else {
+      memcpy(base + count, source, bytes.count)
+    }
+    count += bytes.count
+  }
+
+  func append(_ byte: UInt8) {
+    reserve(1)
+    base[count] = byte
+    count += 1
+  }
+
+  func append(_ other: ByteBuffer) {
+    append(UnsafeRawBufferPointer(start: other.base, count: other.count))
+  }
+
+  /// Appends a literal without building a String.
+  func append(_ text: StaticString) {
+    text.withUTF8Buffer { append(UnsafeRawBufferPointer($0)) }
+  }
+
+  /// Appends a string's UTF-8.
+  func append(_ text: String) {
+    var text = text
+    text.withUTF8 { append(UnsafeRawBufferPointer($0)) }
+  }
+
+  /// Appends a number's digits without building a String.
+  func appendDecimal(_ value: UInt64) {
+    reserve(20)
+    var digits = 0
+    var rest = value
+    repeat {
+      digits += 1
+      rest /= 10
+    } while rest > 0
+    rest = value
+    for position in stride(from: count + digits - 1, through: count, by: -1) {
+      base[position] = UInt8(ascii: "0") + UInt8(rest % 10)
+      rest /= 10
+    }
+    count += digits
+  }
+
+  var string: String { String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self) }
+
+  @inline(__always)
+  private func reserve(_ extra: Int) {
+    if count + extra > capacity { grow(extra) }
+  }
+
+  private func grow(_ extra: Int) {
+    let grown = max(capacity * 2, count + extra)
+    let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
+    bigger.update(from: base, count: count)
+    base.deallocate()
+    base = bigger
+    capacity = grown
+  }
+}
