@@ -63,17 +63,6 @@ public struct IPCObjectInfo: Sendable, Equatable {
     return .sysvID(kind, id ?? -1)
   }
 
-  /// How full or busy the object is, in the unit that suits its kind.
-  public var usage: UInt64? {
-    switch kind {
-    case .posixQueue, .sysvQueue: messages
-    case .posixSharedMemory: nil
-    case .sysvSharedMemory: attached
-    case .posixSemaphore: value.map(UInt64.init)
-    case .sysvSemaphore: semaphoreCount
-    }
-  }
-
   /// Whether the caller may read the object, as the kernel decides for IPC_STAT or open:
   /// root, or the read bit for owner, group or others, whichever applies.
   public func isReadable(byUser user: uid_t = geteuid(), groups: [gid_t] = currentGroups()) -> Bool {
@@ -84,13 +73,6 @@ public struct IPCObjectInfo: Sendable, Equatable {
       return mode & 0o040 != 0
     }
     return mode & 0o004 != 0
-  }
-
-  /// Sort key: kind, then name or id.
-  public static func listingOrder(_ lhs: IPCObjectInfo, _ rhs: IPCObjectInfo) -> Bool {
-    if lhs.kind != rhs.kind { return lhs.kind < rhs.kind }
-    if let left = lhs.name, let right = rhs.name { return left < right }
-    return (lhs.id ?? 0) < (rhs.id ?? 0)
   }
 }
 

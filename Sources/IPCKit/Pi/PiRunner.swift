@@ -56,17 +56,12 @@ public struct PiRunner {
       reaper?.dismiss()
     }
     let plan = self.plan
-    let workers: PiWorkers
-    do {
-      workers = try PiWorkers(count: plan.workers) { worker in
-        transport.workerStarted(worker)
-        for slice in plan.slices(for: worker) {
-          guard transport.send(slice: slice, sum: plan.partialSum(slice)) else { return 3 }
-        }
-        return 0
+    let workers = try PiWorkers(count: plan.workers) { worker in
+      transport.workerStarted(worker)
+      for slice in plan.slices(for: worker) {
+        guard transport.send(slice: slice, sum: plan.partialSum(slice)) else { return 3 }
       }
-    } catch {
-      throw error
+      return 0
     }
     let sum: Double
     do {

@@ -47,8 +47,10 @@ enum InspectCommand {
         status = .failure
       }
     }
-    let report = UsageScanner(paths: inventory.paths).scan()
-    for index in found.indices { found[index].users = report.users(of: found[index]) }
+    if !found.isEmpty {  // a /proc scan only when there is something to show users of
+      let report = UsageScanner(paths: inventory.paths).scan()
+      for index in found.indices { found[index].users = report.users(of: found[index]) }
+    }
     if parsed.flag("json") {
       console.out(fields.document(found, detail: true))
     } else {
