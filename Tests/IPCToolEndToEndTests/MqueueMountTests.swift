@@ -16,6 +16,17 @@ struct MqueueMountTests {
     #expect(!mounts.stdout.contains("mqueue"))
   }
 
+  @Test func listingAQueueLeavesItsChangeTimeAlone() throws {
+    let box = try Sandbox()
+    let queue = box.name("q")
+    #expect(try box.run(["create", "posix-mq", queue]).status == 0)
+    sleep(1)  // times are in seconds: a ctime moved by the first listing shows in the second
+    let first = try box.run(["list", "--kind", "posix-mq", "--json"]).objects()
+    let second = try box.run(["list", "--kind", "posix-mq", "--json"]).objects()
+    let changed = try #require(first.first?["changed"] as? Int)
+    #expect(second.first?["changed"] as? Int == changed)
+  }
+
   @Test func othersAreToldOnceHowToMountIt() throws {
     let box = try Sandbox(mountMqueue: false)
     let run = try box.run(["list"], as: 65534)

@@ -147,7 +147,8 @@ struct ReliabilityTests {
       let clean = try box.run(["clean", ref, "--force"], as: 65534)
       #expect(clean.status == 1 && clean.stdout.contains("failed   \(ref): Permission denied"), "\(clean)")
     }
-    #expect(try box.run(["list", "--json"]).stdout == before)
+    let after = try box.run(["list", "--json"]).stdout
+    #expect(after == before, "before:\n\(before)after:\n\(after)")
   }
 }
 

@@ -90,7 +90,9 @@ enum PosixMessageQueue {
       kind: .posixQueue, uid: status.st_uid, gid: status.st_gid,
       permissions: IPCPermissions(rawValue: status.st_mode))
     info.name = name
-    info.changed = status.st_ctim.tv_sec
+    // Reading a queue's status file moves its ctime, so the ctime would only tell when it was
+    // last listed; mtime moves on send and receive.
+    info.changed = status.st_mtim.tv_sec
     info.file = FileIdentity(status)
     return info
   }

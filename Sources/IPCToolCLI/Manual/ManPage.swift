@@ -128,7 +128,7 @@ struct ManPage {
   ]
 
   private let notes = [
-    "POSIX message queues can only be listed through the mqueue filesystem. When it is not mounted, root still sees them through a private mount that lives only as long as the command; other users are told how to mount it: mount -t mqueue none /dev/mqueue. Inspecting a queue by name needs no mount.",
+    "POSIX message queues can only be listed through the mqueue filesystem. When it is not mounted, root still sees them through a private mount that lives only as long as the command; other users are told how to mount it: mount -t mqueue none /dev/mqueue. Inspecting a queue by name needs no mount. A queue's change time is its last send or receive (or its creation): the mqueue filesystem moves a queue's ctime whenever its status is read, by ipctool as by cat.",
     "Every IPC object belongs to an IPC namespace, and POSIX shared memory to the /dev/shm of a mount namespace: inside a container ipctool sees the container's objects only. Run it in the host's namespaces (nsenter) to see the host's.",
     "systemd-logind removes the IPC objects of a user who logs out when RemoveIPC=yes in logind.conf (the default); service accounts are exempt. Objects that vanish this way are not something ipctool did.",
     "clean considers an object in use when a process maps it or holds a descriptor to it (read from /proc), and a System V segment while processes are attached. The kernel records no users of System V queues and semaphore sets, so clean treats them as unused. Processes the caller may not read make the answer unknown, and such objects are kept unless \\-\\-force, except where those processes provably cannot reach the object. Run clean as root for a complete answer.",
