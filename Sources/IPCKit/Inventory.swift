@@ -13,6 +13,12 @@ public struct Inventory: Sendable {
     public var objects: [IPCObjectInfo]
     /// Sentences for stderr, e.g. that queues cannot be listed without the mqueue filesystem.
     public var notes: [String]
+
+    /// What one thread gathered: each kind's objects in sorted chunks.
+    fileprivate struct Parts {
+      var byKind: [IPCKind: [[IPCObjectInfo]]] = [:]
+      var notes: [String] = []
+    }
   }
 
   /// Every object of the given kinds, sorted by kind, then name or id.
@@ -20,37 +26,38 @@ public struct Inventory: Sendable {
   /// Objects that vanish while being read are left out; nothing here fails the listing.
   /// `withValues: false` skips reading semaphore values, which `clean` does not need.
   public func list(_ kinds: Set<IPCKind>, withValues: Bool = true) -> Listing {
-    // System V (from /proc) on this thread while /dev/shm, the bulk, is stat'ed on others:
-    // a listing is mostly waiting on system calls.
+    // System V (from /proc) and queues on this thread while /dev/shm, the bulk, is stat'ed on
+    // others: a listing is mostly waiting on system calls.
     let needsShm = !kinds.isDisjoint(with: [.posixSharedMemory, .posixSemaphore])
-    let groups = inParallel(needsShm ? 2 : 1) { part -> [IPCKind: [IPCObjectInfo]] in
+    let parts = inParallel(needsShm ? 2 : 1) { part -> Listing.Parts in
+      var found = Listing.Parts()
       if part == 1 {
-        let (segments, semaphores) = listShmDirectory(kinds, withValues: withValues)
-        return [.posixSharedMemory: segments, .posixSemaphore: semaphores]
+        guard let directory = try? ShmDirectory(path: paths.shm) else { return found }
+        let (segments, semaphores) = directory.mapChunks(kinds, withValues: withValues) { $0 }
+        found.byKind = [.posixSharedMemory: segments, .posixSemaphore: semaphores]
+        return found
       }
-      var found: [IPCKind: [IPCObjectInfo]] = [:]
-      if kinds.contains(.sysvQueue) { found[.sysvQueue] = SysVMessageQueue.list(paths: paths) }
+      if kinds.contains(.posixQueue) {
+        switch MqueueFilesystem.open(paths) {
+        case .directory(let directory): found.byKind[.posixQueue] = [listQueues(in: directory)]
+        case .unavailable(let reason): found.notes.append("posix-mq: \(reason)")
+        }
+      }
+      if kinds.contains(.sysvQueue) { found.byKind[.sysvQueue] = [SysVMessageQueue.list(paths: paths)] }
       if kinds.contains(.sysvSharedMemory) {
-        found[.sysvSharedMemory] = SysVSharedMemory.list(paths: paths)
+        found.byKind[.sysvSharedMemory] = [SysVSharedMemory.list(paths: paths)]
       }
-      if kinds.contains(.sysvSemaphore) { found[.sysvSemaphore] = SysVSemaphoreSet.list(paths: paths) }
+      if kinds.contains(.sysvSemaphore) {
+        found.byKind[.sysvSemaphore] = [SysVSemaphoreSet.list(paths: paths)]
+      }
       return found
     }
-    var listing = Listing(objects: [], notes: [])
-    var byKind = groups.reduce(into: [:]) { $0.merge($1) { first, _ in first } }
-    if kinds.contains(.posixQueue) {
-      switch MqueueFilesystem.open(paths) {
-      case .directory(let directory):
-        byKind[.posixQueue] = listQueues(in: directory)
-      case .unavailable(let reason):
-        listing.notes.append("posix-mq: \(reason)")
-      }
-    }
-    // Gathered in listing order, each group already sorted: no sort of the whole list.
-    listing.objects.reserveCapacity(byKind.values.reduce(0) { $0 + $1.count })
-    for kind in IPCKind.allCases.sorted() where kinds.contains(kind) {
-      listing.objects += byKind[kind] ?? []
-    }
+    // Gathered in listing order, each group already sorted: no sort of the whole list, and
+    // each record copied once.
+    let byKind = parts.reduce(into: [:]) { $0.merge($1.byKind) { first, _ in first } }
+    var listing = Listing(objects: [], notes: parts.flatMap(\.notes))
+    listing.objects = Array(
+      concatenating: IPCKind.allCases.sorted().filter(kinds.contains).flatMap { byKind[$0] ?? [] })
     return listing
   }
 
@@ -78,71 +85,22 @@ public struct Inventory: Sendable {
     return PosixMessageQueue.info(name, status: status)
   }
 
-  /// POSIX shared memory and semaphores, in one pass over /dev/shm, each sorted by name.
-  private func listShmDirectory(_ kinds: Set<IPCKind>, withValues: Bool)
-    -> (segments: [IPCObjectInfo], semaphores: [IPCObjectInfo])
-  {
-    var segments: [IPCObjectInfo] = []
-    var semaphores: [IPCObjectInfo] = []
-    for object in mapShmDirectory(kinds, withValues: withValues, { $0 }) {
-      if object.kind == .posixSemaphore { semaphores.append(object) } else { segments.append(object) }
-    }
-    return (segments, semaphores)
-  }
-
   /// Runs `transform` on every POSIX segment and semaphore of the given kinds, on all cores,
-  /// and returns its non-nil results in name order. `clean` decides and removes in `transform`,
-  /// so each file is stat'ed and unlinked while others are still being read.
+  /// and returns its non-nil results, each kind in name order. `clean` decides and removes in
+  /// `transform`, so each file is stat'ed and unlinked while others are still being read.
   public func mapShmDirectory<T>(
     _ kinds: Set<IPCKind>, withValues: Bool, _ transform: @escaping (IPCObjectInfo) -> T?
-  ) -> [T] {
+  ) -> (segments: [T], semaphores: [T]) {
     guard !kinds.isDisjoint(with: [.posixSharedMemory, .posixSemaphore]),
-      let directory = try? FileDescriptor.open(paths.shm, O_RDONLY | O_DIRECTORY),
-      let entries = try? directory.directoryEntries()
-    else { return [] }
-    let wanted = sortedByName(entries).filter { entry in
-      let kind: IPCKind =
-        entry.name.hasPrefix(PosixSemaphore.filePrefix) ? .posixSemaphore : .posixSharedMemory
-      return kinds.contains(kind) && (entry.type == DT_REG || entry.type == DT_UNKNOWN)
-    }
-    // A stat (and, for semaphores, a read) per file, split across cores. Files are dealt out
-    // in turn, not in halves: semaphores cost more and sort together.
-    let threads = usefulThreads(for: wanted.count)
-    let fd = directory.raw
-    let parts = inParallel(threads) { part in
-      stride(from: part, to: wanted.count, by: threads).map { index -> T? in
-        shmEntryInfo(wanted[index].name, in: fd, withValue: withValues).flatMap(transform)
-      }
-    }
-    var results: [T] = []
-    results.reserveCapacity(wanted.count)
-    for index in wanted.indices {
-      if let result = parts[index % threads][index / threads] { results.append(result) }
-    }
-    return results
+      let directory = try? ShmDirectory(path: paths.shm)
+    else { return ([], []) }
+    let (segments, semaphores) = directory.mapChunks(kinds, withValues: withValues, transform)
+    return (Array(concatenating: segments), Array(concatenating: semaphores))
   }
 
   /// Directory entries in byte order of their names ("sem." prefixes sort together).
   private func sortedByName(_ entries: [(name: String, type: UInt8)]) -> [(name: String, type: UInt8)] {
     entries.sorted { bytesPrecede($0.name, $1.name) }
-  }
-
-  /// The object behind one /dev/shm file name; nil if it is gone or not a regular file.
-  private func shmEntryInfo(_ fileName: String, in directory: CInt, withValue: Bool = true)
-    -> IPCObjectInfo?
-  {
-    var status = stat()
-    guard fstatat(directory, fileName, &status, AT_SYMLINK_NOFOLLOW) == 0,
-      status.st_mode & S_IFMT == S_IFREG
-    else { return nil }
-    if fileName.hasPrefix(PosixSemaphore.filePrefix) {
-      let bare = String(fileName.dropFirst(PosixSemaphore.filePrefix.count))
-      guard !bare.isEmpty else { return nil }
-      return PosixSemaphore.info(
-        IPCName(fileName: bare), status: status, directory: withValue ? directory : nil,
-        fileName: fileName)
-    }
-    return PosixSharedMemory.info(IPCName(fileName: fileName), status: status)
   }
 
   /// The objects a reference names, with every detail the kernel gives.
@@ -233,7 +191,10 @@ public struct Inventory: Sendable {
         try retryingOnInterrupt("stat", name.text) {
           fstatat(directory.raw, fileName, &status, AT_SYMLINK_NOFOLLOW)
         }
-        return shmEntryInfo(fileName, in: directory.raw)
+        return fileName.withCString {
+          ShmDirectory.object(
+            fileName: $0, isSemaphore: kind == .posixSemaphore, in: directory.raw, withValue: true)
+        }
       }
     } catch where notFound(error.code) {
       return nil

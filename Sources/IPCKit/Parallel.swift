@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 
 /// Runs `work` for each of `count` slices on its own thread and returns the results in order.
 ///
@@ -15,6 +16,48 @@ public func inParallel<T>(_ count: Int, _ work: @escaping (Int) -> T) -> [T] {
   results.values[0] = work(0)
   for thread in threads { pthread_join(thread, nil) }
   return results.values.map { $0! }
+}
+
+/// Runs `work` on each of `chunks` on up to `threads` threads, each taking the next chunk as
+/// soon as it is done, and returns the results in the order of `chunks`.
+///
+/// Items can cost unevenly (a semaphore is opened and read, a segment only stat'ed): taking
+/// small chunks in turn keeps every core busy to the end, and the results keep their order.
+public func inParallel<T>(
+  chunks: [Range<Int>], threads: Int, _ work: @escaping (Range<Int>) -> T
+) -> [T] {
+  let slots = UnsafeMutableBufferPointer<T?>.allocate(capacity: chunks.count)
+  slots.initialize(repeating: nil)
+  defer { slots.deinitialize().deallocate() }
+  let next = ChunkCounter()
+  _ = inParallel(max(1, min(threads, chunks.count))) { _ in
+    while case let chunk = next.take(), chunk < chunks.count {
+      slots[chunk] = work(chunks[chunk])  // each chunk's slot is written by one thread only
+    }
+  }
+  return slots.map { $0! }
+}
+
+/// `0..<count` cut into ranges of `size`, the last one shorter.
+public func chunked(_ count: Int, size: Int) -> [Range<Int>] {
+  stride(from: 0, to: count, by: size).map { $0..<min(count, $0 + size) }
+}
+
+extension Array {
+  /// The chunks' elements in one array allocated once: `joined()` grows it by doubling, which
+  /// copies large records again and again.
+  public init(concatenating chunks: some Collection<[Element]>) {
+    self.init()
+    reserveCapacity(chunks.reduce(0) { $0 + $1.count })
+    for chunk in chunks { self += chunk }
+  }
+}
+
+/// Hands out chunk numbers 0, 1, 2... to whichever thread asks first.
+private final class ChunkCounter: Sendable {
+  private let next = Atomic<Int>(0)
+
+  func take() -> Int { next.wrappingAdd(1, ordering: .relaxed).oldValue }
 }
 
 /// The number of threads worth using: online cores, at most `limit`, each with enough items.

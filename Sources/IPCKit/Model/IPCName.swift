@@ -25,6 +25,16 @@ public struct IPCName: Hashable, Comparable, Sendable, CustomStringConvertible {
     self.text = "/" + fileName
   }
 
+  /// The same from the bytes of a directory entry, building one String instead of two.
+  init(fileNameBytes bytes: UnsafeRawBufferPointer) {
+    self.text = String(unsafeUninitializedCapacity: bytes.count + 1) { text in
+      text[0] = UInt8(ascii: "/")
+      UnsafeMutableRawBufferPointer(text).baseAddress!.advanced(by: 1)
+        .copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+      return bytes.count + 1
+    }
+  }
+
   /// Byte order, as `ls` sorts in the C locale.
   public static func < (lhs: IPCName, rhs: IPCName) -> Bool {
     bytesPrecede(lhs.text, rhs.text)

@@ -5,6 +5,12 @@ import Glibc
 enum PosixSemaphore {
   static let filePrefix = "sem."
 
+  /// Whether a /dev/shm file name is a semaphore's: the prefix and at least one byte more.
+  static func isSemaphoreFile(_ name: UnsafePointer<CChar>, length: Int) -> Bool {
+    let prefixLength = filePrefix.utf8.count
+    return length > prefixLength && filePrefix.withCString { strncmp(name, $0, prefixLength) == 0 }
+  }
+
   /// Creates a semaphore with an initial value, all at once, as `sem_open(3)` would.
   ///
   /// glibc's own `sem_init` lays out the value; the file is written nameless and linked under
@@ -38,27 +44,23 @@ enum PosixSemaphore {
     }
   }
 
-  /// What stat and, if readable (and `directory` is given), the file's content tell.
-  ///
-  /// The value is read with pread into a private copy, never through a mapping, so a truncated
-  /// or empty file gives "unknown" instead of SIGBUS.
-  static func info(
-    _ name: IPCName, status: stat, directory: CInt?, fileName: String
-  ) -> IPCObjectInfo {
+  /// What stat tells, with the value if it could be read.
+  static func info(_ name: IPCName, status: stat, value: UInt32?) -> IPCObjectInfo {
     var info = IPCObjectInfo(
       kind: .posixSemaphore, uid: status.st_uid, gid: status.st_gid,
       permissions: IPCPermissions(rawValue: status.st_mode))
     info.name = name
     info.changed = status.st_ctim.tv_sec
     info.file = FileIdentity(status)
-    if let directory { info.value = readValue(directory: directory, fileName: fileName) }
+    info.value = value
     return info
   }
 
-  private static func readValue(directory: CInt, fileName: String) -> UInt32? {
-    let fd = openat(directory, fileName, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
-    guard fd >= 0 else { return nil }
-    defer { close(fd) }
+  /// The value in an open semaphore file.
+  ///
+  /// Read with pread into a private copy, never through a mapping, so a truncated or empty
+  /// file gives "unknown" instead of SIGBUS.
+  static func readValue(_ fd: CInt) -> UInt32? {
     // Straight into a private sem_t: thousands of these in a listing, no allocation.
     var semaphore = sem_t()
     let size = MemoryLayout<sem_t>.size

@@ -71,7 +71,7 @@ enum CleanCommand {
     for note in listing.notes { console.error(note) }
     let listed = cleaner.clean(
       listing.objects.filter(selected), users: report, dryRun: dryRun, force: force)
-    let outcomes = (streamed + listed).enumerated().sorted { left, right in
+    let outcomes = (streamed.segments + streamed.semaphores + listed).enumerated().sorted { left, right in
       left.element.object.kind != right.element.object.kind
         ? left.element.object.kind < right.element.object.kind : left.offset < right.offset
     }.map(\.element)

@@ -64,6 +64,8 @@ final class ByteBuffer {
     count += digits
   }
 
+  var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+
   var string: String { String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self) }
 
   @inline(__always)

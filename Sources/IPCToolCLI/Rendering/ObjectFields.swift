@@ -140,10 +140,11 @@ struct ObjectFields {
     sink.close()
   }
 
-  /// `{"objects": [` and one object per line.
+  /// `{"objects": [` and one object per line, in parts made on all cores, to be written in
+  /// turn.
   func document(
     _ objects: [IPCObjectInfo], detail: Bool, deletedMappings: [UsageScanner.DeletedMapping]? = nil
-  ) -> String {
+  ) -> [ByteBuffer] {
     for uid in Set(objects.map(\.uid)) { _ = users.name(of: uid) }  // read-only from here on
     let threads = usefulThreads(for: objects.count)
     let parts = inParallel(threads) { part in
@@ -155,8 +156,8 @@ struct ObjectFields {
       }
       return out
     }
-    let out = ByteBuffer(capacity: parts.reduce(64) { $0 + $1.count })
-    out.append(UInt8(ascii: "{"))
+    let head = ByteBuffer(capacity: 64)
+    head.append(UInt8(ascii: "{"))
     if let deletedMappings {
       let mappings: JSON = .array(
         deletedMappings.map {
@@ -165,14 +166,14 @@ struct ObjectFields {
             ("path", .string($0.path)),
           ])
         })
-      out.append("\"deleted_mappings\": " as StaticString)
-      mappings.write(to: out)
-      out.append(", " as StaticString)
+      head.append("\"deleted_mappings\": " as StaticString)
+      mappings.write(to: head)
+      head.append(", " as StaticString)
     }
-    out.append("\"objects\": [" as StaticString)
-    for part in parts { out.append(part) }
-    out.append(objects.isEmpty ? "]}\n" as StaticString : "\n]}\n")
-    return out.string
+    head.append("\"objects\": [" as StaticString)
+    let tail = ByteBuffer(capacity: 64)
+    tail.append(objects.isEmpty ? "]}\n" as StaticString : "\n]}\n")
+    return [head] + parts + [tail]
   }
 
   func textLines(_ object: IPCObjectInfo) -> [(key: String, label: String, text: String)] {

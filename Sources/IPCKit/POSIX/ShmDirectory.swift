@@ -1,0 +1,124 @@
+import Glibc
+
+/// The files of /dev/shm read as POSIX segments and semaphores, on all cores.
+///
+/// Names stay in one block of NUL-terminated bytes and are sorted there: a listing of tens of
+/// thousands of files makes no String per file until it builds that object's record.
+struct ShmDirectory: ~Copyable {
+  let directory: FileDescriptor
+  private let names: Names
+
+  /// The names, and where each starts in `bytes`: two lists, each in byte order (as `ls`
+  /// sorts in the C locale).
+  private struct Names {
+    var bytes: [CChar] = []
+    var segments: [Int] = []
+    var semaphores: [Int] = []
+  }
+
+  init(path: String) throws(SystemError) {
+    let directory = try FileDescriptor.open(path, O_RDONLY | O_DIRECTORY)
+    var names = try Self.readNames(directory)
+    names.bytes.withUnsafeBufferPointer { block in
+      let base = block.baseAddress!
+      names.segments.sort { strcmp(base + $0, base + $1) < 0 }
+      names.semaphores.sort { strcmp(base + $0, base + $1) < 0 }
+    }
+    self.directory = directory
+    self.names = names
+  }
+
+  /// Regular files (or files of unknown type) only; "sem.NAME" is a semaphore.
+  private static func readNames(_ directory: borrowing FileDescriptor) throws(SystemError) -> Names {
+    var names = Names()
+    let copy = try retryingOnInterrupt("dup") { dup(directory.raw) }
+    guard let stream = fdopendir(copy) else {
+      let code = errno
+      close(copy)
+      throw SystemError(call: "opendir", code: code)
+    }
+    defer { closedir(stream) }
+    let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
+    while let entry = readdir(stream) {
+      let type = entry.pointee.d_type
+      guard type == DT_REG || type == DT_UNKNOWN else { continue }
+      let name = (UnsafeRawPointer(entry) + nameOffset).assumingMemoryBound(to: CChar.self)
+      let length = strlen(name)
+      let isSemaphore = PosixSemaphore.isSemaphoreFile(name, length: length)
+      if isSemaphore {
+        names.semaphores.append(names.bytes.count)
+      } else {
+        names.segments.append(names.bytes.count)
+      }
+      names.bytes.append(contentsOf: UnsafeBufferPointer(start: name, count: length + 1))
+    }
+    return names
+  }
+
+  /// `transform` of every segment and semaphore of the given kinds, each list in name order,
+  /// in chunks as they were made: records are large, and the caller copies them once, into
+  /// their final place. `clean` decides and removes in `transform`, so files go while others
+  /// are still read.
+  func mapChunks<T>(
+    _ kinds: Set<IPCKind>, withValues: Bool, _ transform: @escaping (IPCObjectInfo) -> T?
+  ) -> (segments: [[T]], semaphores: [[T]]) {
+    let segmentOffsets = kinds.contains(.posixSharedMemory) ? names.segments : []
+    let semaphoreOffsets = kinds.contains(.posixSemaphore) ? names.semaphores : []
+    // Chunks never mix the two lists, so the results split at a chunk boundary.
+    let size = 256
+    let segmentChunks = chunked(segmentOffsets.count, size: size)
+    let chunks = segmentChunks
+      + chunked(semaphoreOffsets.count, size: size).map {
+        $0.lowerBound + segmentOffsets.count..<$0.upperBound + segmentOffsets.count
+      }
+    let offsets = segmentOffsets + semaphoreOffsets
+    let fd = directory.raw
+    let results = names.bytes.withUnsafeBufferPointer { block in
+      let base = block.baseAddress!
+      return inParallel(chunks: chunks, threads: usefulThreads(for: offsets.count)) { range in
+        var found: [T] = []
+        found.reserveCapacity(range.count)
+        for index in range {
+          let isSemaphore = index >= segmentOffsets.count
+          if let object = Self.object(
+            fileName: base + offsets[index], isSemaphore: isSemaphore, in: fd,
+            withValue: withValues),
+            let result = transform(object)
+          {
+            found.append(result)
+          }
+        }
+        return found
+      }
+    }
+    return (Array(results[..<segmentChunks.count]), Array(results[segmentChunks.count...]))
+  }
+
+  /// The object behind one file name; nil if it is gone or not a regular file.
+  ///
+  /// A readable semaphore is opened first and stat'ed through its descriptor: one path
+  /// lookup instead of two. One the caller cannot open still shows what stat tells.
+  static func object(
+    fileName: UnsafePointer<CChar>, isSemaphore: Bool, in directory: CInt, withValue: Bool
+  ) -> IPCObjectInfo? {
+    var status = stat()
+    var value: UInt32?
+    let opened =
+      isSemaphore && withValue
+      ? openat(directory, fileName, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC) : -1
+    if opened >= 0 {
+      defer { close(opened) }
+      guard fstat(opened, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return nil }
+      value = PosixSemaphore.readValue(opened)
+    } else {
+      guard fstatat(directory, fileName, &status, AT_SYMLINK_NOFOLLOW) == 0,
+        status.st_mode & S_IFMT == S_IFREG
+      else { return nil }
+    }
+    let bare = isSemaphore ? fileName + PosixSemaphore.filePrefix.utf8.count : fileName
+    let name = IPCName(fileNameBytes: UnsafeRawBufferPointer(start: bare, count: strlen(bare)))
+    return isSemaphore
+      ? PosixSemaphore.info(name, status: status, value: value)
+      : PosixSharedMemory.info(name, status: status)
+  }
+}
