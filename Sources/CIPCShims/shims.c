@@ -5,7 +5,9 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/msg.h>
 #include <sys/prctl.h>
+#include <sys/shm.h>
 #include <sys/time.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -134,3 +136,24 @@ void ipcshim_worker_after_fork(pid_t parent) {
   if (getppid() != parent) _exit(125); // the parent died before prctl took effect
 }
 int ipcshim_unshare_ipc_namespace(void) { return unshare(CLONE_NEWIPC); }
+
+int ipcshim_msg_slots(int *in_use) {
+  struct msginfo info;
+  int highest = msgctl(0, MSG_INFO, (struct msqid_ds *)&info);
+  *in_use = info.msgpool;
+  return highest;
+}
+int ipcshim_shm_slots(int *in_use) {
+  struct shm_info info;
+  int highest = shmctl(0, SHM_INFO, (struct shmid_ds *)&info);
+  *in_use = info.used_ids;
+  return highest;
+}
+int ipcshim_sem_slots(int *in_use) {
+  struct seminfo info;
+  union ipcshim_semun arg;
+  arg.buf = (struct semid_ds *)&info;
+  int highest = semctl(0, 0, SEM_INFO, arg);
+  *in_use = info.semusz;
+  return highest;
+}

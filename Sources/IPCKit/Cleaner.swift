@@ -32,9 +32,12 @@ public struct Cleaner {
   }
 
   /// One object's fate; safe to call from several threads at once.
+  ///
+  /// `readJustNow` says the System V record was read from the kernel by id a moment ago (see
+  /// `Inventory.mapSysVSlots`): that read is the re-check before removal, not made twice.
   public func clean(
     _ original: IPCObjectInfo, users: UsageScanner.Report?, dryRun: Bool, force: Bool,
-    euid: uid_t = geteuid()
+    euid: uid_t = geteuid(), readJustNow: Bool = false
   ) -> Outcome {
     var object = original
     object.users = users?.users(of: object)
@@ -45,7 +48,7 @@ public struct Cleaner {
       return Outcome(object: object, action: .failed, reason: "Permission denied")
     }
     if dryRun { return Outcome(object: object, action: .wouldRemove, reason: nil) }
-    return remove(object)
+    return remove(object, recheck: !readJustNow)
   }
 
   /// Why an object stays, or nil if it may go.
@@ -72,8 +75,8 @@ public struct Cleaner {
     euid == 0 || object.uid == euid || (!object.kind.isNamed && object.creatorUID == euid)
   }
 
-  private func remove(_ object: IPCObjectInfo) -> Outcome {
-    if let id = object.id, let changed = stillTheSame(object, id: id) {
+  private func remove(_ object: IPCObjectInfo, recheck: Bool) -> Outcome {
+    if recheck, let id = object.id, let changed = stillTheSame(object, id: id) {
       return Outcome(object: object, action: .gone, reason: changed)
     }
     do {

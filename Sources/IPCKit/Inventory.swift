@@ -24,7 +24,8 @@ public struct Inventory: Sendable {
   /// Every object of the given kinds, sorted by kind, then name or id.
   ///
   /// Objects that vanish while being read are left out; nothing here fails the listing.
-  /// `withValues: false` skips reading semaphore values, which `clean` does not need.
+  /// `withValues: false` skips what costs a call per object and `clean` does not need:
+  /// semaphore values and System V queue byte limits.
   public func list(_ kinds: Set<IPCKind>, withValues: Bool = true) -> Listing {
     // System V (from /proc) and queues on this thread while /dev/shm, the bulk, is stat'ed on
     // others: a listing is mostly waiting on system calls.
@@ -43,7 +44,7 @@ public struct Inventory: Sendable {
         case .unavailable(let reason): found.notes.append("posix-mq: \(reason)")
         }
       }
-      if kinds.contains(.sysvQueue) { found.byKind[.sysvQueue] = [SysVMessageQueue.list(paths: paths)] }
+      if kinds.contains(.sysvQueue) { found.byKind[.sysvQueue] = [SysVMessageQueue.list(paths: paths, withLimits: withValues)] }
       if kinds.contains(.sysvSharedMemory) {
         found.byKind[.sysvSharedMemory] = [SysVSharedMemory.list(paths: paths)]
       }
@@ -134,6 +135,13 @@ public struct Inventory: Sendable {
         return [try sysvStatus(kind, id)]
       }
     } catch { throw failure(error) }
+  }
+
+  /// Runs `transform` on each System V object of `kind` as soon as the kernel has given its
+  /// record, slot by slot, as `ipcrm --all` reads them; results in id order. Nil, with nothing
+  /// transformed, where the kernel cannot (before Linux 4.17): then use `list`.
+  public func mapSysVSlots<T>(_ kind: IPCKind, _ transform: (IPCObjectInfo) -> T?) -> [T]? {
+    SysVSlots.map(kind, transform)
   }
 
   /// The id the key has now, from /proc/sysvipc.

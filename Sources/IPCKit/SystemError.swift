@@ -26,14 +26,15 @@ public struct SystemError: Error, Equatable, CustomStringConvertible, Sendable {
 /// Calls `body` again while it fails with `EINTR`.
 @discardableResult
 func retryingOnInterrupt<R: FixedWidthInteger>(
-  _ call: String, _ subject: String? = nil, _ body: () -> R
+  _ call: String, _ subject: @autoclosure () -> String? = nil, _ body: () -> R
 ) throws(SystemError) -> R {
+  // The subject is made only for an error: thousands of calls succeed in a clean.
   while true {
     let result = body()
     if result != -1 { return result }
     let code = errno  // read it before anything else runs
     if code != EINTR {
-      throw SystemError(call: call, subject: subject, code: code)
+      throw SystemError(call: call, subject: subject(), code: code)
     }
   }
 }

@@ -61,6 +61,34 @@ struct CleanerTests {
     #expect(outcomes == [.gone, .gone])
   }
 
+  /// clean reads System V objects slot by slot: it must see what /proc/sysvipc lists, with the
+  /// same ids, keys and owners, in id order, including ids past a freed slot.
+  @Test func slotReadsAgreeWithTheProcListing() throws {
+    let agree = try inPrivateIPCNamespace { () throws -> Bool in
+      let inventory = Inventory(paths: IPCPaths(shm: "/nonexistent", mqueue: "/nonexistent"))
+      var queues = (Int32(1)...5).map { msgget($0, IPC_CREAT | 0o640) }
+      let segment = shmget(7, 4096, IPC_CREAT | 0o600)
+      let set = semget(8, 3, IPC_CREAT | 0o600)
+      msgctl(queues.remove(at: 1), IPC_RMID, nil)  // an empty slot among full ones
+      queues.append(msgget(9, IPC_CREAT | 0o600))  // takes it, with a larger id
+      defer {
+        for queue in queues { msgctl(queue, IPC_RMID, nil) }
+        shmctl(segment, IPC_RMID, nil)
+        _ = ipcshim_semctl_command(set, 0, IPC_RMID)
+      }
+      func summary(_ object: IPCObjectInfo) -> String {
+        "\(object.kind) \(object.id!) \(object.key!) \(object.uid) \(object.permissions.octal) \(object.changed!)"
+      }
+      for kind in [IPCKind.sysvQueue, .sysvSharedMemory, .sysvSemaphore] {
+        let slots = try #require(inventory.mapSysVSlots(kind) { summary($0) })
+        let listed = inventory.list([kind]).objects.map(summary)
+        guard slots == listed, !slots.isEmpty else { return false }
+      }
+      return true
+    }
+    #expect(agree)
+  }
+
   @Test func ownersCreatorsAndRootMayRemove() {
     var object = IPCObjectInfo(kind: .sysvQueue, uid: 1000, gid: 1000, permissions: .init(rawValue: 0o600))
     object.creatorUID = 1001

@@ -103,6 +103,21 @@ struct CleanTests {
     #expect(run.lines.last == "removed 3, kept 0 in use, failed 0", "\(run)")
   }
 
+  /// The kernel counts System V attachments; /proc is read only to name who is attached.
+  @Test func anAttachedSysVSegmentIsKeptAndItsUserNamed() throws {
+    let box = try Sandbox()
+    let busy = box.plainSysVSegment(size: 4096)
+    let idle = box.plainSysVSegment(size: 4096)
+    let address = box.attach(busy)
+    defer { shmdt(address) }
+    let unused = try box.run(["clean", "--kind", "sysv", "--unused", "--dry-run"])
+    #expect(unused.lines == ["would remove sysv-shm:\(idle)", "would remove 1, kept 0 in use, failed 0 (dry run: nothing changed)"])
+    let run = try box.run(["clean", "--kind", "sysv"])
+    #expect(run.lines.first?.hasPrefix("kept     sysv-shm:\(busy): in use by \(getpid()) (") == true, "\(run)")
+    #expect(run.lines.dropFirst().first == "removed  sysv-shm:\(idle)")
+    #expect(run.lines.last == "removed 1, kept 1 in use, failed 0")
+  }
+
   @Test func anAttachedSegmentMarkedForRemovalIsReportedNotRetried() throws {
     let box = try Sandbox()
     let id = box.plainSysVSegment(size: 4096)

@@ -27,6 +27,12 @@ int ipcshim_semctl_getall(int semid, unsigned short *_Nonnull values);
 int ipcshim_semctl_setall(int semid, unsigned short *_Nonnull values);
 int ipcshim_semctl_stat(int semid, int command, struct semid_ds *_Nonnull info); // IPC_STAT...
 
+// The highest slot in use of each System V kind (MSG_INFO, SHM_INFO, SEM_INFO), or -1 with
+// errno, and how many objects are in use: each call fills a different info struct.
+int ipcshim_msg_slots(int *_Nonnull in_use);
+int ipcshim_shm_slots(int *_Nonnull in_use);
+int ipcshim_sem_slots(int *_Nonnull in_use);
+
 // The wait-status macros.
 int ipcshim_wifexited(int status);
 int ipcshim_wexitstatus(int status);

@@ -21,31 +21,41 @@ enum SysVMessageQueue {
     }
   }
 
-  /// Every queue in /proc/sysvipc/msg, with its byte limit where the kernel tells it.
-  static func list(paths: IPCPaths) -> [IPCObjectInfo] {
-    SysVProcTable(paths: paths, name: "msg").rowsSorted(by: "msqid").compactMap { row in
-      guard var info = SysVProcTable.commonInfo(.sysvQueue, row, idColumn: "msqid") else {
-        return nil
-      }
-      info.bytes = row.number("cbytes")
-      info.messages = row.number("qnum")
-      info.lastSendPID = row.number("lspid")
-      info.lastReceivePID = row.number("lrpid")
-      info.lastSend = timeOrNil(row.number("stime"))
-      info.lastReceive = timeOrNil(row.number("rtime"))
-      if let id = info.id, let detail = try? status(id) { info.maxBytes = detail.maxBytes }
+  /// Every queue in /proc/sysvipc/msg, and with `withLimits` its byte limit, which only
+  /// msgctl tells (a call per queue).
+  static func list(paths: IPCPaths, withLimits: Bool = true) -> [IPCObjectInfo] {
+    let table = SysVProcTable(paths: paths, name: "msg")
+    let common = SysVProcTable.CommonColumns(table, id: "msqid")
+    let (cbytes, qnum, lspid, lrpid) = (table.column("cbytes"), table.column("qnum"), table.column("lspid"), table.column("lrpid"))
+    let (stime, rtime) = (table.column("stime"), table.column("rtime"))
+    return table.rowsSorted(by: common.id).compactMap { row in
+      guard var info = common.info(.sysvQueue, row) else { return nil }
+      info.bytes = row.number(cbytes)
+      info.messages = row.number(qnum)
+      info.lastSendPID = row.number(lspid)
+      info.lastReceivePID = row.number(lrpid)
+      info.lastSend = timeOrNil(row.number(stime))
+      info.lastReceive = timeOrNil(row.number(rtime))
+      if withLimits, let id = info.id, let detail = try? status(id) { info.maxBytes = detail.maxBytes }
       return info
     }
   }
 
   /// The kernel's record of one queue, read without needing read permission.
   static func status(_ id: Int32) throws(SystemError) -> IPCObjectInfo {
-    var record = msqid_ds()
-    let found = try retryingOnInterrupt("msgctl", "msqid \(id)") {
-      msgctl(id, statAny, &record)
-    }
+    let info = try status(slot: id)
     // STAT_ANY looks up by slot; a different sequence number means another object.
-    guard found == id else { throw SystemError(call: "msgctl", subject: "msqid \(id)", code: EINVAL) }
+    guard info.id == id else { throw SystemError(call: "msgctl", subject: "msqid \(id)", code: EINVAL) }
+    return info
+  }
+
+  /// The record in the slot the kernel takes from `slot` (an id names its own), whatever
+  /// object is there now; its id is in the result.
+  static func status(slot: Int32) throws(SystemError) -> IPCObjectInfo {
+    var record = msqid_ds()
+    let id = try retryingOnInterrupt("msgctl", "msqid \(slot)") {
+      msgctl(slot, statAny, &record)
+    }
     let perm = record.msg_perm
     var info = IPCObjectInfo(
       kind: .sysvQueue, uid: perm.uid, gid: perm.gid, permissions: IPCPermissions(rawValue: perm.mode))

@@ -3,91 +3,122 @@ import Glibc
 /// One of /proc/sysvipc/{msg,shm,sem}: a header of column names, then a row per object.
 ///
 /// It lists every object in the IPC namespace, also those the caller may not IPC_STAT. Parsed
-/// as bytes: with 32,000 objects the table is megabytes, and Character splitting is slow.
-struct SysVProcTable {
-  struct Row {
-    /// Each field's byte range in the table's text.
-    let fields: [Range<Int>]
-    let table: SysVProcTable
+/// as bytes, with every row's fields in one array and columns looked up by name once per
+/// table: with 32,000 objects the table is megabytes.
+final class SysVProcTable {
+  /// A column found by name in the header; rows are read through it.
+  struct Column {
+    fileprivate let index: Int?
+  }
 
-    func number<T: FixedWidthInteger>(_ column: String, as: T.Type = T.self) -> T? {
-      guard let index = table.columns[column], index < fields.count else { return nil }
-      return parseInteger(table.bytes[fields[index]], radix: 10)
+  struct Row {
+    let table: SysVProcTable
+    /// Where this row's fields start in `table.fields`.
+    let first: Int
+
+    func number<T: FixedWidthInteger>(_ column: Column, as: T.Type = T.self) -> T? {
+      field(column).flatMap { parseInteger(table.bytes[$0], radix: 10) }
     }
 
     /// An octal field, such as perms "1600".
-    func octal(_ column: String) -> UInt32? {
-      guard let index = table.columns[column], index < fields.count else { return nil }
-      return parseInteger(table.bytes[fields[index]], radix: 8)
+    func octal(_ column: Column) -> UInt32? {
+      field(column).flatMap { parseInteger(table.bytes[$0], radix: 8) }
+    }
+
+    /// By name, for the occasional lookup; listings resolve their columns once.
+    func number<T: FixedWidthInteger>(_ name: String, as: T.Type = T.self) -> T? {
+      number(table.column(name), as: T.self)
+    }
+
+    private func field(_ column: Column) -> Range<Int>? {
+      column.index.map { table.fields[first + $0] }
     }
   }
 
   let bytes: [UInt8]
-  let columns: [String: Int]
-  private let rowFields: [[Range<Int>]]
+  private let columns: [String: Int]
+  /// The fields of every row, row after row, `columns.count` each.
+  private let fields: [Range<Int>]
+  private let rowCount: Int
 
-  var rows: [Row] { rowFields.map { Row(fields: $0, table: self) } }
+  func column(_ name: String) -> Column { Column(index: columns[name]) }
+
+  var rows: [Row] { (0..<rowCount).map { Row(table: self, first: $0 * columns.count) } }
 
   /// The rows ordered by a numeric column (the id), as listings show them.
-  func rowsSorted(by column: String) -> [Row] {
+  func rowsSorted(by column: Column) -> [Row] {
     rows.map { ($0.number(column, as: Int64.self) ?? 0, $0) }.sorted { $0.0 < $1.0 }.map(\.1)
   }
 
   /// Parses the table; columns are found by name, so kernels that add columns still parse.
+  /// Rows with fewer fields than the header are left out; extra fields are ignored.
   init(bytes: [UInt8]) {
     self.bytes = bytes
-    var lines: [[Range<Int>]] = []
+    var columns: [String: Int] = [:]
     var fields: [Range<Int>] = []
+    var line: [Range<Int>] = []
+    var rowCount = 0
+    func endLine() {
+      if columns.isEmpty {
+        for (index, range) in line.enumerated() {
+          columns[String(decoding: bytes[range], as: UTF8.self)] = index
+        }
+      } else if line.count >= columns.count {
+        fields += line.prefix(columns.count)
+        rowCount += 1
+      }
+      line.removeAll(keepingCapacity: true)
+    }
     var start: Int? = nil
     for (index, byte) in bytes.enumerated() {
-      let isSpace = byte == 0x20 || byte == 0x09
-      if byte == 0x0A || isSpace {
-        if let begin = start { fields.append(begin..<index) }
+      if byte == 0x0A || byte == 0x20 || byte == 0x09 {
+        if let begin = start { line.append(begin..<index) }
         start = nil
-        if byte == 0x0A {
-          if !fields.isEmpty { lines.append(fields) }
-          fields = []
-        }
+        if byte == 0x0A { endLine() }
       } else if start == nil {
         start = index
       }
     }
-    if let begin = start { fields.append(begin..<bytes.count) }
-    if !fields.isEmpty { lines.append(fields) }
-    var columns: [String: Int] = [:]
-    if let header = lines.first {
-      for (index, range) in header.enumerated() {
-        columns[String(decoding: bytes[range], as: UTF8.self)] = index
-      }
-    }
+    if let begin = start { line.append(begin..<bytes.count) }
+    endLine()
     self.columns = columns
-    let width = columns.count
-    rowFields = lines.dropFirst().filter { $0.count >= width }
+    self.fields = fields
+    self.rowCount = columns.isEmpty ? 0 : rowCount
   }
 
-  init(text: String) { self.init(bytes: Array(text.utf8)) }
+  convenience init(text: String) { self.init(bytes: Array(text.utf8)) }
 
   /// The table for `msg`, `shm` or `sem`; empty if the file cannot be read.
-  init(paths: IPCPaths, name: String) {
+  convenience init(paths: IPCPaths, name: String) {
     let path = paths.proc + "/sysvipc/" + name
     let bytes = (try? FileDescriptor.open(path, O_RDONLY).read(upTo: 1 << 28)) ?? []
     self.init(bytes: bytes)
   }
 
-  /// The fields every kind has: key, id, owner, mode, change time.
-  static func commonInfo(_ kind: IPCKind, _ row: Row, idColumn: String) -> IPCObjectInfo? {
-    guard let id: Int32 = row.number(idColumn), let key: Int32 = row.number("key"),
-      let perms = row.octal("perms"), let uid: UInt32 = row.number("uid"),
-      let gid: UInt32 = row.number("gid")
-    else { return nil }
-    var info = IPCObjectInfo(
-      kind: kind, uid: uid, gid: gid, permissions: IPCPermissions(rawValue: perms))
-    info.id = id
-    info.key = key
-    info.creatorUID = row.number("cuid")
-    info.creatorGID = row.number("cgid")
-    info.changed = row.number("ctime")
-    return info
+  /// The columns every kind has: key, id, owner, mode, change time.
+  struct CommonColumns {
+    let id, key, perms, uid, gid, cuid, cgid, ctime: Column
+
+    init(_ table: SysVProcTable, id: String) {
+      self.id = table.column(id)
+      (key, perms, uid, gid) = (table.column("key"), table.column("perms"), table.column("uid"), table.column("gid"))
+      (cuid, cgid, ctime) = (table.column("cuid"), table.column("cgid"), table.column("ctime"))
+    }
+
+    func info(_ kind: IPCKind, _ row: Row) -> IPCObjectInfo? {
+      guard let id: Int32 = row.number(id), let key: Int32 = row.number(key),
+        let perms = row.octal(perms), let uid: UInt32 = row.number(uid),
+        let gid: UInt32 = row.number(gid)
+      else { return nil }
+      var info = IPCObjectInfo(
+        kind: kind, uid: uid, gid: gid, permissions: IPCPermissions(rawValue: perms))
+      info.id = id
+      info.key = key
+      info.creatorUID = row.number(cuid)
+      info.creatorGID = row.number(cgid)
+      info.changed = row.number(ctime)
+      return info
+    }
   }
 }
 

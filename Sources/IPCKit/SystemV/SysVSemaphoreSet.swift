@@ -45,23 +45,32 @@ enum SysVSemaphoreSet {
   }
 
   static func list(paths: IPCPaths) -> [IPCObjectInfo] {
-    SysVProcTable(paths: paths, name: "sem").rowsSorted(by: "semid").compactMap { row in
-      guard var info = SysVProcTable.commonInfo(.sysvSemaphore, row, idColumn: "semid") else {
-        return nil
-      }
-      info.semaphoreCount = row.number("nsems")
-      info.lastOperation = timeOrNil(row.number("otime"))
+    let table = SysVProcTable(paths: paths, name: "sem")
+    let common = SysVProcTable.CommonColumns(table, id: "semid")
+    let (nsems, otime) = (table.column("nsems"), table.column("otime"))
+    return table.rowsSorted(by: common.id).compactMap { row in
+      guard var info = common.info(.sysvSemaphore, row) else { return nil }
+      info.semaphoreCount = row.number(nsems)
+      info.lastOperation = timeOrNil(row.number(otime))
       return info
     }
   }
 
   /// The kernel's record of one set, with each semaphore's state where readable.
   static func status(_ id: Int32, withStates: Bool = true) throws(SystemError) -> IPCObjectInfo {
+    let info = try status(slot: id, withStates: withStates)
+    // STAT_ANY looks up by slot; a different sequence number means another object.
+    guard info.id == id else { throw SystemError(call: "semctl", subject: "semid \(id)", code: EINVAL) }
+    return info
+  }
+
+  /// The record in the slot the kernel takes from `slot` (an id names its own), whatever
+  /// object is there now; its id is in the result.
+  static func status(slot: Int32, withStates: Bool = true) throws(SystemError) -> IPCObjectInfo {
     var record = semid_ds()
-    let found = try retryingOnInterrupt("semctl", "semid \(id)") {
-      ipcshim_semctl_stat(id, statAny, &record)
+    let id = try retryingOnInterrupt("semctl", "semid \(slot)") {
+      ipcshim_semctl_stat(slot, statAny, &record)
     }
-    guard found == id else { throw SystemError(call: "semctl", subject: "semid \(id)", code: EINVAL) }
     let perm = record.sem_perm
     var info = IPCObjectInfo(
       kind: .sysvSemaphore, uid: perm.uid, gid: perm.gid,

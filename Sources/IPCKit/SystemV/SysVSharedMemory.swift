@@ -30,18 +30,21 @@ enum SysVSharedMemory {
   }
 
   static func list(paths: IPCPaths) -> [IPCObjectInfo] {
-    SysVProcTable(paths: paths, name: "shm").rowsSorted(by: "shmid").compactMap { row in
-      guard var info = SysVProcTable.commonInfo(.sysvSharedMemory, row, idColumn: "shmid"),
-        let mode = row.octal("perms")
+    let table = SysVProcTable(paths: paths, name: "shm")
+    let common = SysVProcTable.CommonColumns(table, id: "shmid")
+    let (size, nattch, cpid, lpid) = (table.column("size"), table.column("nattch"), table.column("cpid"), table.column("lpid"))
+    let (atime, dtime, rss, swap) = (table.column("atime"), table.column("dtime"), table.column("rss"), table.column("swap"))
+    return table.rowsSorted(by: common.id).compactMap { row in
+      guard var info = common.info(.sysvSharedMemory, row), let mode = row.octal(common.perms)
       else { return nil }
-      info.size = row.number("size")
-      info.attached = row.number("nattch")
-      info.creatorPID = row.number("cpid")
-      info.lastPID = row.number("lpid")
-      info.lastAttach = timeOrNil(row.number("atime"))
-      info.lastDetach = timeOrNil(row.number("dtime"))
-      info.residentBytes = row.number("rss")
-      info.swappedBytes = row.number("swap")
+      info.size = row.number(size)
+      info.attached = row.number(nattch)
+      info.creatorPID = row.number(cpid)
+      info.lastPID = row.number(lpid)
+      info.lastAttach = timeOrNil(row.number(atime))
+      info.lastDetach = timeOrNil(row.number(dtime))
+      info.residentBytes = row.number(rss)
+      info.swappedBytes = row.number(swap)
       info.markedForRemoval = mode & destroyFlag != 0
       info.locked = mode & lockedFlag != 0
       return info
@@ -50,9 +53,17 @@ enum SysVSharedMemory {
 
   /// The kernel's record of one segment, read without needing read permission.
   static func status(_ id: Int32) throws(SystemError) -> IPCObjectInfo {
+    let info = try status(slot: id)
+    // STAT_ANY looks up by slot; a different sequence number means another object.
+    guard info.id == id else { throw SystemError(call: "shmctl", subject: "shmid \(id)", code: EINVAL) }
+    return info
+  }
+
+  /// The record in the slot the kernel takes from `slot` (an id names its own), whatever
+  /// object is there now; its id is in the result.
+  static func status(slot: Int32) throws(SystemError) -> IPCObjectInfo {
     var record = shmid_ds()
-    let found = try retryingOnInterrupt("shmctl", "shmid \(id)") { shmctl(id, statAny, &record) }
-    guard found == id else { throw SystemError(call: "shmctl", subject: "shmid \(id)", code: EINVAL) }
+    let id = try retryingOnInterrupt("shmctl", "shmid \(slot)") { shmctl(slot, statAny, &record) }
     let perm = record.shm_perm
     var info = IPCObjectInfo(
       kind: .sysvSharedMemory, uid: perm.uid, gid: perm.gid,

@@ -54,53 +54,94 @@ enum CleanCommand {
     let force = parsed.flag("force")
     let unusedOnly = parsed.flag("unused")
     let dryRun = parsed.flag("dry-run")
-    // Users first: then each object can be decided, and removed, as soon as it is read.
-    let report = force && !unusedOnly ? nil : UsageScanner(paths: inventory.paths).scan()
+    let euid = geteuid()
+    let usage = UsageOnDemand(UsageScanner(paths: inventory.paths))
     let cleaner = Cleaner(inventory: inventory)
     func selected(_ object: IPCObjectInfo) -> Bool {
       guard selection.matches(object) else { return false }
-      guard unusedOnly, let report else { return true }
-      return report.users(of: object)?.isEmpty == true && (object.attached ?? 0) == 0
+      guard unusedOnly else { return true }
+      guard UsageOnDemand.isNeeded(for: object) else { return true }
+      return usage.report.users(of: object)?.isEmpty == true && (object.attached ?? 0) == 0
+    }
+    func decide(_ object: IPCObjectInfo, readJustNow: Bool) -> Cleaner.Outcome? {
+      guard selected(object) else { return nil }
+      let users = !force && UsageOnDemand.isNeeded(for: object) ? usage.report : nil
+      return cleaner.clean(
+        object, users: users, dryRun: dryRun, force: force, euid: euid, readJustNow: readJustNow)
     }
     // POSIX segments and semaphores, the bulk, stream: stat, decide, unlink, on all cores.
-    let posixFiles: Set<IPCKind> = [.posixSharedMemory, .posixSemaphore]
-    let streamed = inventory.mapShmDirectory(selection.kinds, withValues: false) { object in
-      selected(object) ? cleaner.clean(object, users: report, dryRun: dryRun, force: force) : nil
+    let files = inventory.mapShmDirectory(selection.kinds, withValues: false) {
+      decide($0, readJustNow: false)
     }
-    let listing = inventory.list(selection.kinds.subtracting(posixFiles), withValues: false)
-    for note in listing.notes { console.error(note) }
-    let listed = cleaner.clean(
-      listing.objects.filter(selected), users: report, dryRun: dryRun, force: force)
-    let outcomes = (streamed.segments + streamed.semaphores + listed).enumerated().sorted { left, right in
-      left.element.object.kind != right.element.object.kind
-        ? left.element.object.kind < right.element.object.kind : left.offset < right.offset
-    }.map(\.element)
-    if parsed.flag("json") {
-      console.out(json(outcomes, dryRun: dryRun))
-    } else {
-      console.out(text(outcomes, dryRun: dryRun))
+    var byKind: [IPCKind: [Cleaner.Outcome]] = [
+      .posixSharedMemory: files.segments, .posixSemaphore: files.semaphores,
+    ]
+    // The other kinds are read and cleaned each on a thread of its own; System V objects are
+    // removed as soon as the kernel has given their record.
+    let others = IPCKind.allCases.filter {
+      selection.kinds.contains($0) && $0 != .posixSharedMemory && $0 != .posixSemaphore
     }
+    let cleaned = inParallel(chunks: chunked(others.count, size: 1), threads: others.count) {
+      range -> (notes: [String], outcomes: [Cleaner.Outcome]) in
+      let kind = others[range.lowerBound]
+      if let outcomes = inventory.mapSysVSlots(kind, { decide($0, readJustNow: true) }) {
+        return (notes: [], outcomes: outcomes)
+      }
+      let listing = inventory.list([kind], withValues: false)
+      return (listing.notes, listing.objects.compactMap { decide($0, readJustNow: false) })
+    }
+    for (kind, (notes, outcomes)) in zip(others, cleaned) {
+      for note in notes { console.error(note) }
+      byKind[kind] = outcomes
+    }
+    let outcomes = Array(concatenating: IPCKind.allCases.sorted().compactMap { byKind[$0] })
+    console.out([parsed.flag("json") ? json(outcomes, dryRun: dryRun) : text(outcomes, dryRun: dryRun)])
     return outcomes.contains { $0.action == .failed } ? .failure : .success
   }
 
-  static func text(_ outcomes: [Cleaner.Outcome], dryRun: Bool) -> String {
-    var out = ""
+  /// A line per object, then the summary; made as bytes, since a clean can report tens of
+  /// thousands of objects.
+  static func text(_ outcomes: [Cleaner.Outcome], dryRun: Bool) -> ByteBuffer {
+    let out = ByteBuffer(capacity: outcomes.count * 32 + 128)
+    var counts: [Cleaner.Action: Int] = [:]
     for outcome in outcomes {
-      let word = outcome.action == .wouldRemove ? "would remove" : outcome.action.rawValue
-      out += word.padding(to: 9) + outcome.object.reference.description
-      if let reason = outcome.reason { out += ": " + reason }
-      out += "\n"
+      counts[outcome.action, default: 0] += 1
+      out.append(column(outcome.action))
+      out.append(outcome.object.kind.rawValue)
+      out.append(UInt8(ascii: ":"))
+      if let name = outcome.object.name {
+        out.append(name.text)
+      } else {
+        out.appendDecimal(UInt64(max(outcome.object.id ?? 0, 0)))
+      }
+      if let reason = outcome.reason {
+        out.append(": " as StaticString)
+        out.append(reason)
+      }
+      out.append(UInt8(ascii: "\n"))
     }
-    let count = { (action: Cleaner.Action) in outcomes.filter { $0.action == action }.count }
+    let count = { (action: Cleaner.Action) in counts[action] ?? 0 }
     let kept = "kept \(count(.kept)) in use, failed \(count(.failed))"
     let gone = count(.gone) > 0 ? ", gone \(count(.gone))" : ""
-    out += dryRun
-      ? "would remove \(count(.wouldRemove)), \(kept)\(gone) (dry run: nothing changed)\n"
-      : "removed \(count(.removed)), \(kept)\(gone)\n"
+    out.append(
+      dryRun
+        ? "would remove \(count(.wouldRemove)), \(kept)\(gone) (dry run: nothing changed)\n"
+        : "removed \(count(.removed)), \(kept)\(gone)\n")
     return out
   }
 
-  static func json(_ outcomes: [Cleaner.Outcome], dryRun: Bool) -> String {
+  /// What happened, padded so the references line up.
+  private static func column(_ action: Cleaner.Action) -> StaticString {
+    switch action {
+    case .removed: "removed  "
+    case .wouldRemove: "would remove "
+    case .kept: "kept     "
+    case .failed: "failed   "
+    case .gone: "gone     "
+    }
+  }
+
+  static func json(_ outcomes: [Cleaner.Outcome], dryRun: Bool) -> ByteBuffer {
     let count = { (action: Cleaner.Action) in JSON.number(outcomes.filter { $0.action == action }.count) }
     let items: [JSON] = outcomes.map { outcome in
       .object([
@@ -111,7 +152,7 @@ enum CleanCommand {
         ("users", usersJSON(outcome.object.users)),
       ])
     }
-    return JSON.document(
+    return JSON.documentBytes(
       "objects", items,
       extra: [
         ("dry_run", .bool(dryRun)), ("removed", count(.removed)),

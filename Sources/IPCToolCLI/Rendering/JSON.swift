@@ -65,6 +65,10 @@ enum JSON: Sendable, Equatable {
 
   /// `{"key": [` then one item per line, then `]}`: readable, and greppable line by line.
   static func document(_ key: String, _ items: [JSON], extra: [(String, JSON)] = []) -> String {
+    documentBytes(key, items, extra: extra).string
+  }
+
+  static func documentBytes(_ key: String, _ items: [JSON], extra: [(String, JSON)] = []) -> ByteBuffer {
     let out = ByteBuffer(capacity: items.count * 256)
     out.append(UInt8(ascii: "{"))
     for (name, value) in extra {
@@ -80,7 +84,7 @@ enum JSON: Sendable, Equatable {
       item.write(to: out)
     }
     out.append(items.isEmpty ? "]}\n" as StaticString : "\n]}\n")
-    return out.string
+    return out
   }
 
   static func escape(_ text: String, into out: ByteBuffer) {

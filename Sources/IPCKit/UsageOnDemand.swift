@@ -1,0 +1,29 @@
+import Synchronization
+
+/// The /proc users scan, made the first time any thread needs it and then shared.
+///
+/// A clean of System V objects alone often needs none: the kernel counts attachments itself,
+/// and the scan would only name who is attached.
+public final class UsageOnDemand: Sendable {
+  private let scanner: UsageScanner
+  private let made = Mutex<UsageScanner.Report?>(nil)
+
+  public init(_ scanner: UsageScanner) {
+    self.scanner = scanner
+  }
+
+  public var report: UsageScanner.Report {
+    made.withLock { made in
+      if let report = made { return report }
+      let report = scanner.scan()
+      made = report
+      return report
+    }
+  }
+
+  /// Whether deciding about `object` needs the scan: POSIX objects have no other record of
+  /// their users; for System V segments only attached ones have users to name.
+  public static func isNeeded(for object: IPCObjectInfo) -> Bool {
+    object.kind.isNamed || (object.attached ?? 0) > 0
+  }
+}
