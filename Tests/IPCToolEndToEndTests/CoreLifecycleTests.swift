@@ -99,6 +99,20 @@ struct CoreLifecycleTests {
     #expect(left.map { $0["ref"] as? String } == ["posix-shm:\(name)"])
   }
 
+  /// Cells are padded by the columns they take, not their bytes, and right-aligned sizes end
+  /// under their header.
+  @Test func tableColumnsLineUpWithNonASCIINames() throws {
+    let box = try Sandbox()
+    #expect(try box.run(["create", "posix-shm", "/café", "--size", "1"]).status == 0)
+    #expect(try box.run(["create", "posix-shm", "/plain_name", "--size", "2048"]).status == 0)
+    let lines = try box.run(["list", "-o", "ref,size,mode"]).lines
+    #expect(lines == [
+      "REF                    SIZE  MODE",
+      "posix-shm:/café           1  rw-------",
+      "posix-shm:/plain_name  2.0K  rw-------",
+    ])
+  }
+
   @Test func filtersByKindPrefixAndOwner() throws {
     let box = try Sandbox()
     _ = try box.run(["create", "posix-shm", box.name("pi_a"), "--size", "1"])

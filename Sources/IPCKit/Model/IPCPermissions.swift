@@ -19,21 +19,23 @@ public struct IPCPermissions: OptionSet, Hashable, Sendable, CustomStringConvert
     self.init(rawValue: value)
   }
 
-  /// "0600". Built from four digits: listings make thousands of these.
+  /// "0600". Written as bytes into the String: listings make thousands of these.
   public var octal: String {
-    let digits: [UInt8] = [0, (rawValue >> 6) & 7, (rawValue >> 3) & 7, rawValue & 7].map {
-      UInt8(ascii: "0") + UInt8($0)
+    String(unsafeUninitializedCapacity: 4) { text in
+      text[0] = UInt8(ascii: "0")
+      for digit in 1...3 { text[digit] = UInt8(ascii: "0") + UInt8((rawValue >> (9 - 3 * digit)) & 7) }
+      return 4
     }
-    return String(decoding: digits, as: UTF8.self)
   }
 
-  /// "rw-------".
+  /// "rw-------", written the same way.
   public var description: String {
-    let letters: [Character] = ["r", "w", "x"]
-    var text = ""
-    for bit in (0..<9).reversed() {
-      text.append(rawValue & (1 << bit) != 0 ? letters[(8 - bit) % 3] : "-")
+    String(unsafeUninitializedCapacity: 9) { text in
+      for bit in 0..<9 {
+        let letter: UInt8 = [UInt8(ascii: "r"), UInt8(ascii: "w"), UInt8(ascii: "x")][bit % 3]
+        text[bit] = rawValue & (1 << (8 - bit)) != 0 ? letter : UInt8(ascii: "-")
+      }
+      return 9
     }
-    return text
   }
 }

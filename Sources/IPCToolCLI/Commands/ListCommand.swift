@@ -58,8 +58,8 @@ enum ListCommand {
           console.error("note: \(mapping.process) still maps \(mapping.path): unlinked, not yet freed")
         }
         let context = ListContext(users: users, exactBytes: parsed.flag("bytes"))
-        let rows = objects.map { object in columns.map { $0.value(object, context) } }
-        console.out(renderTable(columns, rows, headings: !parsed.flag("no-headings")))
+        let table = ListTable(columns: columns, context: context, headings: !parsed.flag("no-headings"))
+        console.out(table.render(objects))
       }
       return .success
     } catch {

@@ -47,6 +47,13 @@ final class ByteBuffer {
     text.withUTF8 { append(UnsafeRawBufferPointer($0)) }
   }
 
+  func appendSpaces(_ count: Int) {
+    guard count > 0 else { return }
+    reserve(count)
+    (base + self.count).initialize(repeating: UInt8(ascii: " "), count: count)
+    self.count += count
+  }
+
   /// Appends a number's digits without building a String.
   func appendDecimal(_ value: UInt64) {
     reserve(20)

@@ -35,7 +35,7 @@ struct ListColumn: Sendable {
       object, _ in usageText(object)
     },
     ListColumn(name: "changed", header: "CHANGED", help: "last change", alignment: .left) {
-      object, _ in timeText(object.changed)
+      object, context in context.times.text(object.changed)
     },
     ListColumn(name: "users", header: "USERS", help: "processes using it (with --users)",
       alignment: .left) { object, _ in usersText(object.users) },
@@ -64,32 +64,8 @@ struct ListColumn: Sendable {
 struct ListContext {
   var users: UserNames
   var exactBytes: Bool
-}
-
-/// Lays out rows under headers, padded to the widest cell, two spaces apart.
-func renderTable(_ columns: [ListColumn], _ rows: [[String]], headings: Bool) -> String {
-  var widths = columns.map { headings ? $0.header.count : 0 }
-  for row in rows {
-    for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
-  }
-  var out = ""
-  func line(_ cells: [String]) {
-    var text = ""
-    for (index, cell) in cells.enumerated() {
-      let last = index == cells.count - 1
-      let padding = String(repeating: " ", count: widths[index] - cell.count)
-      if columns[index].alignment == .right {
-        text += padding + cell
-      } else {
-        text += last ? cell : cell + padding
-      }
-      if !last { text += "  " }
-    }
-    out += text + "\n"
-  }
-  if headings { line(columns.map(\.header)) }
-  rows.forEach(line)
-  return out
+  /// Not shared between threads: each renders with a copy of the context and its own.
+  var times = TimeTexts()
 }
 
 /// "1234 (sleep), 99 (cat)", "-" for none, "?" when unknown.

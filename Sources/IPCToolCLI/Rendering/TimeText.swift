@@ -6,7 +6,19 @@ func timeText(_ seconds: Int?) -> String {
   var time = time_t(seconds)
   var parts = tm()
   guard localtime_r(&time, &parts) != nil else { return String(seconds) }
-  var buffer = [CChar](repeating: 0, count: 32)
-  let count = strftime(&buffer, buffer.count, "%Y-%m-%d %H:%M:%S", &parts)
-  return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+  return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 32) { buffer in
+    let count = strftime(buffer.baseAddress!, buffer.count, "%Y-%m-%d %H:%M:%S", &parts)
+    return String(decoding: UnsafeRawBufferPointer(start: buffer.baseAddress!, count: count), as: UTF8.self)
+  }
+}
+
+/// timeText that remembers its last answer: objects made together share their second, and a
+/// listing formats tens of thousands of times. One per thread.
+final class TimeTexts {
+  private var last: (seconds: Int?, text: String) = (nil, "-")
+
+  func text(_ seconds: Int?) -> String {
+    if seconds != last.seconds { last = (seconds, timeText(seconds)) }
+    return last.text
+  }
 }

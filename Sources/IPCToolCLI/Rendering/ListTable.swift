@@ -1,0 +1,65 @@
+import IPCKit
+
+/// `list`'s table: a row per object under the headers, each cell padded to its column's widest,
+/// two spaces apart. Listings run to tens of thousands of rows, so cells are made and lines
+/// written on all cores, and written out as bytes.
+struct ListTable {
+  let columns: [ListColumn]
+  let context: ListContext
+  let headings: Bool
+
+  func render(_ objects: [IPCObjectInfo]) -> [ByteBuffer] {
+    for uid in Set(objects.map(\.uid)) { _ = context.users.name(of: uid) }  // read-only from here on
+    let chunks = chunked(objects.count, size: 1024)
+    let threads = usefulThreads(for: objects.count)
+    // Each chunk's cells, row after row, in one array.
+    let cells = inParallel(chunks: chunks, threads: threads) { range in
+      var chunkContext = context
+      chunkContext.times = TimeTexts()
+      var cells: [String] = []
+      cells.reserveCapacity(range.count * columns.count)
+      for index in range {
+        let object = objects[index]  // once per row: records are large to copy for each cell
+        for column in columns { cells.append(column.value(object, chunkContext)) }
+      }
+      return cells
+    }
+    var widths = columns.map { headings ? displayWidth($0.header) : 0 }
+    for chunk in cells {
+      for (index, cell) in chunk.enumerated() {
+        widths[index % columns.count] = max(widths[index % columns.count], displayWidth(cell))
+      }
+    }
+    let heading = ByteBuffer(capacity: 128)
+    if headings { write(columns.map(\.header)[...], widths, to: heading) }
+    let lines = inParallel(chunks: chunked(cells.count, size: 1), threads: threads) { range in
+      let chunk = cells[range.lowerBound]
+      let out = ByteBuffer(capacity: chunk.count * 12)
+      for row in stride(from: 0, to: chunk.count, by: columns.count) {
+        write(chunk[row..<row + columns.count], widths, to: out)
+      }
+      return out
+    }
+    return [heading] + lines
+  }
+
+  private func write(_ cells: ArraySlice<String>, _ widths: [Int], to out: ByteBuffer) {
+    for (index, cell) in cells.enumerated() {
+      let last = index == cells.count - 1
+      let padding = widths[index] - displayWidth(cell)
+      if columns[index].alignment == .right { out.appendSpaces(padding) }
+      out.append(cell)
+      if columns[index].alignment == .left && !last { out.appendSpaces(padding) }
+      if !last { out.append("  " as StaticString) }
+    }
+    out.append(UInt8(ascii: "\n"))
+  }
+}
+
+/// The columns a cell takes: its bytes when ASCII, as nearly every cell is (counting
+/// Characters is slow), else its Characters.
+func displayWidth(_ text: String) -> Int {
+  var text = text
+  let ascii = text.withUTF8 { bytes in bytes.allSatisfy { $0 < 0x80 } ? bytes.count : nil }
+  return ascii ?? text.count
+}
