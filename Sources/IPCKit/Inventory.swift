@@ -13,12 +13,6 @@ public struct Inventory: Sendable {
     public var objects: [IPCObjectInfo]
     /// Sentences for stderr, e.g. that queues cannot be listed without the mqueue filesystem.
     public var notes: [String]
-
-    /// What one thread gathered: each kind's objects in sorted chunks.
-    fileprivate struct Parts {
-      var byKind: [IPCKind: [[IPCObjectInfo]]] = [:]
-      var notes: [String] = []
-    }
   }
 
   /// Every object of the given kinds, sorted by kind, then name or id.
@@ -27,39 +21,49 @@ public struct Inventory: Sendable {
   /// `withValues: false` skips what costs a call per object and `clean` does not need:
   /// semaphore values and System V queue byte limits.
   public func list(_ kinds: Set<IPCKind>, withValues: Bool = true) -> Listing {
+    let (parts, notes) = list(kinds, withValues: withValues) { $0 }
+    return Listing(objects: Array(concatenating: parts), notes: notes)
+  }
+
+  /// The same listing, handed over in sorted runs of objects as they are read, each run
+  /// turned into a `Part` by `part` on the thread that read it (possibly several at once);
+  /// the parts come back in listing order. A listing of tens of thousands of objects is then
+  /// rendered while it is read, and its large records are never copied into one array.
+  public func list<Part>(
+    _ kinds: Set<IPCKind>, withValues: Bool = true, _ part: @escaping ([IPCObjectInfo]) -> Part
+  ) -> (parts: [Part], notes: [String]) {
     // System V (from /proc) and queues on this thread while /dev/shm, the bulk, is stat'ed on
     // others: a listing is mostly waiting on system calls.
     let needsShm = !kinds.isDisjoint(with: [.posixSharedMemory, .posixSemaphore])
-    let parts = inParallel(needsShm ? 2 : 1) { part -> Listing.Parts in
-      var found = Listing.Parts()
-      if part == 1 {
-        guard let directory = try? ShmDirectory(path: paths.shm) else { return found }
-        let (segments, semaphores) = directory.mapChunks(kinds, withValues: withValues) { $0 }
-        found.byKind = [.posixSharedMemory: segments, .posixSemaphore: semaphores]
-        return found
+    let gathered = inParallel(needsShm ? 2 : 1) { thread -> (byKind: [IPCKind: [Part]], notes: [String]) in
+      var byKind: [IPCKind: [Part]] = [:]
+      var notes: [String] = []
+      if thread == 1 {
+        guard let directory = try? ShmDirectory(path: paths.shm) else { return (byKind, notes) }
+        let (segments, semaphores) = directory.mapChunks(kinds, withValues: withValues, part)
+        return ([.posixSharedMemory: segments, .posixSemaphore: semaphores], notes)
       }
       if kinds.contains(.posixQueue) {
         switch MqueueFilesystem.open(paths) {
-        case .directory(let directory): found.byKind[.posixQueue] = [listQueues(in: directory)]
-        case .unavailable(let reason): found.notes.append("posix-mq: \(reason)")
+        case .directory(let directory): byKind[.posixQueue] = [part(listQueues(in: directory))]
+        case .unavailable(let reason): notes.append("posix-mq: \(reason)")
         }
       }
-      if kinds.contains(.sysvQueue) { found.byKind[.sysvQueue] = [SysVMessageQueue.list(paths: paths, withLimits: withValues)] }
+      if kinds.contains(.sysvQueue) {
+        byKind[.sysvQueue] = [part(SysVMessageQueue.list(paths: paths, withLimits: withValues))]
+      }
       if kinds.contains(.sysvSharedMemory) {
-        found.byKind[.sysvSharedMemory] = [SysVSharedMemory.list(paths: paths)]
+        byKind[.sysvSharedMemory] = [part(SysVSharedMemory.list(paths: paths))]
       }
       if kinds.contains(.sysvSemaphore) {
-        found.byKind[.sysvSemaphore] = [SysVSemaphoreSet.list(paths: paths)]
+        byKind[.sysvSemaphore] = [part(SysVSemaphoreSet.list(paths: paths))]
       }
-      return found
+      return (byKind, notes)
     }
-    // Gathered in listing order, each group already sorted: no sort of the whole list, and
-    // each record copied once.
-    let byKind = parts.reduce(into: [:]) { $0.merge($1.byKind) { first, _ in first } }
-    var listing = Listing(objects: [], notes: parts.flatMap(\.notes))
-    listing.objects = Array(
-      concatenating: IPCKind.allCases.sorted().filter(kinds.contains).flatMap { byKind[$0] ?? [] })
-    return listing
+    // Each kind's parts are already sorted: listing order is kind order, no sort needed.
+    let byKind = gathered.reduce(into: [:]) { $0.merge($1.byKind) { first, _ in first } }
+    let parts = IPCKind.allCases.sorted().filter(kinds.contains).flatMap { byKind[$0] ?? [] }
+    return (parts, gathered.flatMap(\.notes))
   }
 
   private func listQueues(in directory: borrowing FileDescriptor) -> [IPCObjectInfo] {
@@ -88,14 +92,16 @@ public struct Inventory: Sendable {
 
   /// Runs `transform` on every POSIX segment and semaphore of the given kinds, on all cores,
   /// and returns its non-nil results, each kind in name order. `clean` decides and removes in
-  /// `transform`, so each file is stat'ed and unlinked while others are still being read.
+  /// `transform`, so files are unlinked while others are still being read.
   public func mapShmDirectory<T>(
     _ kinds: Set<IPCKind>, withValues: Bool, _ transform: @escaping (IPCObjectInfo) -> T?
   ) -> (segments: [T], semaphores: [T]) {
     guard !kinds.isDisjoint(with: [.posixSharedMemory, .posixSemaphore]),
       let directory = try? ShmDirectory(path: paths.shm)
     else { return ([], []) }
-    let (segments, semaphores) = directory.mapChunks(kinds, withValues: withValues, transform)
+    let (segments, semaphores) = directory.mapChunks(kinds, withValues: withValues) {
+      $0.compactMap(transform)
+    }
     return (Array(concatenating: segments), Array(concatenating: semaphores))
   }
 

@@ -1,24 +1,31 @@
 import Glibc
+import Synchronization
 
 /// Looks up user names by uid and back, remembering each answer.
 ///
 /// A listing of thousands of objects owned by a handful of users asks the passwd database a
-/// handful of times.
-public final class UserNames {
-  private var names: [uid_t: String] = [:]
+/// handful of times. Shared by the threads that render a listing.
+public final class UserNames: Sendable {
+  private let known = Mutex<[uid_t: String]>([:])
 
   public init() {}
 
   /// The user's name, or the number itself when no user has it (as ls does).
   public func name(of uid: uid_t) -> String {
-    if let known = names[uid] { return known }
+    known.withLock { names in
+      if let name = names[uid] { return name }
+      let name = Self.lookUp(uid)
+      names[uid] = name
+      return name
+    }
+  }
+
+  private static func lookUp(_ uid: uid_t) -> String {
     var entry = passwd()
     var result: UnsafeMutablePointer<passwd>?
     var buffer = [CChar](repeating: 0, count: 4096)
     let found = getpwuid_r(uid, &entry, &buffer, buffer.count, &result)
-    let name = found == 0 && result != nil ? String(cString: entry.pw_name) : String(uid)
-    names[uid] = name
-    return name
+    return found == 0 && result != nil ? String(cString: entry.pw_name) : String(uid)
   }
 
   /// The uid a user name or number names; nil when neither.

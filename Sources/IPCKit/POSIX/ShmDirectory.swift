@@ -55,16 +55,17 @@ struct ShmDirectory: ~Copyable {
     return names
   }
 
-  /// `transform` of every segment and semaphore of the given kinds, each list in name order,
-  /// in chunks as they were made: records are large, and the caller copies them once, into
-  /// their final place. `clean` decides and removes in `transform`, so files go while others
-  /// are still read.
-  func mapChunks<T>(
-    _ kinds: Set<IPCKind>, withValues: Bool, _ transform: @escaping (IPCObjectInfo) -> T?
-  ) -> (segments: [[T]], semaphores: [[T]]) {
+  /// The segments and semaphores of the given kinds, read on all cores in chunks of
+  /// consecutive names, each chunk handed to `part` on the thread that read it; the parts come
+  /// back in name order, segments and semaphores apart. Whatever `part` does (render, or
+  /// decide and unlink) happens while other files are still being read, and the records
+  /// themselves are never gathered in one place.
+  func mapChunks<Part>(
+    _ kinds: Set<IPCKind>, withValues: Bool, _ part: @escaping ([IPCObjectInfo]) -> Part
+  ) -> (segments: [Part], semaphores: [Part]) {
     let segmentOffsets = kinds.contains(.posixSharedMemory) ? names.segments : []
     let semaphoreOffsets = kinds.contains(.posixSemaphore) ? names.semaphores : []
-    // Chunks never mix the two lists, so the results split at a chunk boundary.
+    // Chunks never mix the two lists, so the parts split at a chunk boundary.
     let size = 256
     let segmentChunks = chunked(segmentOffsets.count, size: size)
     let chunks = segmentChunks
@@ -73,25 +74,24 @@ struct ShmDirectory: ~Copyable {
       }
     let offsets = segmentOffsets + semaphoreOffsets
     let fd = directory.raw
-    let results = names.bytes.withUnsafeBufferPointer { block in
+    let parts = names.bytes.withUnsafeBufferPointer { block in
       let base = block.baseAddress!
       return inParallel(chunks: chunks, threads: usefulThreads(for: offsets.count)) { range in
-        var found: [T] = []
+        var found: [IPCObjectInfo] = []
         found.reserveCapacity(range.count)
         for index in range {
           let isSemaphore = index >= segmentOffsets.count
           if let object = Self.object(
             fileName: base + offsets[index], isSemaphore: isSemaphore, in: fd,
-            withValue: withValues),
-            let result = transform(object)
+            withValue: withValues)
           {
-            found.append(result)
+            found.append(object)
           }
         }
-        return found
+        return part(found)
       }
     }
-    return (Array(results[..<segmentChunks.count]), Array(results[segmentChunks.count...]))
+    return (Array(parts[..<segmentChunks.count]), Array(parts[segmentChunks.count...]))
   }
 
   /// The object behind one file name; nil if it is gone or not a regular file.

@@ -36,30 +36,35 @@ enum ListCommand {
       let selection = try ObjectSelection(parsed)
       var columns = try parsed.value("output", "a list of columns", parseColumns)
         ?? ListColumn.defaultNames.compactMap(ListColumn.named)
-      let listing = Inventory().list(selection.kinds)
-      for note in listing.notes { console.error(note) }
-      // The listing has only the selected kinds: filter (a copy) only if more is asked.
-      var objects =
-        selection.prefix == nil && selection.owner == nil
-        ? listing.objects : listing.objects.filter { selection.matches($0) }
-      var deleted: [UsageScanner.DeletedMapping] = []
-      if parsed.flag("users") {
-        let report = UsageScanner().scan()
-        for index in objects.indices { objects[index].users = report.users(of: objects[index]) }
-        deleted = report.deletedMappings
-        if parsed.value("output") == nil, let column = ListColumn.named("users") { columns.append(column) }
+      let report = parsed.flag("users") ? UsageScanner().scan() : nil
+      if report != nil && parsed.value("output") == nil, let column = ListColumn.named("users") {
+        columns.append(column)
       }
+      let filtered = selection.prefix != nil || selection.owner != nil
+      // Runs on the threads that read the objects, a sorted run at a time.
+      func selected(_ run: [IPCObjectInfo]) -> [IPCObjectInfo] {
+        var objects = filtered ? run.filter { selection.matches($0) } : run
+        if let report {
+          for index in objects.indices { objects[index].users = report.users(of: objects[index]) }
+        }
+        return objects
+      }
+      let inventory = Inventory()
       let users = UserNames()
       if parsed.flag("json") {
-        let fields = ObjectFields(users: users, withUsers: parsed.flag("users"))
-        console.out(fields.document(objects, detail: false, deletedMappings: parsed.flag("users") ? deleted : nil))
+        let fields = ObjectFields(users: users, withUsers: report != nil)
+        let (lines, notes) = inventory.list(selection.kinds) { fields.lines(selected($0), detail: false) }
+        for note in notes { console.error(note) }
+        console.out(fields.document(lines: lines, deletedMappings: report?.deletedMappings))
       } else {
-        for mapping in deleted {
-          console.error("note: \(mapping.process) still maps \(mapping.path): unlinked, not yet freed")
-        }
         let context = ListContext(users: users, exactBytes: parsed.flag("bytes"))
         let table = ListTable(columns: columns, context: context, headings: !parsed.flag("no-headings"))
-        console.out(table.render(objects))
+        let (cells, notes) = inventory.list(selection.kinds) { table.cells(selected($0)) }
+        for note in notes { console.error(note) }
+        for mapping in report?.deletedMappings ?? [] {
+          console.error("note: \(mapping.process) still maps \(mapping.path): unlinked, not yet freed")
+        }
+        console.out(table.render(cells: cells))
       }
       return .success
     } catch {

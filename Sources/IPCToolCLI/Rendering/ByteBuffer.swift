@@ -17,12 +17,7 @@ final class ByteBuffer {
   func append(_ bytes: UnsafeRawBufferPointer) {
     guard let source = bytes.baseAddress, bytes.count > 0 else { return }
     reserve(bytes.count)
-    if bytes.count <= 16 {
-      // Keys and punctuation: a call to memcpy costs more than the copy.
-      for index in 0..<bytes.count { base[count + index] = source.load(fromByteOffset: index, as: UInt8.self) }
-    } else {
-      memcpy(base + count, source, bytes.count)
-    }
+    memcpy(base + count, source, bytes.count)
     count += bytes.count
   }
 
@@ -45,6 +40,13 @@ final class ByteBuffer {
   func append(_ text: String) {
     var text = text
     text.withUTF8 { append(UnsafeRawBufferPointer($0)) }
+  }
+
+  /// Drops the first `count` bytes.
+  func removeFirst(_ count: Int) {
+    let dropped = min(count, self.count)
+    memmove(base, base + dropped, self.count - dropped)
+    self.count -= dropped
   }
 
   func appendSpaces(_ count: Int) {

@@ -1,29 +1,27 @@
 import IPCKit
 
 /// `list`'s table: a row per object under the headers, each cell padded to its column's widest,
-/// two spaces apart. Listings run to tens of thousands of rows, so cells are made and lines
-/// written on all cores, and written out as bytes.
+/// two spaces apart. Listings run to tens of thousands of rows, so cells are made as objects
+/// are read, lines written on all cores, and all of it written out as bytes.
 struct ListTable {
   let columns: [ListColumn]
   let context: ListContext
   let headings: Bool
 
-  func render(_ objects: [IPCObjectInfo]) -> [ByteBuffer] {
-    for uid in Set(objects.map(\.uid)) { _ = context.users.name(of: uid) }  // read-only from here on
-    let chunks = chunked(objects.count, size: 1024)
-    let threads = usefulThreads(for: objects.count)
-    // Each chunk's cells, row after row, in one array.
-    let cells = inParallel(chunks: chunks, threads: threads) { range in
-      var chunkContext = context
-      chunkContext.times = TimeTexts()
-      var cells: [String] = []
-      cells.reserveCapacity(range.count * columns.count)
-      for index in range {
-        let object = objects[index]  // once per row: records are large to copy for each cell
-        for column in columns { cells.append(column.value(object, chunkContext)) }
-      }
-      return cells
+  /// One chunk's cells, row after row: made on the thread that read the objects.
+  func cells(_ objects: [IPCObjectInfo]) -> [String] {
+    var chunkContext = context
+    chunkContext.times = TimeTexts()  // each thread its own
+    var cells: [String] = []
+    cells.reserveCapacity(objects.count * columns.count)
+    for object in objects {
+      for column in columns { cells.append(column.value(object, chunkContext)) }
     }
+    return cells
+  }
+
+  /// The heading and the lines, padded now that every cell's width is known.
+  func render(cells: [[String]]) -> [ByteBuffer] {
     var widths = columns.map { headings ? displayWidth($0.header) : 0 }
     for chunk in cells {
       for (index, cell) in chunk.enumerated() {
@@ -32,6 +30,7 @@ struct ListTable {
     }
     let heading = ByteBuffer(capacity: 128)
     if headings { write(columns.map(\.header)[...], widths, to: heading) }
+    let threads = usefulThreads(for: cells.reduce(0) { $0 + $1.count } / columns.count)
     let lines = inParallel(chunks: chunked(cells.count, size: 1), threads: threads) { range in
       let chunk = cells[range.lowerBound]
       let out = ByteBuffer(capacity: chunk.count * 12)

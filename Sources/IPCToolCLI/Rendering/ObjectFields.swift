@@ -140,22 +140,22 @@ struct ObjectFields {
     sink.close()
   }
 
-  /// `{"objects": [` and one object per line, in parts made on all cores, to be written in
+  /// The objects as lines of a document, each `,\n  {...}`: listings render their chunks
+  /// this way on the threads that read them, and `document` joins the parts.
+  func lines(_ objects: [IPCObjectInfo], detail: Bool) -> ByteBuffer {
+    let out = ByteBuffer(capacity: objects.count * 220 + 16)
+    for object in objects {
+      out.append(",\n  " as StaticString)
+      writeJSON(object, detail: detail, to: out)
+    }
+    return out
+  }
+
+  /// `{"objects": [` and one object per line, from parts made by `lines`, to be written in
   /// turn.
   func document(
-    _ objects: [IPCObjectInfo], detail: Bool, deletedMappings: [UsageScanner.DeletedMapping]? = nil
+    lines parts: [ByteBuffer], deletedMappings: [UsageScanner.DeletedMapping]? = nil
   ) -> [ByteBuffer] {
-    for uid in Set(objects.map(\.uid)) { _ = users.name(of: uid) }  // read-only from here on
-    let threads = usefulThreads(for: objects.count)
-    let parts = inParallel(threads) { part in
-      let slice = objects.count * part / threads..<objects.count * (part + 1) / threads
-      let out = ByteBuffer(capacity: slice.count * 300)
-      for index in slice {
-        out.append(index == 0 ? "\n  " as StaticString : ",\n  ")
-        writeJSON(objects[index], detail: detail, to: out)
-      }
-      return out
-    }
     let head = ByteBuffer(capacity: 64)
     head.append(UInt8(ascii: "{"))
     if let deletedMappings {
@@ -171,9 +171,15 @@ struct ObjectFields {
       head.append(", " as StaticString)
     }
     head.append("\"objects\": [" as StaticString)
+    let first = parts.first { $0.count > 0 }
+    first?.removeFirst(1)  // the first line's comma
     let tail = ByteBuffer(capacity: 64)
-    tail.append(objects.isEmpty ? "]}\n" as StaticString : "\n]}\n")
+    tail.append(first == nil ? "]}\n" as StaticString : "\n]}\n")
     return [head] + parts + [tail]
+  }
+
+  func document(_ objects: [IPCObjectInfo], detail: Bool) -> [ByteBuffer] {
+    document(lines: [lines(objects, detail: detail)])
   }
 
   func textLines(_ object: IPCObjectInfo) -> [(key: String, label: String, text: String)] {
