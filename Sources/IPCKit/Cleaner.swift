@@ -39,6 +39,16 @@ public struct Cleaner {
     _ original: IPCObjectInfo, users: UsageScanner.Report?, dryRun: Bool, force: Bool,
     euid: uid_t = geteuid(), readJustNow: Bool = false
   ) -> Outcome {
+    var outcome = plan(original, users: users, force: force, euid: euid)
+    if !dryRun { carryOut(&outcome, readJustNow: readJustNow) }
+    return outcome
+  }
+
+  /// What should become of one object: kept (and why), failed, or would-remove. Changes
+  /// nothing; safe to call from several threads at once.
+  public func plan(
+    _ original: IPCObjectInfo, users: UsageScanner.Report?, force: Bool, euid: uid_t = geteuid()
+  ) -> Outcome {
     var object = original
     object.users = users?.users(of: object)
     if let reason = keepReason(object, force: force, unreadable: users?.unreadableProcesses ?? 0) {
@@ -47,8 +57,14 @@ public struct Cleaner {
     if !mayRemove(object, euid: euid) {
       return Outcome(object: object, action: .failed, reason: "Permission denied")
     }
-    if dryRun { return Outcome(object: object, action: .wouldRemove, reason: nil) }
-    return remove(object, recheck: !readJustNow)
+    return Outcome(object: object, action: .wouldRemove, reason: nil)
+  }
+
+  /// Removes what a plan would remove, turning it into removed, gone or failed; every other
+  /// outcome stands as planned. In place: outcomes hold large records.
+  public func carryOut(_ outcome: inout Outcome, readJustNow: Bool = false) {
+    guard outcome.action == .wouldRemove else { return }
+    (outcome.action, outcome.reason) = removal(outcome.object, recheck: !readJustNow)
   }
 
   /// Why an object stays, or nil if it may go.
@@ -75,17 +91,17 @@ public struct Cleaner {
     euid == 0 || object.uid == euid || (!object.kind.isNamed && object.creatorUID == euid)
   }
 
-  private func remove(_ object: IPCObjectInfo, recheck: Bool) -> Outcome {
+  private func removal(_ object: IPCObjectInfo, recheck: Bool) -> (Action, String?) {
     if recheck, let id = object.id, let changed = stillTheSame(object, id: id) {
-      return Outcome(object: object, action: .gone, reason: changed)
+      return (.gone, changed)
     }
     do {
       try inventory.remove(object)
-      return Outcome(object: object, action: .removed, reason: nil)
+      return (.removed, nil)
     } catch where error.isNoSuchObject {
-      return Outcome(object: object, action: .gone, reason: "vanished before removal")
+      return (.gone, "vanished before removal")
     } catch {
-      return Outcome(object: object, action: .failed, reason: error.reason)
+      return (.failed, error.reason)
     }
   }
 

@@ -90,21 +90,6 @@ public struct Inventory: Sendable {
     return PosixMessageQueue.info(name, status: status)
   }
 
-  /// Runs `transform` on every POSIX segment and semaphore of the given kinds, on all cores,
-  /// and returns its non-nil results, each kind in name order. `clean` decides and removes in
-  /// `transform`, so files are unlinked while others are still being read.
-  public func mapShmDirectory<T>(
-    _ kinds: Set<IPCKind>, withValues: Bool, _ transform: @escaping (IPCObjectInfo) -> T?
-  ) -> (segments: [T], semaphores: [T]) {
-    guard !kinds.isDisjoint(with: [.posixSharedMemory, .posixSemaphore]),
-      let directory = try? ShmDirectory(path: paths.shm)
-    else { return ([], []) }
-    let (segments, semaphores) = directory.mapChunks(kinds, withValues: withValues) {
-      $0.compactMap(transform)
-    }
-    return (Array(concatenating: segments), Array(concatenating: semaphores))
-  }
-
   /// Directory entries in byte order of their names ("sem." prefixes sort together).
   private func sortedByName(_ entries: [(name: String, type: UInt8)]) -> [(name: String, type: UInt8)] {
     entries.sorted { bytesPrecede($0.name, $1.name) }

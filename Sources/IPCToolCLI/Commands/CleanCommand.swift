@@ -63,18 +63,31 @@ enum CleanCommand {
       guard UsageOnDemand.isNeeded(for: object) else { return true }
       return usage.report.users(of: object)?.isEmpty == true && (object.attached ?? 0) == 0
     }
-    func decide(_ object: IPCObjectInfo, readJustNow: Bool) -> Cleaner.Outcome? {
+    func plan(_ object: IPCObjectInfo) -> Cleaner.Outcome? {
       guard selected(object) else { return nil }
       let users = !force && UsageOnDemand.isNeeded(for: object) ? usage.report : nil
-      return cleaner.clean(
-        object, users: users, dryRun: dryRun, force: force, euid: euid, readJustNow: readJustNow)
+      return cleaner.plan(object, users: users, force: force, euid: euid)
     }
-    // POSIX segments and semaphores, the bulk, stream: stat, decide, unlink, on all cores.
-    let files = inventory.mapShmDirectory(selection.kinds, withValues: false) {
-      decide($0, readJustNow: false)
+    func decide(_ object: IPCObjectInfo, readJustNow: Bool) -> Cleaner.Outcome? {
+      guard var outcome = plan(object) else { return nil }
+      if !dryRun { cleaner.carryOut(&outcome, readJustNow: readJustNow) }
+      return outcome
     }
-    var byKind: [IPCKind: [Cleaner.Outcome]] = [
-      .posixSharedMemory: files.segments, .posixSemaphore: files.semaphores,
+    // POSIX segments and semaphores, the bulk, stream on all cores: each run of files is
+    // stat'ed, planned and unlinked by the thread that read it while others read on. (Taking
+    // turns to unlink, since unlinks queue on the directory's lock, measured slower.)
+    let fileKinds = selection.kinds.intersection([.posixSharedMemory, .posixSemaphore])
+    let (runs, _) = inventory.list(fileKinds, withValues: false) { run -> [Cleaner.Outcome] in
+      var outcomes = run.compactMap(plan)
+      if !dryRun {
+        for index in outcomes.indices { cleaner.carryOut(&outcomes[index]) }
+      }
+      return outcomes
+    }
+    // Runs of segments come first, then runs of semaphores.
+    let split = runs.firstIndex { $0.first?.object.kind == .posixSemaphore } ?? runs.endIndex
+    var byKind: [IPCKind: ArraySlice<[Cleaner.Outcome]>] = [
+      .posixSharedMemory: runs[..<split], .posixSemaphore: runs[split...],
     ]
     // The other kinds are read and cleaned each on a thread of its own; System V objects are
     // removed as soon as the kernel has given their record.
@@ -92,41 +105,65 @@ enum CleanCommand {
     }
     for (kind, (notes, outcomes)) in zip(others, cleaned) {
       for note in notes { console.error(note) }
-      byKind[kind] = outcomes
+      byKind[kind] = [outcomes]
     }
-    let outcomes = Array(concatenating: IPCKind.allCases.sorted().compactMap { byKind[$0] })
-    console.out([parsed.flag("json") ? json(outcomes, dryRun: dryRun) : text(outcomes, dryRun: dryRun)])
-    return outcomes.contains { $0.action == .failed } ? .failure : .success
+    // In listing order, in runs: outcomes hold large records, not worth copying into one array.
+    let runsInOrder = IPCKind.allCases.sorted().flatMap { byKind[$0] ?? [] }
+    let counts = ActionCounts(runsInOrder)
+    console.out([
+      parsed.flag("json")
+        ? json(runsInOrder.joined(), counts, dryRun: dryRun) : text(runsInOrder, counts, dryRun: dryRun)
+    ])
+    return counts.failed > 0 ? .failure : .success
+  }
+
+  /// How many outcomes of each action, counted once for the text, the JSON and the status.
+  struct ActionCounts {
+    var removed = 0, wouldRemove = 0, kept = 0, failed = 0, gone = 0
+
+    init(_ runs: [[Cleaner.Outcome]]) {
+      for run in runs {
+        for index in run.indices {
+          switch run[index].action {
+          case .removed: removed += 1
+          case .wouldRemove: wouldRemove += 1
+          case .kept: kept += 1
+          case .failed: failed += 1
+          case .gone: gone += 1
+          }
+        }
+      }
+    }
   }
 
   /// A line per object, then the summary; made as bytes, since a clean can report tens of
   /// thousands of objects.
-  static func text(_ outcomes: [Cleaner.Outcome], dryRun: Bool) -> ByteBuffer {
-    let out = ByteBuffer(capacity: outcomes.count * 32 + 128)
-    var counts: [Cleaner.Action: Int] = [:]
-    for outcome in outcomes {
-      counts[outcome.action, default: 0] += 1
-      out.append(column(outcome.action))
-      out.append(outcome.object.kind.rawValue)
-      out.append(UInt8(ascii: ":"))
-      if let name = outcome.object.name {
-        out.append(name.text)
-      } else {
-        out.appendDecimal(UInt64(max(outcome.object.id ?? 0, 0)))
+  static func text(_ runs: [[Cleaner.Outcome]], _ counts: ActionCounts, dryRun: Bool) -> ByteBuffer {
+    let out = ByteBuffer(capacity: runs.reduce(128) { $0 + $1.count * 32 })
+    for run in runs {
+      // By index, so each field is read in place rather than the whole outcome copied.
+      for index in run.indices {
+        out.append(column(run[index].action))
+        out.append(run[index].object.kind.rawValue)
+        out.append(UInt8(ascii: ":"))
+        if let name = run[index].object.name {
+          out.append(name.text)
+        } else {
+          out.appendDecimal(UInt64(max(run[index].object.id ?? 0, 0)))
+        }
+        if let reason = run[index].reason {
+          out.append(": " as StaticString)
+          out.append(reason)
+        }
+        out.append(UInt8(ascii: "\n"))
       }
-      if let reason = outcome.reason {
-        out.append(": " as StaticString)
-        out.append(reason)
-      }
-      out.append(UInt8(ascii: "\n"))
     }
-    let count = { (action: Cleaner.Action) in counts[action] ?? 0 }
-    let kept = "kept \(count(.kept)) in use, failed \(count(.failed))"
-    let gone = count(.gone) > 0 ? ", gone \(count(.gone))" : ""
+    let kept = "kept \(counts.kept) in use, failed \(counts.failed)"
+    let gone = counts.gone > 0 ? ", gone \(counts.gone)" : ""
     out.append(
       dryRun
-        ? "would remove \(count(.wouldRemove)), \(kept)\(gone) (dry run: nothing changed)\n"
-        : "removed \(count(.removed)), \(kept)\(gone)\n")
+        ? "would remove \(counts.wouldRemove), \(kept)\(gone) (dry run: nothing changed)\n"
+        : "removed \(counts.removed), \(kept)\(gone)\n")
     return out
   }
 
@@ -141,8 +178,9 @@ enum CleanCommand {
     }
   }
 
-  static func json(_ outcomes: [Cleaner.Outcome], dryRun: Bool) -> ByteBuffer {
-    let count = { (action: Cleaner.Action) in JSON.number(outcomes.filter { $0.action == action }.count) }
+  static func json(
+    _ outcomes: some Collection<Cleaner.Outcome>, _ counts: ActionCounts, dryRun: Bool
+  ) -> ByteBuffer {
     let items: [JSON] = outcomes.map { outcome in
       .object([
         ("ref", .string(outcome.object.reference.description)),
@@ -155,9 +193,9 @@ enum CleanCommand {
     return JSON.documentBytes(
       "objects", items,
       extra: [
-        ("dry_run", .bool(dryRun)), ("removed", count(.removed)),
-        ("would_remove", count(.wouldRemove)), ("kept", count(.kept)), ("failed", count(.failed)),
-        ("gone", count(.gone)),
+        ("dry_run", .bool(dryRun)), ("removed", .number(counts.removed)),
+        ("would_remove", .number(counts.wouldRemove)), ("kept", .number(counts.kept)),
+        ("failed", .number(counts.failed)), ("gone", .number(counts.gone)),
       ])
   }
 }

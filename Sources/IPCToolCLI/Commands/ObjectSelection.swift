@@ -38,7 +38,8 @@ struct ObjectSelection {
 
   func matches(_ object: IPCObjectInfo, now: Int = time(nil)) -> Bool {
     guard kinds.contains(object.kind) else { return false }
-    if let prefix, !(object.name?.text.hasPrefix(prefix) ?? false) { return false }
+    // Bytes, not Characters: names are compared as the kernel stores them, and quickly.
+    if let prefix, !(object.name?.text.utf8.starts(with: prefix.utf8) ?? false) { return false }
     if let owner, object.uid != owner { return false }
     if let olderThan {
       guard let changed = object.changed, now - changed >= olderThan else { return false }
