@@ -27,8 +27,18 @@ enum SysVSlots {
     var results: [T] = []
     var seen = 0
     for slot in 0...highest {
-      // EINVAL or EIDRM: an empty slot, or one emptied meanwhile.
-      guard let object = try? read(slot), let id = object.id else { continue }
+      let object: IPCObjectInfo
+      do {
+        object = try read(slot)
+      } catch where error.code == EINVAL || error.code == EIDRM {
+        continue  // an empty slot, or one emptied meanwhile
+      } catch {
+        // Refused (a security module may deny STAT_ANY): let /proc tell, unless objects
+        // were already handed over.
+        if seen == 0 { return nil }
+        continue
+      }
+      guard let id = object.id else { continue }
       seen += 1
       if let result = transform(object) {
         ids.append(id)
