@@ -1,4 +1,3 @@
-import Glibc
 import IPCKit
 
 /// `ipctool clean`: removes what the selectors name, keeping objects still in use.
@@ -50,69 +49,15 @@ enum CleanCommand {
       console.errRaw(error.line + "\n")
       return .usage
     }
-    let inventory = Inventory()
-    let force = parsed.flag("force")
-    let unusedOnly = parsed.flag("unused")
-    let dryRun = parsed.flag("dry-run")
-    let euid = geteuid()
-    let usage = UsageOnDemand(UsageScanner(paths: inventory.paths))
-    let cleaner = Cleaner(inventory: inventory)
-    func selected(_ object: IPCObjectInfo) -> Bool {
-      guard selection.matches(object) else { return false }
-      guard unusedOnly else { return true }
-      guard UsageOnDemand.isNeeded(for: object) else { return true }
-      return usage.report.users(of: object)?.isEmpty == true && (object.attached ?? 0) == 0
-    }
-    func plan(_ object: IPCObjectInfo) -> Cleaner.Outcome? {
-      guard selected(object) else { return nil }
-      let users = !force && UsageOnDemand.isNeeded(for: object) ? usage.report : nil
-      return cleaner.plan(object, users: users, force: force, euid: euid)
-    }
-    func decide(_ object: IPCObjectInfo, readJustNow: Bool) -> Cleaner.Outcome? {
-      guard var outcome = plan(object) else { return nil }
-      if !dryRun { cleaner.carryOut(&outcome, readJustNow: readJustNow) }
-      return outcome
-    }
-    // POSIX segments and semaphores, the bulk, stream on all cores: each run of files is
-    // stat'ed, planned and unlinked by the thread that read it while others read on. (Taking
-    // turns to unlink, since unlinks queue on the directory's lock, measured slower.)
-    let fileKinds = selection.kinds.intersection([.posixSharedMemory, .posixSemaphore])
-    let (runs, _) = inventory.list(fileKinds, withValues: false) { run -> [Cleaner.Outcome] in
-      var outcomes = run.compactMap(plan)
-      if !dryRun {
-        for index in outcomes.indices { cleaner.carryOut(&outcomes[index]) }
-      }
-      return outcomes
-    }
-    // Runs of segments come first, then runs of semaphores.
-    let split = runs.firstIndex { $0.first?.object.kind == .posixSemaphore } ?? runs.endIndex
-    var byKind: [IPCKind: ArraySlice<[Cleaner.Outcome]>] = [
-      .posixSharedMemory: runs[..<split], .posixSemaphore: runs[split...],
-    ]
-    // The other kinds are read and cleaned each on a thread of its own; System V objects are
-    // removed as soon as the kernel has given their record.
-    let others = IPCKind.allCases.filter {
-      selection.kinds.contains($0) && $0 != .posixSharedMemory && $0 != .posixSemaphore
-    }
-    let cleaned = inParallel(chunks: chunked(others.count, size: 1), threads: others.count) {
-      range -> (notes: [String], outcomes: [Cleaner.Outcome]) in
-      let kind = others[range.lowerBound]
-      if let outcomes = inventory.mapSysVSlots(kind, { decide($0, readJustNow: true) }) {
-        return (notes: [], outcomes: outcomes)
-      }
-      let listing = inventory.list([kind], withValues: false)
-      return (listing.notes, listing.objects.compactMap { decide($0, readJustNow: false) })
-    }
-    for (kind, (notes, outcomes)) in zip(others, cleaned) {
-      for note in notes { console.error(note) }
-      byKind[kind] = [outcomes]
-    }
-    // In listing order, in runs: outcomes hold large records, not worth copying into one array.
-    let runsInOrder = IPCKind.allCases.sorted().flatMap { byKind[$0] ?? [] }
-    let counts = ActionCounts(runsInOrder)
+    let run = CleanRun(
+      selection: selection, force: parsed.flag("force"), unusedOnly: parsed.flag("unused"),
+      dryRun: parsed.flag("dry-run"))
+    let (runs, notes) = run.cleanAll()
+    for note in notes { console.error(note) }
+    let counts = ActionCounts(runs)
     console.out([
       parsed.flag("json")
-        ? json(runsInOrder.joined(), counts, dryRun: dryRun) : text(runsInOrder, counts, dryRun: dryRun)
+        ? json(runs.joined(), counts, dryRun: run.dryRun) : text(runs, counts, dryRun: run.dryRun)
     ])
     return counts.failed > 0 ? .failure : .success
   }

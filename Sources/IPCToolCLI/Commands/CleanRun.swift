@@ -1,0 +1,89 @@
+import Glibc
+import IPCKit
+
+/// One `clean`: which objects it selects, what it plans for each, and carrying that out, kind
+/// by kind, as the objects are read.
+struct CleanRun {
+  let selection: ObjectSelection
+  let force: Bool
+  let unusedOnly: Bool
+  let dryRun: Bool
+  let inventory = Inventory()
+  let cleaner: Cleaner
+  let usage: UsageOnDemand
+  let euid = geteuid()
+
+  init(selection: ObjectSelection, force: Bool, unusedOnly: Bool, dryRun: Bool) {
+    (self.selection, self.force, self.unusedOnly, self.dryRun) = (selection, force, unusedOnly, dryRun)
+    cleaner = Cleaner(inventory: inventory)
+    usage = UsageOnDemand(UsageScanner(paths: inventory.paths))
+  }
+
+  /// Every selected object's outcome, in listing order, in runs: outcomes hold large records,
+  /// not worth copying into one array. Also the notes for stderr.
+  func cleanAll() -> (runs: [[Cleaner.Outcome]], notes: [String]) {
+    var byKind = cleanFiles()
+    var notes: [String] = []
+    for (kind, (kindNotes, outcomes)) in cleanOthers() {
+      notes += kindNotes
+      byKind[kind] = [outcomes]
+    }
+    return (IPCKind.allCases.sorted().flatMap { byKind[$0] ?? [] }, notes)
+  }
+
+  /// POSIX segments and semaphores, the bulk, stream on all cores: each run of files is
+  /// stat'ed, planned and unlinked by the thread that read it while others read on. (Taking
+  /// turns to unlink, since unlinks queue on the directory's lock, measured slower.)
+  private func cleanFiles() -> [IPCKind: ArraySlice<[Cleaner.Outcome]>] {
+    let fileKinds = selection.kinds.intersection([.posixSharedMemory, .posixSemaphore])
+    let (runs, _) = inventory.list(fileKinds, withValues: false) { run -> [Cleaner.Outcome] in
+      var outcomes = run.compactMap(plan)
+      if !dryRun {
+        for index in outcomes.indices { cleaner.carryOut(&outcomes[index]) }
+      }
+      return outcomes
+    }
+    // Runs of segments come first, then runs of semaphores (empty runs may sit anywhere).
+    let split = runs.firstIndex { $0.first?.object.kind == .posixSemaphore } ?? runs.endIndex
+    return [.posixSharedMemory: runs[..<split], .posixSemaphore: runs[split...]]
+  }
+
+  /// The other kinds, each read and cleaned on a thread of its own; System V objects are
+  /// removed as soon as the kernel has given their record.
+  private func cleanOthers() -> [(IPCKind, (notes: [String], outcomes: [Cleaner.Outcome]))] {
+    let others = IPCKind.allCases.filter {
+      selection.kinds.contains($0) && $0 != .posixSharedMemory && $0 != .posixSemaphore
+    }
+    let cleaned = inParallel(chunks: chunked(others.count, size: 1), threads: others.count) {
+      range -> (notes: [String], outcomes: [Cleaner.Outcome]) in
+      let kind = others[range.lowerBound]
+      if let outcomes = inventory.mapSysVSlots(kind, { decide($0, readJustNow: true) }) {
+        return ([], outcomes)
+      }
+      let listing = inventory.list([kind], withValues: false)
+      return (listing.notes, listing.objects.compactMap { decide($0, readJustNow: false) })
+    }
+    return Array(zip(others, cleaned))
+  }
+
+  private func selected(_ object: IPCObjectInfo) -> Bool {
+    guard selection.matches(object) else { return false }
+    guard unusedOnly else { return true }
+    guard UsageOnDemand.isNeeded(for: object) else { return true }
+    return usage.report.users(of: object)?.isEmpty == true && (object.attached ?? 0) == 0
+  }
+
+  /// The outcome planned for a selected object; nil for one not selected.
+  private func plan(_ object: IPCObjectInfo) -> Cleaner.Outcome? {
+    guard selected(object) else { return nil }
+    let users = !force && UsageOnDemand.isNeeded(for: object) ? usage.report : nil
+    return cleaner.plan(object, users: users, force: force, euid: euid)
+  }
+
+  /// Planned and, unless a dry run, carried out at once.
+  private func decide(_ object: IPCObjectInfo, readJustNow: Bool) -> Cleaner.Outcome? {
+    guard var outcome = plan(object) else { return nil }
+    if !dryRun { cleaner.carryOut(&outcome, readJustNow: readJustNow) }
+    return outcome
+  }
+}
