@@ -13,6 +13,8 @@ import Testing
     try shm.write("sem.", "")  // no semaphore name after the prefix: shm_open("/sem.") made it
     try shm.makeDirectory("a-directory")
     try shm.symlink("link", to: "/etc/passwd")
+    #expect(mkfifo(shm.path + "/sem.fifo", 0o644) == 0)  // opening it to read must not block
+    #expect(mkfifo(shm.path + "/pipe", 0o644) == 0)
     let inventory = Inventory(paths: IPCPaths(proc: fixtures + "/proc", shm: shm.path, mqueue: shm.path + "/frames"))
     let listing = inventory.list([.posixSharedMemory, .posixSemaphore, .posixQueue])
     let refs = listing.objects.map(\.reference.description)

@@ -41,8 +41,10 @@ struct ShmDirectory: ~Copyable {
     let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
     while let entry = readdir(stream) {
       let type = entry.pointee.d_type
-      guard type == DT_REG || type == DT_UNKNOWN else { continue }
       let name = (UnsafeRawPointer(entry) + nameOffset).assumingMemoryBound(to: CChar.self)
+      // Semaphores are opened to be read: only regular files, never a device node.
+      guard type == DT_REG || (type == DT_UNKNOWN && isRegularFile(name, in: directory.raw))
+      else { continue }
       let length = strlen(name)
       let isSemaphore = PosixSemaphore.isSemaphoreFile(name, length: length)
       if isSemaphore {
@@ -53,6 +55,13 @@ struct ShmDirectory: ~Copyable {
       names.bytes.append(contentsOf: UnsafeBufferPointer(start: name, count: length + 1))
     }
     return names
+  }
+
+  /// For file systems whose directories do not tell types.
+  private static func isRegularFile(_ name: UnsafePointer<CChar>, in directory: CInt) -> Bool {
+    var status = stat()
+    return fstatat(directory, name, &status, AT_SYMLINK_NOFOLLOW) == 0
+      && status.st_mode & S_IFMT == S_IFREG
   }
 
   /// The segments and semaphores of the given kinds, read on all cores in chunks of
@@ -105,7 +114,7 @@ struct ShmDirectory: ~Copyable {
     var value: UInt32?
     let opened =
       isSemaphore && withValue
-      ? openat(directory, fileName, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC) : -1
+      ? openat(directory, fileName, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC) : -1
     if opened >= 0 {
       defer { close(opened) }
       guard fstat(opened, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return nil }
