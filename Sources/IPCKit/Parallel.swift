@@ -18,6 +18,19 @@ public func inParallel<T>(_ count: Int, _ work: @escaping (Int) -> T) -> [T] {
   return results.values.map { $0! }
 }
 
+/// One result per slice, in memory that does not move: each thread writes only its own slot,
+/// and no copy-on-write check of a shared array stands between them.
+private final class ResultSlots<T> {
+  let values: UnsafeMutableBufferPointer<T?>
+
+  init(_ count: Int) {
+    values = .allocate(capacity: count)
+    values.initialize(repeating: nil)
+  }
+
+  deinit { values.deinitialize().deallocate() }
+}
+
 /// Runs `work` on each of `chunks` on up to `threads` threads, each taking the next chunk as
 /// soon as it is done, and returns the results in the order of `chunks`.
 ///
@@ -26,16 +39,14 @@ public func inParallel<T>(_ count: Int, _ work: @escaping (Int) -> T) -> [T] {
 public func inParallel<T>(
   chunks: [Range<Int>], threads: Int, _ work: @escaping (Range<Int>) -> T
 ) -> [T] {
-  let slots = UnsafeMutableBufferPointer<T?>.allocate(capacity: chunks.count)
-  slots.initialize(repeating: nil)
-  defer { slots.deinitialize().deallocate() }
+  let slots = ResultSlots<T>(chunks.count)
   let next = ChunkCounter()
   _ = inParallel(max(1, min(threads, chunks.count))) { _ in
     while case let chunk = next.take(), chunk < chunks.count {
-      slots[chunk] = work(chunks[chunk])  // each chunk's slot is written by one thread only
+      slots.values[chunk] = work(chunks[chunk])  // each chunk's slot is written by one thread only
     }
   }
-  return slots.map { $0! }
+  return slots.values.map { $0! }
 }
 
 /// `0..<count` cut into ranges of `size`, the last one shorter.
@@ -64,12 +75,6 @@ private final class ChunkCounter: Sendable {
 public func usefulThreads(for items: Int, perThread minimum: Int = 2000, limit: Int = 4) -> Int {
   let cores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
   return max(1, min(cores, limit, items / minimum))
-}
-
-/// One result per slice; each thread writes only its own slot.
-private final class ResultSlots<T> {
-  var values: [T?]
-  init(_ count: Int) { values = Array(repeating: nil, count: count) }
 }
 
 /// A closure run on a new pthread.
