@@ -46,7 +46,7 @@ struct ListColumn: Sendable {
   static func named(_ name: String) -> ListColumn? { all.first { $0.name == name } }
 
   static func usageText(_ object: IPCObjectInfo) -> String {
-    func known<T>(_ value: T?) -> String { value.map { "\($0)" } ?? "?" }
+    func known(_ value: (some BinaryInteger)?) -> String { value.map { String($0) } ?? "?" }
     return switch object.kind {
     case .posixQueue:
       "\(known(object.messages))/\(known(object.maxMessages)) msgs"
