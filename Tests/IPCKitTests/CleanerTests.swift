@@ -61,6 +61,32 @@ struct CleanerTests {
     #expect(outcomes == [.gone, .gone])
   }
 
+  /// A slot read is followed at once by IPC_RMID of the id it gave. Should the object be
+  /// replaced in between, the new one has another id (another slot, or the same slot with a
+  /// new sequence number), and is left alone.
+  @Test func aSlotReadNeverRemovesTheObjectThatReplacedIt() throws {
+    let (actions, replacementKept) = try inPrivateIPCNamespace { () throws -> ([Cleaner.Action], Bool) in
+      let inventory = Inventory(paths: IPCPaths(shm: "/nonexistent", mqueue: "/nonexistent"))
+      let cleaner = Cleaner(inventory: inventory)
+      _ = msgget(IPC_PRIVATE, IPC_CREAT | 0o600)
+      var replacement: Int32 = -1
+      let actions = try #require(
+        inventory.mapSysVSlots(.sysvQueue) { object -> Cleaner.Action in
+          msgctl(object.id!, IPC_RMID, nil)  // gone, and replaced by a new queue
+          replacement = msgget(IPC_PRIVATE, IPC_CREAT | 0o600)
+          #expect(replacement != object.id)
+          var outcome = cleaner.plan(object, users: nil, force: true)
+          cleaner.carryOut(&outcome, readJustNow: true)
+          return outcome.action
+        })
+      defer { msgctl(replacement, IPC_RMID, nil) }
+      var info = msqid_ds()
+      return (actions, msgctl(replacement, IPC_STAT, &info) == 0)
+    }
+    #expect(actions == [.gone])
+    #expect(replacementKept)
+  }
+
   /// clean reads System V objects slot by slot: it must see what /proc/sysvipc lists, with the
   /// same ids, keys and owners, in id order, including ids past a freed slot.
   @Test func slotReadsAgreeWithTheProcListing() throws {
