@@ -51,21 +51,22 @@ enum ListCommand {
       }
       let inventory = Inventory()
       let users = UserNames()
+      let (output, notes): ([ByteBuffer], [String])
       if parsed.flag("json") {
         let fields = ObjectFields(users: users, withUsers: report != nil)
-        let (lines, notes) = inventory.list(selection.kinds) { fields.lines(selected($0), detail: false) }
-        for note in notes { console.error(note) }
-        console.out(fields.document(lines: lines, deletedMappings: report?.deletedMappings))
+        let (lines, listNotes) = inventory.list(selection.kinds) { fields.lines(selected($0), detail: false) }
+        (output, notes) = (fields.document(lines: lines, deletedMappings: report?.deletedMappings), listNotes)
       } else {
         let context = ListContext(users: users, exactBytes: parsed.flag("bytes"))
         let table = ListTable(columns: columns, context: context, headings: !parsed.flag("no-headings"))
-        let (cells, notes) = inventory.list(selection.kinds) { table.cells(selected($0)) }
-        for note in notes { console.error(note) }
-        for mapping in report?.deletedMappings ?? [] {
-          console.error("note: \(mapping.process) still maps \(mapping.path): unlinked, not yet freed")
+        let (cells, listNotes) = inventory.list(selection.kinds) { table.cells(selected($0)) }
+        let deleted = (report?.deletedMappings ?? []).map {
+          "note: \($0.process) still maps \($0.path): unlinked, not yet freed"
         }
-        console.out(table.render(cells: cells))
+        (output, notes) = (table.render(cells: cells), listNotes + deleted)
       }
+      for note in notes { console.error(note) }
+      console.out(output)
       return .success
     } catch {
       console.errRaw(error.line + "\n")

@@ -27,10 +27,6 @@ final class ByteBuffer {
     count += 1
   }
 
-  func append(_ other: ByteBuffer) {
-    append(UnsafeRawBufferPointer(start: other.base, count: other.count))
-  }
-
   /// Appends a literal without building a String.
   func append(_ text: StaticString) {
     text.withUTF8Buffer { append(UnsafeRawBufferPointer($0)) }
