@@ -12,8 +12,14 @@ let package = Package(
     .target(name: "IPCKit", dependencies: ["CIPCShims"]),
     .target(name: "IPCToolCLI", dependencies: ["IPCKit"]),
     .executableTarget(name: "ipctool", dependencies: ["IPCToolCLI"]),
-    .testTarget(name: "IPCKitTests", dependencies: ["CIPCShims", "IPCKit"], exclude: ["Fixtures"]),
+    // What both test targets share: temporary folders, namespace threads, waiting for a condition.
+    .target(name: "TestSupport", dependencies: ["CIPCShims"], path: "Tests/TestSupport"),
     .testTarget(
-      name: "IPCToolEndToEndTests", dependencies: ["CIPCShims", "IPCKit", "IPCToolCLI", "ipctool"]),
+      name: "IPCKitTests", dependencies: ["CIPCShims", "IPCKit", "TestSupport"],
+      exclude: ["Fixtures"]),
+    .testTarget(
+      name: "IPCToolEndToEndTests",
+      dependencies: ["CIPCShims", "IPCKit", "IPCToolCLI", "ipctool", "TestSupport"],
+      exclude: ["Support/zsh-complete.zsh"]),
   ]
 )

@@ -1,36 +1,14 @@
 import CIPCShims
 import Foundation
+import TestSupport
 import Testing
 
 @testable import IPCKit
 
-/// Runs `body` on a new thread with an IPC namespace of its own, so System V objects made there
-/// cannot touch the machine's.
-func inPrivateIPCNamespace<T>(_ body: @escaping () throws -> T) throws -> T {
-  let box = ThreadResult<T>(body)
-  let done = DispatchSemaphore(value: 0)
-  let thread = Thread {
-    if ipcshim_unshare_ipc_namespace() == 0 {
-      box.result = Result { try box.body() }
-    }
-    done.signal()
-  }
-  thread.start()
-  done.wait()
-  guard let result = box.result else { throw SystemError(call: "unshare", code: EPERM) }
-  return try result.get()
-}
-
-final class ThreadResult<T>: @unchecked Sendable {
-  let body: () throws -> T
-  var result: Result<T, Error>?
-  init(_ body: @escaping () throws -> T) { self.body = body }
-}
-
 @Suite(.enabled(if: getuid() == 0, "needs root for a private IPC namespace"))
 struct CleanerTests {
   @Test func aRecycledSysVIdIsNeverRemoved() throws {
-    let kept = try inPrivateIPCNamespace { () throws -> Bool in
+    let kept = try onThread(in: .fresh) { () throws -> Bool in
       let inventory = Inventory(paths: IPCPaths(shm: "/nonexistent", mqueue: "/nonexistent"))
       let id = msgget(IPC_PRIVATE, IPC_CREAT | 0o600)
       defer { msgctl(id, IPC_RMID, nil) }
@@ -46,7 +24,7 @@ struct CleanerTests {
   }
 
   @Test func objectsThatVanishCountAsGone() throws {
-    let outcomes = try inPrivateIPCNamespace { () throws -> [Cleaner.Action] in
+    let outcomes = try onThread(in: .fresh) { () throws -> [Cleaner.Action] in
       let shm = try TemporaryDirectory()
       try shm.write("seg", "x")
       let inventory = Inventory(paths: IPCPaths(shm: shm.path, mqueue: "/nonexistent"))
@@ -65,7 +43,7 @@ struct CleanerTests {
   /// replaced in between, the new one has another id (another slot, or the same slot with a
   /// new sequence number), and is left alone.
   @Test func aSlotReadNeverRemovesTheObjectThatReplacedIt() throws {
-    let (actions, replacementKept) = try inPrivateIPCNamespace { () throws -> ([Cleaner.Action], Bool) in
+    let (actions, replacementKept) = try onThread(in: .fresh) { () throws -> ([Cleaner.Action], Bool) in
       let inventory = Inventory(paths: IPCPaths(shm: "/nonexistent", mqueue: "/nonexistent"))
       let cleaner = Cleaner(inventory: inventory)
       _ = msgget(IPC_PRIVATE, IPC_CREAT | 0o600)
@@ -90,7 +68,7 @@ struct CleanerTests {
   /// clean reads System V objects slot by slot: it must see what /proc/sysvipc lists, with the
   /// same ids, keys and owners, in id order, including ids past a freed slot.
   @Test func slotReadsAgreeWithTheProcListing() throws {
-    let agree = try inPrivateIPCNamespace { () throws -> Bool in
+    let agree = try onThread(in: .fresh) { () throws -> Bool in
       let inventory = Inventory(paths: IPCPaths(shm: "/nonexistent", mqueue: "/nonexistent"))
       var queues = (Int32(1)...5).map { msgget($0, IPC_CREAT | 0o640) }
       let segment = shmget(7, 4096, IPC_CREAT | 0o600)
@@ -113,28 +91,5 @@ struct CleanerTests {
       return true
     }
     #expect(agree)
-  }
-
-  @Test func ownersCreatorsAndRootMayRemove() {
-    var object = IPCObjectInfo(kind: .sysvQueue, uid: 1000, gid: 1000, permissions: .init(rawValue: 0o600))
-    object.creatorUID = 1001
-    let cleaner = Cleaner(inventory: Inventory())
-    #expect(cleaner.mayRemove(object, euid: 0))
-    #expect(cleaner.mayRemove(object, euid: 1000))
-    #expect(cleaner.mayRemove(object, euid: 1001))
-    #expect(!cleaner.mayRemove(object, euid: 1002))
-    object.kind = .posixSharedMemory
-    #expect(!cleaner.mayRemove(object, euid: 1001))  // sticky /dev/shm: owners only
-  }
-
-  @Test func agesParse() {
-    #expect(AgeText.seconds("30s") == 30)
-    #expect(AgeText.seconds("10m") == 600)
-    #expect(AgeText.seconds("2h") == 7200)
-    #expect(AgeText.seconds("7d") == 604_800)
-    #expect(AgeText.seconds("7") == nil)
-    #expect(AgeText.seconds("-1d") == nil)
-    #expect(AgeText.seconds("d") == nil)
-    #expect(AgeText.seconds("99999999999999999d") == nil)
   }
 }

@@ -77,7 +77,7 @@ struct ErrorTests {
     #expect(try box.run(["list", "--json"]).objects().isEmpty)
   }
 
-  @Test func permissionDeniedLeavesTheObjectAlone() throws {
+  @Test(.otherUsersCanRunTheTool) func permissionDeniedLeavesTheObjectAlone() throws {
     let box = try Sandbox()
     let name = box.name("root-only")
     _ = try box.run(["create", "posix-shm", name, "--size", "1"])
@@ -91,7 +91,7 @@ struct ErrorTests {
     #expect(seen.count == 2)
   }
 
-  @Test func kernelLimitsAreNamed() throws {
+  @Test(.otherUsersCanRunTheTool) func kernelLimitsAreNamed() throws {
     let box = try Sandbox()
     let tooLong = try failure(box, ["create", "posix-mq", box.name("q"), "--max-messages", "100000"], status: 1)
     #expect(tooLong.contains("Invalid argument (limits above fs.mqueue.msg_max = 10"), "\(tooLong)")

@@ -20,58 +20,17 @@ struct ToolRun: CustomStringConvertible {
   }
 }
 
-/// The built `ipctool`, next to this test bundle.
+/// The built `ipctool`, next to this test bundle. Only root may be able to reach it (a clone in
+/// a 0700 folder): runs as other users use `ReachableTool.path`.
 let toolPath: String = {
   let bundle = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
   return bundle.deletingLastPathComponent().appendingPathComponent("ipctool").path
 }()
 
-/// Runs a program to its end (killing it after `timeout` seconds), capturing its output.
+/// Runs a program to its end (stopping it after `timeout` seconds), capturing its output.
 func runProgram(
   _ executable: String, _ arguments: [String], environment: [String: String] = [:],
   timeout: TimeInterval = 60
 ) throws -> ToolRun {
-  let process = Process()
-  process.executableURL = URL(fileURLWithPath: executable)
-  process.arguments = arguments
-  var env = ProcessInfo.processInfo.environment
-  env["COLUMNS"] = "100"
-  env["TZ"] = "UTC"
-  for (key, value) in environment { env[key] = value }
-  process.environment = env
-  let out = try TemporaryFile()
-  let err = try TemporaryFile()
-  process.standardOutput = out.handle
-  process.standardError = err.handle
-  process.standardInput = FileHandle.nullDevice
-  try process.run()
-  let deadline = Date().addingTimeInterval(timeout)
-  while process.isRunning {
-    if Date() > deadline { process.terminate() }
-    usleep(2000)
-  }
-  return ToolRun(
-    stdout: out.contents(), stderr: err.contents(), status: process.terminationStatus,
-    signaled: process.terminationReason == .uncaughtSignal)
-}
-
-/// A file that captures a child's output and removes itself.
-final class TemporaryFile {
-  let path: String
-  let handle: FileHandle
-
-  init() throws {
-    path = NSTemporaryDirectory() + "ipctool-test-\(getpid())-\(UUID().uuidString)"
-    _ = FileManager.default.createFile(atPath: path, contents: nil)
-    handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-  }
-
-  func contents() -> String {
-    (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-  }
-
-  deinit {
-    try? handle.close()
-    unlink(path)
-  }
+  try RunningProgram(executable, arguments, environment: environment).finish(timeout: timeout)
 }

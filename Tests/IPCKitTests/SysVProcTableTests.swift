@@ -1,10 +1,8 @@
 import Glibc
+import TestSupport
 import Testing
 
 @testable import IPCKit
-
-/// Where the fixture trees are: beside this file, so no bundle is needed.
-let fixtures = String(#filePath.dropLast("ParsingTests.swift".count)) + "Fixtures"
 
 @Suite struct SysVProcTableTests {
   let paths = IPCPaths(proc: fixtures + "/proc", shm: "/nonexistent", mqueue: "/nonexistent")
@@ -51,27 +49,5 @@ let fixtures = String(#filePath.dropLast("ParsingTests.swift".count)) + "Fixture
   @Test func survivesGarbage() {
     #expect(SysVProcTable(text: "").rows.isEmpty)
     #expect(SysVProcTable(text: "key msqid\nshort\n\u{0}\u{1}").rows.isEmpty)
-  }
-}
-
-@Suite struct MqueueParsingTests {
-  @Test func readsTheStatusLine() {
-    let status = PosixMessageQueue.parseStatus(
-      "QSIZE:129        NOTIFY:2     SIGNO:0     NOTIFY_PID:8260  \n")
-    #expect(status.bytes == 129)
-    #expect(status.notifyPID == 8260)
-    #expect(PosixMessageQueue.parseStatus("QSIZE:0 NOTIFY:0 SIGNO:0 NOTIFY_PID:0").notifyPID == nil)
-    #expect(PosixMessageQueue.parseStatus("garbage").bytes == nil)
-  }
-
-  @Test func findsTheMountPointAndUnescapesIt() throws {
-    let root = try TemporaryDirectory()
-    try root.write("self/mounts", """
-      proc /proc proc rw 0 0
-      none /run/my\\040queues mqueue rw,relatime 0 0
-
-      """)
-    let paths = IPCPaths(proc: root.path, shm: "/nonexistent")
-    #expect(MqueueFilesystem.mountPoint(paths) == "/run/my queues")
   }
 }

@@ -1,0 +1,68 @@
+import Foundation
+import TestSupport
+
+/// A program started in the background, its output captured in files of its own.
+final class RunningProgram {
+  let process = Process()
+  private let exited = DispatchSemaphore(value: 0)
+  private let scratch: TemporaryDirectory
+
+  /// Starts `executable`. The environment is the test's, with `COLUMNS=100` and `TZ=UTC` so
+  /// output does not depend on the terminal or the machine, plus `environment`.
+  init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
+    scratch = try TemporaryDirectory()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    var env = ProcessInfo.processInfo.environment
+    env["COLUMNS"] = "100"
+    env["TZ"] = "UTC"
+    for (key, value) in environment { env[key] = value }
+    process.environment = env
+    FileManager.default.createFile(atPath: scratch.file("out"), contents: nil)
+    FileManager.default.createFile(atPath: scratch.file("err"), contents: nil)
+    process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: scratch.file("out")))
+    process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: scratch.file("err")))
+    process.standardInput = FileHandle.nullDevice
+    let exited = exited
+    process.terminationHandler = { _ in exited.signal() }
+    try process.run()
+  }
+
+  var pid: pid_t { process.processIdentifier }
+
+  /// The pids of the program's children, once at least `count` exist (or after `timeout`).
+  func children(atLeast count: Int, timeout: TimeInterval = 20) -> [pid_t] {
+    var found: [pid_t] = []
+    waitUntil(timeout: timeout) {
+      let text = (try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)) ?? ""
+      found = text.split(separator: " ").compactMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+      return found.count >= count
+    }
+    return found
+  }
+
+  /// Waits for the program to end (asking it to stop, then killing it, after `timeout`), and
+  /// returns what it printed.
+  func finish(timeout: TimeInterval = 60) -> ToolRun {
+    if exited.wait(timeout: .now() + timeout) == .timedOut {
+      process.terminate()
+      if exited.wait(timeout: .now() + 5) == .timedOut {
+        kill(pid, SIGKILL)
+        exited.wait()
+      }
+    }
+    process.waitUntilExit()
+    return ToolRun(
+      stdout: text(of: "out"), stderr: text(of: "err"), status: process.terminationStatus,
+      signaled: process.terminationReason == .uncaughtSignal)
+  }
+
+  private func text(of file: String) -> String {
+    (try? String(contentsOfFile: scratch.file(file), encoding: .utf8)) ?? ""
+  }
+}
+
+/// True once no process has this pid (reaped), waiting up to `timeout`.
+func processGone(_ pid: pid_t, timeout: TimeInterval = 10) -> Bool {
+  waitUntil(timeout: timeout) { kill(pid, 0) != 0 && errno == ESRCH }
+}
