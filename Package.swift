@@ -10,7 +10,7 @@ let package = Package(
     // The only C: fixed-arity wrappers for what Swift cannot call (mqueue.h, semctl, wait macros).
     .target(name: "CIPCShims"),
     .target(name: "IPCKit", dependencies: ["CIPCShims"]),
-    .target(name: "IPCToolCLI", dependencies: ["IPCKit"]),
+    .target(name: "IPCToolCLI", dependencies: ["CIPCShims", "IPCKit"]),
     .executableTarget(name: "ipctool", dependencies: ["IPCToolCLI"]),
     // What both test targets share: temporary folders, namespace threads, waiting for a condition.
     .target(name: "TestSupport", dependencies: ["CIPCShims"], path: "Tests/TestSupport"),

@@ -157,3 +157,19 @@ int ipcshim_sem_slots(int *in_use) {
   *in_use = info.semusz;
   return highest;
 }
+
+// glibc calls the functions of .init_array with argc, argv and envp. Keeping them here gives the
+// arguments as the kernel passed them, byte for byte, even where /proc is not mounted (the Swift
+// runtime reads /proc/self/cmdline on Linux, and repairs invalid UTF-8 when it makes Strings).
+static int saved_argc;
+static char **saved_argv;
+
+__attribute__((constructor)) static void ipcshim_save_arguments(int argc, char **argv,
+                                                               char **envp) {
+  (void)envp;
+  saved_argc = argc;
+  saved_argv = argv;
+}
+
+int ipcshim_argc(void) { return saved_argc; }
+char *const *ipcshim_argv(void) { return saved_argv; }

@@ -18,6 +18,16 @@ struct FileDescriptor: ~Copyable {
     return FileDescriptor(raw: fd)
   }
 
+  /// Opens a POSIX object's file (behind `prefix`: "sem." for semaphores) in `directory`.
+  static func open(
+    _ name: IPCName, prefix: String = "", _ flags: CInt, relativeTo directory: CInt
+  ) throws(SystemError) -> FileDescriptor {
+    let fd = try retryingOnInterrupt("open", name.description) {
+      name.withFileNameCString(prefix: prefix) { openat(directory, $0, flags | O_CLOEXEC, 0) }
+    }
+    return FileDescriptor(raw: fd)
+  }
+
   func status() throws(SystemError) -> stat {
     var info = stat()
     try retryingOnInterrupt("fstat") { fstat(raw, &info) }
@@ -40,7 +50,7 @@ struct FileDescriptor: ~Copyable {
   }
 
   /// The names in this directory, without "." and "..".
-  func directoryEntries() throws(SystemError) -> [(name: String, type: UInt8)] {
+  func directoryEntries() throws(SystemError) -> [(name: [UInt8], type: UInt8)] {
     let copy = try retryingOnInterrupt("dup") { dup(raw) }
     guard let stream = fdopendir(copy) else {
       let code = errno
@@ -49,12 +59,12 @@ struct FileDescriptor: ~Copyable {
     }
     defer { closedir(stream) }
     rewinddir(stream)
-    var entries: [(name: String, type: UInt8)] = []
+    var entries: [(name: [UInt8], type: UInt8)] = []
     while let entry = readdir(stream) {
       let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-        String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+        Array(raw.prefix { $0 != 0 })
       }
-      if name == "." || name == ".." { continue }
+      if name == [0x2E] || name == [0x2E, 0x2E] { continue }  // "." and ".."
       entries.append((name, entry.pointee.d_type))
     }
     return entries

@@ -5,7 +5,7 @@ import Glibc
 /// `ipctool: unlink posix-shm:/x: Permission denied` reads as operation, subject, reason.
 public struct IPCError: Error, CustomStringConvertible, Sendable {
   public var operation: String  // "unlink"
-  public var subject: String  // "posix-shm:/x"
+  public var subject: String  // "posix-shm:/x": a reference as printed, already escaped
   public var reason: String  // "Permission denied"
   public var code: CInt?  // the errno behind it, if any
 
@@ -29,8 +29,9 @@ public struct IPCError: Error, CustomStringConvertible, Sendable {
       reason: hint.map { "\(text) (\($0)\(pointer))" } ?? text, code: error.code)
   }
 
-  /// One line: control characters in names are escaped.
-  public var description: String { "\(operation) \(printable(subject)): \(reason)" }
+  /// One line. The subject is a reference's description, whose name is escaped already:
+  /// escaping it again would print a name other than the one to type back.
+  public var description: String { "\(operation) \(subject): \(reason)" }
 
   /// True when the object was not there: `clean` and races treat it as already gone.
   public var isNoSuchObject: Bool { code == ENOENT || code == EIDRM }

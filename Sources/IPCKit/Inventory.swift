@@ -78,21 +78,26 @@ public struct Inventory: Sendable {
     -> IPCObjectInfo?
   {
     if let queue = try? FileDescriptor.open(
-      name.fileName, O_RDONLY | O_NONBLOCK | O_NOFOLLOW, relativeTo: directory.raw),
+      name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW, relativeTo: directory.raw),
       let info = try? PosixMessageQueue.info(name, queue: queue)
     {
       return info
     }
     var status = stat()
-    guard fstatat(directory.raw, name.fileName, &status, AT_SYMLINK_NOFOLLOW) == 0 else {
+    let found = name.withFileNameCString {
+      fstatat(directory.raw, $0, &status, AT_SYMLINK_NOFOLLOW) == 0
+    }
+    guard found else {
       return nil  // vanished
     }
     return PosixMessageQueue.info(name, status: status)
   }
 
   /// Directory entries in byte order of their names ("sem." prefixes sort together).
-  private func sortedByName(_ entries: [(name: String, type: UInt8)]) -> [(name: String, type: UInt8)] {
-    entries.sorted { bytesPrecede($0.name, $1.name) }
+  private func sortedByName(_ entries: [(name: [UInt8], type: UInt8)])
+    -> [(name: [UInt8], type: UInt8)]
+  {
+    entries.sorted { $0.name.lexicographicallyPrecedes($1.name) }
   }
 
   /// The objects a reference names, with every detail the kernel gives.
@@ -176,8 +181,8 @@ public struct Inventory: Sendable {
       case .posixQueue:
         if case .directory(let directory) = MqueueFilesystem.open(paths) {
           var status = stat()
-          try retryingOnInterrupt("stat", name.text) {
-            fstatat(directory.raw, name.fileName, &status, AT_SYMLINK_NOFOLLOW)
+          try retryingOnInterrupt("stat", name.description) {
+            name.withFileNameCString { fstatat(directory.raw, $0, &status, AT_SYMLINK_NOFOLLOW) }
           }
           return queueInfo(name, in: directory)
         }
@@ -185,12 +190,14 @@ public struct Inventory: Sendable {
         return try PosixMessageQueue.info(name, queue: queue)
       default:
         let directory = try FileDescriptor.open(paths.shm, O_RDONLY | O_DIRECTORY)
-        let fileName = kind == .posixSemaphore ? PosixSemaphore.filePrefix + name.fileName : name.fileName
+        let prefix = kind == .posixSemaphore ? PosixSemaphore.filePrefix : ""
         var status = stat()
-        try retryingOnInterrupt("stat", name.text) {
-          fstatat(directory.raw, fileName, &status, AT_SYMLINK_NOFOLLOW)
+        try retryingOnInterrupt("stat", name.description) {
+          name.withFileNameCString(prefix: prefix) {
+            fstatat(directory.raw, $0, &status, AT_SYMLINK_NOFOLLOW)
+          }
         }
-        return fileName.withCString {
+        return name.withFileNameCString(prefix: prefix) {
           ShmDirectory.object(
             fileName: $0, isSemaphore: kind == .posixSemaphore, in: directory.raw, withValue: true)
         }
@@ -209,8 +216,10 @@ public struct Inventory: Sendable {
         try PosixMessageQueue.unlink(name)
       case (.posixSharedMemory, let name?, _), (.posixSemaphore, let name?, _):
         let prefix = object.kind == .posixSemaphore ? PosixSemaphore.filePrefix : ""
-        let path = paths.shm + "/" + prefix + name.fileName
-        try retryingOnInterrupt("unlink", path) { unlink(path) }
+        let directory = try FileDescriptor.open(paths.shm, O_RDONLY | O_DIRECTORY)
+        try retryingOnInterrupt("unlink", subject) {
+          name.withFileNameCString(prefix: prefix) { unlinkat(directory.raw, $0, 0) }
+        }
       case (.sysvQueue, _, let id?): try SysVMessageQueue.remove(id)
       case (.sysvSharedMemory, _, let id?): try SysVSharedMemory.remove(id)
       case (.sysvSemaphore, _, let id?): try SysVSemaphoreSet.remove(id)

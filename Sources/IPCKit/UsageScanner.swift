@@ -25,6 +25,7 @@ public struct UsageScanner: Sendable {
 
     /// The object's users; nil when some process could not be read and none was found.
     public func users(of object: IPCObjectInfo) -> [ProcessRef]? {
+      guard object.kind.hasKnowableUsers else { return nil }
       var found: Set<ProcessRef> = []
       if let file = object.file { found = byFile[file] ?? [] }
       if object.kind == .sysvSharedMemory, let id = object.id {
@@ -58,7 +59,9 @@ public struct UsageScanner: Sendable {
 
   public struct DeletedMapping: Sendable, Equatable {
     public var process: ProcessRef
-    public var path: String
+    /// The path as /proc/PID/maps gives it: bytes (a name may hold any), shown escaped.
+    public var pathBytes: [UInt8]
+    public var path: String { Escaping.escape(pathBytes) }
   }
 
   /// Scans every process but this one.
@@ -69,7 +72,7 @@ public struct UsageScanner: Sendable {
     else { return report }
     let me = getpid()
     for entry in entries {
-      guard let pid = pid_t(entry.name), pid != me else { continue }
+      guard let pid = pid_t(String(decoding: entry.name, as: UTF8.self)), pid != me else { continue }
       scanProcess(pid, into: &report)
     }
     return report
@@ -77,9 +80,11 @@ public struct UsageScanner: Sendable {
 
   private func scanProcess(_ pid: pid_t, into report: inout Report) {
     let base = "\(paths.proc)/\(pid)"
-    guard let comm = readTextFile(base + "/comm") else { return }  // gone
-    let process = ProcessRef(
-      pid: pid, command: String(comm.split(separator: "\n").first ?? ""))
+    guard let file = try? FileDescriptor.open(base + "/comm", O_RDONLY),
+      let comm = try? file.read(upTo: 64)
+    else { return }  // gone
+    // comm ends with a newline the kernel adds; the name itself may hold one too.
+    let process = ProcessRef(pid: pid, commandBytes: comm.last == 0x0A ? Array(comm.dropLast()) : comm)
     // A process that ended meanwhile hides nothing; one we may not read may hide anything.
     func denied(_ error: SystemError) -> Bool { error.code == EACCES || error.code == EPERM }
     var mapsHidden = false
@@ -94,7 +99,9 @@ public struct UsageScanner: Sendable {
       let fds = try FileDescriptor.open(base + "/fd", O_RDONLY | O_DIRECTORY)
       for link in try fds.directoryEntries() {
         var status = stat()
-        guard fstatat(fds.raw, link.name, &status, 0) == 0 else { continue }
+        guard fstatat(fds.raw, String(decoding: link.name, as: UTF8.self), &status, 0) == 0 else {
+          continue
+        }
         report.byFile[FileIdentity(status), default: []].insert(process)
       }
     } catch {
@@ -117,7 +124,8 @@ public struct UsageScanner: Sendable {
       // Only shared, file-backed mappings can be IPC objects: perms end in "s".
       let fields = line.split(separator: 0x20, maxSplits: 5, omittingEmptySubsequences: true)
       guard fields.count == 6, fields[1].last == UInt8(ascii: "s") else { continue }
-      let path = String(decoding: fields[5].drop { $0 == 0x20 }, as: UTF8.self)
+      let pathBytes = Array(fields[5].drop { $0 == 0x20 })
+      let path = String(decoding: pathBytes, as: UTF8.self)  // for the checks below only
       guard let inode = parseInteger(fields[4], radix: UInt64(10)) else { continue }
       if path.hasPrefix("/SYSV") {
         report.bySegment[Int32(truncatingIfNeeded: inode), default: []].insert(process)
@@ -127,7 +135,7 @@ public struct UsageScanner: Sendable {
       let identity = FileIdentity(device: device, inode: inode)
       report.byFile[identity, default: []].insert(process)
       if path.hasSuffix(" (deleted)") && path.hasPrefix("/dev/shm/") {
-        let mapping = DeletedMapping(process: process, path: path)
+        let mapping = DeletedMapping(process: process, pathBytes: pathBytes)
         if !report.deletedMappings.contains(mapping) { report.deletedMappings.append(mapping) }
       }
     }

@@ -1,3 +1,4 @@
+import CIPCShims
 import Glibc
 import IPCKit
 
@@ -48,8 +49,19 @@ public enum IPCTool {
 
   /// The entry point of the `ipctool` executable.
   public static func main() -> Never {
-    let status = run(Array(CommandLine.arguments.dropFirst()))
+    let status = run(commandLineWords())
     exit(status.rawValue)
+  }
+
+  /// The arguments after the program name, from the bytes the kernel passed, with nothing
+  /// lost: a byte that is not valid UTF-8 becomes `\xHH`, which names that same byte.
+  static func commandLineWords() -> [String] {
+    guard let argv = ipcshim_argv() else { return [] }
+    return (1..<max(1, Int(ipcshim_argc()))).compactMap { index in
+      argv[index].map { word in
+        Escaping.word(fromArgument: UnsafeRawBufferPointer(start: word, count: strlen(word)))
+      }
+    }
   }
 
   private static func unknownCommand(_ word: String, _ console: Console) -> ExitStatus {

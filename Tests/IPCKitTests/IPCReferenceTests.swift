@@ -4,9 +4,9 @@ import Testing
 
 @Suite struct IPCReferenceTests {
   @Test func parsesEveryForm() throws {
-    #expect(try IPCReference(parsing: "/lock") == .named(IPCName("/lock"), kind: nil))
+    #expect(try IPCReference(parsing: "/lock") == .named(IPCName(parsing: "/lock"), kind: nil))
     #expect(
-      try IPCReference(parsing: "posix-sem:/lock") == .named(IPCName("/lock"), kind: .posixSemaphore))
+      try IPCReference(parsing: "posix-sem:/lock") == .named(IPCName(parsing: "/lock"), kind: .posixSemaphore))
     #expect(try IPCReference(parsing: "sysv-shm:32769") == .sysvID(.sysvSharedMemory, 32769))
     #expect(try IPCReference(parsing: "sysv-mq:0x0001e240") == .sysvKey(.sysvQueue, 123456))
     #expect(try IPCReference(parsing: "sysv-sem:0xffffffff") == .sysvKey(.sysvSemaphore, -1))

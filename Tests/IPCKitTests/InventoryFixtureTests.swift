@@ -28,7 +28,7 @@ import Testing
   @Test func createsSemaphoresGlibcCanOpen() throws {
     let shm = try TemporaryDirectory()
     let inventory = Inventory(paths: IPCPaths(proc: "/proc", shm: shm.path))
-    let name = try IPCName("/ready")
+    let name = try IPCName(parsing: "/ready")
     _ = try inventory.create(.posixSemaphore(name, value: 3), permissions: .init(rawValue: 0o640))
     let object = try #require(inventory.list([.posixSemaphore]).objects.first)
     #expect(object.value == 3)
@@ -41,7 +41,7 @@ import Testing
   @Test func createsSharedMemoryOfTheRightSize() throws {
     let shm = try TemporaryDirectory()
     let inventory = Inventory(paths: IPCPaths(proc: "/proc", shm: shm.path))
-    _ = try inventory.create(.posixSharedMemory(IPCName("/seg"), size: 12345), permissions: .init(rawValue: 0o600))
+    _ = try inventory.create(.posixSharedMemory(IPCName(parsing: "/seg"), size: 12345), permissions: .init(rawValue: 0o600))
     let object = try #require(inventory.list([.posixSharedMemory]).objects.first)
     #expect(object.size == 12345)
     try inventory.remove(object)

@@ -61,4 +61,8 @@ int ipcshim_stop_signal(void);
 /// In a forked worker: default signal handling, and death when the parent dies.
 void ipcshim_worker_after_fork(pid_t parent);
 
+// The process's arguments as the kernel passed them (saved by a constructor at start-up).
+int ipcshim_argc(void);
+char *_Nullable const *_Nullable ipcshim_argv(void);
+
 #endif

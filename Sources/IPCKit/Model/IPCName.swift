@@ -1,47 +1,89 @@
-/// The name of a POSIX object: a slash, then 1 to 255 bytes with no other slash.
+/// The name of a POSIX object: a slash, then 1 to 255 bytes with no other slash and no NUL.
+///
+/// A name is bytes, whatever the file system holds: kept as bytes, compared byte for byte
+/// (equality, order and prefixes), and handed back to the kernel unchanged. A String would repair
+/// invalid UTF-8 to U+FFFD and compare canonically equivalent spellings as equal, so two objects
+/// could look like one. Text for people comes from `description`, which escapes (`Escaping`).
 public struct IPCName: Hashable, Comparable, Sendable, CustomStringConvertible {
-  /// The name as users write it, with its leading slash: "/jobs".
-  public let text: String
+  /// The bytes after the slash, as they appear in /dev/shm and the mqueue filesystem.
+  public let fileName: [UInt8]
 
-  /// The name without its slash, as it appears in /dev/shm and the mqueue filesystem.
-  public var fileName: String { String(text.dropFirst()) }
+  /// The name with its slash, escaped for a terminal: "/jobs", "/v\xff".
+  public var description: String { "/" + Escaping.escape(fileName) }
 
-  public var description: String { text }
+  /// The exact name with its slash where it is valid UTF-8, else nil.
+  public var exactText: String? {
+    String(validating: [UInt8(ascii: "/")] + fileName, as: UTF8.self)
+  }
 
-  /// Checks a name the user typed.
-  public init(_ text: String, maxLength: Int = 255) throws(IPCNameError) {
-    guard text.hasPrefix("/") else { throw .missingSlash(text) }
-    let rest = text.utf8.dropFirst()
+  /// The name with its slash, as bytes.
+  public var bytes: [UInt8] { [UInt8(ascii: "/")] + fileName }
+
+  /// Checks a name the user typed, in the escaped syntax `description` prints (`\xff`, `\\`).
+  public init(parsing word: String, maxLength: Int = 255) throws(IPCNameError) {
+    let bytes: [UInt8]
+    do { bytes = try Escaping.unescape(word) } catch { throw .escape(error) }
+    try self.init(bytes: bytes, maxLength: maxLength, typed: word)
+  }
+
+  /// Checks a name given as bytes with its slash.
+  public init(bytes: [UInt8], maxLength: Int = 255, typed: String? = nil) throws(IPCNameError) {
+    let shown = typed.map(Escaping.escape) ?? Escaping.escape(bytes)
+    guard bytes.first == UInt8(ascii: "/") else { throw .missingSlash(shown) }
+    let rest = Array(bytes.dropFirst())
     guard !rest.isEmpty else { throw .empty }
-    guard !rest.contains(UInt8(ascii: "/")) else { throw .innerSlash(text) }
+    guard !rest.contains(UInt8(ascii: "/")) else { throw .innerSlash(shown) }
     guard !rest.contains(0) else { throw .nul }
-    guard text != "/." && text != "/.." else { throw .dotName(text) }
-    guard rest.count <= maxLength else { throw .tooLong(text, maxLength) }
-    self.text = text
+    guard rest != [UInt8(ascii: ".")] && rest != [UInt8(ascii: "."), UInt8(ascii: ".")] else {
+      throw .dotName(shown)
+    }
+    guard rest.count <= maxLength else { throw .tooLong(shown, maxLength) }
+    self.fileName = rest
   }
 
   /// A name read from the kernel's own directories, already known to be well formed.
-  init(fileName: String) {
-    self.text = "/" + fileName
+  init(fileName: [UInt8]) {
+    self.fileName = fileName
   }
 
-  /// The same from the bytes of a directory entry, building one String instead of two.
+  /// The same from the bytes of a directory entry.
   init(fileNameBytes bytes: UnsafeRawBufferPointer) {
-    self.text = String(unsafeUninitializedCapacity: bytes.count + 1) { text in
-      text[0] = UInt8(ascii: "/")
-      UnsafeMutableRawBufferPointer(text).baseAddress!.advanced(by: 1)
-        .copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
-      return bytes.count + 1
-    }
+    self.fileName = Array(bytes)
+  }
+
+  /// Whether the name, with its slash, starts with `prefix` (bytes, with its slash).
+  public func hasPrefix(_ prefix: [UInt8]) -> Bool {
+    guard let first = prefix.first else { return true }
+    guard first == UInt8(ascii: "/") else { return false }
+    return fileName.starts(with: prefix.dropFirst())
+  }
+
+  /// Calls `body` with the name and its slash as a C string, for mq_open and mq_unlink.
+  public func withCString<R>(_ body: (UnsafePointer<CChar>) throws -> R) rethrows -> R {
+    try withCString(prefix: [UInt8(ascii: "/")], body)
+  }
+
+  /// Calls `body` with the file name behind `prefix` ("sem." for semaphores), as a C string.
+  public func withFileNameCString<R>(
+    prefix: String = "", _ body: (UnsafePointer<CChar>) throws -> R
+  ) rethrows -> R {
+    try withCString(prefix: Array(prefix.utf8), body)
+  }
+
+  private func withCString<R>(prefix: [UInt8], _ body: (UnsafePointer<CChar>) throws -> R)
+    rethrows -> R
+  {
+    let terminated = (prefix + fileName + [0]).map { CChar(bitPattern: $0) }
+    return try terminated.withUnsafeBufferPointer { try body($0.baseAddress!) }
   }
 
   /// Byte order, as `ls` sorts in the C locale.
   public static func < (lhs: IPCName, rhs: IPCName) -> Bool {
-    bytesPrecede(lhs.text, rhs.text)
+    lhs.fileName.lexicographicallyPrecedes(rhs.fileName)
   }
 }
 
-/// Why a string is not a POSIX IPC name.
+/// Why a word is not a POSIX IPC name. Names are shown escaped.
 public enum IPCNameError: Error, Equatable, CustomStringConvertible, Sendable {
   case missingSlash(String)
   case innerSlash(String)
@@ -49,34 +91,26 @@ public enum IPCNameError: Error, Equatable, CustomStringConvertible, Sendable {
   case nul
   case dotName(String)
   case tooLong(String, Int)
+  case escape(EscapeError)
 
   public var description: String {
     switch self {
     case .missingSlash(let name):
-      "invalid name '\(printable(name))': a POSIX name starts with '/'"
+      "invalid name '\(name)': a POSIX name starts with '/'"
     case .innerSlash(let name):
-      "invalid name '\(printable(name))': only the leading '/' is allowed"
+      "invalid name '\(name)': only the leading '/' is allowed"
     case .empty: "invalid name '/': the name is empty"
     case .nul: "invalid name: it contains a NUL byte"
     case .dotName(let name): "invalid name '\(name)': '.' and '..' are not names"
     case .tooLong(let name, let max):
-      "invalid name '\(printable(name).prefix(40))...': longer than \(max) bytes"
+      "invalid name '\(name.prefix(40))...': longer than \(max) bytes"
+    case .escape(let error): "invalid name \(error)"
     }
   }
 }
 
-/// A string safe to put on one line of a message: control characters escaped.
-public func printable(_ text: String) -> String {
-  var out = ""
-  for scalar in text.unicodeScalars {
-    if scalar.value < 0x20 || scalar.value == 0x7f {
-      out += "\\x" + String(scalar.value, radix: 16, uppercase: false).leftPadded(to: 2, with: "0")
-    } else {
-      out.unicodeScalars.append(scalar)
-    }
-  }
-  return out
-}
+/// A string safe to put on one line of a message: every control and invalid byte escaped.
+public func printable(_ text: String) -> String { Escaping.escape(text) }
 
 extension String {
   func leftPadded(to width: Int, with pad: Character = " ") -> String {

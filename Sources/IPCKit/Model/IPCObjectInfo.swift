@@ -100,14 +100,20 @@ public struct FileIdentity: Hashable, Sendable {
 }
 
 /// A process, as `clean` and `inspect` name users: "1234 (sleep)".
+///
+/// A process names itself (prctl, or its program's file name), so its command is bytes that may
+/// hold controls and invalid UTF-8: kept as bytes, shown escaped.
 public struct ProcessRef: Hashable, Sendable, CustomStringConvertible {
   public var pid: pid_t
-  public var command: String
+  public var commandBytes: [UInt8]
 
-  public init(pid: pid_t, command: String) {
+  public init(pid: pid_t, commandBytes: [UInt8]) {
     self.pid = pid
-    self.command = command
+    self.commandBytes = commandBytes
   }
+
+  /// The command, escaped for a terminal.
+  public var command: String { Escaping.escape(commandBytes) }
 
   public var description: String { "\(pid) (\(command))" }
 }

@@ -9,7 +9,7 @@ public enum IPCReference: Hashable, Sendable, CustomStringConvertible {
 
   public init(parsing word: String) throws(IPCReferenceError) {
     if word.hasPrefix("/") {
-      do { self = .named(try IPCName(word), kind: nil) } catch { throw .name(error) }
+      do { self = .named(try IPCName(parsing: word), kind: nil) } catch { throw .name(error) }
       return
     }
     guard let colon = word.firstIndex(of: ":") else {
@@ -20,7 +20,7 @@ public enum IPCReference: Hashable, Sendable, CustomStringConvertible {
     guard let kind = IPCKind(rawValue: kindWord) else { throw .unknownKind(kindWord) }
     if kind.isNamed {
       do {
-        self = .named(try IPCName(rest, maxLength: kind.maxNameLength), kind: kind)
+        self = .named(try IPCName(parsing: rest, maxLength: kind.maxNameLength), kind: kind)
       } catch { throw .name(error) }
       return
     }
@@ -41,7 +41,7 @@ public enum IPCReference: Hashable, Sendable, CustomStringConvertible {
   /// The canonical spelling, as `list` prints it.
   public var description: String {
     switch self {
-    case .named(let name, let kind): kind.map { "\($0.rawValue):\(name)" } ?? name.text
+    case .named(let name, let kind): kind.map { "\($0.rawValue):\(name)" } ?? name.description
     case .sysvID(let kind, let id): "\(kind.rawValue):\(id)"
     case .sysvKey(let kind, let key): "\(kind.rawValue):\(formatKey(key))"
     }

@@ -20,10 +20,12 @@ enum PosixMessageQueue {
     let oldMask = umask(0)
     defer { umask(oldMask) }
     do throws(SystemError) {
-      let queue = try retryingOnInterrupt("mq_open", name.text) {
-        custom
-          ? ipcshim_mq_open(name.text, O_CREAT | O_EXCL | O_RDONLY, permissions.rawValue, &attributes)
-          : ipcshim_mq_open(name.text, O_CREAT | O_EXCL | O_RDONLY, permissions.rawValue, nil)
+      let queue = try retryingOnInterrupt("mq_open", name.description) {
+        name.withCString { path in
+          custom
+            ? ipcshim_mq_open(path, O_CREAT | O_EXCL | O_RDONLY, permissions.rawValue, &attributes)
+            : ipcshim_mq_open(path, O_CREAT | O_EXCL | O_RDONLY, permissions.rawValue, nil)
+        }
       }
       _ = ipcshim_mq_close(queue)
     } catch {
@@ -56,14 +58,14 @@ enum PosixMessageQueue {
   ///
   /// The corresponding C call is `mq_unlink(3)`.
   static func unlink(_ name: IPCName) throws(SystemError) {
-    try retryingOnInterrupt("mq_unlink", name.text) { ipcshim_mq_unlink(name.text) }
+    try retryingOnInterrupt("mq_unlink", name.description) { name.withCString(ipcshim_mq_unlink) }
   }
 
   /// Opens a queue for reading its attributes, without the mqueue filesystem.
   static func open(_ name: IPCName) throws(SystemError) -> FileDescriptor {
     FileDescriptor(
-      raw: try retryingOnInterrupt("mq_open", name.text) {
-        ipcshim_mq_open(name.text, O_RDONLY | O_NONBLOCK, 0, nil)
+      raw: try retryingOnInterrupt("mq_open", name.description) {
+        name.withCString { ipcshim_mq_open($0, O_RDONLY | O_NONBLOCK, 0, nil) }
       })
   }
 
@@ -73,7 +75,7 @@ enum PosixMessageQueue {
   {
     var info = self.info(name, status: try queue.status())
     var attributes = mq_attr()
-    try retryingOnInterrupt("mq_getattr", name.text) { ipcshim_mq_getattr(queue.raw, &attributes) }
+    try retryingOnInterrupt("mq_getattr", name.description) { ipcshim_mq_getattr(queue.raw, &attributes) }
     info.messages = UInt64(attributes.mq_curmsgs)
     info.maxMessages = UInt64(attributes.mq_maxmsg)
     info.messageSize = UInt64(attributes.mq_msgsize)

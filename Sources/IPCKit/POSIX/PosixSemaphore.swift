@@ -37,7 +37,7 @@ enum PosixSemaphore {
         withUnsafeBytes(of: &semaphore) { write(file.raw, $0.baseAddress, size) }
       }
       guard written == size else { throw SystemError(call: "write", code: ENOSPC) }
-      try PosixSharedMemory.linkIntoPlace(file, as: filePrefix + name.fileName, in: directory)
+      try PosixSharedMemory.linkIntoPlace(file, as: name, prefix: filePrefix, in: directory)
     } catch {
       let hint = error.code == ENOSPC ? "\(directory) is full" : nil
       throw IPCError(operation: "create", subject: subject, error, hint: hint)

@@ -30,17 +30,20 @@ enum PosixSharedMemory {
         let result = posix_fallocate(file.raw, 0, off_t(size))
         if result != 0 { throw SystemError(call: "posix_fallocate", code: result) }
       }
-      try linkIntoPlace(file, as: name.fileName, in: directory)
+      try linkIntoPlace(file, as: name, in: directory)
     } catch { throw failure(error) }
   }
 
-  /// Gives a nameless file its name; EEXIST if the name is taken.
+  /// Gives a nameless file its name (behind `prefix`: "sem." for semaphores); EEXIST if the
+  /// name is taken.
   static func linkIntoPlace(
-    _ file: borrowing FileDescriptor, as fileName: String, in directory: String
+    _ file: borrowing FileDescriptor, as name: IPCName, prefix: String = "", in directory: String
   ) throws(SystemError) {
+    let target = try FileDescriptor.open(directory, O_RDONLY | O_DIRECTORY)
     try retryingOnInterrupt("linkat") {
-      linkat(AT_FDCWD, "/proc/self/fd/\(file.raw)", AT_FDCWD, directory + "/" + fileName,
-        AT_SYMLINK_FOLLOW)
+      name.withFileNameCString(prefix: prefix) {
+        linkat(AT_FDCWD, "/proc/self/fd/\(file.raw)", target.raw, $0, AT_SYMLINK_FOLLOW)
+      }
     }
   }
 

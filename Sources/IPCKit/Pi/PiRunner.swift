@@ -101,7 +101,8 @@ func openDescriptors() -> Set<CInt> {
   guard let directory = try? FileDescriptor.open("/proc/self/fd", O_RDONLY | O_DIRECTORY),
     let entries = try? directory.directoryEntries()
   else { return [] }
-  return Set(entries.compactMap { CInt($0.name) }.filter { $0 != directory.raw })
+  return Set(entries.compactMap { CInt(String(decoding: $0.name, as: UTF8.self)) }
+    .filter { $0 != directory.raw })
 }
 
 func monotonicSeconds() -> Double {

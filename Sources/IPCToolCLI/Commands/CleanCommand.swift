@@ -92,7 +92,7 @@ enum CleanCommand {
         out.append(run[index].object.kind.rawValue)
         out.append(UInt8(ascii: ":"))
         if let name = run[index].object.name {
-          out.append(name.text)
+          out.append(name.description)
         } else {
           out.appendDecimal(UInt64(max(run[index].object.id ?? 0, 0)))
         }

@@ -47,7 +47,7 @@ enum CompleteCallback {
     var kinds: [String: [String]] = [:]
     var order: [String] = []
     for object in objects {
-      guard let name = object.name?.text, name.hasPrefix(prefix) else { continue }
+      guard let name = object.name?.description, name.hasPrefix(prefix) else { continue }
       if kinds[name] == nil { order.append(name) }
       kinds[name, default: []].append(object.kind.rawValue)
     }

@@ -137,7 +137,7 @@ enum CreateCommand {
     }
     guard let given else { throw UsageError("\(kind.rawValue) needs a name such as /jobs", parsed.command) }
     do {
-      return try IPCName(given, maxLength: kind.maxNameLength)
+      return try IPCName(parsing: given, maxLength: kind.maxNameLength)
     } catch {
       throw UsageError(error.description, parsed.command)
     }

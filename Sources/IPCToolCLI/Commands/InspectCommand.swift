@@ -36,7 +36,7 @@ enum InspectCommand {
         for object in try inventory.find(reference, for: "inspect") where kinds.contains(object.kind) {
           // As ipcs -i and IPC_STAT do: what the caller may not read is not shown in detail.
           guard object.isReadable() else {
-            console.error("inspect \(printable(object.reference.description)): Permission denied")
+            console.error("inspect \(object.reference.description): Permission denied")
             status = .failure
             continue
           }
@@ -61,7 +61,7 @@ enum InspectCommand {
 
   static func text(_ object: IPCObjectInfo, _ fields: ObjectFields) -> String {
     var out = object.reference.description + "\n"
-    let otherFamily: Set<String> = object.kind.isNamed ? ["id", "key"] : ["name"]
+    let otherFamily: Set<String> = object.kind.isNamed ? ["id", "key"] : ["name", "name_hex"]
     for field in fields.textLines(object)
     where field.key != "ref" && !otherFamily.contains(field.key) {
       let line = "  " + field.label.padding(to: 24) + field.text

@@ -5,7 +5,7 @@ import IPCKit
 /// and for `clean` also `--older-than`, `--key` and explicit references.
 struct ObjectSelection {
   var kinds: Set<IPCKind>
-  var prefix: String?  // with its leading slash
+  var prefix: [UInt8]?  // the name's first bytes, with its leading slash
   var owner: uid_t?
   var olderThan: Int?  // seconds since the last change
   var keys: [Int32] = []
@@ -19,7 +19,15 @@ struct ObjectSelection {
 
   init(_ parsed: ParsedArguments) throws(UsageError) {
     kinds = try parsed.selectedKinds()
-    prefix = parsed.value("prefix").map { $0.hasPrefix("/") ? $0 : "/" + $0 }
+    if let text = parsed.value("prefix") {
+      // Escaped like the names list prints ("\xff"), so a printed name's start selects it.
+      do {
+        let bytes = try Escaping.unescape(text)
+        prefix = bytes.first == UInt8(ascii: "/") ? bytes : [UInt8(ascii: "/")] + bytes
+      } catch {
+        throw UsageError("invalid value for '--prefix': \(error)", parsed.command)
+      }
+    }
     owner = try parsed.value("owner", "a user name or uid", UserNames.uid(of:))
     olderThan = try parsed.value("older-than", "an age such as 30s, 10m, 2h or 7d", AgeText.seconds)
     for text in parsed.values("key") {
@@ -38,8 +46,8 @@ struct ObjectSelection {
 
   func matches(_ object: IPCObjectInfo, now: Int = time(nil)) -> Bool {
     guard kinds.contains(object.kind) else { return false }
-    // Bytes, not Characters: names are compared as the kernel stores them, and quickly.
-    if let prefix, !(object.name?.text.utf8.starts(with: prefix.utf8) ?? false) { return false }
+    // Bytes, not Characters: names are compared as the kernel stores them.
+    if let prefix, !(object.name?.hasPrefix(prefix) ?? false) { return false }
     if let owner, object.uid != owner { return false }
     if let olderThan {
       guard let changed = object.changed, now - changed >= olderThan else { return false }

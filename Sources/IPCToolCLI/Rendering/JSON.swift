@@ -93,28 +93,33 @@ enum JSON: Sendable, Equatable {
     out.append(UInt8(ascii: "\""))
   }
 
-  /// The string's characters, escaped, without quotes.
+  /// The string's characters, escaped, without quotes. Besides what JSON requires, DEL, the C1
+  /// controls and the bidirectional and line-separator format characters are written as `\uXXXX`,
+  /// so a document shown on a terminal cannot drive it; a parser reads back the same text.
   static func escapeBody(_ text: String, into out: ByteBuffer) {
     var text = text
     let copied = text.withUTF8 { bytes in
-      // Most names need no escaping: copy them whole.
-      guard !bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else { return false }
+      // Most names need no escaping: copy them whole (any byte from 0x7F up may start one of
+      // the characters written escaped, so such text takes the slow way).
+      guard !bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 >= 0x7F })
+      else { return false }
       out.append(UnsafeRawBufferPointer(bytes))
       return true
     }
     if copied { return }
-    for byte in text.utf8 {
-      switch byte {
-      case UInt8(ascii: "\""): out.append("\\\"" as StaticString)
-      case UInt8(ascii: "\\"): out.append("\\\\" as StaticString)
-      case UInt8(ascii: "\n"): out.append("\\n" as StaticString)
-      case UInt8(ascii: "\r"): out.append("\\r" as StaticString)
-      case UInt8(ascii: "\t"): out.append("\\t" as StaticString)
-      case 0..<0x20:
-        out.append("\\u00" as StaticString)
-        out.append(String(byte >> 4, radix: 16))
-        out.append(String(byte & 0xf, radix: 16))
-      default: out.append(byte)
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "\"": out.append("\\\"" as StaticString)
+      case "\\": out.append("\\\\" as StaticString)
+      case "\n": out.append("\\n" as StaticString)
+      case "\r": out.append("\\r" as StaticString)
+      case "\t": out.append("\\t" as StaticString)
+      case "\u{0}"..<"\u{20}", "\u{7F}"..."\u{9F}", "\u{202A}"..."\u{202E}", "\u{2066}"..."\u{2069}",
+        "\u{2028}", "\u{2029}":
+        let hex = String(scalar.value, radix: 16)
+        out.append("\\u" as StaticString)
+        out.append(String(repeating: "0", count: 4 - hex.count) + hex)
+      default: out.append(String(scalar))
       }
     }
   }

@@ -38,7 +38,7 @@ struct ListColumn: Sendable {
       object, context in context.times.text(object.changed)
     },
     ListColumn(name: "users", header: "USERS", help: "processes using it (with --users)",
-      alignment: .left) { object, _ in usersText(object.users) },
+      alignment: .left) { object, _ in usersText(object.users, object.kind) },
   ]
 
   static let defaultNames = ["ref", "owner", "mode", "size", "usage", "changed"]
@@ -69,7 +69,10 @@ struct ListContext {
 }
 
 /// "1234 (sleep), 99 (cat)", "-" for none, "?" when unknown.
-func usersText(_ users: [ProcessRef]?) -> String {
+/// "-" for none, "?" where some processes could not be read, "n/a" for kinds whose users the
+/// kernel does not record.
+func usersText(_ users: [ProcessRef]?, _ kind: IPCKind) -> String {
+  guard kind.hasKnowableUsers else { return "n/a" }
   guard let users else { return "?" }
   return users.isEmpty ? "-" : users.map(\.description).joined(separator: ", ")
 }

@@ -60,13 +60,19 @@ struct ObjectFields {
       sink.add(key, label, json, text())
     }
     let reference: JSON =
-      object.name.map { .joined(object.kind.rawValue + ":", $0.text) }
+      object.name.map { .joined(object.kind.rawValue + ":", $0.description) }
       ?? .string(object.reference.description)
     add("ref", "reference", reference)
     add("kind", "kind", .string(object.kind.rawValue), object.kind.summary)
-    add("name", "name", .string(object.name?.text))
+    // `name` is the exact name where it is text; `name_hex` always holds its exact bytes.
+    // `name` is the exact name where it is valid UTF-8 (else null); `name_hex` is always its
+    // exact bytes, slash included. Text shows the name escaped, as `ref` does.
+    add("name", "name", .string(object.name?.exactText), object.name?.description ?? "-")
+    add("name_hex", "name bytes", .string(object.name.map { hexDigits($0.bytes) }))
     add("id", "id", .number(object.id))
-    add("key", "key", .number(object.key), object.key.map(formatKey) ?? "-")
+    // Unsigned, as ipcs prints keys in hex: 0xdeadbeef is 3735928559, not a negative number.
+    add("key", "key", .number(object.key.map { UInt32(bitPattern: $0) }),
+      object.key.map(formatKey) ?? "-")
     add("uid", "uid", .number(object.uid))
     add("gid", "gid", .number(object.gid))
     add("owner", "owner", .string(users.name(of: object.uid)))
@@ -122,7 +128,7 @@ struct ObjectFields {
       }
     }
     if detail || withUsers {
-      add("users", "users", usersJSON(object.users), usersText(object.users))
+      add("users", "users", usersJSON(object.users), usersText(object.users, object.kind))
     }
     if detail && !object.kind.isNamed {
       add("creator_uid", "creator uid", .number(object.creatorUID))
@@ -206,4 +212,13 @@ struct ObjectFields {
         + " for zero \(state.waitingForZero), last pid \(state.lastPID)"
     }.joined()
   }
+}
+
+/// Bytes as lowercase hex digits, two a byte: what `xxd -r -p` reads back.
+func hexDigits(_ bytes: [UInt8]) -> String {
+  let digits = Array("0123456789abcdef".utf8)
+  var out: [UInt8] = []
+  out.reserveCapacity(bytes.count * 2)
+  for byte in bytes { out += [digits[Int(byte >> 4)], digits[Int(byte & 15)]] }
+  return String(decoding: out, as: UTF8.self)
 }

@@ -75,3 +75,43 @@ extension Sandbox {
     close(fd)
   }
 }
+
+/// Objects whose names are any bytes, as a hostile user of the world-writable /dev/shm makes them.
+extension Sandbox {
+  /// A POSIX segment file named by raw bytes (no slash), owned by `owner`.
+  func segment(named fileName: [UInt8], size: Int = 1, owner: uid_t = 0) {
+    let path = Array(shmDirectory.utf8) + [UInt8(ascii: "/")] + fileName + [0]
+    let fd = path.withUnsafeBufferPointer {
+      $0.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_CREAT | O_EXCL | O_RDWR, 0o644) }
+    }
+    precondition(fd >= 0, "open: \(errno)")
+    precondition(ftruncate(fd, off_t(size)) == 0)
+    fchown(fd, owner, owner)
+    close(fd)
+  }
+
+  /// A POSIX queue named by raw bytes (with its slash), made with mq_open in the namespace.
+  func queue(named name: [UInt8]) {
+    inIPCNamespace {
+      let queue = (name + [0]).withUnsafeBufferPointer {
+        $0.withMemoryRebound(to: CChar.self) {
+          ipcshim_mq_open($0.baseAddress!, O_CREAT | O_EXCL | O_RDONLY, 0o600, nil)
+        }
+      }
+      precondition(queue >= 0, "mq_open: \(errno)")
+      _ = ipcshim_mq_close(queue)
+    }
+  }
+
+  /// The files in the namespace's /dev/shm, as bytes.
+  func shmFileNames() -> Set<[UInt8]> {
+    guard let directory = opendir(shmDirectory) else { return [] }
+    defer { closedir(directory) }
+    var names: Set<[UInt8]> = []
+    while let entry = readdir(directory) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix { $0 != 0 }) }
+      if name != [0x2E] && name != [0x2E, 0x2E] { names.insert(name) }
+    }
+    return names
+  }
+}

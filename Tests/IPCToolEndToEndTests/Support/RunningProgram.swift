@@ -54,7 +54,8 @@ final class RunningProgram {
     process.waitUntilExit()
     return ToolRun(
       stdout: text(of: "out"), stderr: text(of: "err"), status: process.terminationStatus,
-      signaled: process.terminationReason == .uncaughtSignal)
+      signaled: process.terminationReason == .uncaughtSignal,
+      stdoutBytes: [UInt8](FileManager.default.contents(atPath: scratch.file("out")) ?? Data()))
   }
 
   private func text(of file: String) -> String {

@@ -6,6 +6,8 @@ struct ToolRun: CustomStringConvertible {
   var stderr: String
   var status: Int32
   var signaled: Bool
+  /// stdout exactly as written: `stdout` is empty where it is not valid UTF-8.
+  var stdoutBytes: [UInt8] = []
 
   var description: String {
     "exit \(status)\(signaled ? " (signal)" : "")\nstdout:\n\(stdout)\nstderr:\n\(stderr)"
