@@ -97,11 +97,12 @@ struct ManPage {
     "@KIND:/name|One POSIX object, such as posix-sem:/lock.",
     "@KIND:ID|A System V object by id, such as sysv-shm:32769.",
     "@KIND:0xKEY|A System V object by key, such as sysv-mq:0x0001e240. Key 0 is IPC_PRIVATE and names no single object.",
+    "A POSIX name is bytes: whatever the file system holds, compared byte for byte, never as text (so /Kafka and a name spelled with KELVIN SIGN, or two Unicode spellings of /caf\u{E9}, are different objects). Names, and the names processes give themselves, are shown escaped, as ls -b does: printable UTF-8 as it is; the backslash as \\\\; tab, newline, carriage return and escape as \\t, \\n, \\r and \\e; other control bytes, DEL, C1 controls, bidirectional overrides and isolates, line and paragraph separators, and every byte that is not valid UTF-8 as \\xHH. A word typed on the command line is read with the same rule (\\a, \\b, \\v and \\f are also understood), so a name copied from the output, such as /v\\xff, names exactly that object; a raw byte typed with the shell's $'\\xff' names it too.",
   ]
 
   private let json = [
-    "list --json prints {\"objects\": [...]}, one object per line. Every object has ref, kind, name (POSIX, with the slash, else null), id and key (System V numbers, else null), uid, gid, owner, mode (an octal string such as \"0600\") and changed (seconds since the epoch). Per kind: posix-mq has messages, max_messages, message_size and bytes; sysv-mq has messages, bytes and max_bytes; posix-shm and sysv-shm have size, and sysv-shm attached; posix-sem has value; sysv-sem has semaphores. Numbers are JSON numbers; what cannot be read is null.",
-    "inspect --json adds the detail (pids, times, permissions, users, and semaphore_states for sets). list --users adds users, a list of {\"pid\", \"command\"} or null when unknown. clean --json prints counts (removed, would_remove, kept, failed, gone) and per object its action and reason. pi --json prints cleanup_verified, reference_checked and one run per mechanism. limits --json prints name, value, unlimited, used, fraction_used and set_by.",
+    "list --json prints {\"objects\": [...]}, one object per line. Every object has ref (the reference as printed, escaped), kind, name (a POSIX name with its slash, exactly, where it is valid UTF-8; else null), name_hex (a POSIX name's exact bytes, slash included, as hex digits, which xxd -r -p reads back; null for System V), id and key (System V numbers, key unsigned as ipcs shows it in hex; else null), uid, gid, owner, mode (an octal string such as \"0600\") and changed (seconds since the epoch). Per kind: posix-mq has messages, max_messages, message_size and bytes; sysv-mq has messages, bytes and max_bytes; posix-shm and sysv-shm have size, and sysv-shm attached; posix-sem has value; sysv-sem has semaphores. Numbers are JSON numbers; what cannot be read is null.",
+    "inspect --json adds the detail (pids, times, permissions, users, and semaphore_states for sets). list --users adds users: a list of {\"pid\", \"command\"} (the command escaped), [] where nobody uses the object, null where the answer is unknown or, for sysv-mq and sysv-sem, not recorded by the kernel at all. clean --json prints counts (removed, would_remove, kept, failed, gone) and per object its action and reason. pi --json prints cleanup_verified, reference_checked and one run per mechanism. limits --json prints name, value, unlimited, used, fraction_used and set_by.",
   ]
 
   private let exitStatus = [
@@ -124,13 +125,13 @@ struct ManPage {
     "@/proc/sysvipc/msg, shm, sem|Every System V object of the IPC namespace, even those the caller may not read.",
     "@/proc/sys/kernel/msgmni, msgmax, msgmnb, shmmni, shmall, shmmax, sem|System V limits.",
     "@/proc/sys/fs/mqueue/|POSIX queue limits: queues_max, msg_max, msgsize_max, msg_default, msgsize_default.",
-    "@/proc/PID/maps, /proc/PID/fd|Where list \\-\\-users, inspect and clean find who uses what.",
+    "@/proc/PID/maps, /proc/PID/fd|Where list --users, inspect and clean find who uses what.",
   ]
 
   private let notes = [
     "POSIX message queues can only be listed through the mqueue filesystem. When it is not mounted, root still sees them through a private mount that lives only as long as the command; other users are told how to mount it: mount -t mqueue none /dev/mqueue. Inspecting a queue by name needs no mount. A queue's change time is its last send or receive (or its creation): the mqueue filesystem moves a queue's ctime whenever its status is read, by ipctool as by cat.",
     "Every IPC object belongs to an IPC namespace, and POSIX shared memory to the /dev/shm of a mount namespace: inside a container ipctool sees the container's objects only. Run it in the host's namespaces (nsenter) to see the host's.",
     "systemd-logind removes the IPC objects of a user who logs out when RemoveIPC=yes in logind.conf (the default); service accounts are exempt. Objects that vanish this way are not something ipctool did.",
-    "clean considers an object in use when a process maps it or holds a descriptor to it (read from /proc), and a System V segment while processes are attached. The kernel records no users of System V queues and semaphore sets, so clean treats them as unused. Processes the caller may not read make the answer unknown, and such objects are kept unless \\-\\-force, except where those processes provably cannot reach the object. Run clean as root for a complete answer.",
+    "clean considers an object in use when a process maps it or holds a descriptor to it (read from /proc), and a System V segment while processes are attached. The kernel records no users of System V queues and semaphore sets, so clean treats them as unused. Processes the caller may not read make the answer unknown, and such objects are kept unless --force, except where those processes provably cannot reach the object. Run clean as root for a complete answer.",
   ]
 }
