@@ -216,9 +216,8 @@ public struct Inventory: Sendable {
         try PosixMessageQueue.unlink(name)
       case (.posixSharedMemory, let name?, _), (.posixSemaphore, let name?, _):
         let prefix = object.kind == .posixSemaphore ? PosixSemaphore.filePrefix : ""
-        let directory = try FileDescriptor.open(paths.shm, O_RDONLY | O_DIRECTORY)
         try retryingOnInterrupt("unlink", subject) {
-          name.withFileNameCString(prefix: prefix) { unlinkat(directory.raw, $0, 0) }
+          name.withFileNameCString(prefix: paths.shm + "/" + prefix) { unlink($0) }
         }
       case (.sysvQueue, _, let id?): try SysVMessageQueue.remove(id)
       case (.sysvSharedMemory, _, let id?): try SysVSharedMemory.remove(id)

@@ -59,7 +59,7 @@ public enum IPCTool {
     guard let argv = ipcshim_argv() else { return [] }
     return (1..<max(1, Int(ipcshim_argc()))).compactMap { index in
       argv[index].map { word in
-        Escaping.word(fromArgument: UnsafeRawBufferPointer(start: word, count: strlen(word)))
+        Escaping.word(fromArgument: Array(UnsafeRawBufferPointer(start: word, count: strlen(word))))
       }
     }
   }

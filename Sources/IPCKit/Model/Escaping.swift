@@ -7,9 +7,13 @@
 /// may act on them, or they may make one line look like another), and every byte that is not part
 /// of valid UTF-8 (`\xHH`). `unescape` reverses it, so the escaped form of a name, pasted back as
 /// an argument, names exactly that name's bytes.
+///
+/// The entry points take `[UInt8]`, not generic collections: a generic called from another
+/// module runs unspecialized, a protocol call per byte, and listings escape tens of thousands of
+/// names.
 public enum Escaping {
   /// `bytes` as text safe for a terminal.
-  public static func escape(_ bytes: some Collection<UInt8>) -> String {
+  public static func escape(_ bytes: [UInt8]) -> String {
     var out: [UInt8] = []
     out.reserveCapacity(bytes.count)
     append(bytes, to: &out)
@@ -18,18 +22,21 @@ public enum Escaping {
 
   /// A String's bytes escaped (the String may hold controls, such as a process name).
   public static func escape(_ text: String) -> String {
-    var copy = text
-    return copy.withUTF8 { escape($0) }
+    escape(Array(text.utf8))
   }
 
   /// True when `escape` would change nothing: the common case, kept cheap.
-  public static func isPlain(_ bytes: some Collection<UInt8>) -> Bool {
-    bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\\") }
+  public static func isPlain(_ bytes: [UInt8]) -> Bool {
+    bytes.withUnsafeBufferPointer { bytes in
+      for byte in bytes where byte < 0x20 || byte >= 0x7F || byte == UInt8(ascii: "\\") {
+        return false
+      }
+      return true
+    }
   }
 
   /// Appends the escaped form of `bytes` to `out`.
-  public static func append(_ bytes: some Collection<UInt8>, to out: inout [UInt8]) {
-    let input = Array(bytes)
+  public static func append(_ input: [UInt8], to out: inout [UInt8]) {
     var index = 0
     while index < input.count {
       let byte = input[index]
@@ -96,8 +103,7 @@ public enum Escaping {
   /// A command-line word from the bytes the kernel passed, with nothing lost: bytes that are
   /// not valid UTF-8 become `\xHH`, which `unescape` turns back into the same byte. (Swift's own
   /// `CommandLine.arguments` would repair them to U+FFFD, and two names would look like one.)
-  public static func word(fromArgument bytes: some Collection<UInt8>) -> String {
-    let input = Array(bytes)
+  public static func word(fromArgument input: [UInt8]) -> String {
     if String(validating: input, as: UTF8.self) != nil {
       return String(decoding: input, as: UTF8.self)
     }

@@ -9,7 +9,14 @@ public struct IPCName: Hashable, Comparable, Sendable, CustomStringConvertible {
   public let fileName: [UInt8]
 
   /// The name with its slash, escaped for a terminal: "/jobs", "/v\xff".
-  public var description: String { "/" + Escaping.escape(fileName) }
+  public var description: String {
+    guard Escaping.isPlain(fileName) else { return "/" + Escaping.escape(fileName) }
+    return String(unsafeUninitializedCapacity: fileName.count + 1) { text in
+      text[0] = UInt8(ascii: "/")
+      _ = UnsafeMutableBufferPointer(rebasing: text[1...]).initialize(from: fileName)
+      return fileName.count + 1
+    }
+  }
 
   /// The exact name with its slash where it is valid UTF-8, else nil.
   public var exactText: String? {

@@ -1,3 +1,4 @@
+import IPCKit
 /// A JSON value whose object keys keep the order they were written in.
 enum JSON: Sendable, Equatable {
   case null
@@ -6,8 +7,9 @@ enum JSON: Sendable, Equatable {
   case uint(UInt64)
   case double(Double)
   case string(String)
-  /// Two strings written as one ("posix-shm" + ":/name"), so the hot path builds no third.
-  case joined(String, String)
+  /// A POSIX name written straight from its bytes, in one of its forms: listings write tens
+  /// of thousands, and no String need be made for any of them.
+  case name(IPCName, NameForm)
   case array([JSON])
   case object([(String, JSON)])
 
@@ -39,11 +41,7 @@ enum JSON: Sendable, Equatable {
     case .uint(let value): out.appendDecimal(value)
     case .double(let value): out.append(value.isFinite ? "\(value)" : "null")
     case .string(let value): JSON.escape(value, into: out)
-    case .joined(let first, let second):
-      out.append(UInt8(ascii: "\""))
-      JSON.escapeBody(first, into: out)
-      JSON.escapeBody(second, into: out)
-      out.append(UInt8(ascii: "\""))
+    case .name(let name, let form): JSON.write(name, form, to: out)
     case .array(let items):
       out.append(UInt8(ascii: "["))
       for (index, item) in items.enumerated() {
@@ -121,6 +119,51 @@ enum JSON: Sendable, Equatable {
         out.append(String(repeating: "0", count: 4 - hex.count) + hex)
       default: out.append(String(scalar))
       }
+    }
+  }
+
+  /// How a name is written: the reference as printed (escaped), the exact text (null where the
+  /// bytes are not UTF-8), or the exact bytes as hex.
+  enum NameForm: Sendable, Equatable {
+    case reference(IPCKind)
+    case exact
+    case hex
+  }
+
+  private static func write(_ name: IPCName, _ form: NameForm, to out: ByteBuffer) {
+    // Printable ASCII without a backslash or quote reads the same in every form and in JSON:
+    // the common case, copied whole.
+    let plain =
+      Escaping.isPlain(name.fileName) && !name.fileName.contains(UInt8(ascii: "\""))
+    switch form {
+    case .reference(let kind):
+      out.append(UInt8(ascii: "\""))
+      out.append(kind.rawValue)
+      out.append(":/" as StaticString)
+      if plain {
+        name.fileName.withUnsafeBytes { out.append($0) }
+      } else {
+        escapeBody(Escaping.escape(name.fileName), into: out)
+      }
+      out.append(UInt8(ascii: "\""))
+    case .exact:
+      if plain {
+        out.append("\"/" as StaticString)
+        name.fileName.withUnsafeBytes { out.append($0) }
+        out.append(UInt8(ascii: "\""))
+      } else {
+        JSON.string(name.exactText).write(to: out)
+      }
+    case .hex:
+      let digits: StaticString = "0123456789abcdef"
+      out.append("\"2f" as StaticString)  // the slash
+      digits.withUTF8Buffer { digits in
+        for byte in name.fileName {
+          out.append(digits[Int(byte >> 4)])
+          out.append(digits[Int(byte & 15)])
+        }
+      }
+      out.append(UInt8(ascii: "\""))
     }
   }
 }

@@ -40,8 +40,6 @@ struct TextSink: FieldSink {
       shown = made
     } else if case .string(let value) = json {
       shown = value
-    } else if case .joined(let first, let second) = json {
-      shown = first + second
     } else {
       shown = json == .null ? "-" : json.text
     }
@@ -60,15 +58,15 @@ struct ObjectFields {
       sink.add(key, label, json, text())
     }
     let reference: JSON =
-      object.name.map { .joined(object.kind.rawValue + ":", $0.description) }
-      ?? .string(object.reference.description)
-    add("ref", "reference", reference)
+      object.name.map { .name($0, .reference(object.kind)) } ?? .string(object.reference.description)
+    add("ref", "reference", reference, object.reference.description)
     add("kind", "kind", .string(object.kind.rawValue), object.kind.summary)
     // `name` is the exact name where it is text; `name_hex` always holds its exact bytes.
     // `name` is the exact name where it is valid UTF-8 (else null); `name_hex` is always its
     // exact bytes, slash included. Text shows the name escaped, as `ref` does.
-    add("name", "name", .string(object.name?.exactText), object.name?.description ?? "-")
-    add("name_hex", "name bytes", .string(object.name.map { hexDigits($0.bytes) }))
+    add("name", "name", object.name.map { .name($0, .exact) } ?? .null, object.name?.description ?? "-")
+    add("name_hex", "name bytes", object.name.map { .name($0, .hex) } ?? .null,
+      object.name.map { hexDigits($0.bytes) } ?? "-")
     add("id", "id", .number(object.id))
     // Unsigned, as ipcs prints keys in hex: 0xdeadbeef is 3735928559, not a negative number.
     add("key", "key", .number(object.key.map { UInt32(bitPattern: $0) }),
