@@ -20,7 +20,28 @@ public struct Cleaner {
   public struct Outcome: Sendable {
     public var object: IPCObjectInfo
     public var action: Action
-    public var reason: String?
+    public var reason: Reason?
+  }
+
+  /// Why an object was kept, could not be removed, or was gone: values, which the command line
+  /// puts in words.
+  public enum Reason: Sendable, Equatable {
+    /// A System V segment already marked for removal, freed when its last process detaches.
+    case markedForRemoval(attached: UInt64)
+    /// Processes map it or hold it open.
+    case inUse(by: [ProcessRef])
+    /// A System V segment with attachments whose processes were not found.
+    case attached(count: UInt64)
+    /// Some processes could not be read, so whether they use it is unknown.
+    case usersUnknown(unreadableProcesses: Int)
+    /// The kernel would refuse this caller.
+    case permissionDenied
+    /// It was gone by the time it was to be removed.
+    case vanished
+    /// Its System V id names another object now (the first went and the id was reused).
+    case idReused(Int32)
+    /// Removal failed for another reason.
+    case failed(IPCError)
   }
 
   /// Decides and (unless `dryRun`) carries out the fate of each selected object, in order.
@@ -55,7 +76,7 @@ public struct Cleaner {
       return Outcome(object: object, action: .kept, reason: reason)
     }
     if !mayRemove(object, euid: euid) {
-      return Outcome(object: object, action: .failed, reason: "Permission denied")
+      return Outcome(object: object, action: .failed, reason: .permissionDenied)
     }
     return Outcome(object: object, action: .wouldRemove, reason: nil)
   }
@@ -68,19 +89,15 @@ public struct Cleaner {
   }
 
   /// Why an object stays, or nil if it may go.
-  func keepReason(_ object: IPCObjectInfo, force: Bool, unreadable: Int) -> String? {
+  func keepReason(_ object: IPCObjectInfo, force: Bool, unreadable: Int) -> Reason? {
     if object.markedForRemoval == true {
-      return "already marked for removal; freed when its \(object.attached ?? 0) processes detach"
+      return .markedForRemoval(attached: object.attached ?? 0)
     }
     guard !force else { return nil }
-    if let users = object.users, !users.isEmpty {
-      return "in use by " + users.map(\.description).joined(separator: ", ")
-    }
-    if let attached = object.attached, attached > 0 {
-      return "attached by \(attached) processes"
-    }
+    if let users = object.users, !users.isEmpty { return .inUse(by: users) }
+    if let attached = object.attached, attached > 0 { return .attached(count: attached) }
     if object.users == nil && object.kind.isNamed {
-      return "users unknown: \(unreadable) processes could not be read (--force removes it)"
+      return .usersUnknown(unreadableProcesses: unreadable)
     }
     return nil
   }
@@ -91,7 +108,7 @@ public struct Cleaner {
     euid == 0 || object.uid == euid || (!object.kind.isNamed && object.creatorUID == euid)
   }
 
-  private func removal(_ object: IPCObjectInfo, recheck: Bool) -> (Action, String?) {
+  private func removal(_ object: IPCObjectInfo, recheck: Bool) -> (Action, Reason?) {
     if recheck, let id = object.id, let changed = stillTheSame(object, id: id) {
       return (.gone, changed)
     }
@@ -99,21 +116,19 @@ public struct Cleaner {
       try inventory.remove(object)
       return (.removed, nil)
     } catch where error.isNoSuchObject {
-      return (.gone, "vanished before removal")
+      return (.gone, .vanished)
+    } catch where error.code == EACCES || error.code == EPERM {
+      return (.failed, .permissionDenied)
     } catch {
-      return (.failed, error.reason)
+      return (.failed, .failed(error))
     }
   }
 
   /// A System V id is recycled once its object goes: before IPC_RMID, check that it still
   /// names the same object (same key and change time). Returns why not, or nil if it does.
-  private func stillTheSame(_ object: IPCObjectInfo, id: Int32) -> String? {
-    guard let now = inventory.sysvRecord(object.kind, id) else {
-      return "vanished before removal"
-    }
-    guard now.key == object.key && now.changed == object.changed else {
-      return "id \(id) now names another object"
-    }
+  private func stillTheSame(_ object: IPCObjectInfo, id: Int32) -> Reason? {
+    guard let now = inventory.sysvRecord(object.kind, id) else { return .vanished }
+    guard now.key == object.key && now.changed == object.changed else { return .idReused(id) }
     return nil
   }
 }

@@ -11,8 +11,8 @@ public struct Inventory: Sendable {
   /// What a listing found, and what it could not look at.
   public struct Listing: Sendable {
     public var objects: [IPCObjectInfo]
-    /// Sentences for stderr, e.g. that queues cannot be listed without the mqueue filesystem.
-    public var notes: [String]
+    /// Kinds that could not be read, e.g. queues without the mqueue filesystem.
+    public var gaps: [ListingGap]
   }
 
   /// Every object of the given kinds, sorted by kind, then name or id.
@@ -21,8 +21,8 @@ public struct Inventory: Sendable {
   /// `withValues: false` skips what costs a call per object and `clean` does not need:
   /// semaphore values and System V queue byte limits.
   public func list(_ kinds: Set<IPCKind>, withValues: Bool = true) -> Listing {
-    let (parts, notes) = list(kinds, withValues: withValues) { $0 }
-    return Listing(objects: Array(concatenating: parts), notes: notes)
+    let (parts, gaps) = list(kinds, withValues: withValues) { $0 }
+    return Listing(objects: Array(concatenating: parts), gaps: gaps)
   }
 
   /// The same listing, handed over in sorted runs of objects as they are read, each run
@@ -31,22 +31,23 @@ public struct Inventory: Sendable {
   /// rendered while it is read, and its large records are never copied into one array.
   public func list<Part>(
     _ kinds: Set<IPCKind>, withValues: Bool = true, _ part: @escaping ([IPCObjectInfo]) -> Part
-  ) -> (parts: [Part], notes: [String]) {
+  ) -> (parts: [Part], gaps: [ListingGap]) {
     // System V (from /proc) and queues on this thread while /dev/shm, the bulk, is stat'ed on
     // others: a listing is mostly waiting on system calls.
     let needsShm = !kinds.isDisjoint(with: [.posixSharedMemory, .posixSemaphore])
-    let gathered = inParallel(needsShm ? 2 : 1) { thread -> (byKind: [IPCKind: [Part]], notes: [String]) in
+    let gathered = inParallel(needsShm ? 2 : 1) {
+      thread -> (byKind: [IPCKind: [Part]], gaps: [ListingGap]) in
       var byKind: [IPCKind: [Part]] = [:]
-      var notes: [String] = []
+      var gaps: [ListingGap] = []
       if thread == 1 {
-        guard let directory = try? ShmDirectory(path: paths.shm) else { return (byKind, notes) }
+        guard let directory = try? ShmDirectory(path: paths.shm) else { return (byKind, gaps) }
         let (segments, semaphores) = directory.mapChunks(kinds, withValues: withValues, part)
-        return ([.posixSharedMemory: segments, .posixSemaphore: semaphores], notes)
+        return ([.posixSharedMemory: segments, .posixSemaphore: semaphores], gaps)
       }
       if kinds.contains(.posixQueue) {
         switch MqueueFilesystem.open(paths) {
         case .directory(let directory): byKind[.posixQueue] = [part(listQueues(in: directory))]
-        case .unavailable(let reason): notes.append("posix-mq: \(reason)")
+        case .unavailable(let gap): gaps.append(gap)
         }
       }
       if kinds.contains(.sysvQueue) {
@@ -58,12 +59,12 @@ public struct Inventory: Sendable {
       if kinds.contains(.sysvSemaphore) {
         byKind[.sysvSemaphore] = [part(SysVSemaphoreSet.list(paths: paths))]
       }
-      return (byKind, notes)
+      return (byKind, gaps)
     }
     // Each kind's parts are already sorted: listing order is kind order, no sort needed.
     let byKind = gathered.reduce(into: [:]) { $0.merge($1.byKind) { first, _ in first } }
     let parts = IPCKind.allCases.sorted().filter(kinds.contains).flatMap { byKind[$0] ?? [] }
-    return (parts, gathered.flatMap(\.notes))
+    return (parts, gathered.flatMap(\.gaps))
   }
 
   private func listQueues(in directory: borrowing FileDescriptor) -> [IPCObjectInfo] {

@@ -29,7 +29,7 @@ public struct KernelLimits {
     self.inventory = inventory
   }
 
-  public func read() -> (limits: [KernelLimit], notes: [String]) {
+  public func read() -> (limits: [KernelLimit], gaps: [ListingGap]) {
     let paths = inventory.paths
     let listing = inventory.list(Set(IPCKind.allCases), withValues: false)
     func of(_ kind: IPCKind) -> [IPCObjectInfo] { listing.objects.filter { $0.kind == kind } }
@@ -38,7 +38,7 @@ public struct KernelLimits {
     let queues = of(.sysvQueue), segments = of(.sysvSharedMemory), sets = of(.sysvSemaphore)
     let posixQueues = of(.posixQueue)
     // Without the mqueue filesystem the queues are unknown, not absent.
-    let queuesKnown = !listing.notes.contains { $0.hasPrefix("posix-mq:") }
+    let queuesKnown = !listing.gaps.contains { $0.kind == .posixQueue }
     func queueUse(_ value: UInt64?) -> UInt64? { queuesKnown ? value : nil }
     let page = UInt64(max(1, sysconf(Int32(_SC_PAGESIZE))))
     let sem = (readTextFile(paths.proc + "/sys/kernel/sem") ?? "")
@@ -89,7 +89,7 @@ public struct KernelLimits {
     rlimit.used = queueUse(rlimit.used)
     limits.append(rlimit)
     limits.append(contentsOf: shmFilesystem(paths.shm))
-    return (limits, listing.notes)
+    return (limits, listing.gaps)
   }
 
   /// RLIMIT_MSGQUEUE and roughly how much of it the caller's queues take (the kernel counts

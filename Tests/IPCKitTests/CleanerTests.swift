@@ -16,7 +16,7 @@ struct CleanerTests {
       listed.changed = (listed.changed ?? 0) - 100  // as if the id named an older queue
       let outcome = Cleaner(inventory: inventory).clean([listed], users: nil, dryRun: false, force: true)
       #expect(outcome.first?.action == .gone)
-      #expect(outcome.first?.reason == "id \(id) now names another object")
+      #expect(outcome.first?.reason == .idReused(id))
       var info = msqid_ds()
       return msgctl(id, IPC_STAT, &info) == 0
     }

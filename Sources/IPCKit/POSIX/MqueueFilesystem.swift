@@ -8,10 +8,8 @@ import Glibc
 enum MqueueFilesystem {
   enum Access: ~Copyable {
     case directory(FileDescriptor)
-    case unavailable(String)
+    case unavailable(ListingGap)
   }
-
-  static let mountCommand = "mount -t mqueue none /dev/mqueue"
 
   /// Opens the queue directory: the configured one, a mounted one, or a private mount.
   static func open(_ paths: IPCPaths) -> Access {
@@ -20,7 +18,7 @@ enum MqueueFilesystem {
       do {
         return .directory(try FileDescriptor.open(configured, flags))
       } catch {
-        return .unavailable("\(configured): \(SystemError.text(for: error.code))")
+        return .unavailable(.queueDirectoryUnreadable(path: configured, code: error.code))
       }
     }
     if let mounted = mountPoint(paths), let directory = try? FileDescriptor.open(mounted, flags) {
@@ -28,16 +26,14 @@ enum MqueueFilesystem {
     }
     let detached = ipcshim_open_private_mqueue_mount()
     guard detached >= 0 else {
-      return .unavailable(
-        "the mqueue filesystem is not mounted, so POSIX message queues cannot be listed;"
-          + " mount it with: \(mountCommand)")
+      return .unavailable(.queuesNotMounted)
     }
     // fsmount gives an O_PATH descriptor; a readable one is needed for readdir.
     let mount = FileDescriptor(raw: detached)
     do {
       return .directory(try FileDescriptor.open(".", flags, relativeTo: mount.raw))
     } catch {
-      return .unavailable("private mqueue mount: \(SystemError.text(for: error.code))")
+      return .unavailable(.privateQueueMountFailed(code: error.code))
     }
   }
 

@@ -36,19 +36,20 @@ enum PosixMessageQueue {
   }
 
   /// Says which kernel limit a failed `mq_open` ran into, and where it is set.
-  static func limitHint(for code: CInt, paths: IPCPaths) -> String? {
+  static func limitHint(for code: CInt, paths: IPCPaths) -> IPCError.Hint? {
     func setting(_ name: String) -> String {
       let value = paths.kernelSetting("fs/mqueue/" + name).map(String.init) ?? "?"
       return "fs.mqueue.\(name) = \(value)"
     }
     switch code {
     case EINVAL:
-      return "limits above \(setting("msg_max")) or \(setting("msgsize_max")), or zero"
+      return .limit("limits above \(setting("msg_max")) or \(setting("msgsize_max")), or zero")
     case ENOSPC:
-      return "too many queues: \(setting("queues_max"))"
+      return .limit("too many queues: \(setting("queues_max"))")
     case EMFILE:
-      return "the queues' memory would exceed RLIMIT_MSGQUEUE (ulimit -q),"
-        + " or too many open descriptors (ulimit -n)"
+      return IPCError.Hint(
+        "the queues' memory would exceed RLIMIT_MSGQUEUE (ulimit -q),"
+          + " or too many open descriptors (ulimit -n)")
     default:
       return nil
     }

@@ -39,7 +39,7 @@ enum PosixSemaphore {
       guard written == size else { throw SystemError(call: "write", code: ENOSPC) }
       try PosixSharedMemory.linkIntoPlace(file, as: name, prefix: filePrefix, in: directory)
     } catch {
-      let hint = error.code == ENOSPC ? "\(directory) is full" : nil
+      let hint = error.code == ENOSPC ? IPCError.Hint("\(directory) is full") : nil
       throw IPCError(operation: "create", subject: subject, error, hint: hint)
     }
   }

@@ -16,7 +16,7 @@ enum PosixSharedMemory {
   ) throws(IPCError) {
     let subject = "\(IPCKind.posixSharedMemory.rawValue):\(name)"
     func failure(_ error: SystemError) -> IPCError {
-      let hint = error.code == ENOSPC || error.code == EFBIG ? "\(directory) is full" : nil
+      let hint = error.code == ENOSPC || error.code == EFBIG ? IPCError.Hint("\(directory) is full") : nil
       return IPCError(operation: "create", subject: subject, error, hint: hint)
     }
     do throws(SystemError) {

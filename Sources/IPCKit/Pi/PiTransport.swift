@@ -57,6 +57,6 @@ struct SliceSums {
 func piObjectName(_ suffix: String) -> String { "/ipctool-pi-\(getpid())-\(suffix)" }
 
 /// Converts a failed setup call into the run's error.
-func setupFailure(_ error: SystemError, _ subject: String, hint: String? = nil) -> PiError {
+func setupFailure(_ error: SystemError, _ subject: String, hint: IPCError.Hint? = nil) -> PiError {
   .setup(IPCError(operation: "pi", subject: subject, error, hint: hint))
 }

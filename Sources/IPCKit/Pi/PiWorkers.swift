@@ -22,7 +22,7 @@ final class PiWorkers {
         stopAll()
         throw .setup(
           IPCError(operation: "pi", subject: "worker \(worker)",
-            SystemError(call: "fork", code: code), hint: code == EAGAIN ? "RLIMIT_NPROC or kernel.pid_max" : nil))
+            SystemError(call: "fork", code: code), hint: code == EAGAIN ? .limit("RLIMIT_NPROC or kernel.pid_max") : nil))
       }
       pids.append(pid)
     }

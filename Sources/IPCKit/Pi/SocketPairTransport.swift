@@ -16,7 +16,7 @@ final class SocketPairTransport: PiTransport {
         let code = errno
         remove()
         throw setupFailure(SystemError(call: "socketpair", code: code), "socketpair",
-          hint: code == EMFILE ? "too many open descriptors (ulimit -n)" : nil)
+          hint: code == EMFILE ? IPCError.Hint("too many open descriptors (ulimit -n)") : nil)
       }
       parentEnds.append(ends[0])
       workerEnds.append(ends[1])

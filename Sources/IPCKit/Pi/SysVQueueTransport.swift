@@ -15,7 +15,7 @@ final class SysVQueueTransport: PiTransport {
     do {
       id = try retryingOnInterrupt("msgget") { msgget(IPC_PRIVATE, IPC_CREAT | 0o600) }
     } catch {
-      throw setupFailure(error, "sysv-mq", hint: error.code == ENOSPC ? "kernel.msgmni" : nil)
+      throw setupFailure(error, "sysv-mq", hint: error.code == ENOSPC ? .limit("kernel.msgmni") : nil)
     }
   }
 

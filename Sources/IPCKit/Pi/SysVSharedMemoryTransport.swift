@@ -13,7 +13,7 @@ final class SysVSharedMemoryTransport: PiTransport {
     segment = shmget(IPC_PRIVATE, SharedAccumulator.size, IPC_CREAT | 0o600)
     guard segment >= 0 else {
       throw setupFailure(SystemError(call: "shmget", code: errno), "sysv-shm",
-        hint: errno == ENOSPC ? "kernel.shmmni or kernel.shmall" : nil)
+        hint: errno == ENOSPC ? .limit("kernel.shmmni or kernel.shmall") : nil)
     }
     guard let address = shmat(segment, nil, 0), address != UnsafeMutableRawPointer(bitPattern: -1)
     else {
@@ -27,7 +27,7 @@ final class SysVSharedMemoryTransport: PiTransport {
       let code = errno
       remove()
       throw setupFailure(SystemError(call: "semget", code: code), "sysv-sem",
-        hint: code == ENOSPC ? "kernel.sem (SEMMNI, SEMMNS)" : nil)
+        hint: code == ENOSPC ? .limit("kernel.sem (SEMMNI, SEMMNS)") : nil)
     }
   }
 

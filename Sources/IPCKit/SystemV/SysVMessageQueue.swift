@@ -15,7 +15,8 @@ enum SysVMessageQueue {
     } catch {
       let hint =
         error.code == ENOSPC
-        ? "too many queues: kernel.msgmni = \(paths.kernelSetting("kernel/msgmni").map(String.init) ?? "?")"
+        ? IPCError.Hint.limit(
+          "too many queues: kernel.msgmni = \(paths.kernelSetting("kernel/msgmni").map(String.init) ?? "?")")
         : nil
       throw IPCError(operation: "create", subject: key.map { "sysv-mq:key \(formatKey($0))" } ?? "sysv-mq", error, hint: hint)
     }

@@ -21,10 +21,10 @@ enum SysVSemaphoreSet {
         semget(key ?? IPC_PRIVATE, count, IPC_CREAT | IPC_EXCL | CInt(permissions.rawValue))
       }
     } catch {
-      let hint: String? =
+      let hint: IPCError.Hint? =
         switch error.code {
-        case EINVAL: "count above SEMMSL: \(semSetting())"
-        case ENOSPC: "too many sets or semaphores: \(semSetting())"
+        case EINVAL: .limit("count above SEMMSL: \(semSetting())")
+        case ENOSPC: .limit("too many sets or semaphores: \(semSetting())")
         default: nil
         }
       throw IPCError(operation: "create", subject: subject, error, hint: hint)
@@ -38,7 +38,7 @@ enum SysVSemaphoreSet {
       try retryingOnInterrupt("semctl") { ipcshim_semctl_setall(id, &values) }
     } catch {
       try? remove(id)  // never leave a set with the wrong values
-      let hint = error.code == ERANGE ? "value above SEMVMX (32767)" : nil
+      let hint = error.code == ERANGE ? IPCError.Hint("value above SEMVMX (32767)") : nil
       throw IPCError(operation: "create", subject: subject, error, hint: hint)
     }
     return id

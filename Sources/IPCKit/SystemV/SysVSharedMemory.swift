@@ -19,10 +19,10 @@ enum SysVSharedMemory {
       func setting(_ name: String) -> String {
         "kernel.\(name) = \(paths.kernelSetting("kernel/" + name).map(String.init) ?? "?")"
       }
-      let hint: String? =
+      let hint: IPCError.Hint? =
         switch error.code {
-        case EINVAL: "size outside \(setting("shmmin")) .. \(setting("shmmax"))"
-        case ENOSPC: "too many segments or pages: \(setting("shmmni")), \(setting("shmall"))"
+        case EINVAL: .limit("size outside \(setting("shmmin")) .. \(setting("shmmax"))")
+        case ENOSPC: .limit("too many segments or pages: \(setting("shmmni")), \(setting("shmall"))")
         default: nil
         }
       throw IPCError(operation: "create", subject: key.map { "sysv-shm:key \(formatKey($0))" } ?? "sysv-shm", error, hint: hint)

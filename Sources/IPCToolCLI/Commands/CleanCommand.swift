@@ -98,7 +98,7 @@ enum CleanCommand {
         }
         if let reason = run[index].reason {
           out.append(": " as StaticString)
-          out.append(reason)
+          out.append(reason.words)
         }
         out.append(UInt8(ascii: "\n"))
       }
@@ -131,7 +131,7 @@ enum CleanCommand {
         ("ref", .string(outcome.object.reference.description)),
         ("kind", .string(outcome.object.kind.rawValue)),
         ("action", .string(outcome.action.rawValue)),
-        ("reason", .string(outcome.reason)),
+        ("reason", .string(outcome.reason?.words)),
         ("users", usersJSON(outcome.object.users)),
       ])
     }

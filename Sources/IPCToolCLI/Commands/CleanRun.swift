@@ -61,7 +61,7 @@ struct CleanRun {
         return ([], outcomes)
       }
       let listing = inventory.list([kind], withValues: false)
-      return (listing.notes, listing.objects.compactMap { decide($0, readJustNow: false) })
+      return (listing.gaps.map(\.sentence), listing.objects.compactMap { decide($0, readJustNow: false) })
     }
     return Array(zip(others, cleaned))
   }

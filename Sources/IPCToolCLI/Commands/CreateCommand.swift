@@ -62,6 +62,9 @@ enum CreateCommand {
     } catch let error as UsageError {
       console.errRaw(error.line + "\n")
       return .usage
+    } catch let error as IPCError {
+      console.error(error.line)
+      return .failure
     } catch {
       console.error("\(error)")
       return .failure

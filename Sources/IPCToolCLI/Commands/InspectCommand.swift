@@ -43,7 +43,7 @@ enum InspectCommand {
           found.append(object)
         }
       } catch {
-        console.error(error.description)
+        console.error(error.line)
         status = .failure
       }
     }

@@ -15,7 +15,7 @@ enum LimitsCommand {
 
   static func run(_ parsed: ParsedArguments, _ console: Console) -> ExitStatus {
     let (limits, notes) = KernelLimits().read()
-    for note in notes { console.error(note) }
+    for note in notes { console.error(note.sentence) }
     if parsed.flag("json") {
       let items: [JSON] = limits.map { limit in
         .object([

@@ -55,7 +55,10 @@ enum ListCommand {
       if parsed.flag("json") {
         let fields = ObjectFields(users: users, withUsers: report != nil)
         let (lines, listNotes) = inventory.list(selection.kinds) { fields.lines(selected($0), detail: false) }
-        (output, notes) = (fields.document(lines: lines, deletedMappings: report?.deletedMappings), listNotes)
+        (output, notes) = (
+          fields.document(lines: lines, deletedMappings: report?.deletedMappings),
+          listNotes.map(\.sentence)
+        )
       } else {
         let context = ListContext(users: users, exactBytes: parsed.flag("bytes"))
         let table = ListTable(columns: columns, context: context, headings: !parsed.flag("no-headings"))
@@ -63,7 +66,7 @@ enum ListCommand {
         let deleted = (report?.deletedMappings ?? []).map {
           "note: \($0.process) still maps \($0.path): unlinked, not yet freed"
         }
-        (output, notes) = (table.render(cells: cells), listNotes + deleted)
+        (output, notes) = (table.render(cells: cells), listNotes.map(\.sentence) + deleted)
       }
       for note in notes { console.error(note) }
       console.out(output)

@@ -70,7 +70,7 @@ enum PiCommand {
         for mechanism in mechanisms { results.append(try runner.run(mechanism, reference: reference)) }
       }
     } catch {
-      console.error("pi: \(error)")
+      console.error(error.message)
       if case .stopped(let signal) = error { return .signaled(signal) }
       return .failure
     }

@@ -36,12 +36,12 @@ enum UnlinkCommand {
           do {
             try inventory.remove(object)
           } catch {
-            console.error(error.description)
+            console.error(error.line)
             status = .failure
           }
         }
       } catch {
-        console.error(error.description)
+        console.error(error.line)
         status = .failure
       }
     }

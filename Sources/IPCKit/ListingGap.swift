@@ -1,0 +1,22 @@
+import Glibc
+
+/// A kind of object a listing could not read; the listing goes on without it. A value: the
+/// command line words it.
+public enum ListingGap: Sendable, Equatable {
+  /// The mqueue filesystem is not mounted, and this user cannot mount it privately.
+  case queuesNotMounted
+  /// The queue directory named by IPCTOOL_MQUEUE could not be opened.
+  case queueDirectoryUnreadable(path: String, code: CInt)
+  /// The private mqueue mount was made but could not be read.
+  case privateQueueMountFailed(code: CInt)
+
+  /// The kind that was left out.
+  public var kind: IPCKind {
+    switch self {
+    case .queuesNotMounted, .queueDirectoryUnreadable, .privateQueueMountFailed: .posixQueue
+    }
+  }
+
+  /// How an administrator mounts the mqueue filesystem where programs expect it.
+  public static let mountCommand = "mount -t mqueue none /dev/mqueue"
+}

@@ -1,0 +1,78 @@
+import Glibc
+import IPCKit
+
+// The library returns values; these are the sentences the command line makes of them.
+
+extension IPCError {
+  /// "create sysv-mq: No space left on device (too many queues: kernel.msgmni = 1; see
+  /// 'ipctool limits')": the failure, what it ran into, and where to look.
+  var line: String {
+    guard let hint else { return description }
+    let pointer = hint.isKernelLimit ? "; see 'ipctool limits'" : ""
+    return "\(description) (\(hint.text)\(pointer))"
+  }
+}
+
+extension Cleaner.Reason {
+  /// What follows the object in clean's line: "kept posix-shm:/x: in use by 42 (sleep)".
+  var words: String {
+    switch self {
+    case .markedForRemoval(let attached):
+      "already marked for removal; freed when its \(attached) processes detach"
+    case .inUse(let users): "in use by " + users.map(\.description).joined(separator: ", ")
+    case .attached(let count): "attached by \(count) processes"
+    case .usersUnknown(let unreadable):
+      "users unknown: \(unreadable) processes could not be read (--force removes it)"
+    case .permissionDenied: SystemError.text(for: EACCES)
+    case .vanished: "vanished before removal"
+    case .idReused(let id): "id \(id) now names another object"
+    case .failed(let error): error.hint.map { "\(error.reason) (\($0.text))" } ?? error.reason
+    }
+  }
+}
+
+extension ListingGap {
+  /// One line for stderr: which kind could not be read, why, and what to do.
+  var sentence: String {
+    switch self {
+    case .queuesNotMounted:
+      "posix-mq: the mqueue filesystem is not mounted, so POSIX message queues cannot be"
+        + " listed; mount it with: \(ListingGap.mountCommand)"
+    case .queueDirectoryUnreadable(let path, let code):
+      "posix-mq: \(path): \(SystemError.text(for: code))"
+    case .privateQueueMountFailed(let code):
+      "posix-mq: private mqueue mount: \(SystemError.text(for: code))"
+    }
+  }
+}
+
+extension PiError {
+  /// The line after "ipctool: ". A setup failure names its operation itself ("pi sysv-mq: ...").
+  var message: String {
+    switch self {
+    case .stopped(let signal):
+      "pi: stopped by \(signalName(signal)); everything it made was removed"
+    case .workerFailed(let worker, let pid, let exit):
+      "pi: worker \(worker) (pid \(pid)) \(exit.words); the run was stopped and everything it"
+        + " made removed"
+    case .setup(let error): error.line
+    case .incomplete(let mechanism, let received, let expected):
+      "pi: \(mechanism): the workers delivered \(received) of \(expected) partial sums"
+    }
+  }
+}
+
+extension ChildExit {
+  var words: String {
+    switch self {
+    case .exited(let code): "exited with status \(code)"
+    case .signaled(let signal): "was killed by \(signalName(signal))"
+    }
+  }
+}
+
+/// "signal 9 (Killed)".
+func signalName(_ signal: CInt) -> String {
+  let text = strsignal(signal).map { String(cString: $0) } ?? "unknown"
+  return "signal \(signal) (\(text))"
+}
