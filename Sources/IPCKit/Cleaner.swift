@@ -60,9 +60,8 @@ public struct Cleaner {
     _ original: IPCObjectInfo, users: UsageScanner.Report?, dryRun: Bool, force: Bool,
     euid: uid_t = geteuid(), readJustNow: Bool = false
   ) -> Outcome {
-    var outcome = plan(original, users: users, force: force, euid: euid)
-    if !dryRun { carryOut(&outcome, readJustNow: readJustNow) }
-    return outcome
+    let outcome = plan(original, users: users, force: force, euid: euid)
+    return dryRun ? outcome : carriedOut(outcome, readJustNow: readJustNow)
   }
 
   /// What should become of one object: kept (and why), failed, or would-remove. Changes
@@ -82,20 +81,23 @@ public struct Cleaner {
   }
 
   /// Removes what a plan would remove, turning it into removed, gone or failed; every other
-  /// outcome stands as planned. In place: outcomes hold large records.
-  public func carryOut(_ outcome: inout Outcome, readJustNow: Bool = false) {
-    guard outcome.action == .wouldRemove else { return }
-    (outcome.action, outcome.reason) = removal(outcome.object, recheck: !readJustNow)
+  /// outcome stands as planned.
+  public func carriedOut(_ outcome: Outcome, readJustNow: Bool = false) -> Outcome {
+    guard outcome.action == .wouldRemove else { return outcome }
+    var done = outcome
+    (done.action, done.reason) = removal(outcome.object, recheck: !readJustNow)
+    return done
   }
 
   /// Why an object stays, or nil if it may go.
   func keepReason(_ object: IPCObjectInfo, force: Bool, unreadable: Int) -> Reason? {
-    if object.markedForRemoval == true {
-      return .markedForRemoval(attached: object.attached ?? 0)
+    let segment = object.details.sysvSegment
+    if let segment, segment.markedForRemoval {
+      return .markedForRemoval(attached: segment.attached ?? 0)
     }
     guard !force else { return nil }
     if let users = object.users, !users.isEmpty { return .inUse(by: users) }
-    if let attached = object.attached, attached > 0 { return .attached(count: attached) }
+    if let attached = segment?.attached, attached > 0 { return .attached(count: attached) }
     if object.users == nil && object.kind.isNamed {
       return .usersUnknown(unreadableProcesses: unreadable)
     }
@@ -105,7 +107,7 @@ public struct Cleaner {
   /// Whether the kernel will let this user remove it: owners (and creators, for System V) and
   /// root. /dev/shm and the mqueue root are sticky directories, so only owners may unlink.
   func mayRemove(_ object: IPCObjectInfo, euid: uid_t) -> Bool {
-    euid == 0 || object.uid == euid || (!object.kind.isNamed && object.creatorUID == euid)
+    euid == 0 || object.uid == euid || object.creator?.uid == euid
   }
 
   private func removal(_ object: IPCObjectInfo, recheck: Bool) -> (Action, Reason?) {

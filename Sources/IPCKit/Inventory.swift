@@ -22,7 +22,7 @@ public struct Inventory: Sendable {
   /// semaphore values and System V queue byte limits.
   public func list(_ kinds: Set<IPCKind>, withValues: Bool = true) -> Listing {
     let (parts, gaps) = list(kinds, withValues: withValues) { $0 }
-    return Listing(objects: Array(concatenating: parts), gaps: gaps)
+    return Listing(objects: Array(parts.joined()), gaps: gaps)
   }
 
   /// The same listing, handed over in sorted runs of objects as they are read, each run
@@ -168,9 +168,12 @@ public struct Inventory: Sendable {
   /// shmctl leaves out the page counts; /proc has them.
   private func sysvSharedMemoryStatus(_ id: Int32) throws(SystemError) -> IPCObjectInfo {
     var info = try SysVSharedMemory.status(id)
-    if let row = SysVSharedMemory.list(paths: paths).first(where: { $0.id == id }) {
-      info.residentBytes = row.residentBytes
-      info.swappedBytes = row.swappedBytes
+    if case .sysvSharedMemory(var segment) = info.details,
+      let row = SysVSharedMemory.list(paths: paths).first(where: { $0.id == id })?.details.sysvSegment
+    {
+      segment.residentBytes = row.residentBytes
+      segment.swappedBytes = row.swappedBytes
+      info.details = .sysvSharedMemory(segment)
     }
     return info
   }

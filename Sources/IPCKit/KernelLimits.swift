@@ -35,8 +35,17 @@ public struct KernelLimits {
     func of(_ kind: IPCKind) -> [IPCObjectInfo] { listing.objects.filter { $0.kind == kind } }
     func kernel(_ name: String) -> UInt64? { paths.kernelSetting("kernel/" + name) }
     func mqueue(_ name: String) -> UInt64? { paths.kernelSetting("fs/mqueue/" + name) }
-    let queues = of(.sysvQueue), segments = of(.sysvSharedMemory), sets = of(.sysvSemaphore)
-    let posixQueues = of(.posixQueue)
+    let queues = of(.sysvQueue).compactMap { object -> SysVQueueDetails? in
+      if case .sysvQueue(let queue) = object.details { queue } else { nil }
+    }
+    let segments = of(.sysvSharedMemory).compactMap(\.details.sysvSegment)
+    let sets = of(.sysvSemaphore).compactMap { object -> SysVSemaphoreSetDetails? in
+      if case .sysvSemaphore(let set) = object.details { set } else { nil }
+    }
+    let posixQueueObjects = of(.posixQueue)
+    let posixQueues = posixQueueObjects.compactMap { object -> PosixQueueDetails? in
+      if case .posixQueue(let queue) = object.details { queue } else { nil }
+    }
     // Without the mqueue filesystem the queues are unknown, not absent.
     let queuesKnown = !listing.gaps.contains { $0.kind == .posixQueue }
     func queueUse(_ value: UInt64?) -> UInt64? { queuesKnown ? value : nil }
@@ -44,7 +53,7 @@ public struct KernelLimits {
     let sem = (readTextFile(paths.proc + "/sys/kernel/sem") ?? "")
       .split(whereSeparator: \.isWhitespace).map { UInt64($0) }
     func semField(_ index: Int) -> UInt64? { index < sem.count ? sem[index] : nil }
-    let semaphoreTotal = sets.reduce(UInt64(0)) { $0 + ($1.semaphoreCount ?? 0) }
+    let semaphoreTotal = sets.reduce(UInt64(0)) { $0 + ($1.count ?? 0) }
     let pagesUsed = segments.reduce(UInt64(0)) { $0 + (($1.size ?? 0) + page - 1) / page }
     var limits = [
       KernelLimit(name: "msgmni", summary: "System V message queues", value: kernel("msgmni"),
@@ -66,7 +75,7 @@ public struct KernelLimits {
       KernelLimit(name: "semmns", summary: "System V semaphores in all", value: semField(1),
         used: semaphoreTotal, setBy: "kernel.sem (2nd field)"),
       KernelLimit(name: "semmsl", summary: "semaphores in one set", value: semField(0),
-        used: sets.compactMap(\.semaphoreCount).max(), setBy: "kernel.sem (1st field)"),
+        used: sets.compactMap(\.count).max(), setBy: "kernel.sem (1st field)"),
       KernelLimit(name: "semopm", summary: "operations in one semop call", value: semField(2),
         used: nil, setBy: "kernel.sem (3rd field)"),
       KernelLimit(name: "semvmx", summary: "largest semaphore value", value: 32767, used: nil,
@@ -85,7 +94,7 @@ public struct KernelLimits {
       KernelLimit(name: "msgsize_default", summary: "message size when not given",
         value: mqueue("msgsize_default"), used: nil, setBy: "fs.mqueue.msgsize_default"),
     ]
-    var rlimit = messageQueueRlimit(posixQueues)
+    var rlimit = messageQueueRlimit(posixQueueObjects)
     rlimit.used = queueUse(rlimit.used)
     limits.append(rlimit)
     limits.append(contentsOf: shmFilesystem(paths.shm))
@@ -99,9 +108,9 @@ public struct KernelLimits {
     let known = getrlimit(__rlimit_resource_t(12), &limit) == 0  // RLIMIT_MSGQUEUE
     let mine = queues.filter { $0.uid == geteuid() }
     let pointer = UInt64(MemoryLayout<UnsafeRawPointer>.size)
-    let used = mine.reduce(UInt64(0)) { total, queue in
-      let count = queue.maxMessages ?? 0
-      return total + count * ((queue.messageSize ?? 0) + pointer)
+    let used = mine.reduce(UInt64(0)) { total, object in
+      guard case .posixQueue(let queue) = object.details else { return total }
+      return total + (queue.maxMessages ?? 0) * ((queue.messageSize ?? 0) + pointer)
     }
     return KernelLimit(
       name: "RLIMIT_MSGQUEUE", summary: "bytes this user's POSIX queues may take (about)",

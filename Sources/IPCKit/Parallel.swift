@@ -54,16 +54,6 @@ public func chunked(_ count: Int, size: Int) -> [Range<Int>] {
   stride(from: 0, to: count, by: size).map { $0..<min(count, $0 + size) }
 }
 
-extension Array {
-  /// The chunks' elements in one array allocated once: `joined()` grows it by doubling, which
-  /// copies large records again and again.
-  public init(concatenating chunks: some Collection<[Element]>) {
-    self.init()
-    reserveCapacity(chunks.reduce(0) { $0 + $1.count })
-    for chunk in chunks { self += chunk }
-  }
-}
-
 /// Hands out chunk numbers 0, 1, 2... to whichever thread asks first.
 private final class ChunkCounter: Sendable {
   private let next = Atomic<Int>(0)

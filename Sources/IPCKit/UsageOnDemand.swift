@@ -24,6 +24,6 @@ public final class UsageOnDemand: Sendable {
   /// Whether deciding about `object` needs the scan: POSIX objects have no other record of
   /// their users; for System V segments only attached ones have users to name.
   public static func isNeeded(for object: IPCObjectInfo) -> Bool {
-    object.kind.isNamed || (object.attached ?? 0) > 0
+    object.kind.isNamed || (object.details.sysvSegment?.attached ?? 0) > 0
   }
 }

@@ -31,7 +31,7 @@ public struct UsageScanner: Sendable {
       if object.kind == .sysvSharedMemory, let id = object.id {
         found = bySegment[id] ?? []
         // The kernel counts attachments itself: none means no user, hidden or not.
-        if found.isEmpty { return object.attached == 0 ? [] : nil }
+        if found.isEmpty { return object.details.sysvSegment?.attached == 0 ? [] : nil }
       }
       if found.isEmpty && object.kind.isNamed && hidden.contains(where: { $0.mayUse(object) }) {
         return nil

@@ -53,9 +53,8 @@ struct CleanerTests {
           msgctl(object.id!, IPC_RMID, nil)  // gone, and replaced by a new queue
           replacement = msgget(IPC_PRIVATE, IPC_CREAT | 0o600)
           #expect(replacement != object.id)
-          var outcome = cleaner.plan(object, users: nil, force: true)
-          cleaner.carryOut(&outcome, readJustNow: true)
-          return outcome.action
+          let outcome = cleaner.plan(object, users: nil, force: true)
+          return cleaner.carriedOut(outcome, readJustNow: true).action
         })
       defer { msgctl(replacement, IPC_RMID, nil) }
       var info = msqid_ds()

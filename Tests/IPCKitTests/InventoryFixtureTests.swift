@@ -20,8 +20,8 @@ import Testing
     let listing = inventory.list([.posixSharedMemory, .posixSemaphore, .posixQueue])
     let refs = listing.objects.map(\.reference.description)
     #expect(refs == ["posix-shm:/frames", "posix-shm:/sem.", "posix-sem:/empty"])
-    #expect(listing.objects[0].size == 5000)
-    #expect(listing.objects[2].value == nil)
+    #expect(listing.objects[0].details.size == 5000)
+    #expect(listing.objects[2].details == .posixSemaphore(PosixSemaphoreDetails(value: nil)))
     #expect(listing.gaps.count == 1)  // the queue directory is a file here
   }
 
@@ -31,7 +31,7 @@ import Testing
     let name = try IPCName(parsing: "/ready")
     _ = try inventory.create(.posixSemaphore(name, value: 3), permissions: .init(rawValue: 0o640))
     let object = try #require(inventory.list([.posixSemaphore]).objects.first)
-    #expect(object.value == 3)
+    #expect(object.details == .posixSemaphore(PosixSemaphoreDetails(value: 3)))
     #expect(object.permissions.rawValue == 0o640)
     #expect(throws: IPCError.self) {
       try inventory.create(.posixSemaphore(name, value: 1), permissions: .init(rawValue: 0o600))
@@ -43,7 +43,7 @@ import Testing
     let inventory = Inventory(paths: IPCPaths(proc: "/proc", shm: shm.path))
     _ = try inventory.create(.posixSharedMemory(IPCName(parsing: "/seg"), size: 12345), permissions: .init(rawValue: 0o600))
     let object = try #require(inventory.list([.posixSharedMemory]).objects.first)
-    #expect(object.size == 12345)
+    #expect(object.details.size == 12345)
     try inventory.remove(object)
     #expect(inventory.list([.posixSharedMemory]).objects.isEmpty)
     #expect(throws: IPCError.self) { try inventory.remove(object) }

@@ -1,66 +1,90 @@
 import Glibc
 
-/// What the kernel tells about one object. Fields a kind does not have, or that the caller may
-/// not read, are nil.
+/// What the kernel tells about one object: a small header every kind has, and the details of
+/// its own kind (boxed, so the record stays small and cheap to copy, as lsipc's `ipc_stat` plus
+/// one struct per kind).
 public struct IPCObjectInfo: Sendable, Equatable {
-  public var kind: IPCKind
-  public var name: IPCName?  // POSIX
-  public var id: Int32?  // System V
-  public var key: Int32?  // System V; 0 is IPC_PRIVATE
+  /// A POSIX name, or a System V id and key.
+  public var identity: Identity
   public var uid: uid_t
   public var gid: gid_t
-  public var creatorUID: uid_t?
-  public var creatorGID: gid_t?
+  /// Who made a System V object (it may have changed owner since); nil for POSIX objects.
+  public var creator: Creator?
   public var permissions: IPCPermissions
-  /// Last change of owner, mode or, for POSIX objects, content (ctime).
+  /// Last change of owner, mode or, for POSIX objects, content (ctime); queues: see
+  /// `PosixMessageQueue.info`.
   public var changed: Int?
   /// Device and inode of a POSIX object's file, by which processes' maps and fds name it.
   public var file: FileIdentity?
   /// Processes using the object; nil when not looked up or not knowable.
   public var users: [ProcessRef]?
+  /// What only this kind has; the kind follows from it.
+  public var details: Details
 
-  // Queues.
-  public var messages: UInt64?
-  public var bytes: UInt64?  // queued
-  public var maxMessages: UInt64?  // posix-mq
-  public var messageSize: UInt64?  // posix-mq
-  public var maxBytes: UInt64?  // sysv-mq
-  public var notifyPID: pid_t?  // posix-mq
-  public var lastSendPID: pid_t?
-  public var lastReceivePID: pid_t?
-  public var lastSend: Int?
-  public var lastReceive: Int?
+  public enum Identity: Sendable, Hashable {
+    case named(IPCName)
+    /// Key 0 is IPC_PRIVATE.
+    case sysv(id: Int32, key: Int32)
+  }
 
-  // Shared memory.
-  public var size: UInt64?
-  public var attached: UInt64?
-  public var creatorPID: pid_t?
-  public var lastPID: pid_t?  // last shmat/shmdt
-  public var lastAttach: Int?
-  public var lastDetach: Int?
-  public var markedForRemoval: Bool?  // SHM_DEST
-  public var locked: Bool?  // SHM_LOCKED
-  public var residentBytes: UInt64?
-  public var swappedBytes: UInt64?
+  public struct Creator: Sendable, Equatable {
+    public var uid: uid_t
+    public var gid: gid_t
 
-  // Semaphores.
-  public var value: UInt32?  // posix-sem
-  public var waiters: UInt32?  // posix-sem
-  public var semaphoreCount: UInt64?  // sysv-sem
-  public var semaphores: [SysVSemaphoreState]?
-  public var lastOperation: Int?  // semop
+    public init(uid: uid_t, gid: gid_t) {
+      self.uid = uid
+      self.gid = gid
+    }
+  }
 
-  public init(kind: IPCKind, uid: uid_t, gid: gid_t, permissions: IPCPermissions) {
-    self.kind = kind
+  public init(
+    _ identity: Identity, uid: uid_t, gid: gid_t, permissions: IPCPermissions, details: Details
+  ) {
+    self.identity = identity
     self.uid = uid
     self.gid = gid
     self.permissions = permissions
+    self.details = details
+  }
+
+  /// A System V object as its kernel record (`ipc_perm`) describes it.
+  init(id: Int32, _ perm: ipc_perm, changed: Int, details: Details) {
+    self.init(
+      .sysv(id: id, key: perm.__key), uid: perm.uid, gid: perm.gid,
+      permissions: IPCPermissions(rawValue: perm.mode), details: details)
+    creator = Creator(uid: perm.cuid, gid: perm.cgid)
+    self.changed = changed
+  }
+
+  /// A POSIX object as stat describes its file.
+  init(_ name: IPCName, _ status: stat, changed: Int, details: Details) {
+    self.init(
+      .named(name), uid: status.st_uid, gid: status.st_gid,
+      permissions: IPCPermissions(rawValue: status.st_mode), details: details)
+    self.changed = changed
+    file = FileIdentity(status)
+  }
+
+  public var kind: IPCKind { details.kind }
+
+  public var name: IPCName? {
+    if case .named(let name) = identity { name } else { nil }
+  }
+
+  public var id: Int32? {
+    if case .sysv(let id, _) = identity { id } else { nil }
+  }
+
+  public var key: Int32? {
+    if case .sysv(_, let key) = identity { key } else { nil }
   }
 
   /// The one word that names this object: `posix-shm:/x`, `sysv-mq:32768`.
   public var reference: IPCReference {
-    if let name { return .named(name, kind: kind) }
-    return .sysvID(kind, id ?? -1)
+    switch identity {
+    case .named(let name): .named(name, kind: kind)
+    case .sysv(let id, _): .sysvID(kind, id)
+    }
   }
 
   /// Whether the caller may read the object, as the kernel decides for IPC_STAT or open:
@@ -68,20 +92,47 @@ public struct IPCObjectInfo: Sendable, Equatable {
   public func isReadable(byUser user: uid_t = geteuid(), groups: [gid_t] = currentGroups()) -> Bool {
     if user == 0 { return true }
     let mode = permissions.rawValue
-    if user == uid || (!kind.isNamed && user == creatorUID) { return mode & 0o400 != 0 }
-    if groups.contains(gid) || (!kind.isNamed && creatorGID.map(groups.contains) == true) {
+    if user == uid || user == creator?.uid { return mode & 0o400 != 0 }
+    if groups.contains(gid) || creator.map({ groups.contains($0.gid) }) == true {
       return mode & 0o040 != 0
     }
     return mode & 0o004 != 0
   }
 }
 
-/// One semaphore of a System V set.
-public struct SysVSemaphoreState: Sendable, Equatable {
-  public var value: Int32
-  public var waitingForIncrease: Int32  // semncnt
-  public var waitingForZero: Int32  // semzcnt
-  public var lastPID: pid_t
+/// What only one kind of object has. `indirect` boxes the payload: the record holds a pointer.
+public indirect enum Details: Sendable, Equatable {
+  case posixQueue(PosixQueueDetails)
+  case sysvQueue(SysVQueueDetails)
+  case posixSharedMemory(PosixSegmentDetails)
+  case sysvSharedMemory(SysVSegmentDetails)
+  case posixSemaphore(PosixSemaphoreDetails)
+  case sysvSemaphore(SysVSemaphoreSetDetails)
+
+  public var kind: IPCKind {
+    switch self {
+    case .posixQueue: .posixQueue
+    case .sysvQueue: .sysvQueue
+    case .posixSharedMemory: .posixSharedMemory
+    case .sysvSharedMemory: .sysvSharedMemory
+    case .posixSemaphore: .posixSemaphore
+    case .sysvSemaphore: .sysvSemaphore
+    }
+  }
+
+  /// A segment's size (both kinds of shared memory); nil for the others.
+  public var size: UInt64? {
+    switch self {
+    case .posixSharedMemory(let segment): segment.size
+    case .sysvSharedMemory(let segment): segment.size
+    default: nil
+    }
+  }
+
+  /// The System V segment's details, where this is one: attachments and removal mark.
+  public var sysvSegment: SysVSegmentDetails? {
+    if case .sysvSharedMemory(let segment) = self { segment } else { nil }
+  }
 }
 
 /// A file's device and inode: what /proc/PID/maps and a stat of /proc/PID/fd/N report.

@@ -74,30 +74,27 @@ enum PosixMessageQueue {
   static func info(_ name: IPCName, queue: borrowing FileDescriptor) throws(SystemError)
     -> IPCObjectInfo
   {
-    var info = self.info(name, status: try queue.status())
+    let fileStatus = try queue.status()
     var attributes = mq_attr()
-    try retryingOnInterrupt("mq_getattr", name.description) { ipcshim_mq_getattr(queue.raw, &attributes) }
-    info.messages = UInt64(attributes.mq_curmsgs)
-    info.maxMessages = UInt64(attributes.mq_maxmsg)
-    info.messageSize = UInt64(attributes.mq_msgsize)
+    try retryingOnInterrupt("mq_getattr", name.description) {
+      ipcshim_mq_getattr(queue.raw, &attributes)
+    }
+    var details = PosixQueueDetails()
+    details.messages = UInt64(attributes.mq_curmsgs)
+    details.maxMessages = UInt64(attributes.mq_maxmsg)
+    details.messageSize = UInt64(attributes.mq_msgsize)
     let line = String(decoding: try queue.read(upTo: 256), as: UTF8.self)
-    let status = parseStatus(line)
-    info.bytes = status.bytes
-    info.notifyPID = status.notifyPID
-    return info
+    (details.bytes, details.notifyPID) = parseStatus(line)
+    return info(name, status: fileStatus, details: details)
   }
 
   /// What stat alone tells, for queues the caller may not open.
-  static func info(_ name: IPCName, status: stat) -> IPCObjectInfo {
-    var info = IPCObjectInfo(
-      kind: .posixQueue, uid: status.st_uid, gid: status.st_gid,
-      permissions: IPCPermissions(rawValue: status.st_mode))
-    info.name = name
+  static func info(
+    _ name: IPCName, status: stat, details: PosixQueueDetails = PosixQueueDetails()
+  ) -> IPCObjectInfo {
     // Reading a queue's status file moves its ctime, so the ctime would only tell when it was
     // last listed; mtime moves on send and receive.
-    info.changed = status.st_mtim.tv_sec
-    info.file = FileIdentity(status)
-    return info
+    IPCObjectInfo(name, status, changed: status.st_mtim.tv_sec, details: .posixQueue(details))
   }
 
   /// Reads "QSIZE:129 NOTIFY:2 SIGNO:0 NOTIFY_PID:8260"; a notify pid of 0 means none.

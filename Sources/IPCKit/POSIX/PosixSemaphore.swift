@@ -46,14 +46,9 @@ enum PosixSemaphore {
 
   /// What stat tells, with the value if it could be read.
   static func info(_ name: IPCName, status: stat, value: UInt32?) -> IPCObjectInfo {
-    var info = IPCObjectInfo(
-      kind: .posixSemaphore, uid: status.st_uid, gid: status.st_gid,
-      permissions: IPCPermissions(rawValue: status.st_mode))
-    info.name = name
-    info.changed = status.st_ctim.tv_sec
-    info.file = FileIdentity(status)
-    info.value = value
-    return info
+    IPCObjectInfo(
+      name, status, changed: status.st_ctim.tv_sec,
+      details: .posixSemaphore(PosixSemaphoreDetails(value: value)))
   }
 
   /// The value in an open semaphore file.

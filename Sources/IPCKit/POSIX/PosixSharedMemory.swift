@@ -49,14 +49,9 @@ enum PosixSharedMemory {
 
   /// What stat tells about a segment.
   static func info(_ name: IPCName, status: stat) -> IPCObjectInfo {
-    var info = IPCObjectInfo(
-      kind: .posixSharedMemory, uid: status.st_uid, gid: status.st_gid,
-      permissions: IPCPermissions(rawValue: status.st_mode))
-    info.name = name
-    info.size = UInt64(max(status.st_size, 0))
-    info.residentBytes = UInt64(max(status.st_blocks, 0)) * 512
-    info.changed = status.st_ctim.tv_sec
-    info.file = FileIdentity(status)
-    return info
+    let details = PosixSegmentDetails(
+      size: UInt64(max(status.st_size, 0)), residentBytes: UInt64(max(status.st_blocks, 0)) * 512)
+    return IPCObjectInfo(
+      name, status, changed: status.st_ctim.tv_sec, details: .posixSharedMemory(details))
   }
 }

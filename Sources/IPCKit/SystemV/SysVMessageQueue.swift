@@ -30,15 +30,19 @@ enum SysVMessageQueue {
     let (cbytes, qnum, lspid, lrpid) = (table.column("cbytes"), table.column("qnum"), table.column("lspid"), table.column("lrpid"))
     let (stime, rtime) = (table.column("stime"), table.column("rtime"))
     return table.rowsSorted(by: common.id).compactMap { row in
-      guard var info = common.info(.sysvQueue, row) else { return nil }
-      info.bytes = row.number(cbytes)
-      info.messages = row.number(qnum)
-      info.lastSendPID = row.number(lspid)
-      info.lastReceivePID = row.number(lrpid)
-      info.lastSend = timeOrNil(row.number(stime))
-      info.lastReceive = timeOrNil(row.number(rtime))
-      if withLimits, let id = info.id, let detail = try? status(id) { info.maxBytes = detail.maxBytes }
-      return info
+      var queue = SysVQueueDetails()
+      queue.bytes = row.number(cbytes)
+      queue.messages = row.number(qnum)
+      queue.lastSendPID = row.number(lspid)
+      queue.lastReceivePID = row.number(lrpid)
+      queue.lastSend = timeOrNil(row.number(stime))
+      queue.lastReceive = timeOrNil(row.number(rtime))
+      if withLimits, let id: Int32 = row.number(common.id), let record = try? status(id),
+        case .sysvQueue(let read) = record.details
+      {
+        queue.maxBytes = read.maxBytes
+      }
+      return common.info(row, .sysvQueue(queue))
     }
   }
 
@@ -57,22 +61,15 @@ enum SysVMessageQueue {
     let id = try retryingOnInterrupt("msgctl", "msqid \(slot)") {
       msgctl(slot, statAny, &record)
     }
-    let perm = record.msg_perm
-    var info = IPCObjectInfo(
-      kind: .sysvQueue, uid: perm.uid, gid: perm.gid, permissions: IPCPermissions(rawValue: perm.mode))
-    info.id = id
-    info.key = perm.__key
-    info.creatorUID = perm.cuid
-    info.creatorGID = perm.cgid
-    info.changed = record.msg_ctime
-    info.messages = UInt64(record.msg_qnum)
-    info.bytes = UInt64(record.__msg_cbytes)
-    info.maxBytes = UInt64(record.msg_qbytes)
-    info.lastSendPID = record.msg_lspid
-    info.lastReceivePID = record.msg_lrpid
-    info.lastSend = timeOrNil(record.msg_stime)
-    info.lastReceive = timeOrNil(record.msg_rtime)
-    return info
+    var queue = SysVQueueDetails()
+    queue.messages = UInt64(record.msg_qnum)
+    queue.bytes = UInt64(record.__msg_cbytes)
+    queue.maxBytes = UInt64(record.msg_qbytes)
+    queue.lastSendPID = record.msg_lspid
+    queue.lastReceivePID = record.msg_lrpid
+    queue.lastSend = timeOrNil(record.msg_stime)
+    queue.lastReceive = timeOrNil(record.msg_rtime)
+    return IPCObjectInfo(id: id, record.msg_perm, changed: record.msg_ctime, details: .sysvQueue(queue))
   }
 
   /// Removes the queue at once; blocked senders and receivers wake with EIDRM.

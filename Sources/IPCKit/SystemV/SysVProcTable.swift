@@ -105,17 +105,17 @@ final class SysVProcTable {
       (cuid, cgid, ctime) = (table.column("cuid"), table.column("cgid"), table.column("ctime"))
     }
 
-    func info(_ kind: IPCKind, _ row: Row) -> IPCObjectInfo? {
+    func info(_ row: Row, _ details: Details) -> IPCObjectInfo? {
       guard let id: Int32 = row.number(id), let key: Int32 = row.number(key),
         let perms = row.octal(perms), let uid: UInt32 = row.number(uid),
         let gid: UInt32 = row.number(gid)
       else { return nil }
       var info = IPCObjectInfo(
-        kind: kind, uid: uid, gid: gid, permissions: IPCPermissions(rawValue: perms))
-      info.id = id
-      info.key = key
-      info.creatorUID = row.number(cuid)
-      info.creatorGID = row.number(cgid)
+        .sysv(id: id, key: key), uid: uid, gid: gid, permissions: IPCPermissions(rawValue: perms),
+        details: details)
+      if let creatorUID: UInt32 = row.number(cuid), let creatorGID: UInt32 = row.number(cgid) {
+        info.creator = IPCObjectInfo.Creator(uid: creatorUID, gid: creatorGID)
+      }
       info.changed = row.number(ctime)
       return info
     }

@@ -49,10 +49,10 @@ enum SysVSemaphoreSet {
     let common = SysVProcTable.CommonColumns(table, id: "semid")
     let (nsems, otime) = (table.column("nsems"), table.column("otime"))
     return table.rowsSorted(by: common.id).compactMap { row in
-      guard var info = common.info(.sysvSemaphore, row) else { return nil }
-      info.semaphoreCount = row.number(nsems)
-      info.lastOperation = timeOrNil(row.number(otime))
-      return info
+      var set = SysVSemaphoreSetDetails()
+      set.count = row.number(nsems)
+      set.lastOperation = timeOrNil(row.number(otime))
+      return common.info(row, .sysvSemaphore(set))
     }
   }
 
@@ -71,19 +71,11 @@ enum SysVSemaphoreSet {
     let id = try retryingOnInterrupt("semctl", "semid \(slot)") {
       ipcshim_semctl_stat(slot, statAny, &record)
     }
-    let perm = record.sem_perm
-    var info = IPCObjectInfo(
-      kind: .sysvSemaphore, uid: perm.uid, gid: perm.gid,
-      permissions: IPCPermissions(rawValue: perm.mode))
-    info.id = id
-    info.key = perm.__key
-    info.creatorUID = perm.cuid
-    info.creatorGID = perm.cgid
-    info.changed = record.sem_ctime
-    info.lastOperation = timeOrNil(record.sem_otime)
-    info.semaphoreCount = UInt64(record.sem_nsems)
-    if withStates { info.semaphores = try? states(id, count: Int(record.sem_nsems)) }
-    return info
+    var set = SysVSemaphoreSetDetails()
+    set.lastOperation = timeOrNil(record.sem_otime)
+    set.count = UInt64(record.sem_nsems)
+    if withStates { set.states = try? states(id, count: Int(record.sem_nsems)) }
+    return IPCObjectInfo(id: id, record.sem_perm, changed: record.sem_ctime, details: .sysvSemaphore(set))
   }
 
   /// Each semaphore's value, waiters and last pid; needs read permission.

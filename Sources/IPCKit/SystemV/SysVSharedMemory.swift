@@ -35,19 +35,19 @@ enum SysVSharedMemory {
     let (size, nattch, cpid, lpid) = (table.column("size"), table.column("nattch"), table.column("cpid"), table.column("lpid"))
     let (atime, dtime, rss, swap) = (table.column("atime"), table.column("dtime"), table.column("rss"), table.column("swap"))
     return table.rowsSorted(by: common.id).compactMap { row in
-      guard var info = common.info(.sysvSharedMemory, row), let mode = row.octal(common.perms)
-      else { return nil }
-      info.size = row.number(size)
-      info.attached = row.number(nattch)
-      info.creatorPID = row.number(cpid)
-      info.lastPID = row.number(lpid)
-      info.lastAttach = timeOrNil(row.number(atime))
-      info.lastDetach = timeOrNil(row.number(dtime))
-      info.residentBytes = row.number(rss)
-      info.swappedBytes = row.number(swap)
-      info.markedForRemoval = mode & destroyFlag != 0
-      info.locked = mode & lockedFlag != 0
-      return info
+      guard let mode = row.octal(common.perms) else { return nil }
+      var segment = SysVSegmentDetails()
+      segment.size = row.number(size)
+      segment.attached = row.number(nattch)
+      segment.creatorPID = row.number(cpid)
+      segment.lastPID = row.number(lpid)
+      segment.lastAttach = timeOrNil(row.number(atime))
+      segment.lastDetach = timeOrNil(row.number(dtime))
+      segment.residentBytes = row.number(rss)
+      segment.swappedBytes = row.number(swap)
+      segment.markedForRemoval = mode & destroyFlag != 0
+      segment.locked = mode & lockedFlag != 0
+      return common.info(row, .sysvSharedMemory(segment))
     }
   }
 
@@ -65,23 +65,16 @@ enum SysVSharedMemory {
     var record = shmid_ds()
     let id = try retryingOnInterrupt("shmctl", "shmid \(slot)") { shmctl(slot, statAny, &record) }
     let perm = record.shm_perm
-    var info = IPCObjectInfo(
-      kind: .sysvSharedMemory, uid: perm.uid, gid: perm.gid,
-      permissions: IPCPermissions(rawValue: perm.mode))
-    info.id = id
-    info.key = perm.__key
-    info.creatorUID = perm.cuid
-    info.creatorGID = perm.cgid
-    info.changed = record.shm_ctime
-    info.size = UInt64(record.shm_segsz)
-    info.attached = UInt64(record.shm_nattch)
-    info.creatorPID = record.shm_cpid
-    info.lastPID = record.shm_lpid
-    info.lastAttach = timeOrNil(record.shm_atime)
-    info.lastDetach = timeOrNil(record.shm_dtime)
-    info.markedForRemoval = UInt32(perm.mode) & destroyFlag != 0
-    info.locked = UInt32(perm.mode) & lockedFlag != 0
-    return info
+    var segment = SysVSegmentDetails()
+    segment.size = UInt64(record.shm_segsz)
+    segment.attached = UInt64(record.shm_nattch)
+    segment.creatorPID = record.shm_cpid
+    segment.lastPID = record.shm_lpid
+    segment.lastAttach = timeOrNil(record.shm_atime)
+    segment.lastDetach = timeOrNil(record.shm_dtime)
+    segment.markedForRemoval = UInt32(perm.mode) & destroyFlag != 0
+    segment.locked = UInt32(perm.mode) & lockedFlag != 0
+    return IPCObjectInfo(id: id, perm, changed: record.shm_ctime, details: .sysvSharedMemory(segment))
   }
 
   /// Marks the segment for removal; it goes when the last process detaches.

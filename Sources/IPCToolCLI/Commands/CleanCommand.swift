@@ -52,12 +52,12 @@ enum CleanCommand {
     let run = CleanRun(
       selection: selection, force: parsed.flag("force"), unusedOnly: parsed.flag("unused"),
       dryRun: parsed.flag("dry-run"))
-    let (runs, notes) = run.cleanAll()
+    let (outcomes, notes) = run.cleanAll()
     for note in notes { console.error(note) }
-    let counts = ActionCounts(runs)
+    let counts = ActionCounts(outcomes)
     console.out([
       parsed.flag("json")
-        ? json(runs.joined(), counts, dryRun: run.dryRun) : text(runs, counts, dryRun: run.dryRun)
+        ? json(outcomes, counts, dryRun: run.dryRun) : text(outcomes, counts, dryRun: run.dryRun)
     ])
     return counts.failed > 0 ? .failure : .success
   }
@@ -66,16 +66,14 @@ enum CleanCommand {
   struct ActionCounts {
     var removed = 0, wouldRemove = 0, kept = 0, failed = 0, gone = 0
 
-    init(_ runs: [[Cleaner.Outcome]]) {
-      for run in runs {
-        for index in run.indices {
-          switch run[index].action {
-          case .removed: removed += 1
-          case .wouldRemove: wouldRemove += 1
-          case .kept: kept += 1
-          case .failed: failed += 1
-          case .gone: gone += 1
-          }
+    init(_ outcomes: [Cleaner.Outcome]) {
+      for outcome in outcomes {
+        switch outcome.action {
+        case .removed: removed += 1
+        case .wouldRemove: wouldRemove += 1
+        case .kept: kept += 1
+        case .failed: failed += 1
+        case .gone: gone += 1
         }
       }
     }
@@ -83,25 +81,22 @@ enum CleanCommand {
 
   /// A line per object, then the summary; made as bytes, since a clean can report tens of
   /// thousands of objects.
-  static func text(_ runs: [[Cleaner.Outcome]], _ counts: ActionCounts, dryRun: Bool) -> ByteBuffer {
-    let out = ByteBuffer(capacity: runs.reduce(128) { $0 + $1.count * 32 })
-    for run in runs {
-      // By index, so each field is read in place rather than the whole outcome copied.
-      for index in run.indices {
-        out.append(column(run[index].action))
-        out.append(run[index].object.kind.rawValue)
-        out.append(UInt8(ascii: ":"))
-        if let name = run[index].object.name {
-          out.append(name.description)
-        } else {
-          out.appendDecimal(UInt64(max(run[index].object.id ?? 0, 0)))
-        }
-        if let reason = run[index].reason {
-          out.append(": " as StaticString)
-          out.append(reason.words)
-        }
-        out.append(UInt8(ascii: "\n"))
+  static func text(_ outcomes: [Cleaner.Outcome], _ counts: ActionCounts, dryRun: Bool) -> ByteBuffer {
+    let out = ByteBuffer(capacity: 128 + outcomes.count * 32)
+    for outcome in outcomes {
+      out.append(column(outcome.action))
+      out.append(outcome.object.kind.rawValue)
+      out.append(UInt8(ascii: ":"))
+      if let name = outcome.object.name {
+        out.append(name.description)
+      } else {
+        out.appendDecimal(UInt64(max(outcome.object.id ?? 0, 0)))
       }
+      if let reason = outcome.reason {
+        out.append(": " as StaticString)
+        out.append(reason.words)
+      }
+      out.append(UInt8(ascii: "\n"))
     }
     let kept = "kept \(counts.kept) in use, failed \(counts.failed)"
     let gone = counts.gone > 0 ? ", gone \(counts.gone)" : ""

@@ -19,14 +19,13 @@ struct CleanRun {
     usage = UsageOnDemand(UsageScanner(paths: inventory.paths))
   }
 
-  /// Every selected object's outcome, in listing order, in runs: outcomes hold large records,
-  /// not worth copying into one array. Also the notes for stderr.
-  func cleanAll() -> (runs: [[Cleaner.Outcome]], notes: [String]) {
+  /// Every selected object's outcome, in listing order, and the notes for stderr.
+  func cleanAll() -> (outcomes: [Cleaner.Outcome], notes: [String]) {
     var byKind = cleanFiles()
     var notes: [String] = []
     for (kind, (kindNotes, outcomes)) in cleanOthers() {
       notes += kindNotes
-      byKind[kind] = [outcomes]
+      byKind[kind] = outcomes
     }
     return (IPCKind.allCases.sorted().flatMap { byKind[$0] ?? [] }, notes)
   }
@@ -34,18 +33,18 @@ struct CleanRun {
   /// POSIX segments and semaphores, the bulk, stream on all cores: each run of files is
   /// stat'ed, planned and unlinked by the thread that read it while others read on. (Taking
   /// turns to unlink, since unlinks queue on the directory's lock, measured slower.)
-  private func cleanFiles() -> [IPCKind: ArraySlice<[Cleaner.Outcome]>] {
+  private func cleanFiles() -> [IPCKind: [Cleaner.Outcome]] {
     let fileKinds = selection.kinds.intersection([.posixSharedMemory, .posixSemaphore])
     let (runs, _) = inventory.list(fileKinds, withValues: false) { run -> [Cleaner.Outcome] in
-      var outcomes = run.compactMap(plan)
-      if !dryRun {
-        for index in outcomes.indices { cleaner.carryOut(&outcomes[index]) }
-      }
-      return outcomes
+      let planned = run.compactMap(plan)
+      return dryRun ? planned : planned.map { cleaner.carriedOut($0) }
     }
-    // Runs of segments come first, then runs of semaphores (empty runs may sit anywhere).
-    let split = runs.firstIndex { $0.first?.object.kind == .posixSemaphore } ?? runs.endIndex
-    return [.posixSharedMemory: runs[..<split], .posixSemaphore: runs[split...]]
+    // Runs of segments come first, then runs of semaphores.
+    let outcomes = Array(runs.joined())
+    let split = outcomes.firstIndex { $0.object.kind == .posixSemaphore } ?? outcomes.endIndex
+    return [
+      .posixSharedMemory: Array(outcomes[..<split]), .posixSemaphore: Array(outcomes[split...]),
+    ]
   }
 
   /// The other kinds, each read and cleaned on a thread of its own; System V objects are
@@ -70,7 +69,8 @@ struct CleanRun {
     guard selection.matches(object) else { return false }
     guard unusedOnly else { return true }
     guard UsageOnDemand.isNeeded(for: object) else { return true }
-    return usage.report.users(of: object)?.isEmpty == true && (object.attached ?? 0) == 0
+    return usage.report.users(of: object)?.isEmpty == true
+      && (object.details.sysvSegment?.attached ?? 0) == 0
   }
 
   /// The outcome planned for a selected object; nil for one not selected.
@@ -82,8 +82,7 @@ struct CleanRun {
 
   /// Planned and, unless a dry run, carried out at once.
   private func decide(_ object: IPCObjectInfo, readJustNow: Bool) -> Cleaner.Outcome? {
-    guard var outcome = plan(object) else { return nil }
-    if !dryRun { cleaner.carryOut(&outcome, readJustNow: readJustNow) }
-    return outcome
+    guard let outcome = plan(object) else { return nil }
+    return dryRun ? outcome : cleaner.carriedOut(outcome, readJustNow: readJustNow)
   }
 }

@@ -56,7 +56,7 @@ enum CompleteCallback {
 
   static func describe(_ object: IPCObjectInfo) -> String {
     var parts = [object.kind.summary]
-    if let size = object.size { parts.append(ByteSize.human(size)) }
+    if let size = object.details.size { parts.append(ByteSize.human(size)) }
     if let key = object.key, key != 0 { parts.append("key " + formatKey(key)) }
     return parts.joined(separator: ", ")
   }

@@ -27,12 +27,12 @@ struct ListColumn: Sendable {
       alignment: .left) { object, _ in object.permissions.description },
     ListColumn(name: "size", header: "SIZE",
       help: "bytes of shared memory, or bytes queued", alignment: .right) { object, context in
-      guard let size = object.size ?? object.bytes else { return "-" }
+      guard let size = object.details.presentation.listedSize else { return "-" }
       return context.exactBytes ? String(size) : ByteSize.human(size)
     },
     ListColumn(name: "usage", header: "USAGE",
       help: "messages queued, processes attached, semaphore value or count", alignment: .left) {
-      object, _ in usageText(object)
+      object, _ in object.details.presentation.usage
     },
     ListColumn(name: "changed", header: "CHANGED", help: "last change", alignment: .left) {
       object, context in context.times.text(object.changed)
@@ -44,20 +44,6 @@ struct ListColumn: Sendable {
   static let defaultNames = ["ref", "owner", "mode", "size", "usage", "changed"]
 
   static func named(_ name: String) -> ListColumn? { all.first { $0.name == name } }
-
-  static func usageText(_ object: IPCObjectInfo) -> String {
-    func known(_ value: (some BinaryInteger)?) -> String { value.map { String($0) } ?? "?" }
-    return switch object.kind {
-    case .posixQueue:
-      "\(known(object.messages))/\(known(object.maxMessages)) msgs"
-    case .sysvQueue: "\(known(object.messages)) msgs"
-    case .posixSharedMemory: "-"
-    case .sysvSharedMemory:
-      "\(known(object.attached)) attached" + (object.markedForRemoval == true ? ", dest" : "")
-    case .posixSemaphore: "value \(known(object.value))"
-    case .sysvSemaphore: "\(known(object.semaphoreCount)) sems"
-    }
-  }
 }
 
 /// What rendering a row needs besides the object.
@@ -68,8 +54,7 @@ struct ListContext {
   var times = TimeTexts()
 }
 
-/// "1234 (sleep), 99 (cat)", "-" for none, "?" when unknown.
-/// "-" for none, "?" where some processes could not be read, "n/a" for kinds whose users the
+/// "1234 (sleep), 99 (cat)"; "-" for none, "?" where some processes could not be read, "n/a" for kinds whose users the
 /// kernel does not record.
 func usersText(_ users: [ProcessRef]?, _ kind: IPCKind) -> String {
   guard kind.hasKnowableUsers else { return "n/a" }

@@ -1,0 +1,52 @@
+import IPCKit
+
+/// How one kind's details are shown: its JSON fields and `inspect` lines, its USAGE cell and
+/// its SIZE cell. Each kind says it in one place, its own file; `Details.presentation` is the
+/// one switch that picks it.
+protocol KindPresentation {
+  /// The kind's own fields, after the common ones; `fields.detail` adds what `inspect` shows.
+  func visit<Sink: FieldSink>(into fields: inout DetailFields<Sink>)
+  /// The USAGE cell of `list`.
+  var usage: String { get }
+  /// The SIZE cell of `list`: bytes of memory, or bytes queued.
+  var listedSize: UInt64? { get }
+}
+
+extension Details {
+  var presentation: any KindPresentation {
+    switch self {
+    case .posixQueue(let queue): queue
+    case .sysvQueue(let queue): queue
+    case .posixSharedMemory(let segment): segment
+    case .sysvSharedMemory(let segment): segment
+    case .posixSemaphore(let semaphore): semaphore
+    case .sysvSemaphore(let set): set
+    }
+  }
+}
+
+/// Adds one kind's fields to a sink, with the helpers every kind uses.
+struct DetailFields<Sink: FieldSink> {
+  var sink: Sink
+  /// `inspect`, not `list`: more fields.
+  let detail: Bool
+
+  mutating func add(
+    _ key: StaticString, _ label: StaticString, _ json: JSON, _ text: @autoclosure () -> String? = nil
+  ) {
+    sink.add(key, label, json, text())
+  }
+
+  /// A byte count: a number in JSON, "4096 (4.0K)" in text.
+  mutating func bytes(_ key: StaticString, _ label: StaticString, _ value: UInt64?) {
+    add(key, label, .number(value), value.map { "\($0) (\(ByteSize.human($0)))" } ?? "-")
+  }
+
+  /// Unix seconds in JSON, a date in text.
+  mutating func time(_ key: StaticString, _ label: StaticString, _ value: Int?) {
+    add(key, label, .number(value), timeText(value))
+  }
+}
+
+/// A count the kernel may not have told: "?" where unknown.
+func known(_ value: (some BinaryInteger)?) -> String { value.map { String($0) } ?? "?" }
