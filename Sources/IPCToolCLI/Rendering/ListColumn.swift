@@ -27,12 +27,12 @@ struct ListColumn: Sendable {
       alignment: .left) { object, _ in object.permissions.description },
     ListColumn(name: "size", header: "SIZE",
       help: "bytes of shared memory, or bytes queued", alignment: .right) { object, context in
-      guard let size = object.details.presentation.listedSize else { return "-" }
+      guard let size = object.details.listedSize else { return "-" }
       return context.exactBytes ? String(size) : ByteSize.human(size)
     },
     ListColumn(name: "usage", header: "USAGE",
       help: "messages queued, processes attached, semaphore value or count", alignment: .left) {
-      object, _ in object.details.presentation.usage
+      object, _ in object.details.usage
     },
     ListColumn(name: "changed", header: "CHANGED", help: "last change", alignment: .left) {
       object, context in context.times.text(object.changed)

@@ -77,7 +77,7 @@ struct ObjectFields {
       "\(object.permissions.octal) (\(object.permissions))")
     add("changed", "changed", .number(object.changed), timeText(object.changed))
     var details = DetailFields(sink: sink, detail: detail)
-    object.details.presentation.visit(into: &details)
+    object.details.visit(into: &details)
     sink = details.sink
     if detail || withUsers {
       add("users", "users", usersJSON(object.users), usersText(object.users, object.kind))

@@ -1,8 +1,7 @@
 import IPCKit
 
 /// How one kind's details are shown: its JSON fields and `inspect` lines, its USAGE cell and
-/// its SIZE cell. Each kind says it in one place, its own file; `Details.presentation` is the
-/// one switch that picks it.
+/// its SIZE cell. Each kind says it in one place, its own file.
 protocol KindPresentation {
   /// The kind's own fields, after the common ones; `fields.detail` adds what `inspect` shows.
   func visit<Sink: FieldSink>(into fields: inout DetailFields<Sink>)
@@ -12,8 +11,25 @@ protocol KindPresentation {
   var listedSize: UInt64? { get }
 }
 
+/// The one place that picks a kind's presentation. A switch, not an existential: through
+/// `any KindPresentation` the generic `visit` ran unspecialized, a dynamic call per field of
+/// every object of a listing.
 extension Details {
-  var presentation: any KindPresentation {
+  func visit<Sink: FieldSink>(into fields: inout DetailFields<Sink>) {
+    switch self {
+    case .posixQueue(let queue): queue.visit(into: &fields)
+    case .sysvQueue(let queue): queue.visit(into: &fields)
+    case .posixSharedMemory(let segment): segment.visit(into: &fields)
+    case .sysvSharedMemory(let segment): segment.visit(into: &fields)
+    case .posixSemaphore(let semaphore): semaphore.visit(into: &fields)
+    case .sysvSemaphore(let set): set.visit(into: &fields)
+    }
+  }
+
+  var usage: String { presentation.usage }
+  var listedSize: UInt64? { presentation.listedSize }
+
+  private var presentation: any KindPresentation {
     switch self {
     case .posixQueue(let queue): queue
     case .sysvQueue(let queue): queue
