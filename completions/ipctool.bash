@@ -53,23 +53,9 @@ clean
 pi
 limits
 completions
+help
 --version
---help
-help"
-      ;;
-    help)
-      ((positional == 0)) && _ipctool_reply "$cur" <<<"list
-ls
-inspect
-show
-create
-mk
-unlink
-rm
-clean
-pi
-limits
-completions"
+--help"
       ;;
     list|ls)
       case $prev in
@@ -307,6 +293,26 @@ all"
       ((positional == 0)) && _ipctool_reply "$cur" <<<"bash
 zsh
 fish"
+      ;;
+    help)
+      case $prev in
+      esac
+      if [[ $cur == -* ]]; then
+        _ipctool_reply "$cur" <<<"--help"
+        return
+      fi
+      ((positional == 0)) && _ipctool_reply "$cur" <<<"list
+ls
+inspect
+show
+create
+mk
+unlink
+rm
+clean
+pi
+limits
+completions"
       ;;
   esac
 }

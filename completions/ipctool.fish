@@ -41,6 +41,7 @@ complete -c ipctool -n __ipctool_needs_command -a clean -d 'Remove many objects 
 complete -c ipctool -n __ipctool_needs_command -a pi -d 'Compute pi with forked workers over each IPC mechanism, and prove nothing is left.'
 complete -c ipctool -n __ipctool_needs_command -a limits -d 'Show every kernel limit on IPC objects, how much of it is used, and where it is set.'
 complete -c ipctool -n __ipctool_needs_command -a completions -d 'Print the shell completion script for bash, zsh or fish.'
+complete -c ipctool -n __ipctool_needs_command -a help -d 'Show help for a subcommand.'
 
 # list
 function __ipctool_list_kind
@@ -131,5 +132,8 @@ end
 complete -c ipctool -n '__ipctool_using completions' -a '(__ipctool_completions_shell)'
 
 # help
-complete -c ipctool -n __ipctool_needs_command -a help -d 'Show help for a subcommand'
-complete -c ipctool -n '__ipctool_using help' -a 'list ls inspect show create mk unlink rm clean pi limits completions'
+complete -c ipctool -n '__ipctool_using help' -s h -l help -d 'Show help information.'
+function __ipctool_help_subcommand
+    printf '%s\t%s\n' 'list' 'List IPC objects of every kind in one table.' 'ls' 'List IPC objects of every kind in one table.' 'inspect' 'Show everything the kernel tells about objects.' 'show' 'Show everything the kernel tells about objects.' 'create' 'Create an object and print its reference.' 'mk' 'Create an object and print its reference.' 'unlink' 'Remove objects.' 'rm' 'Remove objects.' 'clean' 'Remove many objects at once, keeping those still in use.' 'pi' 'Compute pi with forked workers over each IPC mechanism, and prove nothing is left.' 'limits' 'Show every kernel limit on IPC objects, how much of it is used, and where it is set.' 'completions' 'Print the shell completion script for bash, zsh or fish.'
+end
+complete -c ipctool -n '__ipctool_using help' -a '(__ipctool_help_subcommand)'

@@ -19,23 +19,13 @@ public enum IPCTool {
     case "--version":
       console.out("ipctool \(CommandLineDescription.version)\n")
       return .success
-    case "help":
-      guard arguments.count > 1 else {
-        console.out(help.renderRoot(root, CommandLineDescription.subcommands))
-        return .success
-      }
-      guard let command = CommandLineDescription.subcommand(named: arguments[1]) else {
-        return unknownCommand(arguments[1], console)
-      }
-      console.out(help.render(command))
-      return .success
     default:
       guard let command = CommandLineDescription.subcommand(named: first) else {
         return unknownCommand(first, console)
       }
       do {
         let parsed = try ArgumentParser(command: command).parse(Array(arguments.dropFirst()))
-        if parsed.flag("help") {
+        if parsed.flag(.help) {
           console.out(help.render(command))
           return .success
         }
@@ -64,7 +54,7 @@ public enum IPCTool {
     }
   }
 
-  private static func unknownCommand(_ word: String, _ console: Console) -> ExitStatus {
+  static func unknownCommand(_ word: String, _ console: Console) -> ExitStatus {
     let names = CommandLineDescription.subcommands.filter { !$0.isHidden }.map(\.name)
     let kind = word.hasPrefix("-") ? "option" : "subcommand"
     let error = UsageError(

@@ -64,6 +64,11 @@ struct CompletionShellTests {
     #expect(try bash(box, "ipctool inspect /it") == ["/it\\'s"])
     #expect(try bash(box, "ipctool create ").count == 6)
     #expect(try bash(box, "ipctool list --owner roo") == ["root"])
+    // help is a subcommand like the others; it names every other one and not itself.
+    #expect(try bash(box, "ipctool he") == ["help"])
+    #expect(try bash(box, "ipctool help cl") == ["clean"])
+    let helpable = try bash(box, "ipctool help ")
+    #expect(helpable.contains("clean") && !helpable.contains("help"), "\(helpable)")
   }
 
   @Test(.enabled(if: installed("fish"), "fish is not installed (apt-get install fish)"))
@@ -75,6 +80,9 @@ struct CompletionShellTests {
     #expect(try fish(box, "ipctool inspect /pi") == ["/pi_q", "/pi_rw", "/pi_sem"])
     #expect(try fish(box, "ipctool unlink sysv-shm:") == ["sysv-shm:0"])
     #expect(try fish(box, "ipctool clean --prefix /m") == ["/my seg"])
+    #expect(try fish(box, "ipctool help cl") == ["clean"])
+    let helpable = try fish(box, "ipctool help ")
+    #expect(helpable.contains("clean") && !helpable.contains("help"), "\(helpable)")
   }
 
   @Test(.enabled(if: installed("zsh"), "zsh is not installed (apt-get install zsh)"))
@@ -86,6 +94,9 @@ struct CompletionShellTests {
     #expect(try zsh(box, "ipctool inspect /pi") == ["/pi_q", "/pi_rw", "/pi_sem"])
     #expect(try zsh(box, "ipctool unlink sysv-shm:") == ["sysv-shm:0"])
     #expect(try zsh(box, "ipctool clean --prefix /m") == ["/my seg"])
+    #expect(try zsh(box, "ipctool help cl") == ["clean"])
+    let helpable = try zsh(box, "ipctool help ")
+    #expect(helpable.contains("clean") && !helpable.contains("help"), "\(helpable)")
   }
 
   @Test(.otherUsersCanRunTheTool) func theCallbackIsSilentAndListsCandidates() throws {

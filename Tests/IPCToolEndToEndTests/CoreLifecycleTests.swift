@@ -129,7 +129,10 @@ struct CoreLifecycleTests {
     let box = try Sandbox()
     let id = box.plainSysVSegment(size: 4096)
     let address = box.attach(id)
-    defer { shmdt(address) }
+    // Detached exactly once: a second shmdt of a freed address could detach another test's
+    // segment, attached meanwhile at the same address in this same process.
+    var detached = false
+    defer { if !detached { shmdt(address) } }
     let attached = try box.run(["list", "--json"]).objects()
     #expect(attached.first?["attached"] as? Int == 1)
     #expect(try box.run(["unlink", "sysv-shm:\(id)"]).status == 0)
@@ -138,6 +141,7 @@ struct CoreLifecycleTests {
     #expect(inspected.first?["marked_for_removal"] as? Bool == true)
     #expect(inspected.first?["key"] as? Int == 0)
     shmdt(address)
+    detached = true
     #expect(try box.run(["list", "--json"]).objects().isEmpty)
   }
 

@@ -46,9 +46,9 @@ import Testing
     let list = try #require(CommandLineDescription.subcommand(named: "list"))
     for form in [["--kind", "sem"], ["--kind=sem"], ["-k", "sem"], ["-ksem"], ["-bksem"]] {
       let parsed = try ArgumentParser(command: list).parse(form)
-      #expect(parsed.value("kind") == "sem", "\(form)")
+      #expect(parsed.typed(SharedOptions.kind) == "sem", "\(form)")
       #expect(try parsed.selectedKinds() == [.posixSemaphore, .sysvSemaphore], "\(form)")
-      #expect(parsed.flag("bytes") == form.contains("-bksem"), "\(form)")
+      #expect(parsed.flag(ListCommand.bytes) == form.contains("-bksem"), "\(form)")
     }
     let inspect = try #require(CommandLineDescription.subcommand(named: "inspect"))
     #expect(try ArgumentParser(command: inspect).parse(["--", "-x"]).positionals == ["-x"])

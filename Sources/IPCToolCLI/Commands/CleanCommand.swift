@@ -19,16 +19,8 @@ enum CleanCommand {
         values: .references)
     ],
     options: [
-      SharedOptions.prefix, SharedOptions.kind, SharedOptions.owner,
-      OptionSpec(
-        "older-than", value: "age", help: "Only objects last changed longer ago than this: 30s, 10m, 2h, 7d."),
-      OptionSpec("unused", help: "Only objects no process uses (System V segments: none attached)."),
-      OptionSpec(
-        "key", value: "key", help: "Only System V objects with this key; repeatable.", repeatable: true),
-      OptionSpec("all", help: "Select every object when no other selector is given."),
-      OptionSpec("dry-run", short: "n", help: "Print the plan and change nothing."),
-      OptionSpec("force", short: "f", help: "Remove objects even when in use."),
-      SharedOptions.json,
+      SharedOptions.prefix, SharedOptions.kind, SharedOptions.owner, SharedOptions.olderThan,
+      unused, SharedOptions.key, all, dryRun, force, SharedOptions.json,
     ],
     examples: [
       Example(command: "ipctool clean --prefix /pi_", explanation: "What a crashed pi program left."),
@@ -38,11 +30,17 @@ enum CleanCommand {
     ],
     run: { parsed, console in run(parsed, console) })
 
+  static let unused = OptionSpec(
+    "unused", help: "Only objects no process uses (System V segments: none attached).")
+  static let all = OptionSpec("all", help: "Select every object when no other selector is given.")
+  static let dryRun = OptionSpec("dry-run", short: "n", help: "Print the plan and change nothing.")
+  static let force = OptionSpec("force", short: "f", help: "Remove objects even when in use.")
+
   static func run(_ parsed: ParsedArguments, _ console: Console) -> ExitStatus {
     let selection: ObjectSelection
     do throws(UsageError) {
       selection = try ObjectSelection(parsed)
-      if selection.selectsEverything && !parsed.flag("all") {
+      if selection.selectsEverything && !parsed.flag(all) {
         throw UsageError("no selector given; name what to clean, or pass --all", parsed.command)
       }
     } catch {
@@ -50,13 +48,13 @@ enum CleanCommand {
       return .usage
     }
     let run = CleanRun(
-      selection: selection, force: parsed.flag("force"), unusedOnly: parsed.flag("unused"),
-      dryRun: parsed.flag("dry-run"))
+      selection: selection, force: parsed.flag(force), unusedOnly: parsed.flag(unused),
+      dryRun: parsed.flag(dryRun))
     let (outcomes, notes) = run.cleanAll()
     for note in notes { console.error(note) }
     let counts = ActionCounts(outcomes)
     console.out([
-      parsed.flag("json")
+      parsed.flag(SharedOptions.json)
         ? json(outcomes, counts, dryRun: run.dryRun) : text(outcomes, counts, dryRun: run.dryRun)
     ])
     return counts.failed > 0 ? .failure : .success

@@ -16,26 +16,7 @@ enum CreateCommand {
         values: .choices(IPCKind.allCases.map { Choice(value: $0.rawValue, summary: $0.summary) })),
       ArgumentSpec(name: "name", help: "The name of a POSIX object, such as /jobs.", arity: .optional),
     ],
-    options: [
-      OptionSpec("mode", short: "m", value: "octal", help: "Permissions.", default: "0600"),
-      OptionSpec(
-        "size", short: "s", value: "bytes",
-        help: "Size of shared memory (posix-shm, sysv-shm); suffixes K, M, G.", values: .number),
-      OptionSpec(
-        "max-messages", value: "n", help: "Queue length (posix-mq; default fs.mqueue.msg_default).",
-        values: .number),
-      OptionSpec(
-        "message-size", value: "bytes",
-        help: "Largest message (posix-mq; default fs.mqueue.msgsize_default).", values: .number),
-      OptionSpec(
-        "count", short: "c", value: "n", help: "Semaphores in the set (sysv-sem).", values: .number),
-      OptionSpec(
-        "value", short: "v", value: "n",
-        help: "Initial semaphore value (posix-sem, sysv-sem).", default: "0", values: .number),
-      OptionSpec(
-        "key", value: "key", help: "System V key, such as 0x1e240 (default IPC_PRIVATE).",
-        values: .number),
-    ],
+    options: [mode, size, maxMessages, messageSize, count, value, key],
     examples: [
       Example(command: "ipctool create posix-shm /frames --size 4M", explanation: "A 4 MiB segment."),
       Example(command: "ipctool create sysv-sem --count 2 --value 1 --key 0x1e240",
@@ -43,14 +24,33 @@ enum CreateCommand {
     ],
     run: { parsed, console in run(parsed, console) })
 
+  static let mode = OptionSpec("mode", short: "m", value: "octal", help: "Permissions.", default: "0600")
+  static let size = OptionSpec(
+    "size", short: "s", value: "bytes",
+    help: "Size of shared memory (posix-shm, sysv-shm); suffixes K, M, G.", values: .number)
+  static let maxMessages = OptionSpec(
+    "max-messages", value: "n", help: "Queue length (posix-mq; default fs.mqueue.msg_default).",
+    values: .number)
+  static let messageSize = OptionSpec(
+    "message-size", value: "bytes",
+    help: "Largest message (posix-mq; default fs.mqueue.msgsize_default).", values: .number)
+  static let count = OptionSpec(
+    "count", short: "c", value: "n", help: "Semaphores in the set (sysv-sem).", values: .number)
+  static let value = OptionSpec(
+    "value", short: "v", value: "n",
+    help: "Initial semaphore value (posix-sem, sysv-sem).", default: "0", values: .number)
+  static let key = OptionSpec(
+    "key", value: "key", help: "System V key, such as 0x1e240 (default IPC_PRIVATE).",
+    values: .number)
+
   /// Which options each kind takes; others are usage errors, not silently ignored.
-  static let applicable: [IPCKind: Set<String>] = [
-    .posixQueue: ["max-messages", "message-size"],
-    .posixSharedMemory: ["size"],
-    .posixSemaphore: ["value"],
-    .sysvQueue: ["key"],
-    .sysvSharedMemory: ["size", "key"],
-    .sysvSemaphore: ["count", "value", "key"],
+  static let applicable: [IPCKind: [OptionSpec]] = [
+    .posixQueue: [maxMessages, messageSize],
+    .posixSharedMemory: [size],
+    .posixSemaphore: [value],
+    .sysvQueue: [key],
+    .sysvSharedMemory: [size, key],
+    .sysvSemaphore: [count, value, key],
   ]
 
   static func run(_ parsed: ParsedArguments, _ console: Console) -> ExitStatus {
@@ -79,23 +79,24 @@ enum CreateCommand {
         "unknown kind '\(printable(kindWord))'"
           + suggestion(for: kindWord, among: IPCKind.allCases.map(\.rawValue), quote: ""), command)
     }
-    for long in ["size", "max-messages", "message-size", "count", "value", "key"]
-    where parsed.flag(long) && !(applicable[kind]?.contains(long) ?? false) {
-      throw UsageError("option '--\(long)' does not apply to \(kind.rawValue)", command)
+    let allowed = Set((applicable[kind] ?? []).map(\.long))
+    for option in spec.options where parsed.flag(option) && !allowed.contains(option.long) {
+      guard option.long != mode.long else { continue }  // every kind has a mode
+      throw UsageError("option '--\(option.long)' does not apply to \(kind.rawValue)", command)
     }
-    let permissions =
-      try parsed.value("mode", "an octal mode such as 0640") { IPCPermissions(octal: $0) }
-      ?? IPCPermissions(rawValue: 0o600)
+    guard
+      let permissions = try parsed.value(mode, "an octal mode such as 0640", IPCPermissions.init(octal:))
+    else { preconditionFailure("--mode has a default") }
     let name = try objectName(kind, parsed)
     // Only POSIX kinds reach the cases that use it, and objectName made sure they have one.
     func posixName() throws(UsageError) -> IPCName {
       guard let name else { throw UsageError("\(kind.rawValue) needs a name such as /jobs", command) }
       return name
     }
-    let key = try parsed.value("key", "a key such as 0x1e240 or 123456", parseKey)
-    let size = try parsed.value("size", "a size such as 4096, 4K or 1M", ByteSize.parse)
-    func positive(_ long: String, max: Int) throws(UsageError) -> Int? {
-      try parsed.value(long, "a whole number from 1 to \(max)") { text in
+    let key = try parsed.value(key, "a key such as 0x1e240 or 123456", parseKey)
+    let size = try parsed.value(size, "a size such as 4096, 4K or 1M", ByteSize.parse)
+    func positive(_ option: OptionSpec, max: Int) throws(UsageError) -> Int? {
+      try parsed.value(option, "a whole number from 1 to \(max)") { text in
         Int(text).flatMap { (1...max).contains($0) ? $0 : nil }
       }
     }
@@ -103,28 +104,28 @@ enum CreateCommand {
     case .posixQueue:
       return (
         .posixQueue(
-          try posixName(), maxMessages: try positive("max-messages", max: 1 << 20),
-          messageSize: try positive("message-size", max: 1 << 30)), permissions
+          try posixName(), maxMessages: try positive(maxMessages, max: 1 << 20),
+          messageSize: try positive(messageSize, max: 1 << 30)), permissions
       )
     case .posixSharedMemory, .sysvSharedMemory:
       guard let size else { throw UsageError("\(kind.rawValue) needs --size <bytes>", command) }
       if kind == .sysvSharedMemory { return (.sysvSharedMemory(key: key, size: size), permissions) }
       return (.posixSharedMemory(try posixName(), size: size), permissions)
     case .posixSemaphore:
-      let value = try parsed.value("value", "a value from 0 to \(Int32.max)") { text in
+      let initial = try parsed.value(value, "a value from 0 to \(Int32.max)") { text in
         UInt32(text).flatMap { $0 <= UInt32(Int32.max) ? $0 : nil }
       }
-      return (.posixSemaphore(try posixName(), value: value ?? 0), permissions)
+      return (.posixSemaphore(try posixName(), value: initial ?? 0), permissions)
     case .sysvQueue:
       return (.sysvQueue(key: key), permissions)
     case .sysvSemaphore:
-      guard let count = try positive("count", max: 65535) else {
+      guard let semaphores = try positive(count, max: 65535) else {
         throw UsageError("sysv-sem needs --count <n>", command)
       }
-      let value = try parsed.value("value", "a value from 0 to 32767") { text in
+      let initial = try parsed.value(value, "a value from 0 to 32767") { text in
         Int32(text).flatMap { (0...32767).contains($0) ? $0 : nil }
       }
-      return (.sysvSemaphore(key: key, count: Int32(count), value: value ?? 0), permissions)
+      return (.sysvSemaphore(key: key, count: Int32(semaphores), value: initial ?? 0), permissions)
     }
   }
 

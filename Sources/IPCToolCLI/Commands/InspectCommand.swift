@@ -15,6 +15,9 @@ enum InspectCommand {
     examples: [
       Example(command: "ipctool inspect /jobs", explanation: "Every POSIX object named /jobs."),
       Example(command: "ipctool inspect sysv-shm:32769 --json", explanation: "One segment, as JSON."),
+      Example(
+        command: "ipctool inspect sysv-sem:0x0001e240",
+        explanation: "Every semaphore of the set with key 0x1e240: value, waiters, last pid."),
     ],
     run: { parsed, console in run(parsed, console) })
 
@@ -51,7 +54,7 @@ enum InspectCommand {
       let report = UsageScanner(paths: inventory.paths).scan()
       for index in found.indices { found[index].users = report.users(of: found[index]) }
     }
-    if parsed.flag("json") {
+    if parsed.flag(SharedOptions.json) {
       console.out(fields.document(found, detail: true))
     } else {
       console.out(found.map { text($0, fields) }.joined(separator: "\n"))

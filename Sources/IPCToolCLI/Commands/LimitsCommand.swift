@@ -16,7 +16,7 @@ enum LimitsCommand {
   static func run(_ parsed: ParsedArguments, _ console: Console) -> ExitStatus {
     let (limits, notes) = KernelLimits().read()
     for note in notes { console.error(note.sentence) }
-    if parsed.flag("json") {
+    if parsed.flag(SharedOptions.json) {
       let items: [JSON] = limits.map { limit in
         .object([
           ("name", .string(limit.name)), ("description", .string(limit.summary)),

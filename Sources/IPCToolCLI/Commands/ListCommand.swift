@@ -10,17 +10,8 @@ enum ListCommand {
         + " open are still listed; what cannot be read shows as '?' (null in JSON)."
     ],
     options: [
-      SharedOptions.kind, SharedOptions.prefix, SharedOptions.owner, SharedOptions.json,
-      OptionSpec("bytes", short: "b", help: "Print sizes in bytes instead of 4.0K, 1.5M."),
-      OptionSpec("no-headings", short: "n", help: "Leave out the header line."),
-      OptionSpec(
-        "users", help: "Add the processes using each object (scans /proc), and unlinked segments still mapped."),
-      OptionSpec(
-        "output", short: "o", value: "columns",
-        help: "Comma-separated columns to print: "
-          + ListColumn.all.map { "\($0.name) (\($0.help))" }.joined(separator: ", ") + ".",
-        default: ListColumn.defaultNames.joined(separator: ","),
-        values: .choices(ListColumn.all.map { Choice(value: $0.name, summary: $0.help) })),
+      SharedOptions.kind, SharedOptions.prefix, SharedOptions.owner, SharedOptions.json, bytes,
+      noHeadings, users, output,
     ],
     examples: [
       Example(command: "ipctool list", explanation: "Every object on the machine."),
@@ -28,16 +19,31 @@ enum ListCommand {
         command: "ipctool list --kind sysv --owner postgres",
         explanation: "The System V objects a user owns."),
       Example(command: "ipctool list --json", explanation: "The same, for scripts."),
+      Example(
+        command: "ipctool list --users --kind shm",
+        explanation: "Shared memory, with the processes that map or hold each segment."),
     ],
     run: { parsed, console in run(parsed, console) })
+
+  static let bytes = OptionSpec("bytes", short: "b", help: "Print sizes in bytes instead of 4.0K, 1.5M.")
+  static let noHeadings = OptionSpec("no-headings", short: "n", help: "Leave out the header line.")
+  static let users = OptionSpec(
+    "users",
+    help: "Add the processes using each object (scans /proc), and unlinked segments still mapped.")
+  static let output = OptionSpec(
+    "output", short: "o", value: "columns",
+    help: "Comma-separated columns to print: "
+      + ListColumn.all.map { "\($0.name) (\($0.help))" }.joined(separator: ", ") + ".",
+    default: ListColumn.defaultNames.joined(separator: ","),
+    values: .choices(ListColumn.all.map { Choice(value: $0.name, summary: $0.help) }))
 
   static func run(_ parsed: ParsedArguments, _ console: Console) -> ExitStatus {
     do {
       let selection = try ObjectSelection(parsed)
-      var columns = try parsed.value("output", "a list of columns", parseColumns)
+      var columns = try parsed.value(output, "a list of columns", parseColumns)
         ?? ListColumn.defaultNames.compactMap(ListColumn.named)
-      let report = parsed.flag("users") ? UsageScanner().scan() : nil
-      if report != nil && parsed.value("output") == nil, let column = ListColumn.named("users") {
+      let report = parsed.flag(users) ? UsageScanner().scan() : nil
+      if report != nil && parsed.typed(output) == nil, let column = ListColumn.named("users") {
         columns.append(column)
       }
       let filtered = selection.prefix != nil || selection.owner != nil
@@ -52,7 +58,7 @@ enum ListCommand {
       let inventory = Inventory()
       let users = UserNames()
       let (output, notes): ([ByteBuffer], [String])
-      if parsed.flag("json") {
+      if parsed.flag(SharedOptions.json) {
         let fields = ObjectFields(users: users, withUsers: report != nil)
         let (lines, listNotes) = inventory.list(selection.kinds) { fields.lines(selected($0), detail: false) }
         (output, notes) = (
@@ -60,8 +66,8 @@ enum ListCommand {
           listNotes.map(\.sentence)
         )
       } else {
-        let context = ListContext(users: users, exactBytes: parsed.flag("bytes"))
-        let table = ListTable(columns: columns, context: context, headings: !parsed.flag("no-headings"))
+        let context = ListContext(users: users, exactBytes: parsed.flag(bytes))
+        let table = ListTable(columns: columns, context: context, headings: !parsed.flag(noHeadings))
         let (cells, listNotes) = inventory.list(selection.kinds) { table.cells(selected($0)) }
         let deleted = (report?.deletedMappings ?? []).map {
           "note: \($0.process) still maps \($0.path): unlinked, not yet freed"

@@ -19,7 +19,7 @@ struct ObjectSelection {
 
   init(_ parsed: ParsedArguments) throws(UsageError) {
     kinds = try parsed.selectedKinds()
-    if let text = parsed.value("prefix") {
+    if let text = parsed.typed(SharedOptions.prefix) {
       // Escaped like the names list prints ("\xff"), so a printed name's start selects it.
       do {
         let bytes = try Escaping.unescape(text)
@@ -28,9 +28,10 @@ struct ObjectSelection {
         throw UsageError("invalid value for '--prefix': \(error)", parsed.command)
       }
     }
-    owner = try parsed.value("owner", "a user name or uid", UserNames.uid(of:))
-    olderThan = try parsed.value("older-than", "an age such as 30s, 10m, 2h or 7d", AgeText.seconds)
-    for text in parsed.values("key") {
+    owner = try parsed.value(SharedOptions.owner, "a user name or uid", UserNames.uid(of:))
+    olderThan = try parsed.value(
+      SharedOptions.olderThan, "an age such as 30s, 10m, 2h or 7d", AgeText.seconds)
+    for text in parsed.values(SharedOptions.key) {
       guard let key = CreateCommand.parseKey(text) else {
         throw UsageError(
           "invalid value '\(printable(text))' for '--key': expected a key such as 0x1e240", parsed.command)

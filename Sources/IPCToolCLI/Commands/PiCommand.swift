@@ -25,25 +25,7 @@ enum PiCommand {
         + " objects are named /ipctool-pi-PID-* and 'ipctool clean --prefix /ipctool-pi-' removes"
         + " them.",
     ],
-    options: [
-      OptionSpec(
-        "ipc", short: "i", value: "mechanism",
-        help: "Mechanisms to use; repeat or separate with commas.", default: "all",
-        repeatable: true, values: .choices(mechanismChoices)),
-      OptionSpec("terms", short: "t", value: "n", help: "Terms of the series.", default: "10000000",
-        values: .number),
-      OptionSpec("workers", short: "w", value: "n", help: "Worker processes to fork.", default: "10",
-        values: .number),
-      OptionSpec(
-        "slices", short: "s", value: "n",
-        help: "Slices the terms are cut into (more slices: an IPC throughput test).",
-        default: "the number of workers", values: .number),
-      OptionSpec(
-        "no-reference",
-        help: "Skip the single-process reference (it costs as much as one more run; it is"
-          + " skipped anyway above 100000000 terms)."),
-      SharedOptions.json,
-    ],
+    options: [ipc, terms, workers, slices, noReference, SharedOptions.json],
     examples: [
       Example(command: "ipctool pi --ipc sysv", explanation: "System V queue and shared memory."),
       Example(
@@ -51,6 +33,25 @@ enum PiCommand {
         explanation: "Messages (or lock hand-offs) per second for every mechanism."),
     ],
     run: { parsed, console in run(parsed, console) })
+
+  static let ipc = OptionSpec(
+    "ipc", short: "i", value: "mechanism",
+    help: "Mechanisms to use; repeat or separate with commas.", default: "all",
+    repeatable: true, values: .choices(mechanismChoices))
+  static let terms = OptionSpec(
+    "terms", short: "t", value: "n", help: "Terms of the series.", default: "10000000",
+    values: .number)
+  static let workers = OptionSpec(
+    "workers", short: "w", value: "n", help: "Worker processes to fork.", default: "10",
+    values: .number)
+  static let slices = OptionSpec(
+    "slices", short: "s", value: "n",
+    help: "Slices the terms are cut into (more slices: an IPC throughput test).",
+    defaultDescription: "the number of workers", values: .number)
+  static let noReference = OptionSpec(
+    "no-reference",
+    help: "Skip the single-process reference (it costs as much as one more run; it is"
+      + " skipped anyway above 100000000 terms).")
 
   static func run(_ parsed: ParsedArguments, _ console: Console) -> ExitStatus {
     let mechanisms: [PiMechanism]
@@ -61,7 +62,7 @@ enum PiCommand {
       console.errRaw(error.line + "\n")
       return .usage
     }
-    let wantsReference = !parsed.flag("no-reference") && plan.terms <= PiRunner.referenceLimit
+    let wantsReference = !parsed.flag(noReference) && plan.terms <= PiRunner.referenceLimit
     let reference = wantsReference ? plan.referenceSum() : nil
     let runner = PiRunner(plan: plan)
     var results: [PiResult] = []
@@ -74,7 +75,7 @@ enum PiCommand {
       if case .stopped(let signal) = error { return .signaled(signal) }
       return .failure
     }
-    if parsed.flag("json") {
+    if parsed.flag(SharedOptions.json) {
       console.out(json(results, plan: plan, referenceChecked: reference != nil))
     } else {
       console.out(table(results, referenceChecked: reference != nil))
@@ -84,7 +85,8 @@ enum PiCommand {
 
   static func request(_ parsed: ParsedArguments) throws(UsageError) -> ([PiMechanism], PiPlan) {
     var mechanisms: [PiMechanism] = []
-    for word in parsed.values("ipc").flatMap({ $0.split(separator: ",").map(String.init) }) {
+    let words = parsed.values(ipc).isEmpty ? [ipc.defaultValue ?? "all"] : parsed.values(ipc)
+    for word in words.flatMap({ $0.split(separator: ",").map(String.init) }) {
       guard let named = PiMechanism.named(word) else {
         throw UsageError(
           "unknown mechanism '\(printable(word))' for '--ipc'"
@@ -93,16 +95,16 @@ enum PiCommand {
       }
       for mechanism in named where !mechanisms.contains(mechanism) { mechanisms.append(mechanism) }
     }
-    if mechanisms.isEmpty { mechanisms = PiMechanism.allCases }
-    func count(_ long: String, max: Int) throws(UsageError) -> Int? {
-      try parsed.value(long, "a whole number from 1 to \(max)") { text in
+    func count(_ option: OptionSpec, max: Int) throws(UsageError) -> Int? {
+      try parsed.value(option, "a whole number from 1 to \(max)") { text in
         Int(text.replacingUnderscores).flatMap { (1...max).contains($0) ? $0 : nil }
       }
     }
-    let terms = try count("terms", max: 1 << 50) ?? 10_000_000
-    let workers = try count("workers", max: 4096) ?? 10
-    let slices = try count("slices", max: 100_000_000) ?? workers
-    return (mechanisms, PiPlan(terms: terms, slices: slices, workers: workers))
+    guard let termCount = try count(terms, max: 1 << 50),
+      let workerCount = try count(workers, max: 4096)
+    else { preconditionFailure("--terms and --workers have defaults") }
+    let sliceCount = try count(slices, max: 100_000_000) ?? workerCount
+    return (mechanisms, PiPlan(terms: termCount, slices: sliceCount, workers: workerCount))
   }
 
   static func table(_ results: [PiResult], referenceChecked: Bool) -> String {

@@ -54,10 +54,7 @@ struct BashCompletion {
     out += "    '')\n"
     let names = commands.flatMap { [$0.name] + $0.aliases }
     let rootOptions = CommandLineDescription.root.allOptions.map { "--\($0.long)" }
-    out += "      _ipctool_reply \"$cur\" <<<\"\(lines((cur: "", words: names + rootOptions + ["help"])))\"\n"
-    out += "      ;;\n"
-    out += "    help)\n"
-    out += "      ((positional == 0)) && _ipctool_reply \"$cur\" <<<\"\(lines((cur: "", words: names)))\"\n"
+    out += "      _ipctool_reply \"$cur\" <<<\"\(lines((cur: "", words: names + rootOptions)))\"\n"
     out += "      ;;\n"
     for command in commands {
       out += "    " + ([command.name] + command.aliases).joined(separator: "|") + ")\n"

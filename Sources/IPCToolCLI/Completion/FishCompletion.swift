@@ -43,7 +43,6 @@ struct FishCompletion {
         out += "complete -c ipctool -n __ipctool_needs_command -a \(name) -d \(quoted(command.abstract))\n"
       }
     }
-    let names = commands.flatMap { [$0.name] + $0.aliases }
     for command in commands {
       let condition = quoted("__ipctool_using " + ([command.name] + command.aliases).joined(separator: " "))
       out += "\n# \(command.name)\n"
@@ -64,9 +63,6 @@ struct FishCompletion {
         out += "complete -c ipctool -n \(condition)\(candidates(argument.values, function: function))\n"
       }
     }
-    out += "\n# help\n"
-    out += "complete -c ipctool -n __ipctool_needs_command -a help -d 'Show help for a subcommand'\n"
-    out += "complete -c ipctool -n \(quoted("__ipctool_using help")) -a \(quoted(names.joined(separator: " ")))\n"
     return out
   }
 

@@ -47,7 +47,6 @@ struct ZshCompletion {
         out += "    \(quoted("\(name):\(escape(command.abstract))"))\n"
       }
     }
-    out += "    'help:Show help for a subcommand'\n"
     out += "  )\n"
     out += "  _arguments -C \\\n"
     for option in CommandLineDescription.root.allOptions {
@@ -63,7 +62,6 @@ struct ZshCompletion {
       let names = ([command.name] + command.aliases).joined(separator: "|")
       out += "        \(names)) _ipctool_\(functionName(command.name)) ;;\n"
     }
-    out += "        help) _describe -t subcommands 'ipctool subcommand' subcommands ;;\n"
     out += "      esac ;;\n"
     out += "  esac\n}\n\n_ipctool \"$@\"\n"
     return out

@@ -15,8 +15,17 @@ public enum CommandLineDescription {
       Example(command: "ipctool inspect /jobs", explanation: "All the kernel tells about /jobs."),
     ])
 
-  public static let subcommands: [CommandSpec] = [
-    ListCommand.spec, InspectCommand.spec, CreateCommand.spec, UnlinkCommand.spec, CleanCommand.spec, PiCommand.spec, LimitsCommand.spec, CompletionsCommand.spec, CompleteCallback.spec, ManPageCommand.spec,
+  /// The date of this description, shown in the man page's title line.
+  public static let date = "2026-11-29"
+
+  /// Every subcommand, in the order help lists them.
+  public static let subcommands: [CommandSpec] = namedByHelp + [HelpCommand.spec]
+
+  /// The subcommands `help` can name: all but itself (whose own description lists these).
+  static let namedByHelp: [CommandSpec] = [
+    ListCommand.spec, InspectCommand.spec, CreateCommand.spec, UnlinkCommand.spec,
+    CleanCommand.spec, PiCommand.spec, LimitsCommand.spec, CompletionsCommand.spec,
+    CompleteCallback.spec, ManPageCommand.spec,
   ]
 
   /// The subcommand a word names, by name or alias.

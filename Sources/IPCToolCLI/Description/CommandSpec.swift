@@ -33,19 +33,24 @@ public struct OptionSpec: Sendable {
   /// The value's name in help (`<kind>`); nil for a flag.
   public var valueName: String?
   public var help: String
+  /// The value the command uses when none is typed: help shows it and the command reads it.
   public var defaultValue: String?
+  /// For help only, where the default is no fixed value ("the number of workers").
+  public var defaultDescription: String?
   public var isRepeatable = false
   public var values: ValueSource = .none
 
   public init(
     _ long: String, short: Character? = nil, value valueName: String? = nil, help: String,
-    default defaultValue: String? = nil, repeatable: Bool = false, values: ValueSource = .none
+    default defaultValue: String? = nil, defaultDescription: String? = nil,
+    repeatable: Bool = false, values: ValueSource = .none
   ) {
     self.long = long
     self.short = short
     self.valueName = valueName
     self.help = help
     self.defaultValue = defaultValue
+    self.defaultDescription = defaultDescription
     self.isRepeatable = repeatable
     self.values = values
   }

@@ -22,6 +22,13 @@ enum SharedOptions {
     "owner", short: "u", value: "user", help: "Only objects owned by this user name or uid.",
     values: .users)
 
+  static let olderThan = OptionSpec(
+    "older-than", value: "age",
+    help: "Only objects last changed longer ago than this: 30s, 10m, 2h, 7d.")
+
+  static let key = OptionSpec(
+    "key", value: "key", help: "Only System V objects with this key; repeatable.", repeatable: true)
+
   static let reference = ArgumentSpec(
     name: "ref",
     help: "An object: /name (every POSIX kind with that name), KIND:/name, KIND:ID or KIND:0xKEY.",

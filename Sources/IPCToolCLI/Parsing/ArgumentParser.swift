@@ -29,7 +29,7 @@ struct ArgumentParser {
         try parseShortCluster(word.dropFirst(), rest: &rest, into: &parsed)
       }
     }
-    if !parsed.flag("help") { try checkPositionals(parsed.positionals) }
+    if !parsed.flag(.help) { try checkPositionals(parsed.positionals) }
     return parsed
   }
 

@@ -7,20 +7,27 @@ public struct ParsedArguments: Sendable {
   public var options: [String: [String]] = [:]
   public var positionals: [String] = []
 
-  public func flag(_ long: String) -> Bool { options[long] != nil }
+  // Options are read through their descriptions, never by spelling a name again: what help
+  // shows (the name, the default) is what the command reads.
 
-  public func value(_ long: String) -> String? { options[long]?.last }
+  /// Whether a flag was given.
+  public func flag(_ option: OptionSpec) -> Bool { options[option.long] != nil }
 
-  public func values(_ long: String) -> [String] { options[long] ?? [] }
+  /// The value typed last, or nil: no default.
+  public func typed(_ option: OptionSpec) -> String? { options[option.long]?.last }
 
-  /// An option's value converted by `convert`, or a usage error naming the option.
-  func value<T>(_ long: String, _ expected: String, _ convert: (String) -> T?) throws(UsageError)
-    -> T?
+  /// Every value typed for a repeatable option, in order.
+  public func values(_ option: OptionSpec) -> [String] { options[option.long] ?? [] }
+
+  /// The value typed, or else the option's default, converted by `convert`; a usage error names
+  /// the option. Nil when neither was given.
+  func value<T>(_ option: OptionSpec, _ expected: String, _ convert: (String) -> T?)
+    throws(UsageError) -> T?
   {
-    guard let text = value(long) else { return nil }
+    guard let text = typed(option) ?? option.defaultValue else { return nil }
     guard let converted = convert(text) else {
       throw UsageError(
-        "invalid value '\(printable(text))' for '--\(long)': expected \(expected)", command)
+        "invalid value '\(printable(text))' for '--\(option.long)': expected \(expected)", command)
     }
     return converted
   }
@@ -29,7 +36,7 @@ public struct ParsedArguments: Sendable {
   func selectedKinds(default all: Set<IPCKind> = Set(IPCKind.allCases)) throws(UsageError)
     -> Set<IPCKind>
   {
-    let words = values("kind").flatMap { $0.split(separator: ",").map(String.init) }
+    let words = values(SharedOptions.kind).flatMap { $0.split(separator: ",").map(String.init) }
     guard !words.isEmpty else { return all }
     var kinds: Set<IPCKind> = []
     for word in words {

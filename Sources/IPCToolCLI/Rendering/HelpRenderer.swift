@@ -81,7 +81,7 @@ struct HelpRenderer {
 
   static func helpText(_ option: OptionSpec) -> String {
     var text = option.help + choicesText(option.values)
-    if let value = option.defaultValue { text += " (default: \(value))" }
+    if let value = option.defaultValue ?? option.defaultDescription { text += " (default: \(value))" }
     return text
   }
 
