@@ -17,6 +17,9 @@ let package = Package(
     .testTarget(
       name: "IPCKitTests", dependencies: ["CIPCShims", "IPCKit", "TestSupport"],
       exclude: ["Fixtures"]),
+    // The command line without the kernel: parser, help, escaping, tables, JSON, man page. No root.
+    .testTarget(
+      name: "IPCToolCLITests", dependencies: ["IPCKit", "IPCToolCLI", "TestSupport"]),
     .testTarget(
       name: "IPCToolEndToEndTests",
       dependencies: ["CIPCShims", "IPCKit", "IPCToolCLI", "ipctool", "TestSupport"],

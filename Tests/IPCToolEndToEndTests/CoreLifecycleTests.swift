@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// create, list, inspect and unlink against real objects of all six kinds.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Every failure ends with one line naming the problem, a documented status, and no change.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `ipctool limits`: values from the namespace's own sysctls, and their use.

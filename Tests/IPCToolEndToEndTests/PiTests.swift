@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `ipctool pi` over every mechanism: the right value, and nothing left behind.

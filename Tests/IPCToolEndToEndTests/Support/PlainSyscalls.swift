@@ -1,5 +1,6 @@
 import CIPCShims
 import Foundation
+import TestSupport
 
 /// Objects made the way other programs make them, with plain calls and no ipctool code, so the
 /// tests can check that ipctool reports what the kernel holds.

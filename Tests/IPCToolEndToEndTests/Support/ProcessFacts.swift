@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// The short command name the kernel keeps for a process (/proc/PID/comm), as ipctool shows it.
 func commandName(_ pid: pid_t) -> String? {

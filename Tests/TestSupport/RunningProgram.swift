@@ -1,15 +1,14 @@
 import Foundation
-import TestSupport
 
 /// A program started in the background, its output captured in files of its own.
-final class RunningProgram {
-  let process = Process()
+public final class RunningProgram {
+  public let process = Process()
   private let exited = DispatchSemaphore(value: 0)
   private let scratch: TemporaryDirectory
 
   /// Starts `executable`. The environment is the test's, with `COLUMNS=100` and `TZ=UTC` so
   /// output does not depend on the terminal or the machine, plus `environment`.
-  init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
+  public init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
     scratch = try TemporaryDirectory()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -28,10 +27,10 @@ final class RunningProgram {
     try process.run()
   }
 
-  var pid: pid_t { process.processIdentifier }
+  public var pid: pid_t { process.processIdentifier }
 
   /// The pids of the program's children, once at least `count` exist (or after `timeout`).
-  func children(atLeast count: Int, timeout: TimeInterval = 20) -> [pid_t] {
+  public func children(atLeast count: Int, timeout: TimeInterval = 20) -> [pid_t] {
     var found: [pid_t] = []
     waitUntil(timeout: timeout) {
       let text = (try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)) ?? ""
@@ -43,7 +42,7 @@ final class RunningProgram {
 
   /// Waits for the program to end (asking it to stop, then killing it, after `timeout`), and
   /// returns what it printed.
-  func finish(timeout: TimeInterval = 60) -> ToolRun {
+  public func finish(timeout: TimeInterval = 60) -> ToolRun {
     if exited.wait(timeout: .now() + timeout) == .timedOut {
       process.terminate()
       if exited.wait(timeout: .now() + 5) == .timedOut {
@@ -64,6 +63,6 @@ final class RunningProgram {
 }
 
 /// True once no process has this pid (reaped), waiting up to `timeout`.
-func processGone(_ pid: pid_t, timeout: TimeInterval = 10) -> Bool {
+public func processGone(_ pid: pid_t, timeout: TimeInterval = 10) -> Bool {
   waitUntil(timeout: timeout) { kill(pid, 0) != 0 && errno == ESRCH }
 }

@@ -3,14 +3,6 @@ import IPCKit
 
 @testable import IPCToolCLI
 
-/// The repository's top folder, found from this file.
-let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-  .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-
-func installed(_ tool: String) -> Bool {
-  ["/usr/bin/", "/bin/", "/usr/local/bin/"].contains { FileManager.default.isExecutableFile(atPath: $0 + tool) }
-}
-
 /// Runs ipctool in this process (no kernel objects involved) and returns stdout, stderr, status.
 func inProcess(_ arguments: [String], width: Int = 80) -> (out: String, err: String, status: Int32) {
   var out = ""

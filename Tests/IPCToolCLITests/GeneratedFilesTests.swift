@@ -1,5 +1,6 @@
 import Foundation
 import IPCKit
+import TestSupport
 import Testing
 
 @testable import IPCToolCLI
