@@ -16,6 +16,7 @@ struct CompletionShellTests {
       let run = try box.run(arguments)
       try #require(run.status == 0, "\(run)")
     }
+    box.segment(named: Array("v".utf8) + [0xFF])  // not UTF-8: offered escaped, as list shows it
     return box
   }
 
@@ -65,6 +66,8 @@ struct CompletionShellTests {
     #expect(try bash(box, "ipctool inspect /it") == ["/it\\'s"])
     #expect(try bash(box, "ipctool create ").count == 6)
     #expect(try bash(box, "ipctool list --owner roo") == ["root"])
+    // Quoted for the shell, the escaped name reaches ipctool as "/v\xff": that one object.
+    #expect(try bash(box, "ipctool inspect /v") == ["/v\\\\xff"])
     // help is a subcommand like the others; it names every other one and not itself.
     #expect(try bash(box, "ipctool he") == ["help"])
     #expect(try bash(box, "ipctool help cl") == ["clean"])
@@ -81,6 +84,7 @@ struct CompletionShellTests {
     #expect(try fish(box, "ipctool inspect /pi") == ["/pi_q", "/pi_rw", "/pi_sem"])
     #expect(try fish(box, "ipctool unlink sysv-shm:") == ["sysv-shm:0"])
     #expect(try fish(box, "ipctool clean --prefix /m") == ["/my seg"])
+    #expect(try fish(box, "ipctool inspect /v") == ["/v\\xff"])
     #expect(try fish(box, "ipctool help cl") == ["clean"])
     let helpable = try fish(box, "ipctool help ")
     #expect(helpable.contains("clean") && !helpable.contains("help"), "\(helpable)")
@@ -95,6 +99,7 @@ struct CompletionShellTests {
     #expect(try zsh(box, "ipctool inspect /pi") == ["/pi_q", "/pi_rw", "/pi_sem"])
     #expect(try zsh(box, "ipctool unlink sysv-shm:") == ["sysv-shm:0"])
     #expect(try zsh(box, "ipctool clean --prefix /m") == ["/my seg"])
+    #expect(try zsh(box, "ipctool inspect /v") == ["/v\\xff"])
     #expect(try zsh(box, "ipctool help cl") == ["clean"])
     let helpable = try zsh(box, "ipctool help ")
     #expect(helpable.contains("clean") && !helpable.contains("help"), "\(helpable)")

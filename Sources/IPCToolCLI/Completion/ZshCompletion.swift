@@ -13,7 +13,9 @@ struct ZshCompletion {
         local -a candidates
         local line what=${argv[-1]}
         for line in "${(@f)$(_call_program objects "$_ipctool_command" __complete $what "${(Q)PREFIX}" 2>/dev/null)}"; do
-          [[ -n $line ]] && candidates+=("${${line%%$'\\t'*}//:/\\\\:}:${line#*$'\\t'}")
+          # _describe reads "match:description" with backslash escapes: double the names'
+          # backslashes (escaped names have them) before escaping their colons.
+          [[ -n $line ]] && candidates+=("${${${line%%$'\\t'*}//\\\\/\\\\\\\\}//:/\\\\:}:${line#*$'\\t'}")
         done
         _describe -t objects 'object' candidates
       }
