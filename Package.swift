@@ -7,13 +7,15 @@ let package = Package(
     .executable(name: "ipctool", targets: ["ipctool"])
   ],
   targets: [
-    // The only C: fixed-arity wrappers for what Swift cannot call (mqueue.h, semctl, wait macros).
+    // The only C of the tool: fixed-arity wrappers for what Swift cannot call (mqueue.h, semctl,
+    // wait macros, O_TMPFILE, fsmount, signal handlers, argv).
     .target(name: "CIPCShims"),
     .target(name: "IPCKit", dependencies: ["CIPCShims"]),
     .target(name: "IPCToolCLI", dependencies: ["CIPCShims", "IPCKit"]),
     .executableTarget(name: "ipctool", dependencies: ["IPCToolCLI"]),
     // What both test targets share: temporary folders, namespace threads, waiting for a condition.
-    .target(name: "TestSupport", dependencies: ["CIPCShims"], path: "Tests/TestSupport"),
+    .target(name: "CNamespaces", path: "Tests/CNamespaces"),  // setns and unshare, for tests
+    .target(name: "TestSupport", dependencies: ["CNamespaces"], path: "Tests/TestSupport"),
     .testTarget(
       name: "IPCKitTests", dependencies: ["CIPCShims", "IPCKit", "TestSupport"],
       exclude: ["Fixtures"]),

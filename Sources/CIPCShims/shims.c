@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <sched.h>
 #include <signal.h>
 #include <sys/msg.h>
 #include <sys/prctl.h>
@@ -25,21 +24,12 @@ int ipcshim_mq_send(mqd_t mqd, const char *buffer, size_t length, unsigned prior
 ssize_t ipcshim_mq_receive(mqd_t mqd, char *buffer, size_t length) {
   return mq_receive(mqd, buffer, length, NULL);
 }
-ssize_t ipcshim_mq_timedreceive(mqd_t mqd, char *buffer, size_t length,
-                                const struct timespec *deadline) {
-  return mq_timedreceive(mqd, buffer, length, NULL, deadline);
-}
-
 union ipcshim_semun {
   int val;
   struct semid_ds *buf;
   unsigned short *array;
 };
 
-int ipcshim_semctl_setval(int semid, int semnum, int value) {
-  union ipcshim_semun arg = {.val = value};
-  return semctl(semid, semnum, SETVAL, arg);
-}
 int ipcshim_semctl_command(int semid, int semnum, int command) {
   return semctl(semid, semnum, command);
 }
@@ -56,7 +46,6 @@ int ipcshim_semctl_stat(int semid, int command, struct semid_ds *info) {
   return semctl(semid, 0, command, arg);
 }
 
-int ipcshim_wifexited(int status) { return WIFEXITED(status); }
 int ipcshim_wexitstatus(int status) { return WEXITSTATUS(status); }
 int ipcshim_wifsignaled(int status) { return WIFSIGNALED(status); }
 int ipcshim_wtermsig(int status) { return WTERMSIG(status); }
@@ -81,8 +70,6 @@ int ipcshim_open_private_mqueue_mount(void) {
   errno = saved;
   return mount;
 }
-
-int ipcshim_join_ipc_namespace(int fd) { return setns(fd, CLONE_NEWIPC); }
 
 static volatile sig_atomic_t stop_signal = 0;
 
@@ -135,8 +122,6 @@ void ipcshim_worker_after_fork(pid_t parent) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() != parent) _exit(125); // the parent died before prctl took effect
 }
-int ipcshim_unshare_ipc_namespace(void) { return unshare(CLONE_NEWIPC); }
-
 int ipcshim_msg_slots(int *in_use) {
   struct msginfo info;
   int highest = msgctl(0, MSG_INFO, (struct msqid_ds *)&info);

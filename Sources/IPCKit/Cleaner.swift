@@ -119,7 +119,7 @@ public struct Cleaner {
       return (.removed, nil)
     } catch where error.isNoSuchObject {
       return (.gone, .vanished)
-    } catch where error.code == EACCES || error.code == EPERM {
+    } catch where error.code?.isPermissionDenied == true {
       return (.failed, .permissionDenied)
     } catch {
       return (.failed, .failed(error))

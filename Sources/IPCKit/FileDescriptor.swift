@@ -53,7 +53,7 @@ struct FileDescriptor: ~Copyable {
   func directoryEntries() throws(SystemError) -> [(name: [UInt8], type: UInt8)] {
     let copy = try retryingOnInterrupt("dup") { dup(raw) }
     guard let stream = fdopendir(copy) else {
-      let code = errno
+      let code = Errno.current
       close(copy)
       throw SystemError(call: "opendir", code: code)
     }

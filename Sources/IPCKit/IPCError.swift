@@ -7,7 +7,7 @@ public struct IPCError: Error, CustomStringConvertible, Sendable, Equatable {
   public var operation: String  // "unlink"
   public var subject: String  // "posix-shm:/x": a reference as printed, already escaped
   public var reason: String  // "Permission denied"
-  public var code: CInt?  // the errno behind it, if any
+  public var code: Errno?  // the errno behind it, if any
   /// What the failure ran into, where ipctool can tell: a kernel limit or a full /dev/shm.
   public var hint: Hint?
 
@@ -27,7 +27,7 @@ public struct IPCError: Error, CustomStringConvertible, Sendable, Equatable {
     public static func limit(_ text: String) -> Hint { Hint(text, isKernelLimit: true) }
   }
 
-  public init(operation: String, subject: String, reason: String, code: CInt? = nil) {
+  public init(operation: String, subject: String, reason: String, code: Errno? = nil) {
     self.operation = operation
     self.subject = subject
     self.reason = reason
@@ -37,7 +37,7 @@ public struct IPCError: Error, CustomStringConvertible, Sendable, Equatable {
   /// Wraps a failed call, keeping its errno and the kernel's sentence for it.
   public init(operation: String, subject: String, _ error: SystemError, hint: Hint? = nil) {
     // EPERM ("Operation not permitted") and EACCES mean the same to a user here.
-    let text = SystemError.text(for: error.code == EPERM ? EACCES : error.code)
+    let text = (error.code.isPermissionDenied ? Errno.permissionDenied : error.code).description
     self.init(operation: operation, subject: subject, reason: text, code: error.code)
     self.hint = hint
   }
@@ -48,5 +48,5 @@ public struct IPCError: Error, CustomStringConvertible, Sendable, Equatable {
   public var description: String { "\(operation) \(subject): \(reason)" }
 
   /// True when the object was not there: `clean` and races treat it as already gone.
-  public var isNoSuchObject: Bool { code == ENOENT || code == EIDRM }
+  public var isNoSuchObject: Bool { code == .noSuchFileOrDirectory || code == .identifierRemoved }
 }

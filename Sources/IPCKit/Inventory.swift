@@ -110,7 +110,7 @@ public struct Inventory: Sendable {
     func failure(_ error: SystemError) -> IPCError {
       notFound(error.code)
         ? IPCError(operation: operation, subject: reference.description,
-          reason: "no such object", code: ENOENT)
+          reason: "no such object", code: .noSuchFileOrDirectory)
         : IPCError(operation: operation, subject: reference.description, error)
     }
     do throws(SystemError) {
@@ -121,13 +121,13 @@ public struct Inventory: Sendable {
         for kind in kinds {
           if let info = try namedInfo(name, kind) { found.append(info) }
         }
-        guard !found.isEmpty else { throw SystemError(call: "find", code: ENOENT) }
+        guard !found.isEmpty else { throw SystemError(call: "find", code: .noSuchFileOrDirectory) }
         return found
       case .sysvID(let kind, let id):
         return [try sysvStatus(kind, id)]
       case .sysvKey(let kind, let key):
         guard let id = sysvID(kind, key: key) else {
-          throw SystemError(call: "find", code: ENOENT)
+          throw SystemError(call: "find", code: .noSuchFileOrDirectory)
         }
         return [try sysvStatus(kind, id)]
       }
@@ -161,7 +161,7 @@ public struct Inventory: Sendable {
     case .sysvQueue: try SysVMessageQueue.status(id)
     case .sysvSharedMemory: try sysvSharedMemoryStatus(id)
     case .sysvSemaphore: try SysVSemaphoreSet.status(id)
-    default: throw SystemError(call: "find", code: ENOENT)
+    default: throw SystemError(call: "find", code: .noSuchFileOrDirectory)
     }
   }
 
@@ -226,19 +226,19 @@ public struct Inventory: Sendable {
       case (.sysvQueue, _, let id?): try SysVMessageQueue.remove(id)
       case (.sysvSharedMemory, _, let id?): try SysVSharedMemory.remove(id)
       case (.sysvSemaphore, _, let id?): try SysVSemaphoreSet.remove(id)
-      default: throw SystemError(call: "unlink", code: ENOENT)  // no name or id: nothing to name
+      default: throw SystemError(call: "unlink", code: .noSuchFileOrDirectory)  // no name or id: nothing to name
       }
     } catch {
       guard !notFound(error.code) else {
-        throw IPCError(operation: "unlink", subject: subject, reason: "no such object", code: ENOENT)
+        throw IPCError(operation: "unlink", subject: subject, reason: "no such object", code: .noSuchFileOrDirectory)
       }
       throw IPCError(operation: "unlink", subject: subject, error)
     }
   }
 
   /// Errors that mean the object is not (or no longer) there. For SysV ids EINVAL says that.
-  private func notFound(_ code: CInt) -> Bool {
-    code == ENOENT || code == EIDRM || code == EINVAL
+  private func notFound(_ code: Errno) -> Bool {
+    code == .noSuchFileOrDirectory || code == .identifierRemoved || code == .invalidArgument
   }
 }
 

@@ -6,9 +6,9 @@ public enum ListingGap: Sendable, Equatable {
   /// The mqueue filesystem is not mounted, and this user cannot mount it privately.
   case queuesNotMounted
   /// The queue directory named by IPCTOOL_MQUEUE could not be opened.
-  case queueDirectoryUnreadable(path: String, code: CInt)
+  case queueDirectoryUnreadable(path: String, code: Errno)
   /// The private mqueue mount was made but could not be read.
-  case privateQueueMountFailed(code: CInt)
+  case privateQueueMountFailed(code: Errno)
 
   /// The kind that was left out.
   public var kind: IPCKind {

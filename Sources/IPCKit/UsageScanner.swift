@@ -86,7 +86,7 @@ public struct UsageScanner: Sendable {
     // comm ends with a newline the kernel adds; the name itself may hold one too.
     let process = ProcessRef(pid: pid, commandBytes: comm.last == 0x0A ? Array(comm.dropLast()) : comm)
     // A process that ended meanwhile hides nothing; one we may not read may hide anything.
-    func denied(_ error: SystemError) -> Bool { error.code == EACCES || error.code == EPERM }
+    func denied(_ error: SystemError) -> Bool { error.code == .permissionDenied || error.code == .notPermitted }
     var mapsHidden = false
     var descriptorsHidden = false
     do {

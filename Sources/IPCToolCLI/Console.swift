@@ -1,4 +1,5 @@
 import Glibc
+import IPCKit
 
 /// Where a command writes: stdout and stderr, or buffers in tests.
 public final class Console: @unchecked Sendable {
@@ -46,13 +47,6 @@ private func writeAll(_ fd: CInt, _ text: String) {
 }
 
 private func writeAll(_ fd: CInt, _ buffer: UnsafeRawBufferPointer) {
-  var offset = 0
-  while offset < buffer.count {
-    let written = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-    if written < 0 {
-      if errno == EINTR { continue }
-      return  // a closed pipe (ipctool list | head) is not an error worth a word
-    }
-    offset += written
-  }
+  // A closed pipe (ipctool list | head) is not an error worth a word.
+  _ = Descriptors.writeAll(fd, buffer)
 }

@@ -53,6 +53,6 @@ import Testing
     let inventory = Inventory(paths: IPCPaths(proc: "/nonexistent", shm: "/nonexistent", mqueue: "/nonexistent"))
     let listing = inventory.list(Set(IPCKind.allCases))
     #expect(listing.objects.isEmpty)
-    #expect(listing.gaps == [.queueDirectoryUnreadable(path: "/nonexistent", code: ENOENT)])
+    #expect(listing.gaps == [.queueDirectoryUnreadable(path: "/nonexistent", code: .noSuchFileOrDirectory)])
   }
 }

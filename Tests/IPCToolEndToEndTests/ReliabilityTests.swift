@@ -149,6 +149,16 @@ struct ReliabilityTests {
     #expect(rest.lines.last == "removed \(remaining), kept 0 in use, failed 0")
   }
 
+  /// A closed stdout (`>&-`) is something a user does, not a bug: no crash, whatever is said.
+  @Test func aClosedStdoutEndsWithAStatusNotASignal() throws {
+    let box = try Sandbox()
+    for arguments in ["--version", "list", "list --json", "limits", "help clean"] {
+      let run = try box.runInside(["/bin/sh", "-c", "\"$0\" \(arguments) >&-; echo $?", toolPath])
+      let status = Int(run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+      #expect((0...2).contains(status), "\(arguments): \(run)")
+    }
+  }
+
   @Test(.otherUsersCanRunTheTool) func anUnprivilegedUserSeesRootObjectsButChangesNothing() throws {
     let box = try Sandbox()
     for arguments in [

@@ -1,4 +1,4 @@
-import CIPCShims
+import CNamespaces
 import Foundation
 
 /// Which IPC namespace a test thread works in.
@@ -20,14 +20,14 @@ public func onThread<T>(in namespace: IPCNamespace, _ body: @escaping () throws 
     defer { done.signal() }
     switch namespace {
     case .fresh:
-      guard ipcshim_unshare_ipc_namespace() == 0 else {
+      guard testshim_unshare_ipc_namespace() == 0 else {
         box.result = .failure(TestSetupError("unshare(CLONE_NEWIPC): errno \(errno)"))
         return
       }
     case .of(let pid):
       let fd = open("/proc/\(pid)/ns/ipc", O_RDONLY)
       defer { if fd >= 0 { close(fd) } }
-      guard fd >= 0, ipcshim_join_ipc_namespace(fd) == 0 else {
+      guard fd >= 0, testshim_join_ipc_namespace(fd) == 0 else {
         box.result = .failure(TestSetupError("setns into pid \(pid)'s IPC namespace: errno \(errno)"))
         return
       }

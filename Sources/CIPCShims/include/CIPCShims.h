@@ -7,7 +7,6 @@
 #include <mqueue.h>
 #include <sys/types.h>
 #include <sys/sem.h>
-#include <time.h>
 
 // <mqueue.h>
 mqd_t ipcshim_mq_open(const char *_Nonnull name, int oflag, mode_t mode,
@@ -17,11 +16,8 @@ int ipcshim_mq_unlink(const char *_Nonnull name);
 int ipcshim_mq_getattr(mqd_t mqd, struct mq_attr *_Nonnull attr);
 int ipcshim_mq_send(mqd_t mqd, const char *_Nonnull buffer, size_t length, unsigned priority);
 ssize_t ipcshim_mq_receive(mqd_t mqd, char *_Nonnull buffer, size_t length);
-ssize_t ipcshim_mq_timedreceive(mqd_t mqd, char *_Nonnull buffer, size_t length,
-                                const struct timespec *_Nonnull deadline);
 
 // semctl is variadic and takes union semun, which glibc leaves to the caller to define.
-int ipcshim_semctl_setval(int semid, int semnum, int value);
 int ipcshim_semctl_command(int semid, int semnum, int command); // GETVAL, GETNCNT, IPC_RMID...
 int ipcshim_semctl_getall(int semid, unsigned short *_Nonnull values);
 int ipcshim_semctl_setall(int semid, unsigned short *_Nonnull values);
@@ -34,7 +30,6 @@ int ipcshim_shm_slots(int *_Nonnull in_use);
 int ipcshim_sem_slots(int *_Nonnull in_use);
 
 // The wait-status macros.
-int ipcshim_wifexited(int status);
 int ipcshim_wexitstatus(int status);
 int ipcshim_wifsignaled(int status);
 int ipcshim_wtermsig(int status);
@@ -46,10 +41,6 @@ int ipcshim_open_tmpfile(const char *_Nonnull directory, mode_t mode);
 // returned descriptor is closed (fsopen(2), fsmount(2)). -1 with errno on failure.
 int ipcshim_open_private_mqueue_mount(void);
 
-// setns(fd, CLONE_NEWIPC): joins the calling thread to the IPC namespace behind fd.
-int ipcshim_join_ipc_namespace(int fd);
-// unshare(CLONE_NEWIPC): gives the calling thread an IPC namespace of its own (tests).
-int ipcshim_unshare_ipc_namespace(void);
 
 // ipctool pi's parent: SIGINT and SIGTERM are remembered (not fatal) so it can clean up, and a
 // 100 ms interval timer interrupts its blocking calls (no SA_RESTART) so it can notice a dead

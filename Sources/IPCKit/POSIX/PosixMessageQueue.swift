@@ -36,17 +36,17 @@ enum PosixMessageQueue {
   }
 
   /// Says which kernel limit a failed `mq_open` ran into, and where it is set.
-  static func limitHint(for code: CInt, paths: IPCPaths) -> IPCError.Hint? {
+  static func limitHint(for code: Errno, paths: IPCPaths) -> IPCError.Hint? {
     func setting(_ name: String) -> String {
       let value = paths.kernelSetting("fs/mqueue/" + name).map(String.init) ?? "?"
       return "fs.mqueue.\(name) = \(value)"
     }
     switch code {
-    case EINVAL:
+    case .invalidArgument:
       return .limit("limits above \(setting("msg_max")) or \(setting("msgsize_max")), or zero")
-    case ENOSPC:
+    case .noSpace:
       return .limit("too many queues: \(setting("queues_max"))")
-    case EMFILE:
+    case .tooManyOpenFiles:
       return IPCError.Hint(
         "the queues' memory would exceed RLIMIT_MSGQUEUE (ulimit -q),"
           + " or too many open descriptors (ulimit -n)")
@@ -59,7 +59,13 @@ enum PosixMessageQueue {
   ///
   /// The corresponding C call is `mq_unlink(3)`.
   static func unlink(_ name: IPCName) throws(SystemError) {
-    try retryingOnInterrupt("mq_unlink", name.description) { name.withCString(ipcshim_mq_unlink) }
+    try unlinking(name).mapError { SystemError(call: "mq_unlink", subject: name.description, code: $0) }
+      .get()
+  }
+
+  /// The same, non-throwing, for code that runs after fork.
+  static func unlinking(_ name: IPCName) -> Result<Void, Errno> {
+    valueOrErrno { name.withCString(ipcshim_mq_unlink) }.map { _ in () }
   }
 
   /// Opens a queue for reading its attributes, without the mqueue filesystem.
@@ -76,7 +82,8 @@ enum PosixMessageQueue {
   {
     let fileStatus = try queue.status()
     var attributes = mq_attr()
-    try retryingOnInterrupt("mq_getattr", name.description) {
+    // A file in the queue directory that is not a queue answers EBADF.
+    try retryingOnInterrupt("mq_getattr", name.description, badDescriptorIsAnAnswer: true) {
       ipcshim_mq_getattr(queue.raw, &attributes)
     }
     var details = PosixQueueDetails()

@@ -22,7 +22,7 @@ enum PosixSemaphore {
     guard value <= UInt32(Int32.max) else {
       throw IPCError(
         operation: "create", subject: subject,
-        reason: "value \(value) is above SEM_VALUE_MAX (\(Int32.max))", code: EINVAL)
+        reason: "value \(value) is above SEM_VALUE_MAX (\(Int32.max))", code: .invalidArgument)
     }
     do throws(SystemError) {
       let file = FileDescriptor(
@@ -36,10 +36,10 @@ enum PosixSemaphore {
       let written = try retryingOnInterrupt("write") {
         withUnsafeBytes(of: &semaphore) { write(file.raw, $0.baseAddress, size) }
       }
-      guard written == size else { throw SystemError(call: "write", code: ENOSPC) }
+      guard written == size else { throw SystemError(call: "write", code: .noSpace) }
       try PosixSharedMemory.linkIntoPlace(file, as: name, prefix: filePrefix, in: directory)
     } catch {
-      let hint = error.code == ENOSPC ? IPCError.Hint("\(directory) is full") : nil
+      let hint = error.code == .noSpace ? IPCError.Hint("\(directory) is full") : nil
       throw IPCError(operation: "create", subject: subject, error, hint: hint)
     }
   }
@@ -63,5 +63,18 @@ enum PosixSemaphore {
     var value: CInt = 0
     guard count == size, sem_getvalue(&semaphore, &value) == 0, value >= 0 else { return nil }
     return UInt32(value)
+  }
+}
+
+/// Waiting on and posting a mapped semaphore. Non-throwing: they run in forked workers.
+extension PosixSemaphore {
+  /// The corresponding C call is `sem_wait(3)`.
+  static func wait(_ semaphore: UnsafeMutablePointer<sem_t>) -> Result<Void, Errno> {
+    valueOrErrno { sem_wait(semaphore) }.map { _ in () }
+  }
+
+  /// The corresponding C call is `sem_post(3)`.
+  static func post(_ semaphore: UnsafeMutablePointer<sem_t>) -> Result<Void, Errno> {
+    valueOrErrno { sem_post(semaphore) }.map { _ in () }
   }
 }

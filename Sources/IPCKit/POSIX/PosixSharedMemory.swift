@@ -16,7 +16,7 @@ enum PosixSharedMemory {
   ) throws(IPCError) {
     let subject = "\(IPCKind.posixSharedMemory.rawValue):\(name)"
     func failure(_ error: SystemError) -> IPCError {
-      let hint = error.code == ENOSPC || error.code == EFBIG ? IPCError.Hint("\(directory) is full") : nil
+      let hint = error.code == .noSpace || error.code == .fileTooLarge ? IPCError.Hint("\(directory) is full") : nil
       return IPCError(operation: "create", subject: subject, error, hint: hint)
     }
     do throws(SystemError) {
@@ -26,9 +26,9 @@ enum PosixSharedMemory {
         })
       try retryingOnInterrupt("fchmod") { fchmod(file.raw, permissions.rawValue) }
       if size > 0 {
-        guard size <= UInt64(Int64.max) else { throw SystemError(call: "fallocate", code: EFBIG) }
+        guard size <= UInt64(Int64.max) else { throw SystemError(call: "fallocate", code: .fileTooLarge) }
         let result = posix_fallocate(file.raw, 0, off_t(size))
-        if result != 0 { throw SystemError(call: "posix_fallocate", code: result) }
+        if result != 0 { throw SystemError(call: "posix_fallocate", code: Errno(rawValue: result)) }
       }
       try linkIntoPlace(file, as: name, in: directory)
     } catch { throw failure(error) }

@@ -33,7 +33,7 @@ struct ShmDirectory: ~Copyable {
     var names = Names()
     let copy = try retryingOnInterrupt("dup") { dup(directory.raw) }
     guard let stream = fdopendir(copy) else {
-      let code = errno
+      let code = Errno.current
       close(copy)
       throw SystemError(call: "opendir", code: code)
     }

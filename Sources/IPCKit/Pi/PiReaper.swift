@@ -12,37 +12,33 @@ final class PiReaper {
   private var writeEnd: CInt
 
   init?(removing transport: any PiTransport) {
-    var ends: [CInt] = [-1, -1]
-    guard pipe(&ends) == 0 else { return nil }
+    guard let (readEnd, writeEnd) = try? Descriptors.pipe() else { return nil }
     let child = fork()
     if child == 0 {
       signal(SIGINT, SIG_IGN)
       signal(SIGTERM, SIG_IGN)
-      close(ends[1])
+      Descriptors.close(writeEnd)
       var byte: UInt8 = 0
-      var count: Int
-      repeat { count = read(ends[0], &byte, 1) } while count < 0 && errno == EINTR
-      if count == 0 { transport.remove() }  // closed without a word: the parent died
+      let read = valueOrErrno { Glibc.read(readEnd, &byte, 1) }
+      if case .success(0) = read { transport.remove() }  // closed without a word: the parent died
       _exit(0)
     }
-    close(ends[0])
+    Descriptors.close(readEnd)
     guard child > 0 else {
-      close(ends[1])
+      Descriptors.close(writeEnd)
       return nil
     }
-    _ = fcntl(ends[1], F_SETFD, FD_CLOEXEC)
     pid = child
-    writeEnd = ends[1]
+    self.writeEnd = writeEnd
   }
 
   /// Tells the reaper the parent cleaned up, and reaps it.
   func dismiss() {
     guard writeEnd >= 0 else { return }
     var byte: UInt8 = 1
-    _ = write(writeEnd, &byte, 1)
-    close(writeEnd)
+    _ = withUnsafeBytes(of: &byte) { Descriptors.writeAll(writeEnd, $0) }
+    Descriptors.close(writeEnd)
     writeEnd = -1
-    var status: CInt = 0
-    while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+    _ = Children.wait(pid)
   }
 }

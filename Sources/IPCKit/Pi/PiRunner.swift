@@ -89,9 +89,9 @@ public struct PiRunner {
     case .pipe: try PipeTransport()
     case .socketpair: try SocketPairTransport(workers: plan.workers)
     case .posixQueue: try PosixQueueTransport(slices: plan.slices, paths: paths)
-    case .sysvQueue: try SysVQueueTransport()
-    case .posixSharedMemory: try PosixSharedMemoryTransport()
-    case .sysvSharedMemory: try SysVSharedMemoryTransport()
+    case .sysvQueue: try SysVQueueTransport(paths: paths)
+    case .posixSharedMemory: try PosixSharedMemoryTransport(paths: paths)
+    case .sysvSharedMemory: try SysVSharedMemoryTransport(paths: paths)
     }
   }
 }

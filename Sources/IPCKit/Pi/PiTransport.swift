@@ -54,9 +54,20 @@ struct SliceSums {
 }
 
 /// A unique name for this run's POSIX objects, recognizable after a crash by prefix and pid.
-func piObjectName(_ suffix: String) -> String { "/ipctool-pi-\(getpid())-\(suffix)" }
+func piObjectName(_ suffix: String) -> IPCName {
+  IPCName(fileName: Array("ipctool-pi-\(getpid())-\(suffix)".utf8))
+}
 
 /// Converts a failed setup call into the run's error.
 func setupFailure(_ error: SystemError, _ subject: String, hint: IPCError.Hint? = nil) -> PiError {
   .setup(IPCError(operation: "pi", subject: subject, error, hint: hint))
+}
+
+extension IPCError {
+  /// A create that failed while setting up a run, named as pi's failure.
+  var asPiSetup: IPCError {
+    var error = self
+    error.operation = "pi"
+    return error
+  }
 }

@@ -18,11 +18,13 @@ final class PiWorkers {
         _exit(body(worker))
       }
       guard pid > 0 else {
-        let code = errno
+        let code = Errno.current
         stopAll()
         throw .setup(
-          IPCError(operation: "pi", subject: "worker \(worker)",
-            SystemError(call: "fork", code: code), hint: code == EAGAIN ? .limit("RLIMIT_NPROC or kernel.pid_max") : nil))
+          IPCError(
+            operation: "pi", subject: "worker \(worker)", SystemError(call: "fork", code: code),
+            hint: code == .resourceTemporarilyUnavailable
+              ? .limit("RLIMIT_NPROC or kernel.pid_max") : nil))
       }
       pids.append(pid)
     }
@@ -32,10 +34,7 @@ final class PiWorkers {
   func check() throws(PiError) {
     let signal = ipcshim_stop_signal()
     if signal != 0 { throw .stopped(signal: signal) }
-    while true {
-      var status: CInt = 0
-      let pid = waitpid(-1, &status, WNOHANG)
-      guard pid > 0 else { break }
+    while let (pid, status) = Children.wait(-1, noHang: true) {
       try record(pid, status)
     }
   }
@@ -43,14 +42,10 @@ final class PiWorkers {
   /// Waits for every worker, watching for signals and failures meanwhile.
   func waitAll() throws(PiError) {
     while exits.count < pids.count {
-      var status: CInt = 0
-      let pid = waitpid(-1, &status, 0)
-      if pid > 0 {
-        try record(pid, status)
-      } else if errno == EINTR {
-        try check()
-      } else {
-        break  // ECHILD: nothing left to wait for
+      switch Children.waitInterruptibly(-1) {
+      case .success(let (pid, status)): try record(pid, status)
+      case .failure(.interrupted): try check()
+      case .failure: return  // ECHILD: nothing left to wait for
       }
     }
   }
@@ -59,16 +54,14 @@ final class PiWorkers {
   func stopAll() {
     for pid in pids where exits[pid] == nil { kill(pid, SIGKILL) }
     for pid in pids where exits[pid] == nil {
-      var status: CInt = 0
-      while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+      _ = Children.wait(pid)
       exits[pid] = .signaled(SIGKILL)
     }
   }
 
   /// True when every worker has been reaped and the process has no other child.
   var allReaped: Bool {
-    var status: CInt = 0
-    return exits.count == pids.count && waitpid(-1, &status, WNOHANG) == -1 && errno == ECHILD
+    exits.count == pids.count && !Children.haveAny
   }
 
   private func record(_ pid: pid_t, _ status: CInt) throws(PiError) {

@@ -7,16 +7,14 @@ final class PipeTransport: PiTransport {
   let objectsCreated = 1
 
   init() throws(PiError) {
-    var ends: [CInt] = [-1, -1]
-    guard pipe(&ends) == 0 else {
-      throw setupFailure(SystemError(call: "pipe", code: errno), "pipe")
+    do {
+      (readEnd, writeEnd) = try Descriptors.pipe()
+    } catch {
+      throw setupFailure(error, "pipe")
     }
-    for fd in ends { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-    readEnd = ends[0]
-    writeEnd = ends[1]
   }
 
-  func workerStarted(_ worker: Int) { close(readEnd) }
+  func workerStarted(_ worker: Int) { Descriptors.close(readEnd) }
 
   func send(slice: Int, sum: Double) -> Bool {
     var record = PiRecord(slice: Int64(slice), sum: sum)
@@ -24,7 +22,7 @@ final class PipeTransport: PiTransport {
   }
 
   func workersStarted() {
-    close(writeEnd)
+    Descriptors.close(writeEnd)
     writeEnd = -1
   }
 
@@ -39,7 +37,7 @@ final class PipeTransport: PiTransport {
   }
 
   func remove() {
-    for fd in [readEnd, writeEnd] where fd >= 0 { close(fd) }
+    for fd in [readEnd, writeEnd] where fd >= 0 { Descriptors.close(fd) }
     readEnd = -1
     writeEnd = -1
   }
@@ -47,20 +45,9 @@ final class PipeTransport: PiTransport {
   func leftovers() -> Int { 0 }  // a pipe has no name; open descriptors are checked apart
 }
 
-/// Writes one record whole, retrying on EINTR. Runs in a worker: no allocation.
+/// Writes one record whole. Runs in a worker: no allocation.
 func writeRecord(_ fd: CInt, _ record: inout PiRecord) -> Bool {
-  withUnsafeBytes(of: &record) { bytes in
-    var offset = 0
-    while offset < bytes.count {
-      let written = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-      if written < 0 {
-        if errno == EINTR { continue }
-        return false
-      }
-      offset += written
-    }
-    return true
-  }
+  withUnsafeBytes(of: &record) { (try? Descriptors.writeAll(fd, $0).get()) != nil }
 }
 
 /// Reads records from stream descriptors until every slice arrived or all of them closed,
@@ -73,15 +60,16 @@ func readRecords(from fds: [CInt], into sums: inout SliceSums, _ workers: PiWork
   var open = fds.count
   var buffer = [UInt8](repeating: 0, count: 64 * PiRecord.size)
   while !sums.isComplete && open > 0 {
+    // Interrupted by the parent's timer: look at the workers, then wait again.
     if poll(&polls, nfds_t(polls.count), -1) < 0 {
-      guard errno == EINTR else { break }
+      guard Errno.current == .interrupted else { break }
       try workers.check()
       continue
     }
     for index in polls.indices where polls[index].revents != 0 {
-      let count = buffer.withUnsafeMutableBytes { read(polls[index].fd, $0.baseAddress, $0.count) }
-      if count < 0 && errno == EINTR { continue }
-      if count <= 0 {
+      let read = buffer.withUnsafeMutableBytes { Descriptors.read(polls[index].fd, into: $0) }
+      if case .failure(.interrupted) = read { continue }
+      guard case .success(let count) = read, count > 0 else {
         polls[index].fd = -1  // closed: every worker holding it has ended
         open -= 1
         continue

@@ -1,52 +1,54 @@
 import Glibc
 
 /// POSIX shared memory holding the accumulator, guarded by a POSIX named semaphore, as the
-/// classic program does. Both names are unlinked once every worker has them mapped.
+/// classic program does. Both are made whole before their names appear (so a full /dev/shm
+/// fails at setup, never with SIGBUS), and both names are unlinked once every worker has them
+/// mapped.
 final class PosixSharedMemoryTransport: PiTransport {
   private let segmentName = piObjectName("shm")
   private let semaphoreName = piObjectName("sem")
+  private let directory: String
   private var accumulator: UnsafeMutablePointer<SharedAccumulator>?
   private var lock: UnsafeMutablePointer<sem_t>?
-  private var named = false
+  /// Which names this run made and has not unlinked: only those are ever unlinked (a name that
+  /// existed already is someone else's).
+  private var segmentNamed = false
+  private var semaphoreNamed = false
   let objectsCreated = 2
 
-  init() throws(PiError) {
-    let fd = shm_open(segmentName, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0o600)
-    guard fd >= 0 else {
-      throw setupFailure(SystemError(call: "shm_open", code: errno), "posix-shm:\(segmentName)")
-    }
-    named = true
-    defer { close(fd) }
-    guard ftruncate(fd, off_t(SharedAccumulator.size)) == 0,
-      let mapped = mmap(nil, SharedAccumulator.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0),
-      mapped != MAP_FAILED
-    else {
-      let code = errno
+  init(paths: IPCPaths) throws(PiError) {
+    directory = paths.shm
+    let mine: IPCPermissions = [.ownerRead, .ownerWrite]
+    do {
+      try PosixSharedMemory.create(
+        segmentName, size: UInt64(SharedAccumulator.size), permissions: mine, in: directory)
+      segmentNamed = true
+      try PosixSemaphore.create(semaphoreName, value: 1, permissions: mine, in: directory)
+      semaphoreNamed = true
+    } catch {
       remove()
-      throw setupFailure(SystemError(call: "mmap", code: code), "posix-shm:\(segmentName)")
+      throw .setup(error.asPiSetup)
     }
-    accumulator = mapped.bindMemory(to: SharedAccumulator.self, capacity: 1)
-    accumulator?.pointee = SharedAccumulator(sum: 0, slices: 0)
-    guard let semaphore = sem_open(semaphoreName, O_CREAT | O_EXCL, 0o600, 1),
-      semaphore != SEM_FAILED
-    else {
-      let code = errno
+    do {
+      accumulator = try SharedMapping.map(segmentName, size: SharedAccumulator.size, in: directory)
+        .bindMemory(to: SharedAccumulator.self, capacity: 1)
+      lock = try SharedMapping.map(
+        semaphoreName, prefix: PosixSemaphore.filePrefix, size: MemoryLayout<sem_t>.size,
+        in: directory
+      ).bindMemory(to: sem_t.self, capacity: 1)
+    } catch {
       remove()
-      throw setupFailure(SystemError(call: "sem_open", code: code), "posix-sem:\(semaphoreName)")
+      throw setupFailure(error, "posix-shm:\(segmentName)")
     }
-    lock = semaphore
   }
 
   func workerStarted(_ worker: Int) {}
 
   func send(slice: Int, sum: Double) -> Bool {
-    guard let lock, let accumulator else { return false }
-    while sem_wait(lock) != 0 {
-      if errno != EINTR { return false }
-    }
+    guard let lock, let accumulator, case .success = PosixSemaphore.wait(lock) else { return false }
     accumulator.pointee.sum += sum
     accumulator.pointee.slices += 1
-    return sem_post(lock) == 0
+    return (try? PosixSemaphore.post(lock).get()) != nil
   }
 
   func workersStarted() { unlinkNames() }
@@ -56,24 +58,25 @@ final class PosixSharedMemoryTransport: PiTransport {
   }
 
   private func unlinkNames() {
-    guard named else { return }
-    shm_unlink(segmentName)
-    sem_unlink(semaphoreName)
-    named = false
+    if segmentNamed { _ = SharedMapping.unlinking(segmentName, in: directory) }
+    if semaphoreNamed {
+      _ = SharedMapping.unlinking(semaphoreName, prefix: PosixSemaphore.filePrefix, in: directory)
+    }
+    segmentNamed = false
+    semaphoreNamed = false
   }
 
   func remove() {
     unlinkNames()
-    if let accumulator { munmap(accumulator, SharedAccumulator.size) }
-    if let lock { sem_close(lock) }
+    if let accumulator { SharedMapping.unmap(accumulator, size: SharedAccumulator.size) }
+    if let lock { SharedMapping.unmap(lock, size: MemoryLayout<sem_t>.size) }
     accumulator = nil
     lock = nil
   }
 
   func leftovers() -> Int {
-    var status = stat()
-    let segment = stat("/dev/shm" + segmentName, &status) == 0 ? 1 : 0
-    let semaphore = stat("/dev/shm/sem." + semaphoreName.dropFirst(), &status) == 0 ? 1 : 0
-    return segment + semaphore
+    let segment = SharedMapping.exists(segmentName, in: directory)
+    let semaphore = SharedMapping.exists(semaphoreName, prefix: PosixSemaphore.filePrefix, in: directory)
+    return (segment ? 1 : 0) + (semaphore ? 1 : 0)
   }
 }

@@ -10,22 +10,21 @@ final class SocketPairTransport: PiTransport {
   init(workers: Int) throws(PiError) {
     objectsCreated = workers
     for _ in 0..<workers {
-      var ends: [CInt] = [-1, -1]
-      guard socketpair(AF_UNIX, CInt(SOCK_STREAM.rawValue) | CInt(SOCK_CLOEXEC.rawValue), 0, &ends) == 0
-      else {
-        let code = errno
+      do {
+        let (parent, worker) = try Descriptors.socketPair()
+        parentEnds.append(parent)
+        workerEnds.append(worker)
+      } catch {
         remove()
-        throw setupFailure(SystemError(call: "socketpair", code: code), "socketpair",
-          hint: code == EMFILE ? IPCError.Hint("too many open descriptors (ulimit -n)") : nil)
+        throw setupFailure(error, "socketpair",
+          hint: error.code == .tooManyOpenFiles ? IPCError.Hint("too many open descriptors (ulimit -n)") : nil)
       }
-      parentEnds.append(ends[0])
-      workerEnds.append(ends[1])
     }
   }
 
   func workerStarted(_ worker: Int) {
-    for fd in parentEnds { close(fd) }
-    for (index, fd) in workerEnds.enumerated() where index != worker { close(fd) }
+    for fd in parentEnds { Descriptors.close(fd) }
+    for (index, fd) in workerEnds.enumerated() where index != worker { Descriptors.close(fd) }
     myEnd = workerEnds[worker]
   }
 
@@ -35,7 +34,7 @@ final class SocketPairTransport: PiTransport {
   }
 
   func workersStarted() {
-    for fd in workerEnds { close(fd) }
+    for fd in workerEnds { Descriptors.close(fd) }
     workerEnds = []
   }
 
@@ -50,7 +49,7 @@ final class SocketPairTransport: PiTransport {
   }
 
   func remove() {
-    for fd in parentEnds + workerEnds { close(fd) }
+    for fd in parentEnds + workerEnds { Descriptors.close(fd) }
     parentEnds = []
     workerEnds = []
   }

@@ -3,6 +3,8 @@ import Glibc
 /// A System V message queue; removed by id when the run ends.
 final class SysVQueueTransport: PiTransport {
   private var id: CInt = -1
+  /// The id stays known after removal, so `leftovers` can ask the kernel about it.
+  private var removed = false
   let objectsCreated = 1
 
   /// msgsnd's buffer: a type, then the record.
@@ -11,11 +13,11 @@ final class SysVQueueTransport: PiTransport {
     var record: PiRecord
   }
 
-  init() throws(PiError) {
+  init(paths: IPCPaths) throws(PiError) {
     do {
-      id = try retryingOnInterrupt("msgget") { msgget(IPC_PRIVATE, IPC_CREAT | 0o600) }
+      id = try SysVMessageQueue.create(key: nil, permissions: [.ownerRead, .ownerWrite], paths: paths)
     } catch {
-      throw setupFailure(error, "sysv-mq", hint: error.code == ENOSPC ? .limit("kernel.msgmni") : nil)
+      throw .setup(error.asPiSetup)
     }
   }
 
@@ -23,10 +25,7 @@ final class SysVQueueTransport: PiTransport {
 
   func send(slice: Int, sum: Double) -> Bool {
     var message = Message(record: PiRecord(slice: Int64(slice), sum: sum))
-    while msgsnd(id, &message, PiRecord.size, 0) != 0 {
-      if errno != EINTR { return false }
-    }
-    return true
+    return (try? SysVMessageQueue.send(id, &message, size: PiRecord.size).get()) != nil
   }
 
   func workersStarted() {}
@@ -35,25 +34,24 @@ final class SysVQueueTransport: PiTransport {
     var sums = SliceSums(count: plan.slices)
     var message = Message(record: PiRecord(slice: 0, sum: 0))
     while !sums.isComplete {
-      if msgrcv(id, &message, PiRecord.size, 0, 0) == PiRecord.size {
-        sums.add(message.record)
-      } else if errno != EINTR {
-        break
+      switch SysVMessageQueue.receive(id, into: &message, size: PiRecord.size) {
+      case .success(PiRecord.size): sums.add(message.record)
+      case .success, .failure(.interrupted): break
+      case .failure: throw .incomplete(mechanism: "sysv-mq", received: sums.received, expected: plan.slices)
       }
       try workers.check()
-    }
-    guard sums.isComplete else {
-      throw .incomplete(mechanism: "sysv-mq", received: sums.received, expected: plan.slices)
     }
     return sums.total
   }
 
   func remove() {
-    if id >= 0 { _ = msgctl(id, IPC_RMID, nil) }
+    guard id >= 0, !removed else { return }
+    _ = SysVMessageQueue.removal(id)
+    removed = true
   }
 
   func leftovers() -> Int {
-    var info = msqid_ds()
-    return id >= 0 && msgctl(id, IPC_STAT, &info) == 0 ? 1 : 0
+    guard id >= 0 else { return 0 }
+    return (try? SysVMessageQueue.status(id)) != nil ? 1 : 0
   }
 }

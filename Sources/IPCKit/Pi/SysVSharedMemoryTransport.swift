@@ -1,4 +1,3 @@
-import CIPCShims
 import Glibc
 
 /// System V shared memory holding the accumulator, guarded by a System V semaphore taken with
@@ -7,50 +6,47 @@ final class SysVSharedMemoryTransport: PiTransport {
   private var segment: CInt = -1
   private var semaphores: CInt = -1
   private var accumulator: UnsafeMutablePointer<SharedAccumulator>?
+  /// The ids stay known after removal, so `leftovers` can ask the kernel about them.
+  private var removed = false
   let objectsCreated = 2
 
-  init() throws(PiError) {
-    segment = shmget(IPC_PRIVATE, SharedAccumulator.size, IPC_CREAT | 0o600)
-    guard segment >= 0 else {
-      throw setupFailure(SystemError(call: "shmget", code: errno), "sysv-shm",
-        hint: errno == ENOSPC ? .limit("kernel.shmmni or kernel.shmall") : nil)
+  init(paths: IPCPaths) throws(PiError) {
+    let mine: IPCPermissions = [.ownerRead, .ownerWrite]
+    do {
+      segment = try SysVSharedMemory.create(
+        key: nil, size: UInt64(SharedAccumulator.size), permissions: mine, paths: paths)
+    } catch {
+      throw .setup(error.asPiSetup)
     }
-    guard let address = shmat(segment, nil, 0), address != UnsafeMutableRawPointer(bitPattern: -1)
-    else {
-      let code = errno
+    do {
+      accumulator = try SysVSharedMemory.attach(segment)
+        .bindMemory(to: SharedAccumulator.self, capacity: 1)
+    } catch {
       remove()
-      throw setupFailure(SystemError(call: "shmat", code: code), "sysv-shm:\(segment)")
+      throw setupFailure(error, "sysv-shm:\(segment)")
     }
-    accumulator = address.bindMemory(to: SharedAccumulator.self, capacity: 1)
-    semaphores = semget(IPC_PRIVATE, 1, IPC_CREAT | 0o600)
-    guard semaphores >= 0, ipcshim_semctl_setval(semaphores, 0, 1) == 0 else {
-      let code = errno
+    do {
+      semaphores = try SysVSemaphoreSet.create(
+        key: nil, count: 1, value: 1, permissions: mine, paths: paths)
+    } catch {
       remove()
-      throw setupFailure(SystemError(call: "semget", code: code), "sysv-sem",
-        hint: code == ENOSPC ? .limit("kernel.sem (SEMMNI, SEMMNS)") : nil)
+      throw .setup(error.asPiSetup)
     }
   }
 
   func workerStarted(_ worker: Int) {}
 
   func send(slice: Int, sum: Double) -> Bool {
-    guard let accumulator, operate(-1) else { return false }
+    guard let accumulator, case .success = SysVSemaphoreSet.operate(semaphores, change: -1, undo: true)
+    else { return false }
     accumulator.pointee.sum += sum
     accumulator.pointee.slices += 1
-    return operate(1)
-  }
-
-  private func operate(_ change: Int16) -> Bool {
-    var operation = sembuf(sem_num: 0, sem_op: change, sem_flg: Int16(SEM_UNDO))
-    while semop(semaphores, &operation, 1) != 0 {
-      if errno != EINTR { return false }
-    }
-    return true
+    return (try? SysVSemaphoreSet.operate(semaphores, change: 1, undo: true).get()) != nil
   }
 
   /// Every worker is attached by now: mark the segment, it goes with the last detach.
   func workersStarted() {
-    if segment >= 0 { _ = shmctl(segment, IPC_RMID, nil) }
+    if segment >= 0 { _ = SysVSharedMemory.removal(segment) }
   }
 
   func collect(_ plan: PiPlan, _ workers: PiWorkers) throws(PiError) -> Double {
@@ -58,17 +54,17 @@ final class SysVSharedMemoryTransport: PiTransport {
   }
 
   func remove() {
-    if let accumulator { _ = shmdt(accumulator) }
+    if let accumulator { SysVSharedMemory.detach(accumulator) }
     accumulator = nil
-    if segment >= 0 { _ = shmctl(segment, IPC_RMID, nil) }
-    if semaphores >= 0 { _ = ipcshim_semctl_command(semaphores, 0, IPC_RMID) }
+    guard !removed else { return }
+    if segment >= 0 { _ = SysVSharedMemory.removal(segment) }
+    if semaphores >= 0 { _ = SysVSemaphoreSet.removal(semaphores) }
+    removed = true
   }
 
   func leftovers() -> Int {
-    var segmentInfo = shmid_ds()
-    var setInfo = semid_ds()
-    let segmentLeft = segment >= 0 && shmctl(segment, IPC_STAT, &segmentInfo) == 0 ? 1 : 0
-    let setLeft = semaphores >= 0 && ipcshim_semctl_stat(semaphores, IPC_STAT, &setInfo) >= 0 ? 1 : 0
-    return segmentLeft + setLeft
+    let segmentLeft = segment >= 0 && (try? SysVSharedMemory.status(segment)) != nil
+    let setLeft = semaphores >= 0 && (try? SysVSemaphoreSet.status(semaphores, withStates: false)) != nil
+    return (segmentLeft ? 1 : 0) + (setLeft ? 1 : 0)
   }
 }

@@ -14,7 +14,7 @@ enum SysVMessageQueue {
       }
     } catch {
       let hint =
-        error.code == ENOSPC
+        error.code == .noSpace
         ? IPCError.Hint.limit(
           "too many queues: kernel.msgmni = \(paths.kernelSetting("kernel/msgmni").map(String.init) ?? "?")")
         : nil
@@ -50,7 +50,7 @@ enum SysVMessageQueue {
   static func status(_ id: Int32) throws(SystemError) -> IPCObjectInfo {
     let info = try status(slot: id)
     // STAT_ANY looks up by slot; a different sequence number means another object.
-    guard info.id == id else { throw SystemError(call: "msgctl", subject: "msqid \(id)", code: EINVAL) }
+    guard info.id == id else { throw SystemError(call: "msgctl", subject: "msqid \(id)", code: .invalidArgument) }
     return info
   }
 
@@ -76,7 +76,12 @@ enum SysVMessageQueue {
   ///
   /// The corresponding C call is `msgctl(2)` with IPC_RMID.
   static func remove(_ id: Int32) throws(SystemError) {
+    try removal(id).mapError { SystemError(call: "msgctl", subject: "msqid \(id)", code: $0) }.get()
+  }
+
+  /// The same, non-throwing, for code that runs after fork.
+  static func removal(_ id: Int32) -> Result<Void, Errno> {
     var unused = msqid_ds()
-    try retryingOnInterrupt("msgctl", "msqid \(id)") { msgctl(id, IPC_RMID, &unused) }
+    return valueOrErrno { msgctl(id, IPC_RMID, &unused) }.map { _ in () }
   }
 }

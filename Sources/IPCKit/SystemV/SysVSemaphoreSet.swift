@@ -23,8 +23,8 @@ enum SysVSemaphoreSet {
     } catch {
       let hint: IPCError.Hint? =
         switch error.code {
-        case EINVAL: .limit("count above SEMMSL: \(semSetting())")
-        case ENOSPC: .limit("too many sets or semaphores: \(semSetting())")
+        case .invalidArgument: .limit("count above SEMMSL: \(semSetting())")
+        case .noSpace: .limit("too many sets or semaphores: \(semSetting())")
         default: nil
         }
       throw IPCError(operation: "create", subject: subject, error, hint: hint)
@@ -32,13 +32,13 @@ enum SysVSemaphoreSet {
     guard value != 0 else { return id }
     do throws(SystemError) {
       guard let initial = UInt16(exactly: value) else {
-        throw SystemError(call: "semctl", code: ERANGE)
+        throw SystemError(call: "semctl", code: .resultOutOfRange)
       }
       var values = [UInt16](repeating: initial, count: Int(count))
       try retryingOnInterrupt("semctl") { ipcshim_semctl_setall(id, &values) }
     } catch {
       try? remove(id)  // never leave a set with the wrong values
-      let hint = error.code == ERANGE ? IPCError.Hint("value above SEMVMX (32767)") : nil
+      let hint = error.code == .resultOutOfRange ? IPCError.Hint("value above SEMVMX (32767)") : nil
       throw IPCError(operation: "create", subject: subject, error, hint: hint)
     }
     return id
@@ -60,7 +60,7 @@ enum SysVSemaphoreSet {
   static func status(_ id: Int32, withStates: Bool = true) throws(SystemError) -> IPCObjectInfo {
     let info = try status(slot: id, withStates: withStates)
     // STAT_ANY looks up by slot; a different sequence number means another object.
-    guard info.id == id else { throw SystemError(call: "semctl", subject: "semid \(id)", code: EINVAL) }
+    guard info.id == id else { throw SystemError(call: "semctl", subject: "semid \(id)", code: .invalidArgument) }
     return info
   }
 
@@ -101,6 +101,21 @@ enum SysVSemaphoreSet {
   ///
   /// The corresponding C call is `semctl(2)` with IPC_RMID.
   static func remove(_ id: Int32) throws(SystemError) {
-    try retryingOnInterrupt("semctl", "semid \(id)") { ipcshim_semctl_command(id, 0, IPC_RMID) }
+    try removal(id).mapError { SystemError(call: "semctl", subject: "semid \(id)", code: $0) }.get()
+  }
+
+  /// The same, non-throwing, for code that runs after fork.
+  static func removal(_ id: Int32) -> Result<Void, Errno> {
+    valueOrErrno { ipcshim_semctl_command(id, 0, IPC_RMID) }.map { _ in () }
+  }
+
+  /// Adds `change` to semaphore 0, waiting while that would take it below zero; with `undo`
+  /// the kernel reverses it should the process die holding it. Non-throwing: it runs in forked
+  /// workers.
+  ///
+  /// The corresponding C call is `semop(2)`.
+  static func operate(_ id: Int32, change: Int16, undo: Bool) -> Result<Void, Errno> {
+    var operation = sembuf(sem_num: 0, sem_op: change, sem_flg: undo ? Int16(SEM_UNDO) : 0)
+    return valueOrErrno { semop(id, &operation, 1) }.map { _ in () }
   }
 }

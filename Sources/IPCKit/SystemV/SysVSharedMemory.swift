@@ -11,7 +11,7 @@ enum SysVSharedMemory {
     throws(IPCError) -> Int32
   {
     do throws(SystemError) {
-      guard size <= UInt64(Int.max) else { throw SystemError(call: "shmget", code: EINVAL) }
+      guard size <= UInt64(Int.max) else { throw SystemError(call: "shmget", code: .invalidArgument) }
       return try retryingOnInterrupt("shmget") {
         shmget(key ?? IPC_PRIVATE, Int(size), IPC_CREAT | IPC_EXCL | CInt(permissions.rawValue))
       }
@@ -21,8 +21,8 @@ enum SysVSharedMemory {
       }
       let hint: IPCError.Hint? =
         switch error.code {
-        case EINVAL: .limit("size outside \(setting("shmmin")) .. \(setting("shmmax"))")
-        case ENOSPC: .limit("too many segments or pages: \(setting("shmmni")), \(setting("shmall"))")
+        case .invalidArgument: .limit("size outside \(setting("shmmin")) .. \(setting("shmmax"))")
+        case .noSpace: .limit("too many segments or pages: \(setting("shmmni")), \(setting("shmall"))")
         default: nil
         }
       throw IPCError(operation: "create", subject: key.map { "sysv-shm:key \(formatKey($0))" } ?? "sysv-shm", error, hint: hint)
@@ -55,7 +55,7 @@ enum SysVSharedMemory {
   static func status(_ id: Int32) throws(SystemError) -> IPCObjectInfo {
     let info = try status(slot: id)
     // STAT_ANY looks up by slot; a different sequence number means another object.
-    guard info.id == id else { throw SystemError(call: "shmctl", subject: "shmid \(id)", code: EINVAL) }
+    guard info.id == id else { throw SystemError(call: "shmctl", subject: "shmid \(id)", code: .invalidArgument) }
     return info
   }
 
@@ -81,6 +81,28 @@ enum SysVSharedMemory {
   ///
   /// The corresponding C call is `shmctl(2)` with IPC_RMID.
   static func remove(_ id: Int32) throws(SystemError) {
-    try retryingOnInterrupt("shmctl", "shmid \(id)") { shmctl(id, IPC_RMID, nil) }
+    try removal(id).mapError { SystemError(call: "shmctl", subject: "shmid \(id)", code: $0) }.get()
+  }
+
+  /// The same, non-throwing, for code that runs after fork.
+  static func removal(_ id: Int32) -> Result<Void, Errno> {
+    valueOrErrno { shmctl(id, IPC_RMID, nil) }.map { _ in () }
+  }
+
+  /// Maps the segment into this process.
+  ///
+  /// The corresponding C call is `shmat(2)`.
+  static func attach(_ id: Int32) throws(SystemError) -> UnsafeMutableRawPointer {
+    guard let address = shmat(id, nil, 0), address != UnsafeMutableRawPointer(bitPattern: -1) else {
+      throw SystemError(call: "shmat", subject: "shmid \(id)", code: .current)
+    }
+    return address
+  }
+
+  /// Unmaps it; never retried (a second shmdt could detach what was mapped there since).
+  ///
+  /// The corresponding C call is `shmdt(2)`.
+  static func detach(_ address: UnsafeMutableRawPointer) {
+    _ = shmdt(address)
   }
 }

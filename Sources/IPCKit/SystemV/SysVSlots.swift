@@ -30,7 +30,7 @@ enum SysVSlots {
       let object: IPCObjectInfo
       do {
         object = try read(slot)
-      } catch where error.code == EINVAL || error.code == EIDRM {
+      } catch where error.code == .invalidArgument || error.code == .identifierRemoved {
         continue  // an empty slot, or one emptied meanwhile
       } catch {
         // Refused (a security module may deny STAT_ANY): let /proc tell, unless objects

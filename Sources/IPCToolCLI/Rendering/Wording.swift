@@ -23,7 +23,7 @@ extension Cleaner.Reason {
     case .attached(let count): "attached by \(count) processes"
     case .usersUnknown(let unreadable):
       "users unknown: \(unreadable) processes could not be read (--force removes it)"
-    case .permissionDenied: SystemError.text(for: EACCES)
+    case .permissionDenied: Errno.permissionDenied.description
     case .vanished: "vanished before removal"
     case .idReused(let id): "id \(id) now names another object"
     case .failed(let error): error.hint.map { "\(error.reason) (\($0.text))" } ?? error.reason
@@ -39,9 +39,9 @@ extension ListingGap {
       "posix-mq: the mqueue filesystem is not mounted, so POSIX message queues cannot be"
         + " listed; mount it with: \(ListingGap.mountCommand)"
     case .queueDirectoryUnreadable(let path, let code):
-      "posix-mq: \(path): \(SystemError.text(for: code))"
+      "posix-mq: \(path): \(String(describing: code))"
     case .privateQueueMountFailed(let code):
-      "posix-mq: private mqueue mount: \(SystemError.text(for: code))"
+      "posix-mq: private mqueue mount: \(String(describing: code))"
     }
   }
 }
