@@ -143,4 +143,30 @@ struct HostileNameTests {
     #expect(cleanIsSafe, "\(clean)")
     #expect(clean.lines.first == "kept     posix-shm:/held: in use by \(holder.pid) (\\e[2Jx)", "\(clean)")
   }
+
+  /// A segment unlinked while a renamed process still maps it: the note names both escaped.
+  @Test(.enabled(if: installed("python3"), "python3 is not installed"))
+  func deletedMappingNotesAreEscaped() throws {
+    let box = try Sandbox()
+    box.segment(named: Array("gone\u{1B}]0;x\u{07}".utf8), size: 4096)
+    let script = """
+      import ctypes, mmap, os, sys, time
+      ctypes.CDLL(None).prctl(15, b"\\x1b[2Jmapper", 0, 0, 0)
+      fd = os.open("/dev/shm/gone\\x1b]0;x\\x07", os.O_RDWR)
+      area = mmap.mmap(fd, 4096)
+      os.unlink("/dev/shm/gone\\x1b]0;x\\x07")
+      print("ready", flush=True)
+      time.sleep(60)
+      """
+    let mapper = try RunningProgram(
+      "/usr/bin/nsenter",
+      ["--target", String(box.pid), "--ipc", "--mount", "--", "python3", "-c", script])
+    defer { mapper.process.terminate() }
+    try #require(waitUntil { commandName(mapper.pid) == "\u{1B}[2Jmapper" && box.shmFileNames().isEmpty })
+    let run = try box.run(["list", "--users"])
+    let note = "ipctool: note: \(mapper.pid) (\\e[2Jmapper) still maps /dev/shm/gone\\e]0;x\\x07"
+      + " (deleted): unlinked, not yet freed\n"
+    #expect(run.stderr == note, "\(run)")
+    #expect(Self.isSafe(Array(run.stderr.utf8)))
+  }
 }
