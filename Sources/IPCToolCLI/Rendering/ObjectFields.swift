@@ -101,7 +101,8 @@ struct ObjectFields {
   /// The objects as lines of a document, each `,\n  {...}`: listings render their chunks
   /// this way on the threads that read them, and `document` joins the parts.
   func lines(_ objects: [IPCObjectInfo], detail: Bool) -> ByteBuffer {
-    let out = ByteBuffer(capacity: objects.count * 220 + 16)
+    // About 260 bytes an object (with name_hex): room for all, so the buffer never doubles.
+    let out = ByteBuffer(capacity: objects.count * 300 + 16)
     for object in objects {
       out.append(",\n  " as StaticString)
       writeJSON(object, detail: detail, to: out)
