@@ -50,14 +50,9 @@ public struct Inventory: Sendable {
         case .unavailable(let gap): gaps.append(gap)
         }
       }
-      if kinds.contains(.sysvQueue) {
-        byKind[.sysvQueue] = [part(SysVMessageQueue.list(paths: paths, withLimits: withValues))]
-      }
-      if kinds.contains(.sysvSharedMemory) {
-        byKind[.sysvSharedMemory] = [part(SysVSharedMemory.list(paths: paths))]
-      }
-      if kinds.contains(.sysvSemaphore) {
-        byKind[.sysvSemaphore] = [part(SysVSemaphoreSet.list(paths: paths))]
+      for kind in kinds {
+        guard let family = kind.sysvFamily else { continue }
+        byKind[kind] = [part(family.list(paths: paths, withValues: withValues))]
       }
       return (byKind, gaps)
     }
@@ -148,34 +143,14 @@ public struct Inventory: Sendable {
 
   /// The kernel's record of a System V id now, without the /proc detail: a cheap re-check.
   public func sysvRecord(_ kind: IPCKind, _ id: Int32) -> IPCObjectInfo? {
-    switch kind {
-    case .sysvQueue: try? SysVMessageQueue.status(id)
-    case .sysvSharedMemory: try? SysVSharedMemory.status(id)
-    case .sysvSemaphore: try? SysVSemaphoreSet.status(id, withStates: false)
-    default: nil
-    }
+    try? kind.sysvFamily?.status(id)
   }
 
   private func sysvStatus(_ kind: IPCKind, _ id: Int32) throws(SystemError) -> IPCObjectInfo {
-    switch kind {
-    case .sysvQueue: try SysVMessageQueue.status(id)
-    case .sysvSharedMemory: try sysvSharedMemoryStatus(id)
-    case .sysvSemaphore: try SysVSemaphoreSet.status(id)
-    default: throw SystemError(call: "find", code: .noSuchFileOrDirectory)
+    guard let family = kind.sysvFamily else {
+      throw SystemError(call: "find", code: .noSuchFileOrDirectory)
     }
-  }
-
-  /// shmctl leaves out the page counts; /proc has them.
-  private func sysvSharedMemoryStatus(_ id: Int32) throws(SystemError) -> IPCObjectInfo {
-    var info = try SysVSharedMemory.status(id)
-    if case .sysvSharedMemory(var segment) = info.details,
-      let row = SysVSharedMemory.list(paths: paths).first(where: { $0.id == id })?.details.sysvSegment
-    {
-      segment.residentBytes = row.residentBytes
-      segment.swappedBytes = row.swappedBytes
-      info.details = .sysvSharedMemory(segment)
-    }
-    return info
+    return try family.inspect(id, paths: paths)
   }
 
   /// One POSIX object by name, or nil if that kind has no such name.
@@ -223,9 +198,8 @@ public struct Inventory: Sendable {
         try retryingOnInterrupt("unlink", subject) {
           name.withFileNameCString(prefix: paths.shm + "/" + prefix) { unlink($0) }
         }
-      case (.sysvQueue, _, let id?): try SysVMessageQueue.remove(id)
-      case (.sysvSharedMemory, _, let id?): try SysVSharedMemory.remove(id)
-      case (.sysvSemaphore, _, let id?): try SysVSemaphoreSet.remove(id)
+      case (let kind, _, let id?) where kind.sysvFamily != nil:
+        try kind.sysvFamily?.remove(id)
       default: throw SystemError(call: "unlink", code: .noSuchFileOrDirectory)  // no name or id: nothing to name
       }
     } catch {

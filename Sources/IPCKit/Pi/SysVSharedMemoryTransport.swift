@@ -64,7 +64,7 @@ final class SysVSharedMemoryTransport: PiTransport {
 
   func leftovers() -> Int {
     let segmentLeft = segment >= 0 && (try? SysVSharedMemory.status(segment)) != nil
-    let setLeft = semaphores >= 0 && (try? SysVSemaphoreSet.status(semaphores, withStates: false)) != nil
+    let setLeft = semaphores >= 0 && (try? SysVSemaphoreSet.status(semaphores)) != nil
     return (segmentLeft ? 1 : 0) + (setLeft ? 1 : 0)
   }
 }

@@ -1,7 +1,11 @@
+import CIPCShims
 import Glibc
 
 /// System V message queues (`msgget(2)`, `msgctl(2)`).
-enum SysVMessageQueue {
+enum SysVMessageQueue: SysVFamily {
+  static let kind = IPCKind.sysvQueue
+  static let control = "msgctl"
+  static let idName = "msqid"
   static let statAny: CInt = 13  // MSG_STAT_ANY: IPC_STAT without the read-permission check
 
   /// Creates a queue; key nil means IPC_PRIVATE. Returns the id.
@@ -24,7 +28,7 @@ enum SysVMessageQueue {
 
   /// Every queue in /proc/sysvipc/msg, and with `withLimits` its byte limit, which only
   /// msgctl tells (a call per queue).
-  static func list(paths: IPCPaths, withLimits: Bool = true) -> [IPCObjectInfo] {
+  static func list(paths: IPCPaths, withValues withLimits: Bool = true) -> [IPCObjectInfo] {
     let table = SysVProcTable(paths: paths, name: "msg")
     let common = SysVProcTable.CommonColumns(table, id: "msqid")
     let (cbytes, qnum, lspid, lrpid) = (table.column("cbytes"), table.column("qnum"), table.column("lspid"), table.column("lrpid"))
@@ -46,16 +50,8 @@ enum SysVMessageQueue {
     }
   }
 
-  /// The kernel's record of one queue, read without needing read permission.
-  static func status(_ id: Int32) throws(SystemError) -> IPCObjectInfo {
-    let info = try status(slot: id)
-    // STAT_ANY looks up by slot; a different sequence number means another object.
-    guard info.id == id else { throw SystemError(call: "msgctl", subject: "msqid \(id)", code: .invalidArgument) }
-    return info
-  }
+  static func slots(inUse: inout CInt) -> CInt { ipcshim_msg_slots(&inUse) }
 
-  /// The record in the slot the kernel takes from `slot` (an id names its own), whatever
-  /// object is there now; its id is in the result.
   static func status(slot: Int32) throws(SystemError) -> IPCObjectInfo {
     var record = msqid_ds()
     let id = try retryingOnInterrupt("msgctl", "msqid \(slot)") {
@@ -75,11 +71,6 @@ enum SysVMessageQueue {
   /// Removes the queue at once; blocked senders and receivers wake with EIDRM.
   ///
   /// The corresponding C call is `msgctl(2)` with IPC_RMID.
-  static func remove(_ id: Int32) throws(SystemError) {
-    try removal(id).mapError { SystemError(call: "msgctl", subject: "msqid \(id)", code: $0) }.get()
-  }
-
-  /// The same, non-throwing, for code that runs after fork.
   static func removal(_ id: Int32) -> Result<Void, Errno> {
     var unused = msqid_ds()
     return valueOrErrno { msgctl(id, IPC_RMID, &unused) }.map { _ in () }

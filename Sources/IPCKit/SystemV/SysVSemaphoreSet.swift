@@ -2,7 +2,10 @@ import CIPCShims
 import Glibc
 
 /// System V semaphore sets (`semget(2)`, `semctl(2)`).
-enum SysVSemaphoreSet {
+enum SysVSemaphoreSet: SysVFamily {
+  static let kind = IPCKind.sysvSemaphore
+  static let control = "semctl"
+  static let idName = "semid"
   static let statAny: CInt = 20  // SEM_STAT_ANY
 
   /// Creates a set of `count` semaphores, each set to `value`, or nothing at all.
@@ -44,7 +47,7 @@ enum SysVSemaphoreSet {
     return id
   }
 
-  static func list(paths: IPCPaths) -> [IPCObjectInfo] {
+  static func list(paths: IPCPaths, withValues: Bool = true) -> [IPCObjectInfo] {
     let table = SysVProcTable(paths: paths, name: "sem")
     let common = SysVProcTable.CommonColumns(table, id: "semid")
     let (nsems, otime) = (table.column("nsems"), table.column("otime"))
@@ -56,17 +59,23 @@ enum SysVSemaphoreSet {
     }
   }
 
-  /// The kernel's record of one set, with each semaphore's state where readable.
-  static func status(_ id: Int32, withStates: Bool = true) throws(SystemError) -> IPCObjectInfo {
-    let info = try status(slot: id, withStates: withStates)
-    // STAT_ANY looks up by slot; a different sequence number means another object.
-    guard info.id == id else { throw SystemError(call: "semctl", subject: "semid \(id)", code: .invalidArgument) }
+  static func slots(inUse: inout CInt) -> CInt { ipcshim_sem_slots(&inUse) }
+
+  static func status(slot: Int32) throws(SystemError) -> IPCObjectInfo {
+    try status(slot: slot, withStates: false)
+  }
+
+  /// With each semaphore's value, waiters and last pid, where the caller may read them.
+  static func inspect(_ id: Int32, paths: IPCPaths) throws(SystemError) -> IPCObjectInfo {
+    let info = try status(slot: id, withStates: true)
+    guard info.id == id else {
+      throw SystemError(call: control, subject: "\(idName) \(id)", code: .invalidArgument)
+    }
     return info
   }
 
-  /// The record in the slot the kernel takes from `slot` (an id names its own), whatever
-  /// object is there now; its id is in the result.
-  static func status(slot: Int32, withStates: Bool = true) throws(SystemError) -> IPCObjectInfo {
+  /// The record in the slot, with the states of its semaphores if asked.
+  static func status(slot: Int32, withStates: Bool) throws(SystemError) -> IPCObjectInfo {
     var record = semid_ds()
     let id = try retryingOnInterrupt("semctl", "semid \(slot)") {
       ipcshim_semctl_stat(slot, statAny, &record)
@@ -100,11 +109,6 @@ enum SysVSemaphoreSet {
   /// Removes the set at once; blocked semop calls fail with EIDRM.
   ///
   /// The corresponding C call is `semctl(2)` with IPC_RMID.
-  static func remove(_ id: Int32) throws(SystemError) {
-    try removal(id).mapError { SystemError(call: "semctl", subject: "semid \(id)", code: $0) }.get()
-  }
-
-  /// The same, non-throwing, for code that runs after fork.
   static func removal(_ id: Int32) -> Result<Void, Errno> {
     valueOrErrno { ipcshim_semctl_command(id, 0, IPC_RMID) }.map { _ in () }
   }

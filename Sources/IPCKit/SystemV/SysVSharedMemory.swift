@@ -1,7 +1,11 @@
+import CIPCShims
 import Glibc
 
 /// System V shared memory segments (`shmget(2)`, `shmctl(2)`).
-enum SysVSharedMemory {
+enum SysVSharedMemory: SysVFamily {
+  static let kind = IPCKind.sysvSharedMemory
+  static let control = "shmctl"
+  static let idName = "shmid"
   static let statAny: CInt = 15  // SHM_STAT_ANY
   static let destroyFlag: UInt32 = 0o1000  // SHM_DEST: removed, waiting for the last detach
   static let lockedFlag: UInt32 = 0o2000  // SHM_LOCKED
@@ -29,7 +33,7 @@ enum SysVSharedMemory {
     }
   }
 
-  static func list(paths: IPCPaths) -> [IPCObjectInfo] {
+  static func list(paths: IPCPaths, withValues: Bool = true) -> [IPCObjectInfo] {
     let table = SysVProcTable(paths: paths, name: "shm")
     let common = SysVProcTable.CommonColumns(table, id: "shmid")
     let (size, nattch, cpid, lpid) = (table.column("size"), table.column("nattch"), table.column("cpid"), table.column("lpid"))
@@ -51,16 +55,21 @@ enum SysVSharedMemory {
     }
   }
 
-  /// The kernel's record of one segment, read without needing read permission.
-  static func status(_ id: Int32) throws(SystemError) -> IPCObjectInfo {
-    let info = try status(slot: id)
-    // STAT_ANY looks up by slot; a different sequence number means another object.
-    guard info.id == id else { throw SystemError(call: "shmctl", subject: "shmid \(id)", code: .invalidArgument) }
+  static func slots(inUse: inout CInt) -> CInt { ipcshim_shm_slots(&inUse) }
+
+  /// shmctl leaves out the page counts; /proc has them.
+  static func inspect(_ id: Int32, paths: IPCPaths) throws(SystemError) -> IPCObjectInfo {
+    var info = try status(id)
+    if case .sysvSharedMemory(var segment) = info.details,
+      let row = list(paths: paths).first(where: { $0.id == id })?.details.sysvSegment
+    {
+      segment.residentBytes = row.residentBytes
+      segment.swappedBytes = row.swappedBytes
+      info.details = .sysvSharedMemory(segment)
+    }
     return info
   }
 
-  /// The record in the slot the kernel takes from `slot` (an id names its own), whatever
-  /// object is there now; its id is in the result.
   static func status(slot: Int32) throws(SystemError) -> IPCObjectInfo {
     var record = shmid_ds()
     let id = try retryingOnInterrupt("shmctl", "shmid \(slot)") { shmctl(slot, statAny, &record) }
@@ -80,11 +89,6 @@ enum SysVSharedMemory {
   /// Marks the segment for removal; it goes when the last process detaches.
   ///
   /// The corresponding C call is `shmctl(2)` with IPC_RMID.
-  static func remove(_ id: Int32) throws(SystemError) {
-    try removal(id).mapError { SystemError(call: "shmctl", subject: "shmid \(id)", code: $0) }.get()
-  }
-
-  /// The same, non-throwing, for code that runs after fork.
   static func removal(_ id: Int32) -> Result<Void, Errno> {
     valueOrErrno { shmctl(id, IPC_RMID, nil) }.map { _ in () }
   }

@@ -1,4 +1,3 @@
-import CIPCShims
 import Glibc
 
 /// The System V objects of one kind read slot by slot with *_STAT_ANY, as `ipcrm --all` does:
@@ -9,19 +8,9 @@ enum SysVSlots {
   /// it does follows the kernel's answer within microseconds. Results in id order; nil, with
   /// nothing transformed, where the kernel cannot read slots (STAT_ANY came in Linux 4.17).
   static func map<T>(_ kind: IPCKind, _ transform: (IPCObjectInfo) -> T?) -> [T]? {
+    guard let family = kind.sysvFamily else { return nil }
     var inUse: CInt = 0
-    let highest: CInt
-    let read: (Int32) throws(SystemError) -> IPCObjectInfo
-    switch kind {
-    case .sysvQueue: (highest, read) = (ipcshim_msg_slots(&inUse), SysVMessageQueue.status(slot:))
-    case .sysvSharedMemory:
-      (highest, read) = (ipcshim_shm_slots(&inUse), SysVSharedMemory.status(slot:))
-    case .sysvSemaphore:
-      (highest, read) = (ipcshim_sem_slots(&inUse), { slot throws(SystemError) in
-        try SysVSemaphoreSet.status(slot: slot, withStates: false)
-      })
-    default: return nil
-    }
+    let highest = family.slots(inUse: &inUse)
     guard highest >= 0 else { return nil }
     var ids: [Int32] = []
     var results: [T] = []
@@ -29,7 +18,7 @@ enum SysVSlots {
     for slot in 0...highest {
       let object: IPCObjectInfo
       do {
-        object = try read(slot)
+        object = try family.status(slot: slot)
       } catch where error.code == .invalidArgument || error.code == .identifierRemoved {
         continue  // an empty slot, or one emptied meanwhile
       } catch {

@@ -1,0 +1,57 @@
+import CIPCShims
+import Glibc
+
+/// What each System V family (queues, segments, semaphore sets) does, so code that works on
+/// any of them asks the family once instead of switching on the kind.
+protocol SysVFamily {
+  static var kind: IPCKind { get }
+  /// The `*ctl` call that reads and removes it, for error messages.
+  static var control: String { get }
+  /// What the subject of an error is called: "msqid 5".
+  static var idName: String { get }
+  /// Every object in /proc/sysvipc; `withValues` adds what costs a call per object.
+  static func list(paths: IPCPaths, withValues: Bool) -> [IPCObjectInfo]
+  /// The highest slot in use (or -1 with errno), and how many objects there are.
+  static func slots(inUse: inout CInt) -> CInt
+  /// The kernel's record in the slot the kernel takes from `slot` (an id names its own),
+  /// whatever object is there now, read without the read-permission check (*_STAT_ANY).
+  static func status(slot: Int32) throws(SystemError) -> IPCObjectInfo
+  /// Everything `inspect` shows; the plain record unless the family has more to tell.
+  static func inspect(_ id: Int32, paths: IPCPaths) throws(SystemError) -> IPCObjectInfo
+  /// IPC_RMID, non-throwing, for code that runs after fork.
+  static func removal(_ id: Int32) -> Result<Void, Errno>
+}
+
+extension SysVFamily {
+  /// The kernel's record of one id now.
+  static func status(_ id: Int32) throws(SystemError) -> IPCObjectInfo {
+    let info = try status(slot: id)
+    // STAT_ANY looks up by slot; a different sequence number means another object.
+    guard info.id == id else {
+      throw SystemError(call: control, subject: "\(idName) \(id)", code: .invalidArgument)
+    }
+    return info
+  }
+
+  static func inspect(_ id: Int32, paths: IPCPaths) throws(SystemError) -> IPCObjectInfo {
+    try status(id)
+  }
+
+  /// Removes it (segments: marks it, freed at the last detach).
+  static func remove(_ id: Int32) throws(SystemError) {
+    try removal(id).mapError { SystemError(call: control, subject: "\(idName) \(id)", code: $0) }
+      .get()
+  }
+}
+
+extension IPCKind {
+  /// The System V family of this kind; nil for POSIX kinds.
+  var sysvFamily: (any SysVFamily.Type)? {
+    switch self {
+    case .sysvQueue: SysVMessageQueue.self
+    case .sysvSharedMemory: SysVSharedMemory.self
+    case .sysvSemaphore: SysVSemaphoreSet.self
+    case .posixQueue, .posixSharedMemory, .posixSemaphore: nil
+    }
+  }
+}
