@@ -67,18 +67,20 @@ public struct UsageScanner: Sendable {
   /// Scans every process but this one.
   public func scan() -> Report {
     var report = Report()
+    var shm = stat()
+    let shmDevice = stat(paths.shm, &shm) == 0 ? UInt64(shm.st_dev) : nil
     guard let proc = try? FileDescriptor.open(paths.proc, O_RDONLY | O_DIRECTORY),
       let entries = try? proc.directoryEntries()
     else { return report }
     let me = getpid()
     for entry in entries {
       guard let pid = pid_t(String(decoding: entry.name, as: UTF8.self)), pid != me else { continue }
-      scanProcess(pid, into: &report)
+      scanProcess(pid, shmDevice: shmDevice, into: &report)
     }
     return report
   }
 
-  private func scanProcess(_ pid: pid_t, into report: inout Report) {
+  private func scanProcess(_ pid: pid_t, shmDevice: UInt64?, into report: inout Report) {
     let base = "\(paths.proc)/\(pid)"
     guard let file = try? FileDescriptor.open(base + "/comm", O_RDONLY),
       let comm = try? file.read(upTo: 64)
@@ -91,7 +93,7 @@ public struct UsageScanner: Sendable {
     var descriptorsHidden = false
     do {
       let maps = try FileDescriptor.open(base + "/maps", O_RDONLY).read(upTo: 1 << 26)
-      readMaps(maps, process, into: &report)
+      readMaps(maps, process, shmDevice: shmDevice, into: &report)
     } catch {
       mapsHidden = denied(error)
     }
@@ -116,14 +118,22 @@ public struct UsageScanner: Sendable {
   }
 
   /// "7f..-7f.. rw-s 00000000 00:01 32769 /SYSV0001e240 (deleted)".
-  private func readMaps(_ bytes: [UInt8], _ process: ProcessRef, into report: inout Report) {
+  ///
+  /// Shared mappings may be any IPC object. A private one of a /dev/shm file keeps it in use
+  /// too (its pages stay the file's until written), so those count; the other private
+  /// mappings, every library of every process, are not looked at.
+  private func readMaps(
+    _ bytes: [UInt8], _ process: ProcessRef, shmDevice: UInt64?, into report: inout Report
+  ) {
     var lineStart = 0
     for index in bytes.indices where bytes[index] == 0x0A {
       defer { lineStart = index + 1 }
       let line = bytes[lineStart..<index]
-      // Only shared, file-backed mappings can be IPC objects: perms end in "s".
       let fields = line.split(separator: 0x20, maxSplits: 5, omittingEmptySubsequences: true)
-      guard fields.count == 6, fields[1].last == UInt8(ascii: "s") else { continue }
+      guard fields.count == 6 else { continue }
+      let shared = fields[1].last == UInt8(ascii: "s")  // perms "rw-s"
+      // Cheap first: a private mapping counts only on /dev/shm's device.
+      guard shared || shmDevice.map({ parseDevice(fields[3]) == $0 }) == true else { continue }
       let pathBytes = Array(fields[5].drop { $0 == 0x20 })
       let path = String(decoding: pathBytes, as: UTF8.self)  // for the checks below only
       guard let inode = parseInteger(fields[4], radix: UInt64(10)) else { continue }

@@ -6,8 +6,11 @@ enum CleanCommand {
     name: "clean",
     abstract: "Remove many objects at once, keeping those still in use.",
     discussion: [
-      "Selectors combine with AND. With none, clean refuses to run unless --all is given."
-        + " An object is in use when a process maps it or holds it open (found in /proc), or,"
+      "Selectors combine with AND. With none, clean refuses to run unless --all is given; an"
+        + " empty --prefix (or just '/') is none, so an unset shell variable cannot select"
+        + " everything."
+        + " An object is in use when a process maps it (shared or private) or holds it open"
+        + " (found in /proc), or,"
         + " for System V segments, while processes are attached. Objects whose users cannot be"
         + " known (processes this user may not read) are kept too. --force removes them anyway.",
       "System V objects are removed by id, after checking that the id still names the object"
@@ -41,6 +44,11 @@ enum CleanCommand {
     do throws(UsageError) {
       selection = try ObjectSelection(parsed)
       if selection.selectsEverything && !parsed.flag(all) {
+        guard !parsed.flag(unused) else {
+          throw UsageError(
+            "'--unused' narrows a selection but selects nothing by itself; add --all to clean"
+              + " every unused object", parsed.command)
+        }
         throw UsageError("no selector given; name what to clean, or pass --all", parsed.command)
       }
     } catch {

@@ -36,7 +36,14 @@ enum InspectCommand {
     var status = ExitStatus.success
     for reference in references {
       do {
-        for object in try inventory.find(reference, for: "inspect") where kinds.contains(object.kind) {
+        let named = try inventory.find(reference, for: "inspect").filter { kinds.contains($0.kind) }
+        // A name that only other kinds have is no such object of the kinds asked for.
+        guard !named.isEmpty else {
+          console.error("inspect \(reference): no such object")
+          status = .failure
+          continue
+        }
+        for object in named {
           // As ipcs -i and IPC_STAT do: what the caller may not read is not shown in detail.
           guard object.isReadable() else {
             console.error("inspect \(object.reference.description): Permission denied")

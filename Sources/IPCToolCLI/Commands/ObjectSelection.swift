@@ -5,20 +5,26 @@ import IPCKit
 /// and for `clean` also `--older-than`, `--key` and explicit references.
 struct ObjectSelection {
   var kinds: Set<IPCKind>
+  /// Whether --kind left some kinds out (a prefix leaves out System V too, but that is no
+  /// choice of kind).
+  private var kindsNarrow = false
   var prefix: [UInt8]?  // the name's first bytes, with its leading slash
   var owner: uid_t?
   var olderThan: Int?  // seconds since the last change
   var keys: [Int32] = []
   var references: [IPCReference] = []
 
-  /// True when nothing narrows the selection: `clean` refuses that without --all.
+  /// True when nothing narrows the selection: `clean` refuses that without --all. A prefix of
+  /// just "/" (what `--prefix "$UNSET"` gives) narrows nothing either.
   var selectsEverything: Bool {
-    kinds.count == IPCKind.allCases.count && prefix == nil && owner == nil && olderThan == nil
-      && keys.isEmpty && references.isEmpty
+    let prefixNarrows = prefix.map { $0 != [UInt8(ascii: "/")] } ?? false
+    return !kindsNarrow && !prefixNarrows && owner == nil && olderThan == nil && keys.isEmpty
+      && references.isEmpty
   }
 
   init(_ parsed: ParsedArguments) throws(UsageError) {
     kinds = try parsed.selectedKinds()
+    kindsNarrow = kinds.count < IPCKind.allCases.count
     if let text = parsed.typed(SharedOptions.prefix) {
       // Escaped like the names list prints ("\xff"), so a printed name's start selects it.
       do {
