@@ -32,6 +32,8 @@ public struct Cleaner {
     case inUse(by: [ProcessRef])
     /// A System V segment with attachments whose processes were not found.
     case attached(count: UInt64)
+    /// A System V queue or set the kernel shows in use: waiters, or a live last user.
+    case activity(ActivityEvidence)
     /// Some processes could not be read, so whether they use it is unknown.
     case usersUnknown(unreadableProcesses: Int)
     /// The kernel would refuse this caller.
@@ -98,6 +100,9 @@ public struct Cleaner {
     guard !force else { return nil }
     if let users = object.users, !users.isEmpty { return .inUse(by: users) }
     if let attached = segment?.attached, attached > 0 { return .attached(count: attached) }
+    if let evidence = ActivityEvidence.of(object, proc: inventory.paths.proc) {
+      return .activity(evidence)
+    }
     if object.users == nil && object.kind.isNamed {
       return .usersUnknown(unreadableProcesses: unreadable)
     }

@@ -21,6 +21,9 @@ extension Cleaner.Reason {
       "already marked for removal; freed when its \(attached) processes detach"
     case .inUse(let users): "in use by " + users.map(\.description).joined(separator: ", ")
     case .attached(let count): "attached by \(count) processes"
+    case .activity(.waiting(let count)): "in use: \(count) waiting"
+    case .activity(.recent(let operation, let process, let time)):
+      "in use: last \(operation.rawValue)\(time.map { " " + ago($0) } ?? "") by \(process)"
     case .usersUnknown(let unreadable):
       "users unknown: \(unreadable) processes could not be read (--force removes it)"
     case .permissionDenied: Errno.permissionDenied.description
@@ -75,4 +78,15 @@ extension ChildExit {
 func signalName(_ signal: CInt) -> String {
   let text = strsignal(signal).map { String(cString: $0) } ?? "unknown"
   return "signal \(signal) (\(text))"
+}
+
+/// "3 s ago", "5 min ago", "2 h ago", "4 d ago".
+func ago(_ time: Int, now: Int = time(nil)) -> String {
+  let seconds = max(0, now - time)
+  switch seconds {
+  case ..<120: return "\(seconds) s ago"
+  case ..<7200: return "\(seconds / 60) min ago"
+  case ..<172_800: return "\(seconds / 3600) h ago"
+  default: return "\(seconds / 86400) d ago"
+  }
 }
