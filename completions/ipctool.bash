@@ -79,6 +79,9 @@ all"
         -u|--owner)
           _ipctool_reply "$cur" < <(compgen -u -- "$cur")
           return ;;
+        --older-than)
+          :
+          return ;;
         -o|--output)
           _ipctool_reply "$cur" <<<"ref
 kind
@@ -88,6 +91,7 @@ mode
 size
 usage
 changed
+idle
 users"
           return ;;
       esac
@@ -95,6 +99,7 @@ users"
         _ipctool_reply "$cur" <<<"--kind
 --prefix
 --owner
+--older-than
 --json
 --bytes
 --no-headings

@@ -50,14 +50,15 @@ end
 complete -c ipctool -n '__ipctool_using list ls' -s k -l kind -x -a '(__ipctool_list_kind)' -d 'Only objects of this kind or group; repeat or separate with commas.'
 complete -c ipctool -n '__ipctool_using list ls' -s p -l prefix -x -a '(__ipctool_objects names)' -d 'Only POSIX objects whose name starts with this (\'/pi_\' and \'pi_\' mean the same).'
 complete -c ipctool -n '__ipctool_using list ls' -s u -l owner -x -a '(__fish_complete_users)' -d 'Only objects owned by this user name or uid.'
+complete -c ipctool -n '__ipctool_using list ls' -l older-than -x -d 'Only objects idle longer than this (no change, message, attach or semop): 30s, 10m, 2h, 7d.'
 complete -c ipctool -n '__ipctool_using list ls' -s J -l json -d 'Print JSON instead of text.'
 complete -c ipctool -n '__ipctool_using list ls' -s b -l bytes -d 'Print sizes in bytes instead of 4.0K, 1.5M.'
 complete -c ipctool -n '__ipctool_using list ls' -s n -l no-headings -d 'Leave out the header line.'
 complete -c ipctool -n '__ipctool_using list ls' -l users -d 'Add the processes using each object (scans /proc), and unlinked segments still mapped.'
 function __ipctool_list_output
-    printf '%s\t%s\n' 'ref' 'the reference that names the object' 'kind' 'posix-mq, sysv-shm, ...' 'key' 'System V key' 'owner' 'owner\'s user name' 'mode' 'permissions, as ls shows them' 'size' 'bytes of shared memory, or bytes queued' 'usage' 'messages queued, processes attached, semaphore value or count' 'changed' 'last change' 'users' 'processes using it (with --users)'
+    printf '%s\t%s\n' 'ref' 'the reference that names the object' 'kind' 'posix-mq, sysv-shm, ...' 'key' 'System V key' 'owner' 'owner\'s user name' 'mode' 'permissions, as ls shows them' 'size' 'bytes of shared memory, or bytes queued' 'usage' 'messages queued, processes attached, semaphore value or count' 'changed' 'last change' 'idle' 'time since the last change, message, attach or semop' 'users' 'processes using it (with --users)'
 end
-complete -c ipctool -n '__ipctool_using list ls' -s o -l output -x -a '(__ipctool_list_output)' -d 'Comma-separated columns to print: ref (the reference that names the object), kind (posix-mq, sysv-shm, ...), key (System V key), owner (owner\'s user name), mode (permissions, as ls shows them), size (bytes of shared memory, or bytes queued), usage (messages queued, processes attached, semaphore value or count), changed (last change), users (processes using it (with --users)).'
+complete -c ipctool -n '__ipctool_using list ls' -s o -l output -x -a '(__ipctool_list_output)' -d 'Comma-separated columns to print: ref (the reference that names the object), kind (posix-mq, sysv-shm, ...), key (System V key), owner (owner\'s user name), mode (permissions, as ls shows them), size (bytes of shared memory, or bytes queued), usage (messages queued, processes attached, semaphore value or count), changed (last change), idle (time since the last change, message, attach or semop), users (processes using it (with --users)).'
 complete -c ipctool -n '__ipctool_using list ls' -s h -l help -d 'Show help information.'
 
 # inspect
@@ -98,7 +99,7 @@ function __ipctool_clean_kind
 end
 complete -c ipctool -n '__ipctool_using clean' -s k -l kind -x -a '(__ipctool_clean_kind)' -d 'Only objects of this kind or group; repeat or separate with commas.'
 complete -c ipctool -n '__ipctool_using clean' -s u -l owner -x -a '(__fish_complete_users)' -d 'Only objects owned by this user name or uid.'
-complete -c ipctool -n '__ipctool_using clean' -l older-than -x -d 'Only objects last changed longer ago than this: 30s, 10m, 2h, 7d.'
+complete -c ipctool -n '__ipctool_using clean' -l older-than -x -d 'Only objects idle longer than this (no change, message, attach or semop): 30s, 10m, 2h, 7d.'
 complete -c ipctool -n '__ipctool_using clean' -l unused -d 'Only objects no process uses (System V segments: none attached).'
 complete -c ipctool -n '__ipctool_using clean' -l key -x -d 'Only System V objects with this key; repeatable.'
 complete -c ipctool -n '__ipctool_using clean' -l all -d 'Select every object when no other selector is given.'

@@ -144,7 +144,9 @@ public struct UsageScanner: Sendable {
       guard let device = parseDevice(fields[3]) else { continue }
       let identity = FileIdentity(device: device, inode: inode)
       report.byFile[identity, default: []].insert(process)
-      if path.hasSuffix(" (deleted)") && path.hasPrefix("/dev/shm/") {
+      // Only this /dev/shm's: another mount namespace's /dev/shm (a container's) has paths that
+      // look the same and are other files.
+      if path.hasSuffix(" (deleted)") && path.hasPrefix("/dev/shm/") && device == shmDevice {
         let mapping = DeletedMapping(process: process, pathBytes: pathBytes)
         if !report.deletedMappings.contains(mapping) { report.deletedMappings.append(mapping) }
       }

@@ -28,7 +28,7 @@ struct CleanEvidenceTests {
       op = sembuf(0, -1, 0)
       print(libc.semop(\(set), ctypes.byref(op), 1), ctypes.get_errno(), flush=True)
       """)
-    defer { waiter.process.terminate() }
+    defer { waiter.stop() }
     let waiting = waitUntil {
       box.inIPCNamespace { ipcshim_semctl_command(set, 0, GETNCNT) } == 1
     }

@@ -43,7 +43,7 @@ struct CleanTests {
     let (busy, mapped) = try leftovers(box)
     defer {
       munmap(mapped, 4096)
-      busy.process.terminate()
+      busy.stop()
     }
     let before = try refs(box)
 
@@ -100,7 +100,7 @@ struct CleanTests {
     let (busy, mapped) = try leftovers(box)
     defer {
       munmap(mapped, 4096)
-      busy.process.terminate()
+      busy.stop()
     }
     let run = try box.run(["clean", "--prefix", "/pi_", "--unused", "--force"])
     #expect(run.lines.last == "removed 3, kept 0 in use, failed 0", "\(run)")

@@ -132,7 +132,7 @@ struct HostileNameTests {
       "/usr/bin/nsenter",
       ["--target", String(box.pid), "--ipc", "--mount", "--", "/bin/sh", "-c",
        "exec 3</dev/shm/held; exec \"$0\" 60", program])
-    defer { holder.process.terminate() }
+    defer { holder.stop() }
     try #require(waitUntil { commandName(holder.pid) == "\u{1B}[2Jx" }, "the holder never started")
     let users = try box.run(["list", "--users", "-o", "ref,users"])
     let usersAreSafe = Self.isSafe(users.stdoutBytes)
@@ -161,12 +161,15 @@ struct HostileNameTests {
     let mapper = try RunningProgram(
       "/usr/bin/nsenter",
       ["--target", String(box.pid), "--ipc", "--mount", "--", "python3", "-c", script])
-    defer { mapper.process.terminate() }
+    defer { mapper.stop() }
     try #require(waitUntil { commandName(mapper.pid) == "\u{1B}[2Jmapper" && box.shmFileNames().isEmpty })
     let run = try box.run(["list", "--users"])
     let note = "ipctool: note: \(mapper.pid) (\\e[2Jmapper) still maps /dev/shm/gone\\e]0;x\\x07"
       + " (deleted): unlinked, not yet freed\n"
     #expect(run.stderr == note, "\(run)")
     #expect(Self.isSafe(Array(run.stderr.utf8)))
+    // Another namespace's /dev/shm is another file system: its mappings are not ours to report.
+    let elsewhere = try Sandbox().run(["list", "--users"])
+    #expect(!elsewhere.stderr.contains("still maps"), "\(elsewhere)")
   }
 }

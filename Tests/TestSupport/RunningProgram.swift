@@ -40,15 +40,20 @@ public final class RunningProgram {
     return found
   }
 
+  /// Ends the program now, with SIGKILL, and reaps it. (SIGTERM is not enough: a program
+  /// started from the test runner's threads inherits their signal mask, SIGTERM blocked.)
+  public func stop() {
+    kill(pid, SIGKILL)
+    exited.wait()
+    process.waitUntilExit()
+  }
+
   /// Waits for the program to end (asking it to stop, then killing it, after `timeout`), and
   /// returns what it printed.
   public func finish(timeout: TimeInterval = 60) -> ToolRun {
     if exited.wait(timeout: .now() + timeout) == .timedOut {
-      process.terminate()
-      if exited.wait(timeout: .now() + 5) == .timedOut {
-        kill(pid, SIGKILL)
-        exited.wait()
-      }
+      kill(pid, SIGKILL)  // SIGTERM may be blocked: see `stop`
+      exited.wait()
     }
     process.waitUntilExit()
     return ToolRun(

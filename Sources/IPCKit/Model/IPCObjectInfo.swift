@@ -14,6 +14,21 @@ public struct IPCObjectInfo: Sendable, Equatable {
   /// Last change of owner, mode or, for POSIX objects, content (ctime); queues: see
   /// `PosixMessageQueue.info`.
   public var changed: Int?
+  /// The newest sign of use the kernel keeps: for System V the newest of the change, send,
+  /// receive, attach, detach and semop times; for POSIX objects the newest of the file's
+  /// modification and change times. `--older-than` and IDLE go by it.
+  public var lastActivity: Int? {
+    let times: [Int?] =
+      switch details {
+      case .sysvQueue(let queue): [changed, queue.lastSend, queue.lastReceive]
+      case .sysvSharedMemory(let segment): [changed, segment.lastAttach, segment.lastDetach]
+      case .sysvSemaphore(let set): [changed, set.lastOperation]
+      case .posixQueue(let queue): [changed, queue.modified]
+      case .posixSharedMemory(let segment): [changed, segment.modified]
+      case .posixSemaphore(let semaphore): [changed, semaphore.modified]
+      }
+    return times.compactMap { $0 }.max()
+  }
   /// Device and inode of a POSIX object's file, by which processes' maps and fds name it.
   public var file: FileIdentity?
   /// Processes using the object; nil when not looked up or not knowable.

@@ -101,7 +101,9 @@ enum PosixMessageQueue {
   ) -> IPCObjectInfo {
     // Reading a queue's status file moves its ctime, so the ctime would only tell when it was
     // last listed; mtime moves on send and receive.
-    IPCObjectInfo(name, status, changed: status.st_mtim.tv_sec, details: .posixQueue(details))
+    var details = details
+    details.modified = status.st_mtim.tv_sec
+    return IPCObjectInfo(name, status, changed: status.st_mtim.tv_sec, details: .posixQueue(details))
   }
 
   /// Reads "QSIZE:129 NOTIFY:2 SIGNO:0 NOTIFY_PID:8260"; a notify pid of 0 means none.

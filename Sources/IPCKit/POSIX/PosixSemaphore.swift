@@ -48,7 +48,7 @@ enum PosixSemaphore {
   static func info(_ name: IPCName, status: stat, value: UInt32?) -> IPCObjectInfo {
     IPCObjectInfo(
       name, status, changed: status.st_ctim.tv_sec,
-      details: .posixSemaphore(PosixSemaphoreDetails(value: value)))
+      details: .posixSemaphore(PosixSemaphoreDetails(value: value, modified: status.st_mtim.tv_sec)))
   }
 
   /// The value in an open semaphore file.

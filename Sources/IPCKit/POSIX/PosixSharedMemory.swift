@@ -50,7 +50,8 @@ enum PosixSharedMemory {
   /// What stat tells about a segment.
   static func info(_ name: IPCName, status: stat) -> IPCObjectInfo {
     let details = PosixSegmentDetails(
-      size: UInt64(max(status.st_size, 0)), residentBytes: UInt64(max(status.st_blocks, 0)) * 512)
+      size: UInt64(max(status.st_size, 0)), residentBytes: UInt64(max(status.st_blocks, 0)) * 512,
+      modified: status.st_mtim.tv_sec)
     return IPCObjectInfo(
       name, status, changed: status.st_ctim.tv_sec, details: .posixSharedMemory(details))
   }

@@ -10,7 +10,8 @@ enum ListCommand {
         + " open are still listed; what cannot be read shows as '?' (null in JSON)."
     ],
     options: [
-      SharedOptions.kind, SharedOptions.prefix, SharedOptions.owner, SharedOptions.json, bytes,
+      SharedOptions.kind, SharedOptions.prefix, SharedOptions.owner, SharedOptions.olderThan,
+      SharedOptions.json, bytes,
       noHeadings, users, output,
     ],
     examples: [
@@ -46,7 +47,7 @@ enum ListCommand {
       if report != nil && parsed.typed(output) == nil, let column = ListColumn.named("users") {
         columns.append(column)
       }
-      let filtered = selection.prefix != nil || selection.owner != nil
+      let filtered = selection.prefix != nil || selection.owner != nil || selection.olderThan != nil
       // Runs on the threads that read the objects, a sorted run at a time.
       func selected(_ run: [IPCObjectInfo]) -> [IPCObjectInfo] {
         var objects = filtered ? run.filter { selection.matches($0) } : run

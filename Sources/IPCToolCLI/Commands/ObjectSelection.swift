@@ -10,7 +10,7 @@ struct ObjectSelection {
   private var kindsNarrow = false
   var prefix: [UInt8]?  // the name's first bytes, with its leading slash
   var owner: uid_t?
-  var olderThan: Int?  // seconds since the last change
+  var olderThan: Int?  // seconds since the last activity
   var keys: [Int32] = []
   var references: [IPCReference] = []
 
@@ -57,7 +57,7 @@ struct ObjectSelection {
     if let prefix, !(object.name?.hasPrefix(prefix) ?? false) { return false }
     if let owner, object.uid != owner { return false }
     if let olderThan {
-      guard let changed = object.changed, now - changed >= olderThan else { return false }
+      guard let last = object.lastActivity, now - last >= olderThan else { return false }
     }
     if !keys.isEmpty && !(object.key.map(keys.contains) ?? false) { return false }
     if !references.isEmpty && !references.contains(where: { $0.matches(object) }) { return false }

@@ -24,7 +24,8 @@ enum SharedOptions {
 
   static let olderThan = OptionSpec(
     "older-than", value: "age",
-    help: "Only objects last changed longer ago than this: 30s, 10m, 2h, 7d.")
+    help: "Only objects idle longer than this (no change, message, attach or semop): 30s,"
+      + " 10m, 2h, 7d.")
 
   static let key = OptionSpec(
     "key", value: "key", help: "Only System V objects with this key; repeatable.", repeatable: true)

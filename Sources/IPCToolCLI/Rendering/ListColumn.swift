@@ -1,3 +1,4 @@
+import Glibc
 import IPCKit
 
 /// A column of `list`'s table: the one place that names it for `-o`, heads it, and says in help
@@ -37,11 +38,15 @@ struct ListColumn: Sendable {
     ListColumn(name: "changed", header: "CHANGED", help: "last change", alignment: .left) {
       object, context in context.times.text(object.changed)
     },
+    ListColumn(name: "idle", header: "IDLE",
+      help: "time since the last change, message, attach or semop", alignment: .right) {
+      object, context in object.lastActivity.map { idleText(context.now - $0) } ?? "?"
+    },
     ListColumn(name: "users", header: "USERS", help: "processes using it (with --users)",
       alignment: .left) { object, _ in usersText(object.users, object.kind) },
   ]
 
-  static let defaultNames = ["ref", "owner", "mode", "size", "usage", "changed"]
+  static let defaultNames = ["ref", "owner", "mode", "size", "usage", "changed", "idle"]
 
   static func named(_ name: String) -> ListColumn? { all.first { $0.name == name } }
 }
@@ -50,6 +55,8 @@ struct ListColumn: Sendable {
 struct ListContext {
   var users: UserNames
   var exactBytes: Bool
+  /// One clock for the whole table.
+  var now = time(nil)
   /// Not shared between threads: each renders with a copy of the context and its own.
   var times = TimeTexts()
 }
@@ -60,4 +67,15 @@ func usersText(_ users: [ProcessRef]?, _ kind: IPCKind) -> String {
   guard kind.hasKnowableUsers else { return "n/a" }
   guard let users else { return "?" }
   return users.isEmpty ? "-" : users.map(\.description).joined(separator: ", ")
+}
+
+/// "45s", "12m", "3h", "9d": how long an object has been idle, in its largest unit.
+func idleText(_ seconds: Int) -> String {
+  let seconds = max(0, seconds)
+  switch seconds {
+  case ..<120: return "\(seconds)s"
+  case ..<7200: return "\(seconds / 60)m"
+  case ..<172_800: return "\(seconds / 3600)h"
+  default: return "\(seconds / 86400)d"
+  }
 }

@@ -76,6 +76,7 @@ struct ObjectFields {
     add("mode", "mode", .string(object.permissions.octal),
       "\(object.permissions.octal) (\(object.permissions))")
     add("changed", "changed", .number(object.changed), timeText(object.changed))
+    add("last_activity", "last activity", .number(object.lastActivity), timeText(object.lastActivity))
     var details = DetailFields(sink: sink, detail: detail)
     object.details.visit(into: &details)
     sink = details.sink

@@ -9,6 +9,8 @@ public struct PosixQueueDetails: Sendable, Equatable {
   public var bytes: UInt64?
   /// The process registered with mq_notify.
   public var notifyPID: pid_t?
+  /// The file's modification time: the last send or receive.
+  public var modified: Int?
 
   public init() {}
 }
