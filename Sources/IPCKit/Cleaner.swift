@@ -60,24 +60,27 @@ public struct Cleaner {
   /// `Inventory.mapSysVSlots`): that read is the re-check before removal, not made twice.
   public func clean(
     _ original: IPCObjectInfo, users: UsageScanner.Report?, dryRun: Bool, force: Bool,
-    euid: uid_t = geteuid(), readJustNow: Bool = false
+    caller: Caller = .current(), readJustNow: Bool = false
   ) -> Outcome {
-    let outcome = plan(original, users: users, force: force, euid: euid)
+    let outcome = plan(original, users: users, force: force, caller: caller)
     return dryRun ? outcome : carriedOut(outcome, readJustNow: readJustNow)
   }
 
-  /// What should become of one object: kept (and why), failed, or would-remove. Changes
-  /// nothing; safe to call from several threads at once.
+  /// What should become of one object: failed (the caller may not remove it), kept (and
+  /// why), or would-remove. Permission comes first: "in use" said of an object the caller could
+  /// never remove would send them to --force for nothing. Changes nothing; safe to call from
+  /// several threads at once.
   public func plan(
-    _ original: IPCObjectInfo, users: UsageScanner.Report?, force: Bool, euid: uid_t = geteuid()
+    _ original: IPCObjectInfo, users: UsageScanner.Report?, force: Bool,
+    caller: Caller = .current()
   ) -> Outcome {
     var object = original
+    guard caller.mayRemove(object) else {
+      return Outcome(object: object, action: .failed, reason: .permissionDenied)
+    }
     object.users = users?.users(of: object)
     if let reason = keepReason(object, force: force, unreadable: users?.unreadableProcesses ?? 0) {
       return Outcome(object: object, action: .kept, reason: reason)
-    }
-    if !mayRemove(object, euid: euid) {
-      return Outcome(object: object, action: .failed, reason: .permissionDenied)
     }
     return Outcome(object: object, action: .wouldRemove, reason: nil)
   }
@@ -107,12 +110,6 @@ public struct Cleaner {
       return .usersUnknown(unreadableProcesses: unreadable)
     }
     return nil
-  }
-
-  /// Whether the kernel will let this user remove it: owners (and creators, for System V) and
-  /// root. /dev/shm and the mqueue root are sticky directories, so only owners may unlink.
-  func mayRemove(_ object: IPCObjectInfo, euid: uid_t) -> Bool {
-    euid == 0 || object.uid == euid || object.creator?.uid == euid
   }
 
   private func removal(_ object: IPCObjectInfo, recheck: Bool) -> (Action, Reason?) {

@@ -13,6 +13,10 @@ enum CleanCommand {
         + " (found in /proc), or,"
         + " for System V segments, while processes are attached. Objects whose users cannot be"
         + " known (processes this user may not read) are kept too. --force removes them anyway.",
+      "What the caller may not remove fails with 'Permission denied' before anything else is"
+        + " decided, by the kernel's rules for this caller: POSIX objects (in sticky"
+        + " directories) by their owner or with CAP_FOWNER, System V objects by their owner or"
+        + " creator or with CAP_SYS_ADMIN.",
       "System V objects are removed by id, after checking that the id still names the object"
         + " that was selected. Objects that vanish meanwhile count as gone, not as failures.",
     ],

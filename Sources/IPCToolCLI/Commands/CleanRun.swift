@@ -11,7 +11,7 @@ struct CleanRun {
   let inventory = Inventory()
   let cleaner: Cleaner
   let usage: UsageOnDemand
-  let euid = geteuid()
+  let caller = Caller.current()
 
   init(selection: ObjectSelection, force: Bool, unusedOnly: Bool, dryRun: Bool) {
     (self.selection, self.force, self.unusedOnly, self.dryRun) = (selection, force, unusedOnly, dryRun)
@@ -77,7 +77,7 @@ struct CleanRun {
   private func plan(_ object: IPCObjectInfo) -> Cleaner.Outcome? {
     guard selected(object) else { return nil }
     let users = !force && UsageOnDemand.isNeeded(for: object) ? usage.report : nil
-    return cleaner.plan(object, users: users, force: force, euid: euid)
+    return cleaner.plan(object, users: users, force: force, caller: caller)
   }
 
   /// Planned and, unless a dry run, carried out at once.
