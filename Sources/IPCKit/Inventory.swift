@@ -40,7 +40,12 @@ public struct Inventory: Sendable {
       var byKind: [IPCKind: [Part]] = [:]
       var gaps: [ListingGap] = []
       if thread == 1 {
-        guard let directory = try? ShmDirectory(path: paths.shm) else { return (byKind, gaps) }
+        let directory: ShmDirectory
+        do throws(SystemError) {
+          directory = try ShmDirectory(path: paths.shm)
+        } catch {
+          return (byKind, [.shmDirectoryUnreadable(path: paths.shm, code: error.code)])
+        }
         let (segments, semaphores) = directory.mapChunks(kinds, withValues: withValues, part)
         return ([.posixSharedMemory: segments, .posixSemaphore: semaphores], gaps)
       }

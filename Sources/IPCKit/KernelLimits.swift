@@ -47,7 +47,7 @@ public struct KernelLimits {
       if case .posixQueue(let queue) = object.details { queue } else { nil }
     }
     // Without the mqueue filesystem the queues are unknown, not absent.
-    let queuesKnown = !listing.gaps.contains { $0.kind == .posixQueue }
+    let queuesKnown = !listing.gaps.contains { $0.kinds.contains(.posixQueue) }
     func queueUse(_ value: UInt64?) -> UInt64? { queuesKnown ? value : nil }
     let page = UInt64(max(1, sysconf(Int32(_SC_PAGESIZE))))
     let sem = (readTextFile(paths.proc + "/sys/kernel/sem") ?? "")

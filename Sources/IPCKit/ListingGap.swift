@@ -9,11 +9,14 @@ public enum ListingGap: Sendable, Equatable {
   case queueDirectoryUnreadable(path: String, code: Errno)
   /// The private mqueue mount was made but could not be read.
   case privateQueueMountFailed(code: Errno)
+  /// /dev/shm (or IPCTOOL_SHM) is missing, not a directory, or not readable.
+  case shmDirectoryUnreadable(path: String, code: Errno)
 
-  /// The kind that was left out.
-  public var kind: IPCKind {
+  /// The kinds that were left out.
+  public var kinds: [IPCKind] {
     switch self {
-    case .queuesNotMounted, .queueDirectoryUnreadable, .privateQueueMountFailed: .posixQueue
+    case .queuesNotMounted, .queueDirectoryUnreadable, .privateQueueMountFailed: [.posixQueue]
+    case .shmDirectoryUnreadable: [.posixSharedMemory, .posixSemaphore]
     }
   }
 

@@ -48,4 +48,24 @@ struct CleanSelectorTests {
     #expect(run.status == 1, "\(run)")
     #expect(run.stdout == "" && run.stderr == "ipctool: inspect /frames: no such object\n", "\(run)")
   }
+
+  /// Queues that cannot be listed (no mqueue filesystem, not root) fail the clean.
+  @Test(.otherUsersCanRunTheTool) func queuesThatCannotBeReadAreAFailure() throws {
+    let box = try Sandbox(mountMqueue: false)
+    let run = try box.run(["clean", "--kind", "posix-mq", "--force"], as: 65534)
+    #expect(run.status == 1, "\(run)")
+    #expect(run.stderr.contains("posix-mq: the mqueue filesystem is not mounted"), "\(run)")
+  }
+
+  /// /dev/shm missing (a minimal container): said once; a failure for clean, a note for list.
+  @Test func aMissingShmDirectoryIsSaidAndFailsClean() throws {
+    let box = try Sandbox()
+    let missing = ["IPCTOOL_SHM": "/nonexistent"]
+    let line = "ipctool: posix-shm, posix-sem: /nonexistent: No such file or directory; POSIX shared"
+      + " memory and semaphores cannot be listed\n"
+    let clean = try box.run(["clean", "--prefix", "/pi_"], environment: missing)
+    #expect(clean.status == 1 && clean.stderr == line, "\(clean)")
+    let list = try box.run(["list"], environment: missing)
+    #expect(list.status == 0 && list.stderr == line, "\(list)")
+  }
 }

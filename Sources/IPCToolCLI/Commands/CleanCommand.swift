@@ -62,14 +62,16 @@ enum CleanCommand {
     let run = CleanRun(
       selection: selection, force: parsed.flag(force), unusedOnly: parsed.flag(unused),
       dryRun: parsed.flag(dryRun))
-    let (outcomes, notes) = run.cleanAll()
-    for note in notes { console.error(note) }
+    // A selected kind that could not be read is a failure, not a note: its objects were
+    // neither removed nor kept, and a script must not take the run for complete.
+    let (outcomes, gaps) = run.cleanAll()
+    for gap in gaps { console.error(gap.sentence) }
     let counts = ActionCounts(outcomes)
     console.out([
       parsed.flag(SharedOptions.json)
         ? json(outcomes, counts, dryRun: run.dryRun) : text(outcomes, counts, dryRun: run.dryRun)
     ])
-    return counts.failed > 0 ? .failure : .success
+    return counts.failed > 0 || !gaps.isEmpty ? .failure : .success
   }
 
   /// How many outcomes of each action, counted once for the text, the JSON and the status.

@@ -19,48 +19,49 @@ struct CleanRun {
     usage = UsageOnDemand(UsageScanner(paths: inventory.paths))
   }
 
-  /// Every selected object's outcome, in listing order, and the notes for stderr.
-  func cleanAll() -> (outcomes: [Cleaner.Outcome], notes: [String]) {
-    var byKind = cleanFiles()
-    var notes: [String] = []
-    for (kind, (kindNotes, outcomes)) in cleanOthers() {
-      notes += kindNotes
+  /// Every selected object's outcome, in listing order, and the kinds that could not be read.
+  func cleanAll() -> (outcomes: [Cleaner.Outcome], gaps: [ListingGap]) {
+    var (byKind, gaps) = cleanFiles()
+    for (kind, (kindGaps, outcomes)) in cleanOthers() {
+      gaps += kindGaps
       byKind[kind] = outcomes
     }
-    return (IPCKind.allCases.sorted().flatMap { byKind[$0] ?? [] }, notes)
+    return (IPCKind.allCases.sorted().flatMap { byKind[$0] ?? [] }, gaps)
   }
 
   /// POSIX segments and semaphores, the bulk, stream on all cores: each run of files is
   /// stat'ed, planned and unlinked by the thread that read it while others read on. (Taking
   /// turns to unlink, since unlinks queue on the directory's lock, measured slower.)
-  private func cleanFiles() -> [IPCKind: [Cleaner.Outcome]] {
+  private func cleanFiles() -> ([IPCKind: [Cleaner.Outcome]], [ListingGap]) {
     let fileKinds = selection.kinds.intersection([.posixSharedMemory, .posixSemaphore])
-    let (runs, _) = inventory.list(fileKinds, withValues: false) { run -> [Cleaner.Outcome] in
+    guard !fileKinds.isEmpty else { return ([:], []) }
+    let (runs, gaps) = inventory.list(fileKinds, withValues: false) { run -> [Cleaner.Outcome] in
       let planned = run.compactMap(plan)
       return dryRun ? planned : planned.map { cleaner.carriedOut($0) }
     }
     // Runs of segments come first, then runs of semaphores.
     let outcomes = Array(runs.joined())
     let split = outcomes.firstIndex { $0.object.kind == .posixSemaphore } ?? outcomes.endIndex
-    return [
-      .posixSharedMemory: Array(outcomes[..<split]), .posixSemaphore: Array(outcomes[split...]),
-    ]
+    return (
+      [.posixSharedMemory: Array(outcomes[..<split]), .posixSemaphore: Array(outcomes[split...])],
+      gaps
+    )
   }
 
   /// The other kinds, each read and cleaned on a thread of its own; System V objects are
   /// removed as soon as the kernel has given their record.
-  private func cleanOthers() -> [(IPCKind, (notes: [String], outcomes: [Cleaner.Outcome]))] {
+  private func cleanOthers() -> [(IPCKind, (gaps: [ListingGap], outcomes: [Cleaner.Outcome]))] {
     let others = IPCKind.allCases.filter {
       selection.kinds.contains($0) && $0 != .posixSharedMemory && $0 != .posixSemaphore
     }
     let cleaned = inParallel(chunks: chunked(others.count, size: 1), threads: others.count) {
-      range -> (notes: [String], outcomes: [Cleaner.Outcome]) in
+      range -> (gaps: [ListingGap], outcomes: [Cleaner.Outcome]) in
       let kind = others[range.lowerBound]
       if let outcomes = inventory.mapSysVSlots(kind, { decide($0, readJustNow: true) }) {
         return ([], outcomes)
       }
       let listing = inventory.list([kind], withValues: false)
-      return (listing.gaps.map(\.sentence), listing.objects.compactMap { decide($0, readJustNow: false) })
+      return (listing.gaps, listing.objects.compactMap { decide($0, readJustNow: false) })
     }
     return Array(zip(others, cleaned))
   }

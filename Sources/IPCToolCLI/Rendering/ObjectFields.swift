@@ -89,6 +89,9 @@ struct ObjectFields {
     }
     if detail {
       add("permissions", "permissions", .string(object.permissions.description))
+      let readable = object.isReadable()
+      add("readable", "readable", .bool(readable),
+        readable ? "yes" : "no: what needs read permission is not shown")
     }
   }
 

@@ -45,6 +45,8 @@ extension ListingGap {
       "posix-mq: \(path): \(String(describing: code))"
     case .privateQueueMountFailed(let code):
       "posix-mq: private mqueue mount: \(String(describing: code))"
+    case .shmDirectoryUnreadable(let path, let code):
+      "posix-shm, posix-sem: \(path): \(code); POSIX shared memory and semaphores cannot be listed"
     }
   }
 }
