@@ -20,7 +20,7 @@ struct CallerPermissionTests {
     #expect(run.status == 1, "\(run)")
     #expect(run.lines == [
       "failed   posix-shm:/pi_rw: Permission denied", "failed   posix-sem:/pi_lock: Permission denied",
-      "removed 0, kept 0 in use, failed 2",
+      "removed 0, kept 0 in use, failed 2 (permission denied)",
     ], "\(run)")
   }
 
@@ -41,6 +41,9 @@ struct CallerPermissionTests {
     // processes, so that is unknown and they are kept, not refused.
     let cautious = try box.runInside(capable + ["clean", "--prefix", "/pi_"])
     #expect(cautious.lines.first?.hasPrefix("kept     posix-shm:/pi_rw: users unknown") == true, "\(cautious)")
+    #expect(cautious.lines.last == "removed 0, kept 0 in use, 2 users unknown, failed 0", "\(cautious)")
+    let json = try box.runInside(capable + ["clean", "--prefix", "/pi_", "--json", "--dry-run"])
+    #expect(json.stdout.contains("\"users_unknown\": 2") && json.stdout.contains("\"why\": \"users_unknown\""), "\(json)")
     let posix = try box.runInside(capable + ["clean", "--prefix", "/pi_", "--force"])
     #expect(posix.status == 0 && posix.lines.last == "removed 2, kept 0 in use, failed 0", "\(posix)")
     let sysv = try box.runInside(capable + ["clean", "--kind", "sysv-sem"])

@@ -75,8 +75,11 @@ enum CleanCommand {
   }
 
   /// How many outcomes of each action, counted once for the text, the JSON and the status.
+  /// Kept objects are told apart by why: in use (users, attachments, activity), users unknown,
+  /// or marked for removal already; failures that are refusals apart from the rest.
   struct ActionCounts {
     var removed = 0, wouldRemove = 0, kept = 0, failed = 0, gone = 0
+    var inUse = 0, usersUnknown = 0, markedForRemoval = 0, permissionDenied = 0
 
     init(_ outcomes: [Cleaner.Outcome]) {
       for outcome in outcomes {
@@ -87,7 +90,27 @@ enum CleanCommand {
         case .failed: failed += 1
         case .gone: gone += 1
         }
+        switch outcome.reason {
+        case .inUse, .attached, .activity: inUse += 1
+        case .usersUnknown: usersUnknown += 1
+        case .markedForRemoval: markedForRemoval += 1
+        case .permissionDenied: permissionDenied += 1
+        default: break
+        }
       }
+    }
+
+    /// "kept 1 in use, 2 users unknown, failed 3 (permission denied), gone 1".
+    var keptAndFailed: String {
+      var text = "kept \(inUse) in use"
+      if usersUnknown > 0 { text += ", \(usersUnknown) users unknown" }
+      if markedForRemoval > 0 { text += ", \(markedForRemoval) marked for removal" }
+      text += ", failed \(failed)"
+      if permissionDenied > 0 {
+        text += permissionDenied == failed ? " (permission denied)" : " (\(permissionDenied) permission denied)"
+      }
+      if gone > 0 { text += ", gone \(gone)" }
+      return text
     }
   }
 
@@ -110,12 +133,10 @@ enum CleanCommand {
       }
       out.append(UInt8(ascii: "\n"))
     }
-    let kept = "kept \(counts.kept) in use, failed \(counts.failed)"
-    let gone = counts.gone > 0 ? ", gone \(counts.gone)" : ""
     out.append(
       dryRun
-        ? "would remove \(counts.wouldRemove), \(kept)\(gone) (dry run: nothing changed)\n"
-        : "removed \(counts.removed), \(kept)\(gone)\n")
+        ? "would remove \(counts.wouldRemove), \(counts.keptAndFailed) (dry run: nothing changed)\n"
+        : "removed \(counts.removed), \(counts.keptAndFailed)\n")
     return out
   }
 
@@ -139,6 +160,7 @@ enum CleanCommand {
         ("kind", .string(outcome.object.kind.rawValue)),
         ("action", .string(outcome.action.rawValue)),
         ("reason", .string(outcome.reason?.words)),
+        ("why", .string(outcome.reason?.code)),
         ("users", usersJSON(outcome.object.users)),
       ])
     }
@@ -148,6 +170,9 @@ enum CleanCommand {
         ("dry_run", .bool(dryRun)), ("removed", .number(counts.removed)),
         ("would_remove", .number(counts.wouldRemove)), ("kept", .number(counts.kept)),
         ("failed", .number(counts.failed)), ("gone", .number(counts.gone)),
+        ("in_use", .number(counts.inUse)), ("users_unknown", .number(counts.usersUnknown)),
+        ("marked_for_removal", .number(counts.markedForRemoval)),
+        ("permission_denied", .number(counts.permissionDenied)),
       ])
   }
 }

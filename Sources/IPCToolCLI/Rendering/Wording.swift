@@ -34,6 +34,25 @@ extension Cleaner.Reason {
   }
 }
 
+extension Cleaner.Reason {
+  /// The reason as a value for JSON: in_use, attached, waiting, active, users_unknown,
+  /// marked_for_removal, permission_denied, vanished, id_reused, failed.
+  var code: String {
+    switch self {
+    case .inUse: "in_use"
+    case .attached: "attached"
+    case .activity(.waiting): "waiting"
+    case .activity(.recent): "active"
+    case .usersUnknown: "users_unknown"
+    case .markedForRemoval: "marked_for_removal"
+    case .permissionDenied: "permission_denied"
+    case .vanished: "vanished"
+    case .idReused: "id_reused"
+    case .failed: "failed"
+    }
+  }
+}
+
 extension ListingGap {
   /// One line for stderr: which kind could not be read, why, and what to do.
   var sentence: String {
