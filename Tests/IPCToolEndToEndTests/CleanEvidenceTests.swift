@@ -1,5 +1,6 @@
 import CIPCShims
 import Foundation
+import IPCKit
 import TestSupport
 import Testing
 
@@ -54,11 +55,34 @@ struct CleanEvidenceTests {
       """)
     let sent = sender.finish()
     try #require(sent.stdout.hasPrefix("0"), "\(sent)")
+    // Quiet long enough that a just-ended sender's queue no longer counts as in use.
+    let lastSend = time(nil)
+    waitUntil(timeout: 15) { time(nil) - lastSend > ActivityEvidence.quietSeconds }
     let run = try box.run(["clean", "--kind", "sysv-mq"])
     let keptLine = try #require(run.lines.first { $0.hasPrefix("kept") }, "\(run)")
     #expect(keptLine.hasPrefix("kept     sysv-mq:\(live): in use: last send "), "\(run)")
     #expect(keptLine.hasSuffix(" ago by \(getpid()) (\(commandName(getpid()) ?? "?"))"), "\(run)")
     #expect(run.lines.contains("removed  sysv-mq:\(stale)"), "\(run)")
     #expect(run.lines.last == "removed 1, kept 1 in use, failed 0")
+  }
+
+  /// Between msgget or semget and the first message or semop the kernel records nothing: a
+  /// queue or set nobody has used, made seconds ago, is kept as new; --force takes it.
+  @Test func aNewUnusedQueueIsKeptAMoment() throws {
+    let box = try Sandbox()
+    let queue = box.inIPCNamespace { msgget(IPC_PRIVATE, IPC_CREAT | 0o600) }
+    let run = try box.run(["clean", "--kind", "sysv-mq"])
+    #expect(run.lines.first?.hasPrefix("kept     sysv-mq:\(queue): new: created ") == true, "\(run)")
+    #expect(run.lines.first?.hasSuffix(" ago, not used yet (--force removes it)") == true, "\(run)")
+    let forced = try box.run(["clean", "--kind", "sysv-mq", "--force"])
+    #expect(forced.lines.last == "removed 1, kept 0 in use, failed 0", "\(forced)")
+  }
+
+  /// A segment whose creator lives and has not attached it yet is about to be used.
+  @Test func aSegmentItsLiveCreatorHasNotAttachedIsKept() throws {
+    let box = try Sandbox()
+    let segment = box.plainSysVSegment(size: 4096)
+    let run = try box.run(["clean", "--kind", "sysv-shm"])
+    #expect(run.lines.first == "kept     sysv-shm:\(segment): in use: created by \(getpid()) (\(commandName(getpid()) ?? "?")), not attached yet", "\(run)")
   }
 }

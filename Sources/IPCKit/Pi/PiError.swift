@@ -6,7 +6,7 @@ public enum PiError: Error, Sendable {
   /// SIGINT or SIGTERM arrived; everything was removed. Exit 128 + signal.
   case stopped(signal: CInt)
   /// A worker died or failed; the others were stopped and everything removed.
-  case workerFailed(worker: Int, pid: pid_t, exit: ChildExit)
+  case workerFailed(mechanism: PiMechanism?, worker: Int, pid: pid_t, exit: ChildExit)
   /// Setting up a mechanism failed (a limit, a permission).
   case setup(IPCError)
   /// The workers ended without delivering every slice.

@@ -70,6 +70,10 @@ public struct PiRunner {
       try workers.waitAll()
     } catch {
       workers.stopAll()
+      // Name the mechanism: the run may have gone through several before this one.
+      if case .workerFailed(nil, let worker, let pid, let exit) = error {
+        throw .workerFailed(mechanism: mechanism, worker: worker, pid: pid, exit: exit)
+      }
       throw error
     }
     let seconds = monotonicSeconds() - started

@@ -70,7 +70,8 @@ final class PiWorkers {
       ? .signaled(ipcshim_wtermsig(status)) : .exited(ipcshim_wexitstatus(status))
     exits[pid] = exit
     guard exit.isSuccess else {
-      throw .workerFailed(worker: pids.firstIndex(of: pid) ?? -1, pid: pid, exit: exit)
+      throw .workerFailed(
+        mechanism: nil, worker: pids.firstIndex(of: pid) ?? -1, pid: pid, exit: exit)
     }
   }
 }

@@ -24,6 +24,12 @@ extension Cleaner.Reason {
     case .activity(.waiting(let count)): "in use: \(count) waiting"
     case .activity(.recent(let operation, let process, let time)):
       "in use: last \(operation.rawValue)\(time.map { " " + ago($0) } ?? "") by \(process)"
+    case .activity(.recentlyUsed(let operation, let time)):
+      "in use: last \(operation.rawValue) \(ago(time)) (--force removes it)"
+    case .activity(.notAttachedYet(let creator)):
+      "in use: created by \(creator), not attached yet"
+    case .activity(.new(let created)):
+      "new: created \(ago(created)), not used yet (--force removes it)"
     case .usersUnknown(let unreadable):
       "users unknown: \(unreadable) processes could not be read (--force removes it)"
     case .permissionDenied: Errno.permissionDenied.description
@@ -43,6 +49,9 @@ extension Cleaner.Reason {
     case .attached: "attached"
     case .activity(.waiting): "waiting"
     case .activity(.recent): "active"
+    case .activity(.recentlyUsed): "recently_used"
+    case .activity(.notAttachedYet): "not_attached_yet"
+    case .activity(.new): "new"
     case .usersUnknown: "users_unknown"
     case .markedForRemoval: "marked_for_removal"
     case .permissionDenied: "permission_denied"
@@ -76,9 +85,9 @@ extension PiError {
     switch self {
     case .stopped(let signal):
       "pi: stopped by \(signalName(signal)); everything it made was removed"
-    case .workerFailed(let worker, let pid, let exit):
-      "pi: worker \(worker) (pid \(pid)) \(exit.words); the run was stopped and everything it"
-        + " made removed"
+    case .workerFailed(let mechanism, let worker, let pid, let exit):
+      "pi: \(mechanism.map { $0.rawValue + ": " } ?? "")worker \(worker) (pid \(pid)) \(exit.words);"
+        + " the run was stopped and everything it made removed"
     case .setup(let error): error.line
     case .incomplete(let mechanism, let received, let expected):
       "pi: \(mechanism): the workers delivered \(received) of \(expected) partial sums"
