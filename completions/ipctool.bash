@@ -100,6 +100,7 @@ users"
 --prefix
 --owner
 --older-than
+--unused
 --json
 --bytes
 --no-headings

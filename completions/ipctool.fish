@@ -51,6 +51,7 @@ complete -c ipctool -n '__ipctool_using list ls' -s k -l kind -x -a '(__ipctool_
 complete -c ipctool -n '__ipctool_using list ls' -s p -l prefix -x -a '(__ipctool_objects names)' -d 'Only POSIX objects whose name starts with this (\'/pi_\' and \'pi_\' mean the same).'
 complete -c ipctool -n '__ipctool_using list ls' -s u -l owner -x -a '(__fish_complete_users)' -d 'Only objects owned by this user name or uid.'
 complete -c ipctool -n '__ipctool_using list ls' -l older-than -x -d 'Only objects idle longer than this (no change, message, attach or semop): 30s, 10m, 2h, 7d.'
+complete -c ipctool -n '__ipctool_using list ls' -l unused -d 'Only objects no process uses (System V segments: none attached).'
 complete -c ipctool -n '__ipctool_using list ls' -s J -l json -d 'Print JSON instead of text.'
 complete -c ipctool -n '__ipctool_using list ls' -s b -l bytes -d 'Print sizes in bytes instead of 4.0K, 1.5M.'
 complete -c ipctool -n '__ipctool_using list ls' -s n -l no-headings -d 'Leave out the header line.'

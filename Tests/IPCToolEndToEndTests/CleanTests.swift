@@ -118,6 +118,9 @@ struct CleanTests {
       .trimmingCharacters(in: .whitespacesAndNewlines))!
     let address = box.attach(busy)
     defer { shmdt(address) }
+    // list takes clean's selectors: it shows what the dry run below weighs.
+    let listed = try box.run(["list", "--kind", "sysv", "--unused", "-o", "ref", "--no-headings"])
+    #expect(listed.lines == ["sysv-shm:\(idle)"], "\(listed)")
     let unused = try box.run(["clean", "--kind", "sysv", "--unused", "--dry-run"])
     #expect(unused.lines == ["would remove sysv-shm:\(idle)", "would remove 1, kept 0 in use, failed 0 (dry run: nothing changed)"])
     let run = try box.run(["clean", "--kind", "sysv"])

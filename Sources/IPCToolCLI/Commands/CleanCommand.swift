@@ -27,7 +27,7 @@ enum CleanCommand {
     ],
     options: [
       SharedOptions.prefix, SharedOptions.kind, SharedOptions.owner, SharedOptions.olderThan,
-      unused, SharedOptions.key, all, dryRun, force, SharedOptions.json,
+      SharedOptions.unused, SharedOptions.key, all, dryRun, force, SharedOptions.json,
     ],
     examples: [
       Example(command: "ipctool clean --prefix /pi_", explanation: "What a crashed pi program left."),
@@ -37,8 +37,6 @@ enum CleanCommand {
     ],
     run: { parsed, console in run(parsed, console) })
 
-  static let unused = OptionSpec(
-    "unused", help: "Only objects no process uses (System V segments: none attached).")
   static let all = OptionSpec("all", help: "Select every object when no other selector is given.")
   static let dryRun = OptionSpec("dry-run", short: "n", help: "Print the plan and change nothing.")
   static let force = OptionSpec("force", short: "f", help: "Remove objects even when in use.")
@@ -48,7 +46,7 @@ enum CleanCommand {
     do throws(UsageError) {
       selection = try ObjectSelection(parsed)
       if selection.selectsEverything && !parsed.flag(all) {
-        guard !parsed.flag(unused) else {
+        guard !parsed.flag(SharedOptions.unused) else {
           throw UsageError(
             "'--unused' narrows a selection but selects nothing by itself; add --all to clean"
               + " every unused object", parsed.command)
@@ -60,7 +58,7 @@ enum CleanCommand {
       return .usage
     }
     let run = CleanRun(
-      selection: selection, force: parsed.flag(force), unusedOnly: parsed.flag(unused),
+      selection: selection, force: parsed.flag(force), unusedOnly: parsed.flag(SharedOptions.unused),
       dryRun: parsed.flag(dryRun))
     // A selected kind that could not be read is a failure, not a note: its objects were
     // neither removed nor kept, and a script must not take the run for complete.

@@ -68,7 +68,13 @@ struct CleanRun {
 
   private func selected(_ object: IPCObjectInfo) -> Bool {
     guard selection.matches(object) else { return false }
-    guard unusedOnly else { return true }
+    return !unusedOnly || Self.isUnused(object, usage)
+  }
+
+  /// What `--unused` selects, for clean and list alike: nobody maps it or holds it open, and
+  /// for System V segments none attached. (Queues and sets have no users the kernel records;
+  /// their evidence of use is weighed when clean plans, not here.)
+  static func isUnused(_ object: IPCObjectInfo, _ usage: UsageOnDemand) -> Bool {
     guard UsageOnDemand.isNeeded(for: object) else { return true }
     return usage.report.users(of: object)?.isEmpty == true
       && (object.details.sysvSegment?.attached ?? 0) == 0

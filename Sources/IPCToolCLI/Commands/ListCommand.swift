@@ -11,7 +11,7 @@ enum ListCommand {
     ],
     options: [
       SharedOptions.kind, SharedOptions.prefix, SharedOptions.owner, SharedOptions.olderThan,
-      SharedOptions.json, bytes,
+      SharedOptions.unused, SharedOptions.json, bytes,
       noHeadings, users, output,
     ],
     examples: [
@@ -48,9 +48,12 @@ enum ListCommand {
         columns.append(column)
       }
       let filtered = selection.prefix != nil || selection.owner != nil || selection.olderThan != nil
+      // The same selectors as clean: `list SELECTORS` is what `clean SELECTORS --dry-run` weighs.
+      let usage = parsed.flag(SharedOptions.unused) ? UsageOnDemand(UsageScanner()) : nil
       // Runs on the threads that read the objects, a sorted run at a time.
       func selected(_ run: [IPCObjectInfo]) -> [IPCObjectInfo] {
         var objects = filtered ? run.filter { selection.matches($0) } : run
+        if let usage { objects = objects.filter { CleanRun.isUnused($0, usage) } }
         if let report {
           for index in objects.indices { objects[index].users = report.users(of: objects[index]) }
         }
