@@ -39,7 +39,13 @@ public enum IPCTool {
 
   /// The entry point of the `ipctool` executable.
   public static func main() -> Never {
-    let status = run(commandLineWords())
+    let console = Console.standard()
+    var status = run(commandLineWords(), console: console)
+    // Output that did not reach its file is a failure, said once, as coreutils say it.
+    if let failure = console.outputFailure {
+      console.error("write error: \(failure)")
+      if status == .success { status = .failure }
+    }
     exit(status.rawValue)
   }
 

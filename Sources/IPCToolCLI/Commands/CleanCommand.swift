@@ -69,6 +69,9 @@ enum CleanCommand {
       parsed.flag(SharedOptions.json)
         ? json(outcomes, counts, dryRun: run.dryRun) : text(outcomes, counts, dryRun: run.dryRun)
     ])
+    // The record was lost (a full disk, a closed stdout) but the objects are gone all the
+    // same: say what was done where it can still be read.
+    if console.outputFailure != nil { console.error("clean: " + counts.summary(dryRun: run.dryRun)) }
     return counts.failed > 0 || !gaps.isEmpty ? .failure : .success
   }
 
@@ -96,6 +99,13 @@ enum CleanCommand {
         default: break
         }
       }
+    }
+
+    /// "removed 2, kept 1 in use, failed 0", or with a dry run "would remove 2, ...".
+    func summary(dryRun: Bool) -> String {
+      dryRun
+        ? "would remove \(wouldRemove), \(keptAndFailed) (dry run: nothing changed)"
+        : "removed \(removed), \(keptAndFailed)"
     }
 
     /// "kept 1 in use, 2 users unknown, failed 3 (permission denied), gone 1".
@@ -131,10 +141,7 @@ enum CleanCommand {
       }
       out.append(UInt8(ascii: "\n"))
     }
-    out.append(
-      dryRun
-        ? "would remove \(counts.wouldRemove), \(counts.keptAndFailed) (dry run: nothing changed)\n"
-        : "removed \(counts.removed), \(counts.keptAndFailed)\n")
+    out.append(counts.summary(dryRun: dryRun) + "\n")
     return out
   }
 
