@@ -8,9 +8,11 @@ public enum IPCTool {
   public static func run(_ arguments: [String], console: Console = .standard()) -> ExitStatus {
     let help = HelpRenderer(width: console.width)
     let root = CommandLineDescription.root
+    // No subcommand is a usage error, one line as every other one, so that a script that lost
+    // its arguments fails instead of reading help as output.
     guard let first = arguments.first else {
-      console.out(help.renderRoot(root, CommandLineDescription.subcommands))
-      return .success
+      console.errRaw(UsageError("no subcommand given", nil).line + "\n")
+      return .usage
     }
     switch first {
     case "-h", "--help":

@@ -8,6 +8,9 @@ import Testing
 /// Help and usage errors, as swift-argument-parser users know them.
 @Suite struct HelpTests {
   @Test func helpHasTheUsualSections() {
+    let bare = inProcess([])
+    #expect(bare.status == 2 && bare.out == "")
+    #expect(bare.err == "ipctool: no subcommand given (see 'ipctool --help')\n", "\(bare.err)")
     let root = inProcess(["--help"])
     #expect(root.status == 0 && root.err == "")
     for heading in ["OVERVIEW:", "USAGE: ipctool <subcommand>", "OPTIONS:", "SUBCOMMANDS:", "EXAMPLES:"] {

@@ -51,4 +51,18 @@ struct OutputFailureTests {
     let run = try box.runInside(["/bin/bash", "-c", script, toolPath])
     #expect(run.stdout == "141\n", "\(run)")
   }
+
+  /// Without /proc (a minimal container) the arguments still arrive: they come from the
+  /// process entry, not from /proc/self/cmdline.
+  @Test func argumentsArriveWithoutProc() throws {
+    let box = try Sandbox()
+    let script = "mount -t tmpfs none /proc && \"$0\" create posix-shm /noproc --size 1; echo $?;"
+      + " \"$0\" bogus 2>&1; echo $?"
+    let run = try box.runInside(["/bin/sh", "-c", script, toolPath])
+    #expect(run.lines == [
+      "posix-shm:/noproc", "0",
+      "ipctool: unknown subcommand 'bogus' (see 'ipctool --help')", "2",
+    ], "\(run)")
+    #expect(box.shmFileNames() == [Array("noproc".utf8)])
+  }
 }

@@ -40,10 +40,20 @@ enum PosixSharedMemory {
     _ file: borrowing FileDescriptor, as name: IPCName, prefix: String = "", in directory: String
   ) throws(SystemError) {
     let target = try FileDescriptor.open(directory, O_RDONLY | O_DIRECTORY)
-    try retryingOnInterrupt("linkat") {
+    let viaProc = valueOrErrno {
       name.withFileNameCString(prefix: prefix) {
         linkat(AT_FDCWD, "/proc/self/fd/\(file.raw)", target.raw, $0, AT_SYMLINK_FOLLOW)
       }
+    }
+    guard case .failure(let code) = viaProc else { return }
+    // No /proc (a minimal container): link the descriptor itself, which the kernel allows
+    // with CAP_DAC_READ_SEARCH (root).
+    guard code == .noSuchFileOrDirectory, access("/proc/self/fd", F_OK) != 0 else {
+      throw SystemError(call: "linkat", code: code)
+    }
+    let emptyPath: CInt = 0x1000  // AT_EMPTY_PATH
+    try retryingOnInterrupt("linkat") {
+      name.withFileNameCString(prefix: prefix) { linkat(file.raw, "", target.raw, $0, emptyPath) }
     }
   }
 

@@ -100,7 +100,7 @@ struct ManPage {
   private let exitStatus = [
     "@0|Success.",
     "@1|A failure on some object: no such object, permission denied, an object that exists, a kernel limit; a kind clean could not read; output that could not be written (write error: No space left on device; clean then says on stderr what it removed); or a pi run that computed a wrong value, left something behind, or lost a worker. The other objects named were still handled.",
-    "@2|A usage error: an unknown subcommand or option, a missing or malformed value, an invalid name or reference, clean without a selector.",
+    "@2|A usage error: no subcommand, an unknown subcommand or option, a missing or malformed value, an invalid name or reference, clean without a selector.",
     "@130, 143|pi stopped by SIGINT or SIGTERM, after removing everything it made.",
     "@141|Standard output was a pipe whose reader closed it (ipctool list | head \\-1): ended by SIGPIPE, as coreutils are, saying nothing.",
   ]
