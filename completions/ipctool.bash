@@ -82,6 +82,9 @@ all"
         --older-than)
           :
           return ;;
+        --idle)
+          :
+          return ;;
         -o|--output)
           _ipctool_reply "$cur" <<<"ref
 kind
@@ -100,6 +103,7 @@ users"
 --prefix
 --owner
 --older-than
+--idle
 --unused
 --json
 --bytes
@@ -226,6 +230,9 @@ all"
         --older-than)
           :
           return ;;
+        --idle)
+          :
+          return ;;
         --key)
           :
           return ;;
@@ -235,6 +242,7 @@ all"
 --kind
 --owner
 --older-than
+--idle
 --unused
 --key
 --all

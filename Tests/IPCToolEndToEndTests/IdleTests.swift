@@ -22,6 +22,8 @@ struct IdleTests {
     #expect(dry.lines == [
       "would remove sysv-mq:\(idle)", "would remove 1, kept 0 in use, failed 0 (dry run: nothing changed)",
     ], "\(dry)")
+    let idleDry = try box.run(["clean", "--kind", "sysv-mq", "--idle", "2s", "--force", "--dry-run"])
+    #expect(idleDry.lines == dry.lines, "--idle is --older-than: \(idleDry)")
     let listed = try box.run(["list", "--older-than", "2s", "-o", "ref,idle", "--no-headings"])
     #expect(listed.lines.count == 1 && listed.lines.first?.hasPrefix("sysv-mq:\(idle) ") == true, "\(listed)")
     let idleSeconds = Int(listed.lines.first?.split(separator: " ").last?.dropLast() ?? "") ?? -1

@@ -27,7 +27,7 @@ enum CleanCommand {
     ],
     options: [
       SharedOptions.prefix, SharedOptions.kind, SharedOptions.owner, SharedOptions.olderThan,
-      SharedOptions.unused, SharedOptions.key, all, dryRun, force, SharedOptions.json,
+      SharedOptions.idle, SharedOptions.unused, SharedOptions.key, all, dryRun, force, SharedOptions.json,
     ],
     examples: [
       Example(command: "ipctool clean --prefix /pi_", explanation: "What a crashed pi program left."),

@@ -35,8 +35,14 @@ struct ObjectSelection {
       }
     }
     owner = try parsed.value(SharedOptions.owner, "a user name or uid", UserNames.uid(of:))
-    olderThan = try parsed.value(
-      SharedOptions.olderThan, "an age such as 30s, 10m, 2h or 7d", AgeText.seconds)
+    let age = "an age such as 30s, 10m, 2h or 7d"
+    olderThan = try parsed.value(SharedOptions.olderThan, age, AgeText.seconds)
+    if let idle = try parsed.value(SharedOptions.idle, age, AgeText.seconds) {
+      guard olderThan == nil || olderThan == idle else {
+        throw UsageError("'--idle' and '--older-than' say the same; give one", parsed.command)
+      }
+      olderThan = idle
+    }
     for text in parsed.values(SharedOptions.key) {
       guard let key = CreateCommand.parseKey(text) else {
         throw UsageError(

@@ -27,6 +27,9 @@ enum SharedOptions {
     help: "Only objects idle longer than this (no change, message, attach or semop): 30s,"
       + " 10m, 2h, 7d.")
 
+  static let idle = OptionSpec(
+    "idle", value: "age", help: "The same as --older-than: age is time since the last activity.")
+
   static let unused = OptionSpec(
     "unused", help: "Only objects no process uses (System V segments: none attached).")
 
