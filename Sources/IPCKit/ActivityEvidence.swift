@@ -31,7 +31,9 @@ public enum ActivityEvidence: Sendable, Equatable {
 
   /// The evidence of use the kernel holds, or nil where there is none (a crashed program's
   /// leftovers: dead last users, nobody waiting, quiet for a while).
-  static func of(_ object: IPCObjectInfo, proc: String, now: Int = time(nil)) -> ActivityEvidence? {
+  static func of(_ object: IPCObjectInfo, proc: String, now: Int = time(nil))
+    -> ActivityEvidence?
+  {
     switch object.details {
     case .sysvSharedMemory(let segment):
       guard segment.attached == 0, segment.lastAttach == nil, let pid = segment.creatorPID,
@@ -39,9 +41,11 @@ public enum ActivityEvidence: Sendable, Equatable {
       else { return nil }
       return .notAttachedYet(creator: creator)
     case .sysvQueue(let queue):
-      return lastUse(
-        [(.send, queue.lastSendPID, queue.lastSend), (.receive, queue.lastReceivePID, queue.lastReceive)],
-        created: object.changed, proc: proc, now: now)
+      let operations: [(Operation, pid_t?, Int?)] = [
+        (.send, queue.lastSendPID, queue.lastSend),
+        (.receive, queue.lastReceivePID, queue.lastReceive),
+      ]
+      return lastUse(operations, created: object.changed, proc: proc, now: now)
     case .sysvSemaphore(let set):
       guard let id = object.id,
         let states = set.states ?? (try? SysVSemaphoreSet.states(id, count: Int(set.count ?? 0)))
@@ -84,7 +88,6 @@ enum LiveProcess {
   /// object by mistake is the safe side).
   static func ref(_ pid: pid_t, proc: String) -> ProcessRef? {
     guard pid > 0, kill(pid, 0) == 0 || Errno.current == .notPermitted else { return nil }
-    let comm = (try? FileDescriptor.open("\(proc)/\(pid)/comm", O_RDONLY).read(upTo: 64)) ?? []
-    return ProcessRef(pid: pid, commandBytes: comm.last == 0x0A ? Array(comm.dropLast()) : comm)
+    return ProcessRef.reading(pid, proc: proc) ?? ProcessRef(pid: pid, commandBytes: [])
   }
 }

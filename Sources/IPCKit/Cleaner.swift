@@ -51,7 +51,8 @@ public struct Cleaner {
   public func clean(
     _ objects: [IPCObjectInfo], users: UsageScanner.Report?, dryRun: Bool, force: Bool
   ) -> [Outcome] {
-    objects.map { clean($0, users: users, dryRun: dryRun, force: force) }
+    let caller = Caller.current(proc: inventory.paths.proc)  // read once, not per object
+    return objects.map { clean($0, users: users, dryRun: dryRun, force: force, caller: caller) }
   }
 
   /// One object's fate; safe to call from several threads at once.

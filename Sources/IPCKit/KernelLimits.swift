@@ -32,20 +32,13 @@ public struct KernelLimits {
   public func read() -> (limits: [KernelLimit], gaps: [ListingGap]) {
     let paths = inventory.paths
     let listing = inventory.list(Set(IPCKind.allCases), withValues: false)
-    func of(_ kind: IPCKind) -> [IPCObjectInfo] { listing.objects.filter { $0.kind == kind } }
     func kernel(_ name: String) -> UInt64? { paths.kernelSetting("kernel/" + name) }
     func mqueue(_ name: String) -> UInt64? { paths.kernelSetting("fs/mqueue/" + name) }
-    let queues = of(.sysvQueue).compactMap { object -> SysVQueueDetails? in
-      if case .sysvQueue(let queue) = object.details { queue } else { nil }
-    }
-    let segments = of(.sysvSharedMemory).compactMap(\.details.sysvSegment)
-    let sets = of(.sysvSemaphore).compactMap { object -> SysVSemaphoreSetDetails? in
-      if case .sysvSemaphore(let set) = object.details { set } else { nil }
-    }
-    let posixQueueObjects = of(.posixQueue)
-    let posixQueues = posixQueueObjects.compactMap { object -> PosixQueueDetails? in
-      if case .posixQueue(let queue) = object.details { queue } else { nil }
-    }
+    let queues = listing.objects.compactMap(\.details.sysvQueue)
+    let segments = listing.objects.compactMap(\.details.sysvSegment)
+    let sets = listing.objects.compactMap(\.details.sysvSemaphoreSet)
+    let posixQueueObjects = listing.objects.filter { $0.kind == .posixQueue }
+    let posixQueues = posixQueueObjects.compactMap(\.details.posixQueue)
     // Without the mqueue filesystem the queues are unknown, not absent.
     let queuesKnown = !listing.gaps.contains { $0.kinds.contains(.posixQueue) }
     func queueUse(_ value: UInt64?) -> UInt64? { queuesKnown ? value : nil }
@@ -108,9 +101,8 @@ public struct KernelLimits {
     let known = getrlimit(__rlimit_resource_t(12), &limit) == 0  // RLIMIT_MSGQUEUE
     let mine = queues.filter { $0.uid == geteuid() }
     let pointer = UInt64(MemoryLayout<UnsafeRawPointer>.size)
-    let used = mine.reduce(UInt64(0)) { total, object in
-      guard case .posixQueue(let queue) = object.details else { return total }
-      return total + (queue.maxMessages ?? 0) * ((queue.messageSize ?? 0) + pointer)
+    let used = mine.compactMap(\.details.posixQueue).reduce(UInt64(0)) { total, queue in
+      total + (queue.maxMessages ?? 0) * ((queue.messageSize ?? 0) + pointer)
     }
     return KernelLimit(
       name: "RLIMIT_MSGQUEUE", summary: "bytes this user's POSIX queues may take (about)",

@@ -74,7 +74,9 @@ public struct UsageScanner: Sendable {
     else { return report }
     let me = getpid()
     for entry in entries {
-      guard let pid = pid_t(String(decoding: entry.name, as: UTF8.self)), pid != me else { continue }
+      guard let pid = pid_t(String(decoding: entry.name, as: UTF8.self)), pid != me else {
+        continue
+      }
       scanProcess(pid, shmDevice: shmDevice, into: &report)
     }
     return report
@@ -82,13 +84,9 @@ public struct UsageScanner: Sendable {
 
   private func scanProcess(_ pid: pid_t, shmDevice: UInt64?, into report: inout Report) {
     let base = "\(paths.proc)/\(pid)"
-    guard let file = try? FileDescriptor.open(base + "/comm", O_RDONLY),
-      let comm = try? file.read(upTo: 64)
-    else { return }  // gone
-    // comm ends with a newline the kernel adds; the name itself may hold one too.
-    let process = ProcessRef(pid: pid, commandBytes: comm.last == 0x0A ? Array(comm.dropLast()) : comm)
+    guard let process = ProcessRef.reading(pid, proc: paths.proc) else { return }  // gone
     // A process that ended meanwhile hides nothing; one we may not read may hide anything.
-    func denied(_ error: SystemError) -> Bool { error.code == .permissionDenied || error.code == .notPermitted }
+    func denied(_ error: SystemError) -> Bool { error.code.isPermissionDenied }
     var mapsHidden = false
     var descriptorsHidden = false
     do {

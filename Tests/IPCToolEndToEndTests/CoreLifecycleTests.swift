@@ -13,7 +13,7 @@ struct CoreLifecycleTests {
       (["create", "posix-shm", shm, "--size", "8K", "--mode", "0640"], "posix-shm:\(shm)"),
       (["create", "posix-sem", sem, "--value", "3"], "posix-sem:\(sem)"),
       (["create", "sysv-mq", "--key", "0x1e240"], "sysv-mq:0"),
-      (["create", "sysv-shm", "--size", "1M"], "sysv-shm:0"),
+      (["create", "sysv-shm", "--size", "1M", "--key", "0xdeadbeef"], "sysv-shm:0"),
       (["create", "sysv-sem", "--count", "3", "--value", "2", "--key", "777"], "sysv-sem:0"),
     ]
     for (arguments, reference) in creations {
@@ -39,8 +39,18 @@ struct CoreLifecycleTests {
     #expect(byRef["sysv-mq:0"]?["max_bytes"] as? Int == 16384)
     #expect(byRef["sysv-shm:0"]?["size"] as? Int == 1 << 20)
     #expect(byRef["sysv-shm:0"]?["attached"] as? Int == 0)
+    // Keys are unsigned, as ipcs prints them: 0xdeadbeef is not -559038737.
+    #expect(byRef["sysv-shm:0"]?["key"] as? Int == 3_735_928_559)
     #expect(byRef["sysv-sem:0"]?["semaphores"] as? Int == 3)
     #expect(byRef["sysv-sem:0"]?["key"] as? Int == 777)
+
+    // users is null where the kernel records none (SysV queues and semaphore sets), [] where
+    // we looked and found nobody.
+    let withUsers = try box.run(["list", "--json", "--users"]).objects()
+    let users = Dictionary(uniqueKeysWithValues: withUsers.map { ($0["ref"] as! String, $0["users"]) })
+    #expect(users["sysv-mq:0"]! is NSNull && users["sysv-sem:0"]! is NSNull)
+    #expect((users["posix-shm:\(shm)"]! as? [Any])?.isEmpty == true)
+    #expect((users["sysv-shm:0"]! as? [Any])?.isEmpty == true)
 
     let table = try box.run(["list", "--kind", "posix-shm", "--bytes"])
     #expect(table.lines.first?.hasPrefix("REF") == true)

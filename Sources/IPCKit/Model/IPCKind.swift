@@ -15,7 +15,6 @@ public enum IPCKind: String, CaseIterable, Sendable, Comparable {
     }
   }
 
-  /// A short phrase for help texts and completions.
   /// Whether the kernel lets anyone see who uses an object of this kind: through open files and
   /// mappings (POSIX), or attachments (System V segments). For System V queues and semaphore sets
   /// it keeps no such record, so their users are not "none" but not knowable.
@@ -23,6 +22,7 @@ public enum IPCKind: String, CaseIterable, Sendable, Comparable {
     self != .sysvQueue && self != .sysvSemaphore
   }
 
+  /// A short phrase for help texts and completions.
   public var summary: String {
     switch self {
     case .posixQueue: "POSIX message queue"

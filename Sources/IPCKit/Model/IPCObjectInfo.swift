@@ -104,7 +104,9 @@ public struct IPCObjectInfo: Sendable, Equatable {
 
   /// Whether the caller may read the object, as the kernel decides for IPC_STAT or open:
   /// root, or the read bit for owner, group or others, whichever applies.
-  public func isReadable(byUser user: uid_t = geteuid(), groups: [gid_t] = currentGroups()) -> Bool {
+  public func isReadable(byUser user: uid_t = geteuid(), groups: [gid_t] = currentGroups())
+    -> Bool
+  {
     if user == 0 { return true }
     let mode = permissions.rawValue
     if user == uid || user == creator?.uid { return mode & 0o400 != 0 }
@@ -144,9 +146,22 @@ public indirect enum Details: Sendable, Equatable {
     }
   }
 
-  /// The System V segment's details, where this is one: attachments and removal mark.
+  // Each kind's details where this is that kind, for code that reads one kind's fields.
+
+  public var posixQueue: PosixQueueDetails? {
+    if case .posixQueue(let queue) = self { queue } else { nil }
+  }
+
+  public var sysvQueue: SysVQueueDetails? {
+    if case .sysvQueue(let queue) = self { queue } else { nil }
+  }
+
   public var sysvSegment: SysVSegmentDetails? {
     if case .sysvSharedMemory(let segment) = self { segment } else { nil }
+  }
+
+  public var sysvSemaphoreSet: SysVSemaphoreSetDetails? {
+    if case .sysvSemaphore(let set) = self { set } else { nil }
   }
 }
 
@@ -176,6 +191,16 @@ public struct ProcessRef: Hashable, Sendable, CustomStringConvertible {
   public init(pid: pid_t, commandBytes: [UInt8]) {
     self.pid = pid
     self.commandBytes = commandBytes
+  }
+
+  /// The process with this pid, named from /proc/PID/comm; nil once it is gone (or its name
+  /// cannot be read).
+  static func reading(_ pid: pid_t, proc: String) -> ProcessRef? {
+    guard let file = try? FileDescriptor.open("\(proc)/\(pid)/comm", O_RDONLY),
+      let comm = try? file.read(upTo: 64)
+    else { return nil }
+    // comm ends with a newline the kernel adds; the name itself may hold one too.
+    return ProcessRef(pid: pid, commandBytes: comm.last == 0x0A ? Array(comm.dropLast()) : comm)
   }
 
   /// The command, escaped for a terminal.

@@ -1,7 +1,6 @@
 import Glibc
 
-/// How a pi run can fail.
-/// Values; the command line words them.
+/// How a pi run can fail: values, which the command line words.
 public enum PiError: Error, Sendable {
   /// SIGINT or SIGTERM arrived; everything was removed. Exit 128 + signal.
   case stopped(signal: CInt)

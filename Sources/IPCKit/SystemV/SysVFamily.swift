@@ -4,7 +4,6 @@ import Glibc
 /// What each System V family (queues, segments, semaphore sets) does, so code that works on
 /// any of them asks the family once instead of switching on the kind.
 protocol SysVFamily {
-  static var kind: IPCKind { get }
   /// The `*ctl` call that reads and removes it, for error messages.
   static var control: String { get }
   /// What the subject of an error is called: "msqid 5".
@@ -25,12 +24,16 @@ protocol SysVFamily {
 extension SysVFamily {
   /// The kernel's record of one id now.
   static func status(_ id: Int32) throws(SystemError) -> IPCObjectInfo {
-    let info = try status(slot: id)
-    // STAT_ANY looks up by slot; a different sequence number means another object.
-    guard info.id == id else {
+    try sameID(try status(slot: id), id)
+  }
+
+  /// `record`, if it is the object `id` names: STAT_ANY looks up by slot, and a different
+  /// sequence number in the slot means another object.
+  static func sameID(_ record: IPCObjectInfo, _ id: Int32) throws(SystemError) -> IPCObjectInfo {
+    guard record.id == id else {
       throw SystemError(call: control, subject: "\(idName) \(id)", code: .invalidArgument)
     }
-    return info
+    return record
   }
 
   static func inspect(_ id: Int32, paths: IPCPaths) throws(SystemError) -> IPCObjectInfo {

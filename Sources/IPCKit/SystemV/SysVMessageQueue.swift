@@ -3,7 +3,6 @@ import Glibc
 
 /// System V message queues (`msgget(2)`, `msgctl(2)`).
 enum SysVMessageQueue: SysVFamily {
-  static let kind = IPCKind.sysvQueue
   static let control = "msgctl"
   static let idName = "msqid"
   static let statAny: CInt = 13  // MSG_STAT_ANY: IPC_STAT without the read-permission check
@@ -41,10 +40,8 @@ enum SysVMessageQueue: SysVFamily {
       queue.lastReceivePID = row.number(lrpid)
       queue.lastSend = timeOrNil(row.number(stime))
       queue.lastReceive = timeOrNil(row.number(rtime))
-      if withLimits, let id: Int32 = row.number(common.id), let record = try? status(id),
-        case .sysvQueue(let read) = record.details
-      {
-        queue.maxBytes = read.maxBytes
+      if withLimits, let id: Int32 = row.number(common.id) {
+        queue.maxBytes = (try? status(id))?.details.sysvQueue?.maxBytes
       }
       return common.info(row, .sysvQueue(queue))
     }

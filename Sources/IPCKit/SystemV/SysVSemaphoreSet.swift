@@ -3,7 +3,6 @@ import Glibc
 
 /// System V semaphore sets (`semget(2)`, `semctl(2)`).
 enum SysVSemaphoreSet: SysVFamily {
-  static let kind = IPCKind.sysvSemaphore
   static let control = "semctl"
   static let idName = "semid"
   static let statAny: CInt = 20  // SEM_STAT_ANY
@@ -67,11 +66,7 @@ enum SysVSemaphoreSet: SysVFamily {
 
   /// With each semaphore's value, waiters and last pid, where the caller may read them.
   static func inspect(_ id: Int32, paths: IPCPaths) throws(SystemError) -> IPCObjectInfo {
-    let info = try status(slot: id, withStates: true)
-    guard info.id == id else {
-      throw SystemError(call: control, subject: "\(idName) \(id)", code: .invalidArgument)
-    }
-    return info
+    try sameID(try status(slot: id, withStates: true), id)
   }
 
   /// The record in the slot, with the states of its semaphores if asked.

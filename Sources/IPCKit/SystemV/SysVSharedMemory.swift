@@ -3,7 +3,6 @@ import Glibc
 
 /// System V shared memory segments (`shmget(2)`, `shmctl(2)`).
 enum SysVSharedMemory: SysVFamily {
-  static let kind = IPCKind.sysvSharedMemory
   static let control = "shmctl"
   static let idName = "shmid"
   static let statAny: CInt = 15  // SHM_STAT_ANY

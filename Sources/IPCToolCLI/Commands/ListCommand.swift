@@ -43,17 +43,22 @@ enum ListCommand {
       let selection = try ObjectSelection(parsed)
       var columns = try parsed.value(output, "a list of columns", parseColumns)
         ?? ListColumn.defaultNames.compactMap(ListColumn.named)
-      let report = parsed.flag(users) ? UsageScanner().scan() : nil
+      // One /proc scan serves both --users and --unused.
+      let usage =
+        parsed.flag(users) || parsed.flag(SharedOptions.unused)
+        ? UsageOnDemand(UsageScanner()) : nil
+      let report = parsed.flag(users) ? usage?.report : nil
       if report != nil && parsed.typed(output) == nil, let column = ListColumn.named("users") {
         columns.append(column)
       }
       let filtered = selection.prefix != nil || selection.owner != nil || selection.olderThan != nil
       // The same selectors as clean: `list SELECTORS` is what `clean SELECTORS --dry-run` weighs.
-      let usage = parsed.flag(SharedOptions.unused) ? UsageOnDemand(UsageScanner()) : nil
       // Runs on the threads that read the objects, a sorted run at a time.
       func selected(_ run: [IPCObjectInfo]) -> [IPCObjectInfo] {
         var objects = filtered ? run.filter { selection.matches($0) } : run
-        if let usage { objects = objects.filter { CleanRun.isUnused($0, usage) } }
+        if let usage, parsed.flag(SharedOptions.unused) {
+          objects = objects.filter { CleanRun.isUnused($0, usage) }
+        }
         if let report {
           for index in objects.indices { objects[index].users = report.users(of: objects[index]) }
         }

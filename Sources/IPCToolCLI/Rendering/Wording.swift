@@ -70,9 +70,9 @@ extension ListingGap {
       "posix-mq: the mqueue filesystem is not mounted, so POSIX message queues cannot be"
         + " listed; mount it with: \(ListingGap.mountCommand)"
     case .queueDirectoryUnreadable(let path, let code):
-      "posix-mq: \(path): \(String(describing: code))"
+      "posix-mq: \(path): \(code)"
     case .privateQueueMountFailed(let code):
-      "posix-mq: private mqueue mount: \(String(describing: code))"
+      "posix-mq: private mqueue mount: \(code)"
     case .shmDirectoryUnreadable(let path, let code):
       "posix-shm, posix-sem: \(path): \(code); POSIX shared memory and semaphores cannot be listed"
     }
