@@ -4,6 +4,15 @@ import Glibc
 /// are checked again just before removal, and vanished objects count as gone, not as errors.
 public struct Cleaner {
   public let inventory: Inventory
+  /// What known applications hold without mapping (see `ApplicationHolds`).
+  public var holds = ApplicationHolds()
+  /// Whether the selection names no object (no name, prefix, key or reference: `--all`,
+  /// `--kind`, `--owner`, an age): then an unused object whose non-root owner still runs
+  /// processes here is kept, since a program may hold an object without mapping it. The rule
+  /// systemd-logind's RemoveIPC follows: a user's objects go once the user has no processes.
+  public var broadSelection = false
+  /// Left sets that may not go, by index, with the members that stay.
+  private var staying: [Int: [IPCReference]] = [:]
 
   public init(inventory: Inventory = Inventory()) {
     self.inventory = inventory
@@ -34,6 +43,14 @@ public struct Cleaner {
     case attached(count: UInt64)
     /// A System V queue or set the kernel shows in use: waiters, or a live last user.
     case activity(ActivityEvidence)
+    /// A running application keeps it between uses (PostgreSQL's postmaster).
+    case heldBy(Holder)
+    /// One of a set a gone application left, which goes whole or not at all: these members
+    /// stay (not selected, or kept themselves).
+    case setStays(Holder, staying: [IPCReference])
+    /// Its owner (not root) still runs processes in this namespace, one of which may hold it
+    /// without mapping it; said only of broad selections.
+    case ownerActive(uid: uid_t, processes: Int)
     /// Some processes could not be read, so whether they use it is unknown.
     case usersUnknown(unreadableProcesses: Int)
     /// The kernel would refuse this caller.
@@ -80,7 +97,8 @@ public struct Cleaner {
       return Outcome(object: object, action: .failed, reason: .permissionDenied)
     }
     object.users = users?.users(of: object)
-    if let reason = keepReason(object, force: force, unreadable: users?.unreadableProcesses ?? 0) {
+    let unreadable = users?.unreadableProcesses ?? 0
+    if let reason = keepReason(object, force: force, unreadable: unreadable, users: users) {
       return Outcome(object: object, action: .kept, reason: reason)
     }
     return Outcome(object: object, action: .wouldRemove, reason: nil)
@@ -95,8 +113,32 @@ public struct Cleaner {
     return done
   }
 
+  /// Decides, before any object is planned, which sets left by gone applications stay: a set
+  /// goes only if every member is selected and would be removed on its own. Taking part of one
+  /// strands the rest (a new postmaster finds its old dynamic segments through the old
+  /// interlock). `selected` is the run's selection.
+  public mutating func planLeftSets(
+    selected: (IPCObjectInfo) -> Bool, users: UsageScanner.Report?, force: Bool,
+    caller: Caller = .current()
+  ) {
+    guard !force else { return }
+    for (index, set) in holds.leftSets.enumerated() {
+      let stay = set.members.filter { member in
+        guard selected(member), caller.mayRemove(member) else { return true }
+        var planned = member
+        planned.users = users?.users(of: member)
+        return keepReason(planned, force: false, unreadable: users?.unreadableProcesses ?? 0,
+          users: users, consideringSets: false) != nil
+      }
+      if !stay.isEmpty { staying[index] = stay.map(\.reference) }
+    }
+  }
+
   /// Why an object stays, or nil if it may go.
-  func keepReason(_ object: IPCObjectInfo, force: Bool, unreadable: Int) -> Reason? {
+  func keepReason(
+    _ object: IPCObjectInfo, force: Bool, unreadable: Int, users report: UsageScanner.Report?,
+    consideringSets: Bool = true
+  ) -> Reason? {
     let segment = object.details.sysvSegment
     if let segment, segment.markedForRemoval {
       return .markedForRemoval(attached: segment.attached ?? 0)
@@ -104,8 +146,16 @@ public struct Cleaner {
     guard !force else { return nil }
     if let users = object.users, !users.isEmpty { return .inUse(by: users) }
     if let attached = segment?.attached, attached > 0 { return .attached(count: attached) }
+    if let holder = holds.holder(of: object) { return .heldBy(holder) }
+    if consideringSets, let index = holds.leftSetIndex(of: object), let stay = staying[index] {
+      return .setStays(
+        holds.leftSets[index].holder, staying: stay.filter { $0 != object.reference })
+    }
     if let evidence = ActivityEvidence.of(object, proc: inventory.paths.proc) {
       return .activity(evidence)
+    }
+    if broadSelection, object.uid != 0, let report, report.processes(ofOwner: object.uid) > 0 {
+      return .ownerActive(uid: object.uid, processes: report.processes(ofOwner: object.uid))
     }
     if object.users == nil && object.kind.isNamed {
       return .usersUnknown(unreadableProcesses: unreadable)

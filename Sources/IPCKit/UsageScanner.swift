@@ -22,6 +22,12 @@ public struct UsageScanner: Sendable {
     public var unreadableProcesses: Int { hidden.count }
     /// POSIX objects already unlinked but still mapped: memory no listing shows.
     public var deletedMappings: [DeletedMapping] = []
+    /// Live processes in this IPC namespace by owner (effective uid), leaving out this one
+    /// and the processes that started it (the caller's own shell and sudo).
+    var processesByOwner: [uid_t: Int] = [:]
+
+    /// How many processes `owner` runs in this IPC namespace, besides the caller's own.
+    public func processes(ofOwner owner: uid_t) -> Int { processesByOwner[owner] ?? 0 }
 
     /// The object's users; nil when some process could not be read and none was found.
     public func users(of object: IPCObjectInfo) -> [ProcessRef]? {
@@ -73,13 +79,54 @@ public struct UsageScanner: Sendable {
       let entries = try? proc.directoryEntries()
     else { return report }
     let me = getpid()
+    let mine = ancestry()
+    let namespace = try? ipcNamespace("self").get()
     for entry in entries {
       guard let pid = pid_t(String(decoding: entry.name, as: UTF8.self)), pid != me else {
         continue
       }
       scanProcess(pid, shmDevice: shmDevice, into: &report)
+      if !mine.contains(pid) { countOwner(pid, proc: proc.raw, namespace: namespace, into: &report) }
     }
     return report
+  }
+
+  /// Counts `pid` for its owner if it is in the IPC namespace `namespace`, or may be (its
+  /// namespace is hidden from this caller: the safe side, since the count keeps objects). A
+  /// zombie has no namespaces left and holds nothing: it does not count.
+  private func countOwner(
+    _ pid: pid_t, proc: CInt, namespace: [UInt8]?, into report: inout Report
+  ) {
+    var status = stat()
+    guard fstatat(proc, String(pid), &status, 0) == 0 else { return }
+    switch ipcNamespace(String(pid)) {
+    case .success(let theirs) where theirs != namespace: return
+    case .failure(let code) where !code.isPermissionDenied: return
+    default: report.processesByOwner[status.st_uid, default: 0] += 1
+    }
+  }
+
+  /// "ipc:[4026531839]" for a /proc entry ("self" or a pid).
+  private func ipcNamespace(_ entry: String) -> Result<[UInt8], Errno> {
+    var buffer = [CChar](repeating: 0, count: 64)
+    let count = readlink("\(paths.proc)/\(entry)/ns/ipc", &buffer, buffer.count)
+    guard count > 0 else { return .failure(.current) }
+    return .success(buffer.prefix(count).map { UInt8(bitPattern: $0) })
+  }
+
+  /// This process and those that started it, up to init: their users are the caller's own
+  /// doing (and a clean run from a user's shell must not count that shell against them).
+  private func ancestry() -> Set<pid_t> {
+    var chain: Set<pid_t> = [getpid()]
+    var pid = getppid()
+    while pid > 1, chain.insert(pid).inserted {
+      guard let text = readTextFile("\(paths.proc)/\(pid)/status", limit: 4096),
+        let line = text.split(separator: "\n").first(where: { $0.hasPrefix("PPid:") }),
+        let parent = pid_t(line.dropFirst(5).filter { !$0.isWhitespace })
+      else { break }
+      pid = parent
+    }
+    return chain
   }
 
   private func scanProcess(_ pid: pid_t, shmDevice: UInt64?, into report: inout Report) {

@@ -61,7 +61,7 @@ struct CleanEvidenceTests {
     let run = try box.run(["clean", "--kind", "sysv-mq"])
     let keptLine = try #require(run.lines.first { $0.hasPrefix("kept") }, "\(run)")
     #expect(keptLine.hasPrefix("kept     sysv-mq:\(live): in use: last send "), "\(run)")
-    #expect(keptLine.hasSuffix(" ago by \(getpid()) (\(commandName(getpid()) ?? "?"))"), "\(run)")
+    #expect(keptLine.hasSuffix(" ago by \(getpid()) (\(shownCommand(getpid()) ?? "?"))"), "\(run)")
     #expect(run.lines.contains("removed  sysv-mq:\(stale)"), "\(run)")
     #expect(run.lines.last == "removed 1, kept 1 in use, failed 0")
   }
@@ -83,6 +83,6 @@ struct CleanEvidenceTests {
     let box = try Sandbox()
     let segment = box.plainSysVSegment(size: 4096)
     let run = try box.run(["clean", "--kind", "sysv-shm"])
-    #expect(run.lines.first == "kept     sysv-shm:\(segment): in use: created by \(getpid()) (\(commandName(getpid()) ?? "?")), not attached yet", "\(run)")
+    #expect(run.lines.first == "kept     sysv-shm:\(segment): in use: created by \(getpid()) (\(shownCommand(getpid()) ?? "?")), not attached yet", "\(run)")
   }
 }

@@ -121,7 +121,8 @@ struct HostileNameTests {
     #expect(try box.run(["list", "--json"]).objects().isEmpty)
   }
 
-  /// A process names itself: its name reaches USERS and clean's notes escaped.
+  /// A process names itself (its program's file name, here): its command line reaches USERS
+  /// and clean's notes escaped.
   @Test func processNamesAreEscaped() throws {
     let box = try Sandbox()
     box.segment(named: Array("held".utf8), size: 4096)
@@ -137,11 +138,11 @@ struct HostileNameTests {
     let users = try box.run(["list", "--users", "-o", "ref,users"])
     let usersAreSafe = Self.isSafe(users.stdoutBytes)
     #expect(usersAreSafe, "\(users)")
-    #expect(users.lines.last == "posix-shm:/held  \(holder.pid) (\\e[2Jx)", "\(users)")
+    #expect(users.lines.last == "posix-shm:/held  \(holder.pid) (\(folder.path)/\\e[2Jx 60)", "\(users)")
     let clean = try box.run(["clean", "--prefix", "/held"])
     let cleanIsSafe = Self.isSafe(clean.stdoutBytes)
     #expect(cleanIsSafe, "\(clean)")
-    #expect(clean.lines.first == "kept     posix-shm:/held: in use by \(holder.pid) (\\e[2Jx)", "\(clean)")
+    #expect(clean.lines.first == "kept     posix-shm:/held: in use by \(holder.pid) (\(folder.path)/\\e[2Jx 60)", "\(clean)")
   }
 
   /// A segment unlinked while a renamed process still maps it: the note names both escaped.
@@ -149,22 +150,28 @@ struct HostileNameTests {
   func deletedMappingNotesAreEscaped() throws {
     let box = try Sandbox()
     box.segment(named: Array("gone\u{1B}]0;x\u{07}".utf8), size: 4096)
-    let script = """
+    // It names itself twice: its command line (argv[0]) and its kernel name (prctl).
+    let folder = try TemporaryDirectory()
+    try folder.write("m.py", """
       import ctypes, mmap, os, sys, time
+      if "RENAMED" not in os.environ:
+          os.environ["RENAMED"] = "1"
+          os.environ["PYTHONHOME"] = sys.prefix + ":" + sys.exec_prefix  # argv[0] no longer finds it
+          os.execv(sys.executable, ["\\x1b[2Jmapper", sys.argv[0]])
       ctypes.CDLL(None).prctl(15, b"\\x1b[2Jmapper", 0, 0, 0)
       fd = os.open("/dev/shm/gone\\x1b]0;x\\x07", os.O_RDWR)
       area = mmap.mmap(fd, 4096)
       os.unlink("/dev/shm/gone\\x1b]0;x\\x07")
       print("ready", flush=True)
       time.sleep(60)
-      """
+      """)
     let mapper = try RunningProgram(
       "/usr/bin/nsenter",
-      ["--target", String(box.pid), "--ipc", "--mount", "--", "python3", "-c", script])
+      ["--target", String(box.pid), "--ipc", "--mount", "--", "python3", folder.file("m.py")])
     defer { mapper.stop() }
-    try #require(waitUntil { commandName(mapper.pid) == "\u{1B}[2Jmapper" && box.shmFileNames().isEmpty })
+    try #require(waitUntil { commandName(mapper.pid) == "\u{1B}[2Jmapper" && box.shmFileNames().isEmpty }, "\(mapper.outputSoFar)")
     let run = try box.run(["list", "--users"])
-    let note = "ipctool: note: \(mapper.pid) (\\e[2Jmapper) still maps /dev/shm/gone\\e]0;x\\x07"
+    let note = "ipctool: note: \(mapper.pid) (\\e[2Jmapper \(folder.file("m.py"))) still maps /dev/shm/gone\\e]0;x\\x07"
       + " (deleted): unlinked, not yet freed\n"
     #expect(run.stderr == note, "\(run)")
     #expect(Self.isSafe(Array(run.stderr.utf8)))

@@ -62,6 +62,9 @@ public final class RunningProgram {
       stdoutBytes: [UInt8](FileManager.default.contents(atPath: scratch.file("out")) ?? Data()))
   }
 
+  /// What the program has written to stderr so far.
+  public var outputSoFar: String { text(of: "err") }
+
   private func text(of file: String) -> String {
     (try? String(contentsOfFile: scratch.file(file), encoding: .utf8)) ?? ""
   }

@@ -180,35 +180,6 @@ public struct FileIdentity: Hashable, Sendable {
   }
 }
 
-/// A process, as `clean` and `inspect` name users: "1234 (sleep)".
-///
-/// A process names itself (prctl, or its program's file name), so its command is bytes that may
-/// hold controls and invalid UTF-8: kept as bytes, shown escaped.
-public struct ProcessRef: Hashable, Sendable, CustomStringConvertible {
-  public var pid: pid_t
-  public var commandBytes: [UInt8]
-
-  public init(pid: pid_t, commandBytes: [UInt8]) {
-    self.pid = pid
-    self.commandBytes = commandBytes
-  }
-
-  /// The process with this pid, named from /proc/PID/comm; nil once it is gone (or its name
-  /// cannot be read).
-  static func reading(_ pid: pid_t, proc: String) -> ProcessRef? {
-    guard let file = try? FileDescriptor.open("\(proc)/\(pid)/comm", O_RDONLY),
-      let comm = try? file.read(upTo: 64)
-    else { return nil }
-    // comm ends with a newline the kernel adds; the name itself may hold one too.
-    return ProcessRef(pid: pid, commandBytes: comm.last == 0x0A ? Array(comm.dropLast()) : comm)
-  }
-
-  /// The command, escaped for a terminal.
-  public var command: String { Escaping.escape(commandBytes) }
-
-  public var description: String { "\(pid) (\(command))" }
-}
-
 /// The effective group and the supplementary groups of this process.
 public func currentGroups() -> [gid_t] {
   let count = getgroups(0, nil)

@@ -95,8 +95,10 @@ enum SysVSharedMemory: SysVFamily {
   /// Maps the segment into this process.
   ///
   /// The corresponding C call is `shmat(2)`.
-  static func attach(_ id: Int32) throws(SystemError) -> UnsafeMutableRawPointer {
-    guard let address = shmat(id, nil, 0), address != UnsafeMutableRawPointer(bitPattern: -1) else {
+  static func attach(_ id: Int32, readOnly: Bool = false) throws(SystemError)
+    -> UnsafeMutableRawPointer
+  {
+    guard let address = shmat(id, nil, readOnly ? SHM_RDONLY : 0), address != UnsafeMutableRawPointer(bitPattern: -1) else {
       throw SystemError(call: "shmat", subject: "shmid \(id)", code: .current)
     }
     return address

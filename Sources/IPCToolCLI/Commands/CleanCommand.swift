@@ -12,7 +12,11 @@ enum CleanCommand {
         + " An object is in use when a process maps it (shared or private) or holds it open"
         + " (found in /proc), or,"
         + " for System V segments, while processes are attached. Objects whose users cannot be"
-        + " known (processes this user may not read) are kept too. --force removes them anyway.",
+        + " known (processes this user may not read) are kept too. So are the segments a running"
+        + " PostgreSQL holds unmapped, a crashed one's set unless all of it goes, and, when no"
+        + " selector names objects (--all, --kind, --owner, an age), unused objects whose"
+        + " owner (not root) still runs processes in this namespace; see NOTES in the man page."
+        + " --force removes them anyway.",
       "What the caller may not remove fails with 'Permission denied' before anything else is"
         + " decided, by the kernel's rules for this caller: POSIX objects (in sticky"
         + " directories) by their owner or with CAP_FOWNER, System V objects by their owner or"
@@ -80,7 +84,7 @@ enum CleanCommand {
   /// or marked for removal already; failures that are refusals apart from the rest.
   struct ActionCounts {
     var removed = 0, wouldRemove = 0, kept = 0, failed = 0, gone = 0
-    var inUse = 0, usersUnknown = 0, markedForRemoval = 0, permissionDenied = 0
+    var inUse = 0, usersUnknown = 0, ownerActive = 0, markedForRemoval = 0, permissionDenied = 0
 
     init(_ outcomes: [Cleaner.Outcome]) {
       for outcome in outcomes {
@@ -92,8 +96,9 @@ enum CleanCommand {
         case .gone: gone += 1
         }
         switch outcome.reason {
-        case .inUse, .attached, .activity: inUse += 1
+        case .inUse, .attached, .activity, .heldBy, .setStays: inUse += 1
         case .usersUnknown: usersUnknown += 1
+        case .ownerActive: ownerActive += 1
         case .markedForRemoval: markedForRemoval += 1
         case .permissionDenied: permissionDenied += 1
         default: break
@@ -112,6 +117,7 @@ enum CleanCommand {
     var keptAndFailed: String {
       var text = "kept \(inUse) in use"
       if usersUnknown > 0 { text += ", \(usersUnknown) users unknown" }
+      if ownerActive > 0 { text += ", \(ownerActive) of owners still running" }
       if markedForRemoval > 0 { text += ", \(markedForRemoval) marked for removal" }
       text += ", failed \(failed)"
       if permissionDenied > 0 {
@@ -176,6 +182,7 @@ enum CleanCommand {
         ("would_remove", .number(counts.wouldRemove)), ("kept", .number(counts.kept)),
         ("failed", .number(counts.failed)), ("gone", .number(counts.gone)),
         ("in_use", .number(counts.inUse)), ("users_unknown", .number(counts.usersUnknown)),
+        ("owner_active", .number(counts.ownerActive)),
         ("marked_for_removal", .number(counts.markedForRemoval)),
         ("permission_denied", .number(counts.permissionDenied)),
       ])

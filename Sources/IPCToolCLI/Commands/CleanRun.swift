@@ -15,8 +15,21 @@ struct CleanRun {
 
   init(selection: ObjectSelection, force: Bool, unusedOnly: Bool, dryRun: Bool) {
     (self.selection, self.force, self.unusedOnly, self.dryRun) = (selection, force, unusedOnly, dryRun)
-    cleaner = Cleaner(inventory: inventory)
     usage = UsageOnDemand(UsageScanner(paths: inventory.paths))
+    var cleaner = Cleaner(inventory: inventory)
+    cleaner.broadSelection = selection.namesNoObject
+    if !force {
+      // Before anything is removed: which objects applications hold, and which sets they
+      // left may go whole.
+      cleaner.holds = ApplicationHolds.read(inventory, findLeftSets: true)
+      if !cleaner.holds.leftSets.isEmpty {
+        let selected = { [selection, unusedOnly, usage] (object: IPCObjectInfo) in
+          selection.matches(object) && (!unusedOnly || Self.isUnused(object, usage))
+        }
+        cleaner.planLeftSets(selected: selected, users: usage.report, force: force, caller: caller)
+      }
+    }
+    self.cleaner = cleaner
   }
 
   /// Every selected object's outcome, in listing order, and the kinds that could not be read.
@@ -71,6 +84,12 @@ struct CleanRun {
     return !unusedOnly || Self.isUnused(object, usage)
   }
 
+  /// Whether planning `object` needs the /proc scan: for its users, or, in a broad clean,
+  /// for its owner's processes.
+  private func needsScan(_ object: IPCObjectInfo) -> Bool {
+    UsageOnDemand.isNeeded(for: object) || (cleaner.broadSelection && object.uid != 0)
+  }
+
   /// What `--unused` selects, for clean and list alike: nobody maps it or holds it open, and
   /// for System V segments none attached. (Queues and sets have no users the kernel records;
   /// their evidence of use is weighed when clean plans, not here.)
@@ -83,7 +102,7 @@ struct CleanRun {
   /// The outcome planned for a selected object; nil for one not selected.
   private func plan(_ object: IPCObjectInfo) -> Cleaner.Outcome? {
     guard selected(object) else { return nil }
-    let users = !force && UsageOnDemand.isNeeded(for: object) ? usage.report : nil
+    let users = !force && needsScan(object) ? usage.report : nil
     return cleaner.plan(object, users: users, force: force, caller: caller)
   }
 

@@ -31,7 +31,6 @@ enum InspectCommand {
       return .usage
     }
     let inventory = Inventory()
-    let fields = ObjectFields(users: UserNames())
     var found: [IPCObjectInfo] = []
     var status = ExitStatus.success
     for reference in references {
@@ -51,9 +50,11 @@ enum InspectCommand {
         status = .failure
       }
     }
+    var fields = ObjectFields(users: UserNames())
     if !found.isEmpty {  // a /proc scan only when there is something to show users of
       let report = UsageScanner(paths: inventory.paths).scan()
       for index in found.indices { found[index].users = report.users(of: found[index]) }
+      fields.holds = ApplicationHolds.read(inventory, findLeftSets: false)
     }
     if parsed.flag(SharedOptions.json) {
       console.out(fields.document(found, detail: true))

@@ -66,16 +66,17 @@ enum ListCommand {
       }
       let inventory = Inventory()
       let users = UserNames()
+      let holds = report != nil ? ApplicationHolds.read(inventory, findLeftSets: false) : ApplicationHolds()
       let (output, notes): ([ByteBuffer], [String])
       if parsed.flag(SharedOptions.json) {
-        let fields = ObjectFields(users: users, withUsers: report != nil)
+        let fields = ObjectFields(users: users, withUsers: report != nil, holds: holds)
         let (lines, listNotes) = inventory.list(selection.kinds) { fields.lines(selected($0), detail: false) }
         (output, notes) = (
           fields.document(lines: lines, deletedMappings: report?.deletedMappings),
           listNotes.map(\.sentence)
         )
       } else {
-        let context = ListContext(users: users, exactBytes: parsed.flag(bytes))
+        let context = ListContext(users: users, exactBytes: parsed.flag(bytes), holds: holds)
         let table = ListTable(columns: columns, context: context, headings: !parsed.flag(noHeadings))
         let (cells, listNotes) = inventory.list(selection.kinds) { table.cells(selected($0)) }
         let deleted = (report?.deletedMappings ?? []).map {

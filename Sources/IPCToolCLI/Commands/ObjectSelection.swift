@@ -22,6 +22,13 @@ struct ObjectSelection {
       && references.isEmpty
   }
 
+  /// True when no selector names objects (a name, prefix, key or reference): `--all`,
+  /// `--kind`, `--owner` and ages select whatever happens to match. Clean is more careful then.
+  var namesNoObject: Bool {
+    let prefixNarrows = prefix.map { $0 != [UInt8(ascii: "/")] } ?? false
+    return !prefixNarrows && keys.isEmpty && references.isEmpty
+  }
+
   init(_ parsed: ParsedArguments) throws(UsageError) {
     kinds = try parsed.selectedKinds()
     kindsNarrow = kinds.count < IPCKind.allCases.count

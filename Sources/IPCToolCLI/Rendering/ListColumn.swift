@@ -43,7 +43,9 @@ struct ListColumn: Sendable {
       object, context in object.lastActivity.map { idleText(context.now - $0) } ?? "?"
     },
     ListColumn(name: "users", header: "USERS", help: "processes using it (with --users)",
-      alignment: .left) { object, _ in usersText(object.users, object.kind) },
+      alignment: .left) { object, context in
+        usersText(object.users, object.kind, heldBy: context.holds.holder(of: object))
+      },
   ]
 
   static let defaultNames = ["ref", "owner", "mode", "size", "usage", "changed", "idle"]
@@ -55,6 +57,8 @@ struct ListColumn: Sendable {
 struct ListContext {
   var users: UserNames
   var exactBytes: Bool
+  /// What known applications hold (read with --users).
+  var holds = ApplicationHolds()
   /// One clock for the whole table.
   var now = time(nil)
   /// Not shared between threads: each renders with a copy of the context and its own.
@@ -62,11 +66,29 @@ struct ListContext {
 }
 
 /// "1234 (sleep), 99 (cat)"; "-" for none, "?" where some processes could not be read, "n/a" for kinds whose users the
-/// kernel does not record.
-func usersText(_ users: [ProcessRef]?, _ kind: IPCKind) -> String {
+/// kernel does not record; "held by PostgreSQL, postmaster 4242" added where an application
+/// holds it.
+func usersText(_ users: [ProcessRef]?, _ kind: IPCKind, heldBy holder: Holder? = nil) -> String {
   guard kind.hasKnowableUsers else { return "n/a" }
-  guard let users else { return "?" }
-  return users.isEmpty ? "-" : users.map(\.description).joined(separator: ", ")
+  let held = holder.map { "held by " + $0.description }
+  guard let users else { return held ?? "?" }
+  let named = users.map(\.description).joined(separator: ", ")
+  switch (named.isEmpty, held) {
+  case (true, nil): return "-"
+  case (true, let held?): return held
+  case (false, nil): return named
+  case (false, let held?): return named + "; " + held
+  }
+}
+
+/// `{"application": "PostgreSQL", "role": "postmaster", "pid": 4242, "command": ...}`, or null.
+func holderJSON(_ holder: Holder?) -> JSON {
+  guard let holder else { return .null }
+  return .object([
+    ("application", .string(holder.application)), ("role", .string(holder.role)),
+    ("pid", .number(holder.process?.pid ?? holder.formerPID)),
+    ("command", .string(holder.process?.command)),
+  ])
 }
 
 /// "45s", "12m", "3h", "9d": how long an object has been idle, in its largest unit.

@@ -49,8 +49,10 @@ struct TextSink: FieldSink {
 
 struct ObjectFields {
   let users: UserNames
-  /// Adds "users" (list --users; inspect always).
+  /// Adds "users" and "held_by" (list --users; inspect always).
   var withUsers = false
+  /// What known applications hold, for "held_by".
+  var holds = ApplicationHolds()
 
   /// What `list --json` promises for every object; `detail` adds what `inspect` shows.
   func visit<Sink: FieldSink>(_ object: IPCObjectInfo, detail: Bool, into sink: inout Sink) {
@@ -81,7 +83,9 @@ struct ObjectFields {
     object.details.visit(into: &details)
     sink = details.sink
     if detail || withUsers {
-      add("users", "users", usersJSON(object.users), usersText(object.users, object.kind))
+      let holder = holds.holder(of: object)
+      add("users", "users", usersJSON(object.users), usersText(object.users, object.kind, heldBy: holder))
+      add("held_by", "held by", holderJSON(holder), holder?.description ?? "-")
     }
     if detail && !object.kind.isNamed {
       add("creator_uid", "creator uid", .number(object.creator?.uid))

@@ -30,6 +30,13 @@ extension Cleaner.Reason {
       "in use: created by \(creator), not attached yet"
     case .activity(.new(let created)):
       "new: created \(ago(created)), not used yet (--force removes it)"
+    case .heldBy(let holder): "held by \(holder.description) between uses"
+    case .setStays(let holder, let staying):
+      "left by \(holder.description) with \(listed(staying)), which stay; the set goes whole"
+        + " or not at all"
+    case .ownerActive(let uid, let processes):
+      "owner \(UserNames().name(of: uid)) has \(processes) live \(processes == 1 ? "process" : "processes")"
+        + " here; one may hold it without mapping it (--force removes it)"
     case .usersUnknown(let unreadable):
       "users unknown: \(unreadable) processes could not be read (--force removes it)"
     case .permissionDenied: Errno.permissionDenied.description
@@ -41,7 +48,8 @@ extension Cleaner.Reason {
 }
 
 extension Cleaner.Reason {
-  /// The reason as a value for JSON: in_use, attached, waiting, active, users_unknown,
+  /// The reason as a value for JSON: in_use, attached, waiting, active, recently_used,
+  /// not_attached_yet, new, held_by_application, set_stays, owner_active, users_unknown,
   /// marked_for_removal, permission_denied, vanished, id_reused, failed.
   var code: String {
     switch self {
@@ -52,6 +60,9 @@ extension Cleaner.Reason {
     case .activity(.recentlyUsed): "recently_used"
     case .activity(.notAttachedYet): "not_attached_yet"
     case .activity(.new): "new"
+    case .heldBy: "held_by_application"
+    case .setStays: "set_stays"
+    case .ownerActive: "owner_active"
     case .usersUnknown: "users_unknown"
     case .markedForRemoval: "marked_for_removal"
     case .permissionDenied: "permission_denied"
@@ -59,6 +70,16 @@ extension Cleaner.Reason {
     case .idReused: "id_reused"
     case .failed: "failed"
     }
+  }
+}
+
+/// "sysv-shm:5", "sysv-shm:5 and posix-shm:/PostgreSQL.1", "sysv-shm:5 and 3 more".
+func listed(_ references: [IPCReference]) -> String {
+  switch references.count {
+  case 0: "nothing else"
+  case 1: references[0].description
+  case 2: "\(references[0]) and \(references[1])"
+  default: "\(references[0]) and \(references.count - 1) more"
   }
 }
 

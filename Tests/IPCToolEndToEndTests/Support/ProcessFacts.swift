@@ -7,6 +7,16 @@ func commandName(_ pid: pid_t) -> String? {
   return String(text.dropLast())  // the trailing newline
 }
 
+/// How ipctool names a process whose command line is printable: its arguments joined by spaces,
+/// cut after 48 bytes with "…" (as a USERS cell or a note shows it).
+func shownCommand(_ pid: pid_t) -> String? {
+  guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return nil }
+  var bytes = data.map { $0 == 0 ? UInt8(ascii: " ") : $0 }
+  while bytes.last == UInt8(ascii: " ") { bytes.removeLast() }
+  let cut = bytes.count > 48
+  return String(decoding: bytes.prefix(48), as: UTF8.self) + (cut ? "…" : "")
+}
+
 /// Where a symbolic link (such as /proc/PID/fd/N) points, or nil.
 func readLink(_ path: String) -> String? {
   var buffer = [CChar](repeating: 0, count: 4096)

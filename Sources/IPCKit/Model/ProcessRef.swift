@@ -1,0 +1,57 @@
+import Glibc
+
+/// A process, as `clean`, `list --users` and `inspect` name users: "1234 (postgres: checkpointer)".
+///
+/// Named by its command line, as `ps -o args` shows it: the short kernel name (comm) is the
+/// same for every process of a server ("postgres"), while the command line tells the
+/// postmaster from a backend. A process writes its own command line (and name), so both are
+/// bytes that may hold controls and invalid UTF-8: kept as bytes, shown escaped.
+public struct ProcessRef: Hashable, Sendable, CustomStringConvertible {
+  public var pid: pid_t
+  /// The arguments joined by spaces; for a process without any (a kernel thread, a zombie),
+  /// its kernel name in brackets, as ps shows it.
+  public var commandBytes: [UInt8]
+
+  /// How many bytes of a command line a USERS cell or a note shows before "…".
+  public static let shownBytes = 48
+
+  public init(pid: pid_t, commandBytes: [UInt8]) {
+    self.pid = pid
+    self.commandBytes = commandBytes
+  }
+
+  /// The process with this pid; nil once it is gone.
+  static func reading(_ pid: pid_t, proc: String) -> ProcessRef? {
+    let base = "\(proc)/\(pid)"
+    if let file = try? FileDescriptor.open(base + "/cmdline", O_RDONLY),
+      let arguments = try? file.read(upTo: 4096), !arguments.isEmpty
+    {
+      return ProcessRef(pid: pid, commandBytes: commandLine(arguments))
+    }
+    guard let file = try? FileDescriptor.open(base + "/comm", O_RDONLY),
+      let comm = try? file.read(upTo: 64)
+    else { return nil }
+    // comm ends with a newline the kernel adds; the name itself may hold one too.
+    let name = comm.last == 0x0A ? comm.dropLast() : comm[...]
+    return ProcessRef(pid: pid, commandBytes: Array("[".utf8) + name + Array("]".utf8))
+  }
+
+  /// /proc/PID/cmdline's NUL-separated arguments joined by spaces, without the padding a
+  /// process that rewrote its title (PostgreSQL's "postgres: checkpointer ") leaves.
+  static func commandLine(_ raw: [UInt8]) -> [UInt8] {
+    var bytes = raw.map { $0 == 0 ? UInt8(ascii: " ") : $0 }
+    while bytes.last == UInt8(ascii: " ") { bytes.removeLast() }
+    return bytes
+  }
+
+  /// The whole command line, escaped for a terminal (JSON carries this one).
+  public var command: String { Escaping.escape(commandBytes) }
+
+  /// The command line cut to `shownBytes`, escaped: what fits in a cell.
+  public var shortCommand: String {
+    guard commandBytes.count > Self.shownBytes else { return command }
+    return Escaping.escape(Array(commandBytes.prefix(Self.shownBytes))) + "…"
+  }
+
+  public var description: String { "\(pid) (\(shortCommand))" }
+}
