@@ -52,7 +52,10 @@ struct PiTests {
     let runs = try #require(document?["runs"] as? [[String: Any]])
     #expect(runs.map { $0["mechanism"] as? String } == Self.mechanisms)
     let expected = Self.expectedPi(terms: terms, slices: slices)
+    // Slices are added exactly, so every mechanism delivers the same bits, whatever the order.
+    #expect(Set(runs.compactMap { $0["sum"] as? Double }).count == 1, "\(runs)")
     for result in runs {
+      #expect(result["value_verified"] as? Bool == true, "\(result)")
       let pi = try #require(result["pi"] as? Double)
       #expect(abs(pi - expected) / expected <= 1e-12, "\(result)")
       #expect(result["objects_left"] as? Int == 0 && result["descriptors_left"] as? Int == 0)
@@ -71,8 +74,10 @@ struct PiTests {
       == ["sysv-mq", "sysv-shm", "pipe"])
     let bad = try box.run(["pi", "--ipc", "pipes"])
     #expect(bad.status == 2 && bad.stderr.contains("did you mean 'pipe'?"))
-    let unchecked = try box.run(["pi", "--ipc", "pipe", "--terms", "1000", "--no-reference", "--json"])
-    #expect(unchecked.stdout.hasPrefix("{\"cleanup_verified\": true, \"reference_checked\": false"))
+    // The value is always checked: it costs nothing now, so there is no way to skip it.
+    let checked = try box.run(["pi", "--ipc", "pipe", "--terms", "1000", "--json"])
+    #expect(checked.stdout.hasPrefix("{\"cleanup_verified\": true, \"value_verified\": true"), "\(checked)")
+    #expect(try box.run(["pi", "--no-reference"]).status == 2)
     #expect(try box.run(["pi", "--workers", "0"]).status == 2)
     #expect(try box.run(["pi", "--terms", "-3"]).status == 2)
   }

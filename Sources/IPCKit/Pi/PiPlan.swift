@@ -28,18 +28,21 @@ public struct PiPlan: Sendable, Equatable {
   /// The sum of one slice, in ascending k.
   public func partialSum(_ index: Int) -> Double {
     var sum = 0.0
-    for k in range(of: index) {
-      let odd = Double(2 * k + 1)
-      sum += 1.0 / (odd * odd)
-    }
+    for k in range(of: index) { sum += PiSeries.term(k) }
     return sum
   }
+
+  /// The longest slice's length (the last, which takes the remainder).
+  public var longestSlice: Int { range(of: slices - 1).count }
 
   /// pi from the series' sum.
   public static func pi(fromSum sum: Double) -> Double { (8 * sum).squareRoot() }
 
-  /// The single-process reference: every slice, summed in slice order.
+  /// What every mechanism must deliver: every slice, added exactly, rounded once. Costs a whole
+  /// run in one process; the command checks runs against `PiSeries` instead.
   public func referenceSum() -> Double {
-    (0..<slices).reduce(0.0) { $0 + partialSum($1) }
+    var total = ExactSum()
+    for slice in 0..<slices { total.add(partialSum(slice)) }
+    return total.value
   }
 }

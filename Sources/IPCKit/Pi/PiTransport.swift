@@ -28,29 +28,24 @@ struct PiRecord {
   static let size = MemoryLayout<PiRecord>.size
 }
 
-/// Gathers per-slice sums in any order and adds them in slice order, so every message
-/// mechanism returns the same bits.
+/// Gathers per-slice sums in any order into one exact sum, so every mechanism returns the same
+/// bits whatever the order, in memory that does not grow with the slices.
 struct SliceSums {
-  private var sums: [Double]
-  private var seen: [Bool]
+  private let expected: Int
+  private var sum = ExactSum()
   private(set) var received = 0
 
-  init(count: Int) {
-    sums = Array(repeating: 0, count: count)
-    seen = Array(repeating: false, count: count)
-  }
+  init(count: Int) { expected = count }
 
-  var isComplete: Bool { received == sums.count }
+  var isComplete: Bool { received >= expected }
 
   mutating func add(_ record: PiRecord) {
-    let index = Int(record.slice)
-    guard sums.indices.contains(index), !seen[index] else { return }
-    sums[index] = record.sum
-    seen[index] = true
+    guard (0..<Int64(expected)).contains(record.slice) else { return }
+    sum.add(record.sum)
     received += 1
   }
 
-  var total: Double { sums.reduce(0, +) }
+  var total: Double { sum.value }
 }
 
 /// A unique name for this run's POSIX objects, recognizable after a crash by prefix and pid.

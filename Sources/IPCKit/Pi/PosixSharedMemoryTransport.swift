@@ -46,7 +46,7 @@ final class PosixSharedMemoryTransport: PiTransport {
 
   func send(slice: Int, sum: Double) -> Bool {
     guard let lock, let accumulator, case .success = PosixSemaphore.wait(lock) else { return false }
-    accumulator.pointee.sum += sum
+    accumulator.pointee.sum.add(sum)
     accumulator.pointee.slices += 1
     return (try? PosixSemaphore.post(lock).get()) != nil
   }

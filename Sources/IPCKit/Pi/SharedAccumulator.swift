@@ -1,6 +1,7 @@
-/// The shared-memory mechanisms' accumulator: the sum so far and how many slices it holds.
+/// The shared-memory mechanisms' accumulator: the exact sum so far (so the order workers take
+/// the lock in changes no bit) and how many slices it holds.
 struct SharedAccumulator {
-  var sum: Double
+  var sum: ExactSum
   var slices: Int64
 
   static let size = MemoryLayout<SharedAccumulator>.size
@@ -13,11 +14,11 @@ extension SharedAccumulator {
     mechanism: PiMechanism
   ) throws(PiError) -> Double {
     try workers.waitAll()
-    let result = pointer?.pointee ?? SharedAccumulator(sum: 0, slices: 0)
+    let result = pointer?.pointee ?? SharedAccumulator(sum: ExactSum(), slices: 0)
     guard result.slices == plan.slices else {
       throw .incomplete(
         mechanism: mechanism.rawValue, received: Int(result.slices), expected: plan.slices)
     }
-    return result.sum
+    return result.sum.value
   }
 }

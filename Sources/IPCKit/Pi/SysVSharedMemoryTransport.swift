@@ -39,7 +39,7 @@ final class SysVSharedMemoryTransport: PiTransport {
   func send(slice: Int, sum: Double) -> Bool {
     guard let accumulator, case .success = SysVSemaphoreSet.operate(semaphores, change: -1, undo: true)
     else { return false }
-    accumulator.pointee.sum += sum
+    accumulator.pointee.sum.add(sum)
     accumulator.pointee.slices += 1
     return (try? SysVSemaphoreSet.operate(semaphores, change: 1, undo: true).get()) != nil
   }
