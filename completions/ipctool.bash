@@ -276,13 +276,16 @@ all"
         -s|--slices)
           :
           return ;;
+        --timeout)
+          :
+          return ;;
       esac
       if [[ $cur == -* ]]; then
         _ipctool_reply "$cur" <<<"--ipc
 --terms
 --workers
 --slices
---no-reference
+--timeout
 --json
 --help"
         return

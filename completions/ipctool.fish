@@ -120,7 +120,7 @@ complete -c ipctool -n '__ipctool_using pi' -s i -l ipc -x -a '(__ipctool_pi_ipc
 complete -c ipctool -n '__ipctool_using pi' -s t -l terms -x -d 'Terms of the series.'
 complete -c ipctool -n '__ipctool_using pi' -s w -l workers -x -d 'Worker processes to fork.'
 complete -c ipctool -n '__ipctool_using pi' -s s -l slices -x -d 'Slices the terms are cut into (more slices: an IPC throughput test).'
-complete -c ipctool -n '__ipctool_using pi' -l no-reference -d 'Skip the single-process reference (it costs as much as one more run; it is skipped anyway above 100000000 terms).'
+complete -c ipctool -n '__ipctool_using pi' -l timeout -x -d 'Stop the run, naming the workers not yet done, if it takes longer (30s, 5m, 1h).'
 complete -c ipctool -n '__ipctool_using pi' -s J -l json -d 'Print JSON instead of text.'
 complete -c ipctool -n '__ipctool_using pi' -s h -l help -d 'Show help information.'
 

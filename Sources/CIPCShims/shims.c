@@ -73,14 +73,29 @@ int ipcshim_open_private_mqueue_mount(void) {
 
 static volatile sig_atomic_t stop_signal = 0;
 
-static void remember_stop(int signo) { stop_signal = signo; }
-static void ignore_tick(int signo) { (void)signo; }
+// Every signal whose default would end the run without cleaning up, and that a process can
+// catch: the terminal closing (HUP), Ctrl-C and Ctrl-\ (INT, QUIT), kill's default (TERM), the
+// user signals, a closed output (PIPE) and an alarm someone else set (ALRM).
+static const int stop_signals[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGPIPE, SIGALRM};
+enum { stop_signal_count = sizeof stop_signals / sizeof stop_signals[0] };
 
-static void set_handler(int signo, void (*handler)(int)) {
+static void remember_stop(int signo, siginfo_t *info, void *context) {
+  (void)context;
+  // The parent's own interval timer sends SIGALRM from the kernel: a tick, there only to
+  // interrupt blocking calls. An alarm sent by anyone else is a request to stop.
+  if (signo == SIGALRM && info != NULL && info->si_code == SI_KERNEL) return;
+  if (stop_signal == 0) stop_signal = signo;
+}
+
+static void set_action(int signo, void (*handler)(int, siginfo_t *, void *), void (*plain)(int)) {
   struct sigaction action = {0};
-  action.sa_handler = handler;
+  if (handler != NULL) {
+    action.sa_sigaction = handler;
+    action.sa_flags = SA_SIGINFO; // no SA_RESTART: blocking calls return EINTR
+  } else {
+    action.sa_handler = plain;
+  }
   sigemptyset(&action.sa_mask);
-  action.sa_flags = 0; // no SA_RESTART: blocking calls return EINTR
   sigaction(signo, &action, NULL);
 }
 
@@ -96,29 +111,27 @@ void ipcshim_watch_signals_start(void) {
   // A parent (a test runner's thread, a shell) may hand these down blocked.
   sigset_t watched;
   sigemptyset(&watched);
-  sigaddset(&watched, SIGINT);
-  sigaddset(&watched, SIGTERM);
-  sigaddset(&watched, SIGALRM);
+  for (int i = 0; i < stop_signal_count; i++) sigaddset(&watched, stop_signals[i]);
   sigprocmask(SIG_UNBLOCK, &watched, NULL);
-  set_handler(SIGINT, remember_stop);
-  set_handler(SIGTERM, remember_stop);
-  set_handler(SIGALRM, ignore_tick);
+  for (int i = 0; i < stop_signal_count; i++) set_action(stop_signals[i], remember_stop, NULL);
   set_timer(100000);
 }
 
 void ipcshim_watch_signals_stop(void) {
   set_timer(0);
-  set_handler(SIGALRM, SIG_DFL);
-  set_handler(SIGINT, SIG_DFL);
-  set_handler(SIGTERM, SIG_DFL);
+  for (int i = 0; i < stop_signal_count; i++) set_action(stop_signals[i], NULL, SIG_DFL);
 }
 
 int ipcshim_stop_signal(void) { return stop_signal; }
 
+void ipcshim_ignore_stop_signals(void) {
+  for (int i = 0; i < stop_signal_count; i++) set_action(stop_signals[i], NULL, SIG_IGN);
+}
+
 void ipcshim_worker_after_fork(pid_t parent) {
-  set_handler(SIGINT, SIG_DFL);
-  set_handler(SIGTERM, SIG_DFL);
-  set_handler(SIGALRM, SIG_DFL);
+  // A signal sent to the whole group (the terminal's) reaches the workers too: the parent
+  // decides, and kills them itself once it has cleaned up. A closed pipe is an EPIPE.
+  ipcshim_ignore_stop_signals();
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() != parent) _exit(125); // the parent died before prctl took effect
 }

@@ -42,14 +42,17 @@ int ipcshim_open_tmpfile(const char *_Nonnull directory, mode_t mode);
 int ipcshim_open_private_mqueue_mount(void);
 
 
-// ipctool pi's parent: SIGINT and SIGTERM are remembered (not fatal) so it can clean up, and a
-// 100 ms interval timer interrupts its blocking calls (no SA_RESTART) so it can notice a dead
-// worker or a stop request. Async-signal-safe state lives here, in C.
+// ipctool pi's parent: every catchable signal that would end it (HUP, INT, QUIT, TERM, USR1,
+// USR2, PIPE, an outside ALRM) is remembered, not fatal, so it can clean up; a 100 ms interval
+// timer interrupts its blocking calls (no SA_RESTART) so it can notice a dead worker, a stop
+// request or its deadline. Async-signal-safe state lives here, in C.
 void ipcshim_watch_signals_start(void);
 void ipcshim_watch_signals_stop(void);
-/// The stop signal received since start (SIGINT or SIGTERM), or 0.
+/// The first stop signal received since start, or 0.
 int ipcshim_stop_signal(void);
-/// In a forked worker: default signal handling, and death when the parent dies.
+/// Ignores every stop signal (pi's workers and its cleanup helper: the parent decides).
+void ipcshim_ignore_stop_signals(void);
+/// In a forked worker: stop signals ignored, and death when the parent dies.
 void ipcshim_worker_after_fork(pid_t parent);
 
 // The process's arguments as the kernel passed them (saved by a constructor at start-up).

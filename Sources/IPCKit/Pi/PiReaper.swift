@@ -3,42 +3,49 @@ import Glibc
 
 /// A child that outlives a killed parent just long enough to remove the run's objects.
 ///
-/// It waits on a pipe. The parent writes one byte when it has cleaned up itself; if instead the
-/// pipe closes without that byte, the parent died (SIGKILL cannot be caught) and the reaper
-/// removes what the run made: System V queues and semaphore sets have no name to find them by
-/// later. It ignores SIGINT, so a Ctrl-C that kills both still leaves nothing.
+/// It waits on a socket. The parent sends one byte when it has cleaned up itself; if instead the
+/// socket closes without that byte, the parent died (SIGKILL cannot be caught) and the reaper
+/// removes what the run made. It ignores every stop signal, so a signal to the whole process
+/// group (Ctrl-C, a closed terminal) leaves it to do its job. A socket, not a pipe: telling a
+/// reaper that was killed meanwhile is an EPIPE (MSG_NOSIGNAL), not a SIGPIPE for the parent.
 final class PiReaper {
-  private let pid: pid_t
-  private var writeEnd: CInt
+  let pid: pid_t
+  private var parentEnd: CInt
 
   init?(removing transport: any PiTransport) {
-    guard let (readEnd, writeEnd) = try? Descriptors.pipe() else { return nil }
+    guard let (parentEnd, reaperEnd) = try? Descriptors.socketPair() else { return nil }
     let child = fork()
     if child == 0 {
-      signal(SIGINT, SIG_IGN)
-      signal(SIGTERM, SIG_IGN)
-      Descriptors.close(writeEnd)
+      ipcshim_ignore_stop_signals()
+      Descriptors.close(parentEnd)
       var byte: UInt8 = 0
-      let read = valueOrErrno { Glibc.read(readEnd, &byte, 1) }
+      let read = valueOrErrno { Glibc.recv(reaperEnd, &byte, 1, 0) }
       if case .success(0) = read { transport.remove() }  // closed without a word: the parent died
       _exit(0)
     }
-    Descriptors.close(readEnd)
+    Descriptors.close(reaperEnd)
     guard child > 0 else {
-      Descriptors.close(writeEnd)
+      Descriptors.close(parentEnd)
       return nil
     }
     pid = child
-    self.writeEnd = writeEnd
+    self.parentEnd = parentEnd
   }
 
-  /// Tells the reaper the parent cleaned up, and reaps it.
-  func dismiss() {
-    guard writeEnd >= 0 else { return }
+  /// Tells the reaper the parent cleaned up, and reaps it. Returns how it ended if it had died
+  /// before being told (killed by someone), nil if all went as planned or it was dismissed
+  /// already.
+  @discardableResult
+  func dismiss() -> ChildExit? {
+    guard parentEnd >= 0 else { return nil }
     var byte: UInt8 = 1
-    _ = withUnsafeBytes(of: &byte) { Descriptors.writeAll(writeEnd, $0) }
-    Descriptors.close(writeEnd)
-    writeEnd = -1
-    _ = Children.wait(pid)
+    let told = send(parentEnd, &byte, 1, CInt(MSG_NOSIGNAL)) == 1
+    Descriptors.close(parentEnd)
+    parentEnd = -1
+    guard let (_, status) = Children.wait(pid) else { return told ? nil : .signaled(0) }
+    let exit: ChildExit =
+      ipcshim_wifsignaled(status) != 0
+      ? .signaled(ipcshim_wtermsig(status)) : .exited(ipcshim_wexitstatus(status))
+    return told && exit.isSuccess ? nil : exit
   }
 }

@@ -32,10 +32,13 @@ public struct PiResult: Sendable {
 public struct PiRunner {
   public let plan: PiPlan
   public let paths: IPCPaths
+  /// When every run must be over (--timeout): CLOCK_MONOTONIC seconds, and the timeout.
+  public var deadline: (at: Double, seconds: Double)?
 
-  public init(plan: PiPlan, paths: IPCPaths = .fromEnvironment()) {
+  public init(plan: PiPlan, paths: IPCPaths = .fromEnvironment(), timeout: Double? = nil) {
     self.plan = plan
     self.paths = paths
+    deadline = timeout.map { (monotonicSeconds() + $0, $0) }
   }
 
   /// Watches SIGINT/SIGTERM and interrupts blocking waits while `body` runs.
@@ -55,7 +58,7 @@ public struct PiRunner {
     let reaper = PiReaper(removing: transport)
     defer {
       transport.remove()
-      reaper?.dismiss()
+      reaper?.dismiss()  // a no-op once dismissed below
     }
     let plan = self.plan
     let workers = try PiWorkers(count: plan.workers) { worker in
@@ -65,6 +68,7 @@ public struct PiRunner {
       }
       return 0
     }
+    workers.deadline = deadline
     let sum: Double
     do {
       transport.workersStarted()
@@ -73,14 +77,19 @@ public struct PiRunner {
     } catch {
       workers.stopAll()
       // Name the mechanism: the run may have gone through several before this one.
-      if case .workerFailed(nil, let worker, let pid, let exit) = error {
+      switch error {
+      case .workerFailed(nil, let worker, let pid, let exit):
         throw .workerFailed(mechanism: mechanism, worker: worker, pid: pid, exit: exit)
+      case .timedOut(nil, let seconds, let late):
+        throw .timedOut(mechanism: mechanism, seconds: seconds, late: late)
+      default: throw error
       }
-      throw error
     }
     let seconds = monotonicSeconds() - started
     transport.remove()
-    reaper?.dismiss()
+    // Its work is done, but a helper someone killed is news: a run that could not have
+    // cleaned up after a crash is not a clean run.
+    if let reaper, let exit = reaper.dismiss() { throw .cleanupHelperDied(pid: reaper.pid, exit: exit) }
     let pi = PiPlan.pi(fromSum: sum)
     return PiResult(
       mechanism: mechanism, plan: plan, pi: pi, seconds: seconds,

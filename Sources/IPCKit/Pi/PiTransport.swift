@@ -48,9 +48,12 @@ struct SliceSums {
   var total: Double { sum.value }
 }
 
-/// A unique name for this run's POSIX objects, recognizable after a crash by prefix and pid.
+/// A unique name for this run's POSIX objects, recognizable after a crash by prefix and pid:
+/// "/ipctool-pi-PID-RANDOM-shm". The random part makes a name nobody can take first: a name
+/// another user planted is never this run's to use, or to unlink.
 func piObjectName(_ suffix: String) -> IPCName {
-  IPCName(fileName: Array("ipctool-pi-\(getpid())-\(suffix)".utf8))
+  let random = String(UInt32.random(in: 0...UInt32.max), radix: 16)
+  return IPCName(fileName: Array("ipctool-pi-\(getpid())-\(random)-\(suffix)".utf8))
 }
 
 /// Converts a failed setup call into the run's error.

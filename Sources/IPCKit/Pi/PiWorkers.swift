@@ -6,6 +6,8 @@ import Glibc
 final class PiWorkers {
   private(set) var pids: [pid_t] = []
   private var exits: [pid_t: ChildExit] = [:]
+  /// When the run must be over (CLOCK_MONOTONIC seconds), and the timeout it came from.
+  var deadline: (at: Double, seconds: Double)?
 
   /// Forks `count` workers running `body(worker)`. A child runs arithmetic and raw system calls
   /// only, then `_exit`s: nothing buffered in the parent is flushed twice.
@@ -30,10 +32,16 @@ final class PiWorkers {
     }
   }
 
-  /// Throws if a stop signal came or a worker ended badly; reaps workers that ended well.
+  /// Throws if a stop signal came, the deadline passed or a worker ended badly; reaps workers
+  /// that ended well.
   func check() throws(PiError) {
     let signal = ipcshim_stop_signal()
     if signal != 0 { throw .stopped(signal: signal) }
+    if let deadline, monotonicSeconds() >= deadline.at {
+      let late = pids.enumerated().filter { exits[$0.element] == nil }
+        .map { LateWorker(worker: $0.offset, pid: $0.element) }
+      throw .timedOut(mechanism: nil, seconds: deadline.seconds, late: late)
+    }
     while let (pid, status) = Children.wait(-1, noHang: true) {
       try record(pid, status)
     }
@@ -68,6 +76,8 @@ final class PiWorkers {
     let exit: ChildExit =
       ipcshim_wifsignaled(status) != 0
       ? .signaled(ipcshim_wtermsig(status)) : .exited(ipcshim_wexitstatus(status))
+    // The only other child is the cleanup helper, which ends only when told to.
+    guard pids.contains(pid) else { throw .cleanupHelperDied(pid: pid, exit: exit) }
     exits[pid] = exit
     guard exit.isSuccess else {
       throw .workerFailed(

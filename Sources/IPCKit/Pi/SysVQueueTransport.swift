@@ -15,7 +15,9 @@ final class SysVQueueTransport: PiTransport {
 
   init(paths: IPCPaths) throws(PiError) {
     do {
-      id = try SysVMessageQueue.create(key: nil, permissions: [.ownerRead, .ownerWrite], paths: paths)
+      id = try PiRunKeys.creating { key throws(IPCError) in
+        try SysVMessageQueue.create(key: key, permissions: [.ownerRead, .ownerWrite], paths: paths)
+      }
     } catch {
       throw .setup(error.asPiSetup)
     }

@@ -13,8 +13,10 @@ final class SysVSharedMemoryTransport: PiTransport {
   init(paths: IPCPaths) throws(PiError) {
     let mine: IPCPermissions = [.ownerRead, .ownerWrite]
     do {
-      segment = try SysVSharedMemory.create(
-        key: nil, size: UInt64(SharedAccumulator.size), permissions: mine, paths: paths)
+      segment = try PiRunKeys.creating { key throws(IPCError) in
+        try SysVSharedMemory.create(
+          key: key, size: UInt64(SharedAccumulator.size), permissions: mine, paths: paths)
+      }
     } catch {
       throw .setup(error.asPiSetup)
     }
@@ -26,8 +28,9 @@ final class SysVSharedMemoryTransport: PiTransport {
       throw setupFailure(error, "sysv-shm:\(segment)")
     }
     do {
-      semaphores = try SysVSemaphoreSet.create(
-        key: nil, count: 1, value: 1, permissions: mine, paths: paths)
+      semaphores = try PiRunKeys.creating { key throws(IPCError) in
+        try SysVSemaphoreSet.create(key: key, count: 1, value: 1, permissions: mine, paths: paths)
+      }
     } catch {
       remove()
       throw .setup(error.asPiSetup)

@@ -60,14 +60,18 @@ struct ObjectSelection {
     if parsed.command.arguments.contains(where: { $0.values == .references }) {
       references = try parseReferences(parsed)
     }
-    // A name prefix can only match named objects: leave the System V kinds out.
-    if prefix != nil { kinds = kinds.filter(\.isNamed) }
+    // A name prefix can only match named objects, and pi runs' System V objects (see
+    // PiRunKeys): leave the other System V kinds out.
+    if let prefix, !PiRunKeys.prefixMayName(prefix) { kinds = kinds.filter(\.isNamed) }
   }
 
   func matches(_ object: IPCObjectInfo, now: Int = time(nil)) -> Bool {
     guard kinds.contains(object.kind) else { return false }
     // Bytes, not Characters: names are compared as the kernel stores them.
-    if let prefix, !(object.name?.hasPrefix(prefix) ?? false) { return false }
+    if let prefix {
+      guard let name = object.name?.bytes ?? PiRunKeys.name(of: object), name.starts(with: prefix)
+      else { return false }
+    }
     if let owner, object.uid != owner { return false }
     if let olderThan {
       guard let last = object.lastActivity, now - last >= olderThan else { return false }

@@ -15,17 +15,25 @@ enum PiCommand {
     abstract: "Compute pi with forked workers over each IPC mechanism, and prove nothing is left.",
     discussion: [
       "Workers sum the series 1/(2k+1)^2 = pi^2/8 over slices of the terms and send each"
-        + " slice's sum to the parent. Message mechanisms add the slices in order, so they agree"
-        + " to the bit; the shared-memory ones accumulate under a semaphore. After each mechanism"
-        + " the tool checks that its objects are gone (by name or id), every worker is reaped"
-        + " and no descriptor is left open.",
-      "SIGINT and SIGTERM remove everything and exit 130 and 143. If ipctool itself is killed"
-        + " with SIGKILL, its workers die with it and a small reaper process it forked removes the"
-        + " run's objects. Should anything survive even that (the reaper killed too), POSIX"
-        + " objects are named /ipctool-pi-PID-* and 'ipctool clean --prefix /ipctool-pi-' removes"
-        + " them.",
+        + " slice's sum to the parent (the shared-memory mechanisms add it under a semaphore)."
+        + " Slice sums are added exactly and rounded once, so every mechanism gives the same bits"
+        + " in any order, in memory that does not grow with the slices. Each run's sum is checked"
+        + " against the closed form pi^2/8 - psi1(N+1/2)/4 (psi1 the trigamma function), within"
+        + " the worst-case rounding error of summing the longest slice; it costs nothing. After"
+        + " each mechanism the tool checks that its objects are gone (by name or id), every worker"
+        + " is reaped and no descriptor is left open.",
+      "SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGPIPE and SIGALRM remove everything"
+        + " and exit 128 plus the signal (129, 130, 131, 143, ...); the workers and the cleanup"
+        + " helper ignore them, so a signal to the whole process group (Ctrl-C, a closed"
+        + " terminal) is handled once, by ipctool. If ipctool itself is killed with SIGKILL, its"
+        + " workers die with it and the helper it forked removes the run's objects; a killed helper"
+        + " stops the run (exit 1). Should anything survive even a SIGKILL to every process of the"
+        + " run, POSIX objects are named /ipctool-pi-PID-RANDOM-KIND and System V objects carry the"
+        + " key 0x69000000 + PID (a private key if someone holds that one), and"
+        + " 'ipctool clean --prefix /ipctool-pi-' removes both: for --prefix such System V objects"
+        + " answer to /ipctool-pi-PID-sysv-mq, -sysv-shm and -sysv-sem.",
     ],
-    options: [ipc, terms, workers, slices, SharedOptions.json],
+    options: [ipc, terms, workers, slices, timeout, SharedOptions.json],
     examples: [
       Example(command: "ipctool pi --ipc sysv", explanation: "System V queue and shared memory."),
       Example(
@@ -49,16 +57,23 @@ enum PiCommand {
     help: "Slices the terms are cut into (more slices: an IPC throughput test).",
     defaultDescription: "the number of workers", values: .number)
 
+  static let timeout = OptionSpec(
+    "timeout", value: "duration",
+    help: "Stop the run, naming the workers not yet done, if it takes longer (30s, 5m, 1h).",
+    defaultDescription: "none", values: .none)
+
   static func run(_ parsed: ParsedArguments, _ console: Console) -> ExitStatus {
     let mechanisms: [PiMechanism]
     let plan: PiPlan
+    let seconds: Int?
     do {
       (mechanisms, plan) = try request(parsed)
+      seconds = try parsed.value(timeout, "a duration such as 30s, 5m or 1h", AgeText.seconds)
     } catch {
       console.errRaw(error.line + "\n")
       return .usage
     }
-    let runner = PiRunner(plan: plan)
+    let runner = PiRunner(plan: plan, timeout: seconds.map(Double.init))
     var results: [PiResult] = []
     do {
       try PiRunner.watchingSignals { () throws(PiError) in

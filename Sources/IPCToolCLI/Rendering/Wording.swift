@@ -110,6 +110,13 @@ extension PiError {
       "pi: \(mechanism.map { $0.rawValue + ": " } ?? "")worker \(worker) (pid \(pid)) \(exit.words);"
         + " the run was stopped and everything it made removed"
     case .setup(let error): error.line
+    case .cleanupHelperDied(let pid, let exit):
+      "pi: the cleanup helper (pid \(pid)) \(exit.map(\.words) ?? "died");"
+        + " the run was stopped and everything it made removed"
+    case .timedOut(let mechanism, let seconds, let late):
+      "pi: \(mechanism.map { $0.rawValue + ": " } ?? "")timed out after \(PiCommand.format(seconds, "%g")) s;"
+        + " \(late.isEmpty ? "no worker" : late.map { "worker \($0.worker) (pid \($0.pid))" }.joined(separator: ", "))"
+        + " had not finished; the run was stopped and everything it made removed"
     case .incomplete(let mechanism, let received, let expected):
       "pi: \(mechanism): the workers delivered \(received) of \(expected) partial sums"
     }
