@@ -135,11 +135,11 @@ struct PiEndingTests {
 
   @Test func aStoppedWorkerMeetsTheTimeout() throws {
     let box = try Sandbox()
-    let (running, helper, workers) = try busyRun(box, "pipe", extra: ["--timeout", "2s"])
+    let (running, helper, workers) = try busyRun(box, "posix-mq", extra: ["--timeout", "2s"])
     kill(workers[1], SIGSTOP)
     let run = running.finish()
     #expect(run.status == 1, "\(run)")
-    #expect(run.stderr.hasPrefix("ipctool: pi: pipe: timed out after 2 s; "), "\(run)")
+    #expect(run.stderr.hasPrefix("ipctool: pi: posix-mq: timed out after 2 s; "), "\(run)")
     #expect(run.stderr.contains("worker 1 (pid \(workers[1]))"), "\(run)")
     for pid in workers + [helper] { #expect(processGone(pid)) }
     #expect(try box.run(["list", "--json"]).objects().isEmpty)

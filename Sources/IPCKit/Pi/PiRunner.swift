@@ -55,7 +55,7 @@ public struct PiRunner {
     let started = monotonicSeconds()
     let transport = try makeTransport(mechanism)
     // Removes the objects should this process be killed outright.
-    let reaper = PiReaper(removing: transport)
+    let reaper = transport.outlivesProcesses ? PiReaper(removing: transport) : nil
     defer {
       transport.remove()
       reaper?.dismiss()  // a no-op once dismissed below

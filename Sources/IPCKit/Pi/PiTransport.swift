@@ -5,6 +5,9 @@ import Glibc
 protocol PiTransport: AnyObject {
   /// Kernel objects created (a pipe, a queue, a segment and a semaphore...).
   var objectsCreated: Int { get }
+  /// Whether anything it makes outlives the run's processes (a named or System V object), so
+  /// that a cleanup helper must watch for the parent's death. Pipes and sockets die with them.
+  var outlivesProcesses: Bool { get }
   /// In a worker, first: close what it does not use.
   func workerStarted(_ worker: Int)
   /// In a worker: deliver one slice's sum. False if the mechanism failed.

@@ -5,6 +5,7 @@ final class PipeTransport: PiTransport {
   private var readEnd: CInt
   private var writeEnd: CInt
   let objectsCreated = 1
+  let outlivesProcesses = false
 
   init() throws(PiError) {
     do {

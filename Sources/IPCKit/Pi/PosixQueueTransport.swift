@@ -8,6 +8,7 @@ final class PosixQueueTransport: PiTransport {
   private var queue: mqd_t = -1
   private var named = false
   let objectsCreated = 1
+  let outlivesProcesses = true
 
   init(slices: Int, paths: IPCPaths) throws(PiError) {
     let limit = Int(paths.kernelSetting("fs/mqueue/msg_max") ?? 10)

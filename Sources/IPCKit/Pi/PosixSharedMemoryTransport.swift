@@ -15,6 +15,7 @@ final class PosixSharedMemoryTransport: PiTransport {
   private var segmentNamed = false
   private var semaphoreNamed = false
   let objectsCreated = 2
+  let outlivesProcesses = true
 
   init(paths: IPCPaths) throws(PiError) {
     directory = paths.shm

@@ -6,6 +6,7 @@ final class SocketPairTransport: PiTransport {
   private var workerEnds: [CInt] = []
   private var myEnd: CInt = -1
   let objectsCreated: Int
+  let outlivesProcesses = false
 
   init(workers: Int) throws(PiError) {
     objectsCreated = workers

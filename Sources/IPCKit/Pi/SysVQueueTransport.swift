@@ -6,6 +6,7 @@ final class SysVQueueTransport: PiTransport {
   /// The id stays known after removal, so `leftovers` can ask the kernel about it.
   private var removed = false
   let objectsCreated = 1
+  let outlivesProcesses = true
 
   /// msgsnd's buffer: a type, then the record.
   private struct Message {

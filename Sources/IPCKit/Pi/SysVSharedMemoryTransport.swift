@@ -9,6 +9,7 @@ final class SysVSharedMemoryTransport: PiTransport {
   /// The ids stay known after removal, so `leftovers` can ask the kernel about them.
   private var removed = false
   let objectsCreated = 2
+  let outlivesProcesses = true
 
   init(paths: IPCPaths) throws(PiError) {
     let mine: IPCPermissions = [.ownerRead, .ownerWrite]
