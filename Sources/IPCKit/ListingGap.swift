@@ -9,13 +9,21 @@ public enum ListingGap: Sendable, Equatable {
   case queueDirectoryUnreadable(path: String, code: Errno)
   /// The private mqueue mount was made but could not be read.
   case privateQueueMountFailed(code: Errno)
+  /// The mounted mqueue filesystem is another IPC namespace's (a process entered with
+  /// `nsenter --ipc` but not `--mount`): its queues are not this namespace's.
+  case queueMountOfAnotherNamespace(path: String)
+  /// Whose the mounted mqueue filesystem is could not be proven (no queue there this user may
+  /// open, and none could be made to compare with).
+  case queueMountUnproven(path: String)
   /// /dev/shm (or IPCTOOL_SHM) is missing, not a directory, or not readable.
   case shmDirectoryUnreadable(path: String, code: Errno)
 
   /// The kinds that were left out.
   public var kinds: [IPCKind] {
     switch self {
-    case .queuesNotMounted, .queueDirectoryUnreadable, .privateQueueMountFailed: [.posixQueue]
+    case .queuesNotMounted, .queueDirectoryUnreadable, .privateQueueMountFailed,
+      .queueMountOfAnotherNamespace, .queueMountUnproven:
+      [.posixQueue]
     case .shmDirectoryUnreadable: [.posixSharedMemory, .posixSemaphore]
     }
   }

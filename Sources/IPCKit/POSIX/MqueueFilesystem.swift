@@ -5,6 +5,13 @@ import Glibc
 ///
 /// It is often not mounted. Root can still read it through a detached mount (fsopen and
 /// fsmount) that belongs to this process alone and disappears with it.
+///
+/// Each IPC namespace has its own mqueue filesystem, and the mount table shows the mount
+/// namespace's mounts, which may be another IPC namespace's (after `unshare --ipc`, or
+/// `nsenter --ipc` without `--mount`): listing that one would name another namespace's queues,
+/// and removing them by name would remove this namespace's namesakes. So root always reads a
+/// mount it makes now, in this namespace; others read a mounted one only once it is proven to
+/// be this namespace's, by the device of a queue opened here.
 enum MqueueFilesystem {
   enum Access: ~Copyable {
     case directory(FileDescriptor)
@@ -21,12 +28,15 @@ enum MqueueFilesystem {
         return .unavailable(.queueDirectoryUnreadable(path: configured, code: error.code))
       }
     }
-    if let mounted = mountPoint(paths), let directory = try? FileDescriptor.open(mounted, flags) {
-      return .directory(directory)
-    }
     let detached = ipcshim_open_private_mqueue_mount()
     guard detached >= 0 else {
-      return .unavailable(.queuesNotMounted)
+      guard let mounted = mountPoint(paths), let directory = try? FileDescriptor.open(mounted, flags)
+      else { return .unavailable(.queuesNotMounted) }
+      switch isThisNamespaces(directory) {
+      case true?: return .directory(directory)
+      case false?: return .unavailable(.queueMountOfAnotherNamespace(path: mounted))
+      case nil: return .unavailable(.queueMountUnproven(path: mounted))
+      }
     }
     // fsmount gives an O_PATH descriptor; a readable one is needed for readdir.
     let mount = FileDescriptor(raw: detached)
@@ -35,6 +45,43 @@ enum MqueueFilesystem {
     } catch {
       return .unavailable(.privateQueueMountFailed(code: error.code))
     }
+  }
+
+  /// Whether a mounted queue directory is this IPC namespace's: a queue opened by name in this
+  /// namespace (mq_open always goes to this namespace's filesystem) must be on its device. One
+  /// it lists that this user may open is enough; else a nameless probe queue, made and unlinked
+  /// at once. Nil when neither can be had.
+  static func isThisNamespaces(_ directory: borrowing FileDescriptor) -> Bool? {
+    guard let device = try? directory.status().st_dev else { return nil }
+    var missing = 0
+    for entry in (try? directory.directoryEntries()) ?? [] {
+      let name = IPCName(fileName: entry.name)
+      do {
+        let queue = try PosixMessageQueue.open(name)
+        return (try? queue.status().st_dev) == device
+      } catch where error.code == .noSuchFileOrDirectory {
+        missing += 1  // listed there, absent here (or just removed)
+      } catch {
+        continue  // not this user's to open
+      }
+    }
+    if let probe = probeDevice() { return probe == device }
+    return missing > 0 ? false : nil
+  }
+
+  /// The device of this namespace's mqueue filesystem, from a queue made for the purpose (one
+  /// message of one byte, mode 0) and unlinked at once; nil if none could be made.
+  private static func probeDevice() -> UInt64? {
+    let random = String(UInt64.random(in: 0...UInt64.max), radix: 36)
+    let name = IPCName(fileName: Array("ipctool-probe-\(getpid())-\(random)".utf8))
+    var attributes = mq_attr()
+    attributes.mq_maxmsg = 1
+    attributes.mq_msgsize = 1
+    let raw = name.withCString { ipcshim_mq_open($0, O_CREAT | O_EXCL | O_RDONLY, 0, &attributes) }
+    guard raw >= 0 else { return nil }
+    let queue = FileDescriptor(raw: raw)
+    _ = PosixMessageQueue.unlinking(name)
+    return (try? queue.status()).map { UInt64($0.st_dev) }
   }
 
   /// Where the mount table says an mqueue filesystem is mounted.

@@ -94,6 +94,12 @@ extension ListingGap {
       "posix-mq: \(path): \(code)"
     case .privateQueueMountFailed(let code):
       "posix-mq: private mqueue mount: \(code)"
+    case .queueMountOfAnotherNamespace(let path):
+      "posix-mq: the mqueue filesystem at \(path) is another IPC namespace's (entered with"
+        + " nsenter --ipc but not --mount?), so this namespace's POSIX message queues cannot be listed"
+    case .queueMountUnproven(let path):
+      "posix-mq: cannot tell whether the mqueue filesystem at \(path) is this IPC namespace's,"
+        + " so POSIX message queues are not listed; run as root to list them"
     case .shmDirectoryUnreadable(let path, let code):
       "posix-shm, posix-sem: \(path): \(code); POSIX shared memory and semaphores cannot be listed"
     }

@@ -1,0 +1,61 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Every object belongs to an IPC namespace, and a mount namespace may show another IPC
+/// namespace's mqueue filesystem: ipctool reads only its own namespace's objects and users.
+@Suite(.enabled(if: Sandbox.isRoot, "needs root for private IPC + mount namespaces"))
+struct NamespaceTests {
+  /// ipctool with the mounts of `mounts` and the IPC namespace of `ipc`: what
+  /// `nsenter --ipc` without `--mount` gives.
+  func runMixed(_ arguments: [String], mountsOf mounts: Sandbox, ipcOf ipc: Sandbox, as user: uid_t? = nil)
+    throws -> ToolRun
+  {
+    let tool = user == nil ? toolPath : try #require(ReachableTool.path)
+    let asUser = user.map { ["--setuid", String($0), "--setgid", String($0), "--wd=/"] } ?? []
+    return try runProgram(
+      "/usr/bin/nsenter",
+      ["--target", String(mounts.pid), "--mount", "--", "/usr/bin/nsenter", "--target", String(ipc.pid), "--ipc"]
+        + asUser + ["--", tool] + arguments)
+  }
+
+  func queueNames(_ run: ToolRun) throws -> [String] {
+    try run.objects().compactMap { $0["name"] as? String }
+  }
+
+  @Test(.otherUsersCanRunTheTool)
+  func queuesAreNeverReadThroughAnotherNamespacesMount() throws {
+    let here = try Sandbox()  // its mount namespace shows its own mqueue filesystem
+    let other = try Sandbox()  // the IPC namespace the command runs in
+    let shared = "/ipctool-test-shared-\(getpid())"
+    for (box, only) in [(here, "/only-here"), (other, "/only-other")] {
+      #expect(try box.run(["create", "posix-mq", shared, "--mode", "0644"]).status == 0)
+      #expect(try box.run(["create", "posix-mq", only + "-\(getpid())"]).status == 0)
+    }
+    // The other namespace's /shared is held open by a live process there.
+    let holder = try RunningProgram(
+      "/usr/bin/nsenter",
+      ["--target", String(other.pid), "--ipc", "--mount", "--", "/bin/sh", "-c", "exec 3<\"$0\"; exec sleep 60",
+       other.mqueueMount! + shared])
+    defer { holder.stop() }
+    try #require(waitUntil { readLink("/proc/\(holder.pid)/fd/3")?.hasSuffix(shared) == true })
+
+    // Root reads a mount it makes in the namespace it runs in: the other namespace's queues.
+    let listed = try runMixed(["list", "--kind", "posix-mq", "--json"], mountsOf: here, ipcOf: other)
+    #expect(try queueNames(listed) == [shared, "/only-other-\(getpid())"], "\(listed)")
+    let cleaned = try runMixed(["clean", "--kind", "posix-mq"], mountsOf: here, ipcOf: other)
+    #expect(cleaned.lines.first == "kept     posix-mq:\(shared): in use by \(holder.pid) (sleep 60)", "\(cleaned)")
+    #expect(cleaned.lines.dropFirst().first == "removed  posix-mq:/only-other-\(getpid())", "\(cleaned)")
+    // Nothing of the namespace whose mount was in view was touched.
+    #expect(try queueNames(here.run(["list", "--kind", "posix-mq", "--json"])) == [shared, "/only-here-\(getpid())"])
+
+    // Another user cannot make a mount: the one in view is shown to be another namespace's.
+    let refused = try runMixed(["list", "--kind", "posix-mq", "--json"], mountsOf: here, ipcOf: other, as: 65534)
+    #expect(try refused.objects().isEmpty, "\(refused)")
+    #expect(refused.stderr.contains("is another IPC namespace's"), "\(refused)")
+    // In its own namespace the mount is proven its own, and read.
+    let own = try here.run(["list", "--kind", "posix-mq", "--json"], as: 65534)
+    #expect(try queueNames(own) == [shared, "/only-here-\(getpid())"], "\(own)")
+    #expect(own.stderr == "", "\(own)")
+  }
+}
