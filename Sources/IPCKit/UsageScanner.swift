@@ -85,8 +85,14 @@ public struct UsageScanner: Sendable {
       guard let pid = pid_t(String(decoding: entry.name, as: UTF8.self)), pid != me else {
         continue
       }
-      scanProcess(pid, shmDevice: shmDevice, into: &report)
-      if !mine.contains(pid) { countOwner(pid, proc: proc.raw, namespace: namespace, into: &report) }
+      let theirs = ipcNamespace(String(pid))
+      // System V ids restart in every IPC namespace: another namespace's "/SYSV" mapping of
+      // shmid 0 is not a use of ours. (One whose namespace cannot be read may be ours.)
+      let sameNamespace = (try? theirs.get()).map { $0 == namespace } ?? true
+      scanProcess(pid, shmDevice: shmDevice, sameIPCNamespace: sameNamespace, into: &report)
+      if !mine.contains(pid) {
+        countOwner(pid, proc: proc.raw, namespace: theirs, ours: namespace, into: &report)
+      }
     }
     return report
   }
@@ -95,12 +101,13 @@ public struct UsageScanner: Sendable {
   /// namespace is hidden from this caller: the safe side, since the count keeps objects). A
   /// zombie has no namespaces left and holds nothing: it does not count.
   private func countOwner(
-    _ pid: pid_t, proc: CInt, namespace: [UInt8]?, into report: inout Report
+    _ pid: pid_t, proc: CInt, namespace: Result<[UInt8], Errno>, ours: [UInt8]?,
+    into report: inout Report
   ) {
     var status = stat()
     guard fstatat(proc, String(pid), &status, 0) == 0 else { return }
-    switch ipcNamespace(String(pid)) {
-    case .success(let theirs) where theirs != namespace: return
+    switch namespace {
+    case .success(let theirs) where theirs != ours: return
     case .failure(let code) where !code.isPermissionDenied: return
     default: report.processesByOwner[status.st_uid, default: 0] += 1
     }
@@ -129,7 +136,9 @@ public struct UsageScanner: Sendable {
     return chain
   }
 
-  private func scanProcess(_ pid: pid_t, shmDevice: UInt64?, into report: inout Report) {
+  private func scanProcess(
+    _ pid: pid_t, shmDevice: UInt64?, sameIPCNamespace: Bool, into report: inout Report
+  ) {
     let base = "\(paths.proc)/\(pid)"
     guard let process = ProcessRef.reading(pid, proc: paths.proc) else { return }  // gone
     // A process that ended meanwhile hides nothing; one we may not read may hide anything.
@@ -138,7 +147,7 @@ public struct UsageScanner: Sendable {
     var descriptorsHidden = false
     do {
       let maps = try FileDescriptor.open(base + "/maps", O_RDONLY).read(upTo: 1 << 26)
-      readMaps(maps, process, shmDevice: shmDevice, into: &report)
+      readMaps(maps, process, shmDevice: shmDevice, sameIPCNamespace: sameIPCNamespace, into: &report)
     } catch {
       mapsHidden = denied(error)
     }
@@ -168,7 +177,8 @@ public struct UsageScanner: Sendable {
   /// too (its pages stay the file's until written), so those count; the other private
   /// mappings, every library of every process, are not looked at.
   private func readMaps(
-    _ bytes: [UInt8], _ process: ProcessRef, shmDevice: UInt64?, into report: inout Report
+    _ bytes: [UInt8], _ process: ProcessRef, shmDevice: UInt64?, sameIPCNamespace: Bool,
+    into report: inout Report
   ) {
     var lineStart = 0
     for index in bytes.indices where bytes[index] == 0x0A {
@@ -183,6 +193,7 @@ public struct UsageScanner: Sendable {
       let path = String(decoding: pathBytes, as: UTF8.self)  // for the checks below only
       guard let inode = parseInteger(fields[4], radix: UInt64(10)) else { continue }
       if path.hasPrefix("/SYSV") {
+        guard sameIPCNamespace else { continue }
         report.bySegment[Int32(truncatingIfNeeded: inode), default: []].insert(process)
         continue
       }

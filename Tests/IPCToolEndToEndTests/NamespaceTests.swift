@@ -58,4 +58,41 @@ struct NamespaceTests {
     #expect(try queueNames(own) == [shared, "/only-here-\(getpid())"], "\(own)")
     #expect(own.stderr == "", "\(own)")
   }
+
+  /// shmid 0 of one namespace is not shmid 0 of another: a process attached there is no user
+  /// of ours.
+  @Test(.enabled(if: installed("python3"), "python3 is not installed"))
+  func usersAreNeverAttributedAcrossNamespaces() throws {
+    let here = try Sandbox()
+    let other = try Sandbox()
+    let mine = here.inIPCNamespace { here.plainSysVSegment(size: 4096) }
+    let theirs = other.inIPCNamespace { other.plainSysVSegment(size: 4096) }
+    try #require(mine == theirs, "fresh namespaces should give the same first id")
+    let attacher = try RunningProgram(
+      "/usr/bin/nsenter",
+      ["--target", String(other.pid), "--ipc", "--mount", "--", "python3", "-c", """
+        import ctypes, time
+        libc = ctypes.CDLL(None)
+        libc.shmat.restype = ctypes.c_void_p
+        print(libc.shmat(\(theirs), None, 0), flush=True)
+        time.sleep(60)
+        """])
+    defer { attacher.stop() }
+    try #require(waitUntil { other.inIPCNamespace { Self.attachments(theirs) } == 1 })
+
+    let users = try here.run(["list", "--users", "--kind", "sysv-shm", "-o", "ref,users", "--no-headings"])
+    #expect(users.lines == ["sysv-shm:\(mine)  -"], "\(users)")
+    // Used once and let go (so its live creator's segment counts as used, not about to be).
+    _ = here.inIPCNamespace { shmdt(here.attach(mine)) }
+    let clean = try here.run(["clean", "--kind", "sysv-shm"])
+    #expect(clean.lines.first == "removed  sysv-shm:\(mine)", "\(clean)")
+    // Theirs is untouched, and still shows its user there.
+    let there = try other.run(["list", "--users", "--kind", "sysv-shm", "-o", "ref,users", "--no-headings"])
+    #expect(there.lines.first?.hasPrefix("sysv-shm:\(theirs)  \(attacher.pid) (") == true, "\(there)")
+  }
+
+  static func attachments(_ id: Int32) -> UInt64 {
+    var status = shmid_ds()
+    return shmctl(id, IPC_STAT, &status) == 0 ? UInt64(status.shm_nattch) : 0
+  }
 }
