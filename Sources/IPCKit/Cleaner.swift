@@ -51,6 +51,9 @@ public struct Cleaner {
     /// Its owner (not root) still runs processes in this namespace, one of which may hold it
     /// without mapping it; said only of broad selections.
     case ownerActive(uid: uid_t, processes: Int)
+    /// /proc hides other users' processes from this caller (hidepid), so whether they use it
+    /// is unknown.
+    case processesHidden
     /// Some processes could not be read, so whether they use it is unknown.
     case usersUnknown(unreadableProcesses: Int)
     /// The kernel would refuse this caller.
@@ -158,6 +161,7 @@ public struct Cleaner {
       return .ownerActive(uid: object.uid, processes: report.processes(ofOwner: object.uid))
     }
     if object.users == nil && object.kind.isNamed {
+      if report?.processesHidden == true { return .processesHidden }
       return .usersUnknown(unreadableProcesses: unreadable)
     }
     return nil

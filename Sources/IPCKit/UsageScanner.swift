@@ -20,6 +20,8 @@ public struct UsageScanner: Sendable {
     var hidden: [HiddenProcess] = []
     /// Processes whose maps or descriptors could not be read: users may hide there.
     public var unreadableProcesses: Int { hidden.count }
+    /// /proc does not even list other users' processes to this caller (hidepid).
+    public var processesHidden = false
     /// POSIX objects already unlinked but still mapped: memory no listing shows.
     public var deletedMappings: [DeletedMapping] = []
     /// Live processes in this IPC namespace by owner (effective uid), leaving out this one
@@ -39,7 +41,9 @@ public struct UsageScanner: Sendable {
         // The kernel counts attachments itself: none means no user, hidden or not.
         if found.isEmpty { return object.details.sysvSegment?.attached == 0 ? [] : nil }
       }
-      if found.isEmpty && object.kind.isNamed && hidden.contains(where: { $0.mayUse(object) }) {
+      if found.isEmpty && object.kind.isNamed
+        && (processesHidden || hidden.contains(where: { $0.mayUse(object) }))
+      {
         return nil
       }
       return found.sorted { $0.pid < $1.pid }
@@ -78,6 +82,7 @@ public struct UsageScanner: Sendable {
     guard let proc = try? FileDescriptor.open(paths.proc, O_RDONLY | O_DIRECTORY),
       let entries = try? proc.directoryEntries()
     else { return report }
+    report.processesHidden = ProcVisibility.hidesOtherUsers(proc: paths.proc)
     let me = getpid()
     let mine = ancestry()
     let namespace = try? ipcNamespace("self").get()

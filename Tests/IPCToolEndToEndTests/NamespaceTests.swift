@@ -95,4 +95,30 @@ struct NamespaceTests {
     var status = shmid_ds()
     return shmctl(id, IPC_STAT, &status) == 0 ? UInt64(status.shm_nattch) : 0
   }
+
+  /// With /proc mounted hidepid=2, another user's processes are not even listed: an object
+  /// nobody visible uses is "users unknown", not unused.
+  @Test(.otherUsersCanRunTheTool)
+  func hiddenProcessesMakeUsersUnknown() throws {
+    let box = try Sandbox()
+    let name = box.name("held")
+    box.segment(named: Array(name.dropFirst().utf8), owner: 65534)
+    let holder = try RunningProgram(
+      "/usr/bin/nsenter",
+      ["--target", String(box.pid), "--ipc", "--mount", "--", "/bin/sh", "-c", "exec 3<\"$0\"; exec sleep 60",
+       "/dev/shm" + name])
+    defer { holder.stop() }
+    try #require(waitUntil { readLink("/proc/\(holder.pid)/fd/3") == "/dev/shm" + name })
+    let mounted = try box.runInside(["/bin/mount", "-t", "proc", "-o", "hidepid=2", "proc", "/proc"])
+    try #require(mounted.status == 0, "\(mounted)")
+
+    let users = try box.run(["list", "--users", "--prefix", name, "-o", "ref,users", "--no-headings"], as: 65534)
+    #expect(users.lines == ["posix-shm:\(name)  ?"], "\(users)")
+    let clean = try box.run(["clean", "--prefix", name], as: 65534)
+    #expect(clean.lines.first == "kept     posix-shm:\(name): users unknown: /proc hides other users' processes"
+      + " (hidepid) (--force removes it)", "\(clean)")
+    #expect(box.shmFileNames() == [Array(name.dropFirst().utf8)])
+    // Root sees every process, hidepid or not.
+    #expect(try box.run(["clean", "--prefix", name]).lines.first?.hasPrefix("kept     posix-shm:\(name): in use by \(holder.pid) ") == true)
+  }
 }

@@ -97,7 +97,7 @@ enum CleanCommand {
         }
         switch outcome.reason {
         case .inUse, .attached, .activity, .heldBy, .setStays: inUse += 1
-        case .usersUnknown: usersUnknown += 1
+        case .usersUnknown, .processesHidden: usersUnknown += 1
         case .ownerActive: ownerActive += 1
         case .markedForRemoval: markedForRemoval += 1
         case .permissionDenied: permissionDenied += 1

@@ -37,6 +37,8 @@ extension Cleaner.Reason {
     case .ownerActive(let uid, let processes):
       "owner \(UserNames().name(of: uid)) has \(processes) live \(processes == 1 ? "process" : "processes")"
         + " here; one may hold it without mapping it (--force removes it)"
+    case .processesHidden:
+      "users unknown: /proc hides other users' processes (hidepid) (--force removes it)"
     case .usersUnknown(let unreadable):
       "users unknown: \(unreadable) processes could not be read (--force removes it)"
     case .permissionDenied: Errno.permissionDenied.description
@@ -63,7 +65,7 @@ extension Cleaner.Reason {
     case .heldBy: "held_by_application"
     case .setStays: "set_stays"
     case .ownerActive: "owner_active"
-    case .usersUnknown: "users_unknown"
+    case .usersUnknown, .processesHidden: "users_unknown"
     case .markedForRemoval: "marked_for_removal"
     case .permissionDenied: "permission_denied"
     case .vanished: "vanished"
