@@ -85,6 +85,9 @@ all"
         --idle)
           :
           return ;;
+        -t|--target)
+          _ipctool_reply "$cur" < <(_ipctool_objects pids "$cur")
+          return ;;
         -o|--output)
           _ipctool_reply "$cur" <<<"ref
 kind
@@ -105,6 +108,7 @@ users"
 --older-than
 --idle
 --unused
+--target
 --json
 --bytes
 --no-headings
@@ -130,9 +134,13 @@ shm
 sem
 all"
           return ;;
+        -t|--target)
+          _ipctool_reply "$cur" < <(_ipctool_objects pids "$cur")
+          return ;;
       esac
       if [[ $cur == -* ]]; then
         _ipctool_reply "$cur" <<<"--kind
+--target
 --json
 --help"
         return
@@ -162,6 +170,9 @@ all"
         --key)
           :
           return ;;
+        -t|--target)
+          _ipctool_reply "$cur" < <(_ipctool_objects pids "$cur")
+          return ;;
       esac
       if [[ $cur == -* ]]; then
         _ipctool_reply "$cur" <<<"--mode
@@ -171,6 +182,7 @@ all"
 --count
 --value
 --key
+--target
 --help"
         return
       fi
@@ -197,9 +209,13 @@ shm
 sem
 all"
           return ;;
+        -t|--target)
+          _ipctool_reply "$cur" < <(_ipctool_objects pids "$cur")
+          return ;;
       esac
       if [[ $cur == -* ]]; then
         _ipctool_reply "$cur" <<<"--kind
+--target
 --help"
         return
       fi
@@ -236,6 +252,9 @@ all"
         --key)
           :
           return ;;
+        -t|--target)
+          _ipctool_reply "$cur" < <(_ipctool_objects pids "$cur")
+          return ;;
       esac
       if [[ $cur == -* ]]; then
         _ipctool_reply "$cur" <<<"--prefix
@@ -245,6 +264,7 @@ all"
 --idle
 --unused
 --key
+--target
 --all
 --dry-run
 --force
@@ -293,9 +313,13 @@ all"
       ;;
     limits)
       case $prev in
+        -t|--target)
+          _ipctool_reply "$cur" < <(_ipctool_objects pids "$cur")
+          return ;;
       esac
       if [[ $cur == -* ]]; then
-        _ipctool_reply "$cur" <<<"--json
+        _ipctool_reply "$cur" <<<"--target
+--json
 --help"
         return
       fi

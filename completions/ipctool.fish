@@ -53,6 +53,7 @@ complete -c ipctool -n '__ipctool_using list ls' -s u -l owner -x -a '(__fish_co
 complete -c ipctool -n '__ipctool_using list ls' -l older-than -x -d 'Only objects idle longer than this (no change, message, attach or semop): 30s, 10m, 2h, 7d.'
 complete -c ipctool -n '__ipctool_using list ls' -l idle -x -d 'The same as --older-than: age is time since the last activity.'
 complete -c ipctool -n '__ipctool_using list ls' -l unused -d 'Only objects no process uses (System V segments: none attached).'
+complete -c ipctool -n '__ipctool_using list ls' -s t -l target -x -a '(__ipctool_objects pids)' -d 'Act in the IPC namespace of this process and on the /dev/shm it sees (a container\'s), as nsenter -t PID -i does.'
 complete -c ipctool -n '__ipctool_using list ls' -s J -l json -d 'Print JSON instead of text.'
 complete -c ipctool -n '__ipctool_using list ls' -s b -l bytes -d 'Print sizes in bytes instead of 4.0K, 1.5M.'
 complete -c ipctool -n '__ipctool_using list ls' -s n -l no-headings -d 'Leave out the header line.'
@@ -68,6 +69,7 @@ function __ipctool_inspect_kind
     printf '%s\t%s\n' 'posix-mq' 'POSIX message queue' 'sysv-mq' 'System V message queue' 'posix-shm' 'POSIX shared memory' 'sysv-shm' 'System V shared memory segment' 'posix-sem' 'POSIX named semaphore' 'sysv-sem' 'System V semaphore set' 'posix' 'every POSIX kind' 'sysv' 'every System V kind' 'mq' 'both kinds of message queue' 'shm' 'both kinds of shared memory' 'sem' 'both kinds of semaphore' 'all' 'every kind'
 end
 complete -c ipctool -n '__ipctool_using inspect show' -s k -l kind -x -a '(__ipctool_inspect_kind)' -d 'Only objects of this kind or group; repeat or separate with commas.'
+complete -c ipctool -n '__ipctool_using inspect show' -s t -l target -x -a '(__ipctool_objects pids)' -d 'Act in the IPC namespace of this process and on the /dev/shm it sees (a container\'s), as nsenter -t PID -i does.'
 complete -c ipctool -n '__ipctool_using inspect show' -s J -l json -d 'Print JSON instead of text.'
 complete -c ipctool -n '__ipctool_using inspect show' -s h -l help -d 'Show help information.'
 complete -c ipctool -n '__ipctool_using inspect show' -a '(__ipctool_objects refs)'
@@ -80,6 +82,7 @@ complete -c ipctool -n '__ipctool_using create mk' -l message-size -x -d 'Larges
 complete -c ipctool -n '__ipctool_using create mk' -s c -l count -x -d 'Semaphores in the set (sysv-sem).'
 complete -c ipctool -n '__ipctool_using create mk' -s v -l value -x -d 'Initial semaphore value (posix-sem, sysv-sem).'
 complete -c ipctool -n '__ipctool_using create mk' -l key -x -d 'System V key, such as 0x1e240 (default IPC_PRIVATE).'
+complete -c ipctool -n '__ipctool_using create mk' -s t -l target -x -a '(__ipctool_objects pids)' -d 'Act in the IPC namespace of this process and on the /dev/shm it sees (a container\'s), as nsenter -t PID -i does.'
 complete -c ipctool -n '__ipctool_using create mk' -s h -l help -d 'Show help information.'
 function __ipctool_create_kind
     printf '%s\t%s\n' 'posix-mq' 'POSIX message queue' 'sysv-mq' 'System V message queue' 'posix-shm' 'POSIX shared memory' 'sysv-shm' 'System V shared memory segment' 'posix-sem' 'POSIX named semaphore' 'sysv-sem' 'System V semaphore set'
@@ -91,6 +94,7 @@ function __ipctool_unlink_kind
     printf '%s\t%s\n' 'posix-mq' 'POSIX message queue' 'sysv-mq' 'System V message queue' 'posix-shm' 'POSIX shared memory' 'sysv-shm' 'System V shared memory segment' 'posix-sem' 'POSIX named semaphore' 'sysv-sem' 'System V semaphore set' 'posix' 'every POSIX kind' 'sysv' 'every System V kind' 'mq' 'both kinds of message queue' 'shm' 'both kinds of shared memory' 'sem' 'both kinds of semaphore' 'all' 'every kind'
 end
 complete -c ipctool -n '__ipctool_using unlink rm' -s k -l kind -x -a '(__ipctool_unlink_kind)' -d 'Only objects of this kind or group; repeat or separate with commas.'
+complete -c ipctool -n '__ipctool_using unlink rm' -s t -l target -x -a '(__ipctool_objects pids)' -d 'Act in the IPC namespace of this process and on the /dev/shm it sees (a container\'s), as nsenter -t PID -i does.'
 complete -c ipctool -n '__ipctool_using unlink rm' -s h -l help -d 'Show help information.'
 complete -c ipctool -n '__ipctool_using unlink rm' -a '(__ipctool_objects refs)'
 
@@ -105,6 +109,7 @@ complete -c ipctool -n '__ipctool_using clean' -l older-than -x -d 'Only objects
 complete -c ipctool -n '__ipctool_using clean' -l idle -x -d 'The same as --older-than: age is time since the last activity.'
 complete -c ipctool -n '__ipctool_using clean' -l unused -d 'Only objects no process uses (System V segments: none attached).'
 complete -c ipctool -n '__ipctool_using clean' -l key -x -d 'Only System V objects with this key; repeatable.'
+complete -c ipctool -n '__ipctool_using clean' -s t -l target -x -a '(__ipctool_objects pids)' -d 'Act in the IPC namespace of this process and on the /dev/shm it sees (a container\'s), as nsenter -t PID -i does.'
 complete -c ipctool -n '__ipctool_using clean' -l all -d 'Select every object when no other selector is given.'
 complete -c ipctool -n '__ipctool_using clean' -s n -l dry-run -d 'Print the plan and change nothing.'
 complete -c ipctool -n '__ipctool_using clean' -s f -l force -d 'Remove objects even when in use.'
@@ -125,6 +130,7 @@ complete -c ipctool -n '__ipctool_using pi' -s J -l json -d 'Print JSON instead 
 complete -c ipctool -n '__ipctool_using pi' -s h -l help -d 'Show help information.'
 
 # limits
+complete -c ipctool -n '__ipctool_using limits' -s t -l target -x -a '(__ipctool_objects pids)' -d 'Act in the IPC namespace of this process and on the /dev/shm it sees (a container\'s), as nsenter -t PID -i does.'
 complete -c ipctool -n '__ipctool_using limits' -s J -l json -d 'Print JSON instead of text.'
 complete -c ipctool -n '__ipctool_using limits' -s h -l help -d 'Show help information.'
 

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/msg.h>
 #include <sys/prctl.h>
@@ -57,6 +58,8 @@ int ipcshim_open_tmpfile(const char *directory, mode_t mode) {
 #ifndef FSCONFIG_CMD_CREATE
 #define FSCONFIG_CMD_CREATE 6
 #endif
+
+int ipcshim_join_ipc_namespace(int fd) { return setns(fd, CLONE_NEWIPC); }
 
 int ipcshim_open_private_mqueue_mount(void) {
   int context = (int)syscall(SYS_fsopen, "mqueue", 1 /* FSOPEN_CLOEXEC */);

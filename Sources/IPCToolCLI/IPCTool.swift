@@ -31,6 +31,18 @@ public enum IPCTool {
           console.out(help.render(command))
           return .success
         }
+        // Before anything else, and before any thread starts: threads join with the one that
+        // starts them.
+        if command.options.contains(where: { $0.long == SharedOptions.target.long }),
+          let pid = try parsed.value(SharedOptions.target, "a process id", { pid_t($0).flatMap { $0 > 0 ? $0 : nil } })
+        {
+          do {
+            setenv("IPCTOOL_SHM", try TargetNamespace.enter(pid), 1)
+          } catch {
+            console.error(error.line)
+            return .failure
+          }
+        }
         return command.run?(parsed, console) ?? .success
       } catch {
         console.errRaw(error.line + "\n")

@@ -121,4 +121,74 @@ struct NamespaceTests {
     // Root sees every process, hidepid or not.
     #expect(try box.run(["clean", "--prefix", name]).lines.first?.hasPrefix("kept     posix-shm:\(name): in use by \(holder.pid) ") == true)
   }
+
+  /// --target acts on the target's namespace and /dev/shm only, from anywhere: objects with the
+  /// same names and ids in two namespaces are never mixed up.
+  @Test(.otherUsersCanRunTheTool)
+  func targetActsOnlyInTheTargetsNamespace() throws {
+    let boxes = [try Sandbox(), try Sandbox()]
+    let name = boxes[0].name("x")
+    let key = String(format: "0x7e57%04x", getpid() & 0xffff)
+    for (index, box) in boxes.enumerated() {
+      #expect(try box.run(["create", "posix-shm", name, "--size", String(4096 * (index + 1))]).status == 0)
+      #expect(try box.run(["create", "posix-sem", name]).status == 0)
+      #expect(try box.run(["create", "posix-mq", name]).status == 0)
+      for made in [["sysv-shm", "--size", "4096"], ["sysv-mq"], ["sysv-sem", "--count", "1"]] {
+        #expect(try box.run(["create"] + made + ["--key", key]).status == 0)
+      }
+    }
+    // A user of the first namespace's segment, there.
+    let holder = try RunningProgram(
+      "/usr/bin/nsenter",
+      ["--target", String(boxes[0].pid), "--ipc", "--mount", "--", "/bin/sh", "-c", "exec 3<\"$0\"; exec sleep 60",
+       "/dev/shm" + name])
+    defer { holder.stop() }
+    try #require(waitUntil { readLink("/proc/\(holder.pid)/fd/3") == "/dev/shm" + name })
+
+    // From the test's own namespaces, each target shows exactly what its namespace shows itself.
+    for box in boxes {
+      let fromOutside = try runProgram(toolPath, ["list", "--json", "--target", String(box.pid)])
+      let fromInside = try box.run(["list", "--json"])
+      #expect(fromOutside.stderr == "", "\(fromOutside)")
+      #expect(try fromOutside.objects().map { "\($0["ref"]!) \($0["size"] ?? "-")" }
+        == fromInside.objects().map { "\($0["ref"]!) \($0["size"] ?? "-")" })
+    }
+    let users = try runProgram(
+      toolPath, ["list", "--users", "--target", String(boxes[0].pid), "--kind", "posix-shm", "-o", "ref,users", "--no-headings"])
+    #expect(users.lines == ["posix-shm:\(name)  \(holder.pid) (sleep 60)"], "\(users)")
+
+    // clean --target takes the first namespace's unused objects, nothing of the second's.
+    let clean = try runProgram(
+      toolPath, ["clean", "--target", String(boxes[0].pid), "--prefix", name])
+    #expect(clean.lines.last == "removed 2, kept 1 in use, failed 0", "\(clean)")
+    let cleanSysV = try runProgram(
+      toolPath, ["clean", "--target", String(boxes[0].pid), "--key", key, "--force"])
+    #expect(cleanSysV.lines.last == "removed 3, kept 0 in use, failed 0", "\(cleanSysV)")
+    #expect(try boxes[0].run(["list", "--json"]).objects().map { $0["ref"] as? String } == ["posix-shm:\(name)"])
+    #expect(try boxes[1].run(["list", "--json"]).objects().count == 6)
+
+    // create, inspect and unlink there too.
+    let target = ["--target", String(boxes[1].pid)]
+    #expect(try runProgram(toolPath, ["create", "posix-mq", name + "-new"] + target).status == 0)
+    #expect(try runProgram(toolPath, ["inspect", "posix-mq:\(name)-new", "--json"] + target).objects().count == 1)
+    #expect(try boxes[1].run(["list", "--json", "--kind", "posix-mq"]).objects().count == 2)
+    #expect(try runProgram(toolPath, ["unlink", "posix-mq:\(name)-new"] + target).status == 0)
+    #expect(try boxes[1].run(["list", "--json", "--kind", "posix-mq"]).objects().count == 1)
+
+    // limits reads the target's namespace's settings.
+    #expect(try boxes[1].runInside(["/bin/sh", "-c", "echo 123 > /proc/sys/kernel/msgmni"]).status == 0)
+    let limits = try runProgram(toolPath, ["limits", "--json", "--target", String(boxes[1].pid)])
+    let msgmni = try JSONSerialization.jsonObject(with: Data(limits.stdout.utf8)) as? [String: Any]
+    let row = (msgmni?["limits"] as? [[String: Any]])?.first { $0["name"] as? String == "msgmni" }
+    #expect(row?["value"] as? Int == 123, "\(limits)")
+
+    // Not permitted, or no such process: one line, exit 1.
+    let refused = try runProgram(
+      "/usr/bin/setpriv",
+      ["--reuid", "65534", "--regid", "65534", "--clear-groups", try #require(ReachableTool.path), "list", "--target", String(boxes[1].pid)])
+    #expect(refused.status == 1 && refused.stdout.isEmpty, "\(refused)")
+    #expect(refused.stderr.split(separator: "\n").count == 1 && refused.stderr.hasPrefix("ipctool: --target \(boxes[1].pid): "), "\(refused)")
+    let gone = try runProgram(toolPath, ["list", "--target", "999999999"])
+    #expect(gone.status == 1 && gone.stderr == "ipctool: --target 999999999: no such process\n", "\(gone)")
+  }
 }

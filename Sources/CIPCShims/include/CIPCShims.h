@@ -41,6 +41,10 @@ int ipcshim_open_tmpfile(const char *_Nonnull directory, mode_t mode);
 // returned descriptor is closed (fsopen(2), fsmount(2)). -1 with errno on failure.
 int ipcshim_open_private_mqueue_mount(void);
 
+// setns(fd, CLONE_NEWIPC): joins the calling thread (and the threads it starts later) to the IPC
+// namespace behind fd, a /proc/PID/ns/ipc descriptor. -1 with errno on failure.
+int ipcshim_join_ipc_namespace(int fd);
+
 
 // ipctool pi's parent: every catchable signal that would end it (HUP, INT, QUIT, TERM, USR1,
 // USR2, PIPE, an outside ALRM) is remembered, not fatal, so it can clean up; a 100 ms interval

@@ -31,7 +31,8 @@ enum CleanCommand {
     ],
     options: [
       SharedOptions.prefix, SharedOptions.kind, SharedOptions.owner, SharedOptions.olderThan,
-      SharedOptions.idle, SharedOptions.unused, SharedOptions.key, all, dryRun, force, SharedOptions.json,
+      SharedOptions.idle, SharedOptions.unused, SharedOptions.key, SharedOptions.target, all, dryRun, force,
+      SharedOptions.json,
     ],
     examples: [
       Example(command: "ipctool clean --prefix /pi_", explanation: "What a crashed pi program left."),

@@ -16,6 +16,10 @@ enum CompleteCallback {
 
   static func run(_ parsed: ParsedArguments, _ console: Console) -> ExitStatus {
     let prefix = parsed.positionals.count > 1 ? parsed.positionals[1] : ""
+    if parsed.positionals[0] == "pids" {
+      console.out(processes(prefix).map { "\($0.0)\t\($0.1)\n" }.joined())
+      return .success
+    }
     let objects = Inventory().list(Set(IPCKind.allCases), withValues: false).objects
     let candidates: [(String, String)]
     switch parsed.positionals[0] {
@@ -25,6 +29,12 @@ enum CompleteCallback {
     }
     console.out(candidates.map { "\($0.0)\t\($0.1)\n" }.joined())
     return .success
+  }
+
+  /// Every process whose pid starts with `prefix`, with its command line, for --target.
+  static func processes(_ prefix: String) -> [(String, String)] {
+    Processes.all(proc: IPCPaths.fromEnvironment().proc).filter { String($0.pid).hasPrefix(prefix) }
+      .map { (String($0.pid), $0.shortCommand) }
   }
 
   /// A bare "/name" for each POSIX name, and KIND:... for every object.

@@ -16,7 +16,7 @@ enum CreateCommand {
         values: .choices(IPCKind.allCases.map { Choice(value: $0.rawValue, summary: $0.summary) })),
       ArgumentSpec(name: "name", help: "The name of a POSIX object, such as /jobs.", arity: .optional),
     ],
-    options: [mode, size, maxMessages, messageSize, count, value, key],
+    options: [mode, size, maxMessages, messageSize, count, value, key, SharedOptions.target],
     examples: [
       Example(command: "ipctool create posix-shm /frames --size 4M", explanation: "A 4 MiB segment."),
       Example(command: "ipctool create sysv-sem --count 2 --value 1 --key 0x1e240",

@@ -11,7 +11,7 @@ enum InspectCommand {
         + " value, waiters and last pid. Owner, creator, mode and times for all."
     ],
     arguments: [SharedOptions.reference],
-    options: [SharedOptions.kind, SharedOptions.json],
+    options: [SharedOptions.kind, SharedOptions.target, SharedOptions.json],
     examples: [
       Example(command: "ipctool inspect /jobs", explanation: "Every POSIX object named /jobs."),
       Example(command: "ipctool inspect sysv-shm:32769 --json", explanation: "One segment, as JSON."),

@@ -9,7 +9,7 @@ enum LimitsCommand {
       "Values near 2^64 mean no limit and show as 'unlimited'. Limits in fs.mqueue, kernel.msg*,"
         + " kernel.shm* and kernel.sem belong to the IPC namespace."
     ],
-    options: [SharedOptions.json],
+    options: [SharedOptions.target, SharedOptions.json],
     examples: [Example(command: "ipctool limits", explanation: "What is close to running out.")],
     run: { parsed, console in run(parsed, console) })
 

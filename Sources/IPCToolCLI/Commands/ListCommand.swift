@@ -11,7 +11,7 @@ enum ListCommand {
     ],
     options: [
       SharedOptions.kind, SharedOptions.prefix, SharedOptions.owner, SharedOptions.olderThan,
-      SharedOptions.idle, SharedOptions.unused, SharedOptions.json, bytes,
+      SharedOptions.idle, SharedOptions.unused, SharedOptions.target, SharedOptions.json, bytes,
       noHeadings, users, output,
     ],
     examples: [

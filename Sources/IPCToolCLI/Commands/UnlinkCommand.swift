@@ -11,7 +11,7 @@ enum UnlinkCommand {
         + " detaches. Each failure is reported and the rest are still removed."
     ],
     arguments: [SharedOptions.reference],
-    options: [SharedOptions.kind],
+    options: [SharedOptions.kind, SharedOptions.target],
     examples: [
       Example(command: "ipctool unlink /jobs", explanation: "Every POSIX object named /jobs."),
       Example(command: "ipctool rm sysv-sem:0x0001e240", explanation: "A semaphore set by key."),

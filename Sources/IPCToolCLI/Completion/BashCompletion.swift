@@ -92,6 +92,7 @@ struct BashCompletion {
       return "_ipctool_reply \"$cur\" <<<\"\(lines((cur: "", words: choices.map(\.value))))\""
     case .references: return "_ipctool_reply \"$cur\" < <(_ipctool_objects refs \"$cur\")"
     case .names: return "_ipctool_reply \"$cur\" < <(_ipctool_objects names \"$cur\")"
+    case .processes: return "_ipctool_reply \"$cur\" < <(_ipctool_objects pids \"$cur\")"
     case .users: return "_ipctool_reply \"$cur\" < <(compgen -u -- \"$cur\")"
     case .number, .none: return ":"
     }

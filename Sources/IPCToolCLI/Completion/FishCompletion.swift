@@ -79,6 +79,7 @@ struct FishCompletion {
     case .choices: return " -a '(\(function))'"
     case .references: return " -a '(__ipctool_objects refs)'"
     case .names: return " -a '(__ipctool_objects names)'"
+    case .processes: return " -a '(__ipctool_objects pids)'"
     case .users: return " -a '(__fish_complete_users)'"
     case .number, .none: return ""
     }

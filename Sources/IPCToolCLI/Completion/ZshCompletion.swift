@@ -99,6 +99,7 @@ struct ZshCompletion {
       return "((\(items.joined(separator: " "))))"
     case .references: return "_ipctool_objects refs"
     case .names: return "_ipctool_objects names"
+    case .processes: return "_ipctool_objects pids"
     case .users: return "_users"
     case .number, .none: return " "
     }

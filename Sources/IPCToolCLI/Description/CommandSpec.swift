@@ -79,6 +79,8 @@ public enum ValueSource: Sendable, Equatable {
   /// POSIX names of existing objects, for `--prefix`.
   case names
   case users
+  /// Process ids, offered with their commands.
+  case processes
   case number
 }
 

@@ -13,6 +13,12 @@ enum SharedOptions {
 
   static let json = OptionSpec("json", short: "J", help: "Print JSON instead of text.")
 
+  static let target = OptionSpec(
+    "target", short: "t", value: "pid",
+    help: "Act in the IPC namespace of this process and on the /dev/shm it sees (a container's),"
+      + " as nsenter -t PID -i does.",
+    values: .processes)
+
   static let prefix = OptionSpec(
     "prefix", short: "p", value: "prefix",
     help: "Only POSIX objects whose name starts with this ('/pi_' and 'pi_' mean the same).",

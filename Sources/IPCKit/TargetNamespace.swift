@@ -1,0 +1,37 @@
+import CIPCShims
+import Glibc
+
+/// Acting on another process's IPC objects, as `nsenter -t PID -i` does, without its mounts:
+/// System V objects and POSIX queues through its IPC namespace (joined with setns; queues are
+/// then listed through a mount made in it), POSIX shared memory and semaphores through the
+/// /dev/shm it sees, /proc/PID/root/dev/shm. Only the calling thread and the threads it starts
+/// afterwards join: a command joins first, before it starts any.
+public enum TargetNamespace {
+  /// Joins `pid`'s IPC namespace (unless it is this one already) and returns the /dev/shm
+  /// path to use.
+  public static func enter(_ pid: pid_t, proc: String = "/proc") throws(IPCError) -> String {
+    func failure(_ what: String, _ code: Errno, hint: String? = nil) -> IPCError {
+      let gone = code == .noSuchFileOrDirectory
+      var error = IPCError(
+        operation: "--target", subject: String(pid), reason: gone ? "no such process" : "\(what): \(code)",
+        code: code)
+      error.hint = gone ? nil : hint.map { IPCError.Hint($0) }
+      return error
+    }
+    let theirs = "\(proc)/\(pid)/ns/ipc"
+    var target = stat()
+    var mine = stat()
+    guard stat(theirs, &target) == 0 else {
+      throw failure("cannot see its IPC namespace", .current, hint: "ptrace access to the process is needed")
+    }
+    if stat("\(proc)/self/ns/ipc", &mine) != 0 || mine.st_ino != target.st_ino || mine.st_dev != target.st_dev {
+      let fd = open(theirs, O_RDONLY | O_CLOEXEC)
+      guard fd >= 0 else { throw failure("cannot open its IPC namespace", .current) }
+      defer { close(fd) }
+      guard ipcshim_join_ipc_namespace(fd) == 0 else {
+        throw failure("cannot join its IPC namespace", .current, hint: "CAP_SYS_ADMIN is needed")
+      }
+    }
+    return "\(proc)/\(pid)/root/dev/shm"
+  }
+}
