@@ -81,7 +81,8 @@ enum CreateCommand {
     }
     let allowed = Set((applicable[kind] ?? []).map(\.long))
     for option in spec.options where parsed.flag(option) && !allowed.contains(option.long) {
-      guard option.long != mode.long else { continue }  // every kind has a mode
+      // Every kind has a mode, and lives in some namespace.
+      guard option.long != mode.long && option.long != SharedOptions.target.long else { continue }
       throw UsageError("option '--\(option.long)' does not apply to \(kind.rawValue)", command)
     }
     guard
