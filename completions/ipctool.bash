@@ -50,6 +50,8 @@ mk
 unlink
 rm
 clean
+namespaces
+ns
 pi
 limits
 completions
@@ -274,6 +276,15 @@ all"
       fi
       ((positional >= 0)) && _ipctool_reply "$cur" < <(_ipctool_objects refs "$cur")
       ;;
+    namespaces|ns)
+      case $prev in
+      esac
+      if [[ $cur == -* ]]; then
+        _ipctool_reply "$cur" <<<"--json
+--help"
+        return
+      fi
+      ;;
     pi)
       case $prev in
         -i|--ipc)
@@ -351,6 +362,8 @@ mk
 unlink
 rm
 clean
+namespaces
+ns
 pi
 limits
 completions"

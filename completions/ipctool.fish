@@ -38,6 +38,8 @@ complete -c ipctool -n __ipctool_needs_command -a mk -d 'Create an object and pr
 complete -c ipctool -n __ipctool_needs_command -a unlink -d 'Remove objects.'
 complete -c ipctool -n __ipctool_needs_command -a rm -d 'Remove objects.'
 complete -c ipctool -n __ipctool_needs_command -a clean -d 'Remove many objects at once, keeping those still in use.'
+complete -c ipctool -n __ipctool_needs_command -a namespaces -d 'List every IPC namespace on the host, its container, its objects and its /dev/shm.'
+complete -c ipctool -n __ipctool_needs_command -a ns -d 'List every IPC namespace on the host, its container, its objects and its /dev/shm.'
 complete -c ipctool -n __ipctool_needs_command -a pi -d 'Compute pi with forked workers over each IPC mechanism, and prove nothing is left.'
 complete -c ipctool -n __ipctool_needs_command -a limits -d 'Show every kernel limit on IPC objects, how much of it is used, and where it is set.'
 complete -c ipctool -n __ipctool_needs_command -a completions -d 'Print the shell completion script for bash, zsh or fish.'
@@ -117,6 +119,10 @@ complete -c ipctool -n '__ipctool_using clean' -s J -l json -d 'Print JSON inste
 complete -c ipctool -n '__ipctool_using clean' -s h -l help -d 'Show help information.'
 complete -c ipctool -n '__ipctool_using clean' -a '(__ipctool_objects refs)'
 
+# namespaces
+complete -c ipctool -n '__ipctool_using namespaces ns' -s J -l json -d 'Print JSON instead of text.'
+complete -c ipctool -n '__ipctool_using namespaces ns' -s h -l help -d 'Show help information.'
+
 # pi
 function __ipctool_pi_ipc
     printf '%s\t%s\n' 'pipe' 'one pipe shared by all workers' 'socketpair' 'a Unix socketpair per worker' 'posix-mq' 'a POSIX message queue' 'sysv-mq' 'a System V message queue' 'posix-shm' 'POSIX shared memory guarded by a POSIX named semaphore' 'sysv-shm' 'System V shared memory guarded by a System V semaphore (SEM_UNDO)' 'posix' 'posix-mq and posix-shm' 'sysv' 'sysv-mq and sysv-shm' 'all' 'every mechanism'
@@ -144,6 +150,6 @@ complete -c ipctool -n '__ipctool_using completions' -a '(__ipctool_completions_
 # help
 complete -c ipctool -n '__ipctool_using help' -s h -l help -d 'Show help information.'
 function __ipctool_help_subcommand
-    printf '%s\t%s\n' 'list' 'List IPC objects of every kind in one table.' 'ls' 'List IPC objects of every kind in one table.' 'inspect' 'Show everything the kernel tells about objects.' 'show' 'Show everything the kernel tells about objects.' 'create' 'Create an object and print its reference.' 'mk' 'Create an object and print its reference.' 'unlink' 'Remove objects.' 'rm' 'Remove objects.' 'clean' 'Remove many objects at once, keeping those still in use.' 'pi' 'Compute pi with forked workers over each IPC mechanism, and prove nothing is left.' 'limits' 'Show every kernel limit on IPC objects, how much of it is used, and where it is set.' 'completions' 'Print the shell completion script for bash, zsh or fish.'
+    printf '%s\t%s\n' 'list' 'List IPC objects of every kind in one table.' 'ls' 'List IPC objects of every kind in one table.' 'inspect' 'Show everything the kernel tells about objects.' 'show' 'Show everything the kernel tells about objects.' 'create' 'Create an object and print its reference.' 'mk' 'Create an object and print its reference.' 'unlink' 'Remove objects.' 'rm' 'Remove objects.' 'clean' 'Remove many objects at once, keeping those still in use.' 'namespaces' 'List every IPC namespace on the host, its container, its objects and its /dev/shm.' 'ns' 'List every IPC namespace on the host, its container, its objects and its /dev/shm.' 'pi' 'Compute pi with forked workers over each IPC mechanism, and prove nothing is left.' 'limits' 'Show every kernel limit on IPC objects, how much of it is used, and where it is set.' 'completions' 'Print the shell completion script for bash, zsh or fish.'
 end
 complete -c ipctool -n '__ipctool_using help' -a '(__ipctool_help_subcommand)'

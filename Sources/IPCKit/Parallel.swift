@@ -67,6 +67,16 @@ public func usefulThreads(for items: Int, perThread minimum: Int = 2000, limit: 
   return max(1, min(cores, limit, items / minimum))
 }
 
+/// Runs `work` on a new thread of its own and waits for it: for work that changes what only
+/// its thread has (setns into an IPC namespace), which the caller's thread must keep.
+public func onOwnThread<T>(_ work: @escaping () -> T) -> T {
+  let slot = ResultSlots<T>(1)
+  let job = ThreadJob { slot.values[0] = work() }
+  guard let thread = job.start() else { preconditionFailure("pthread_create failed") }
+  pthread_join(thread, nil)
+  return slot.values[0]!
+}
+
 /// A closure run on a new pthread.
 private final class ThreadJob {
   let run: () -> Void

@@ -191,4 +191,39 @@ struct NamespaceTests {
     let gone = try runProgram(toolPath, ["list", "--target", "999999999"])
     #expect(gone.status == 1 && gone.stderr == "ipctool: --target 999999999: no such process\n", "\(gone)")
   }
+
+  /// `namespaces` finds each namespace once, with what it holds and its /dev/shm's use.
+  @Test func namespacesCountsEachNamespacesObjects() throws {
+    let boxes = [try Sandbox(), try Sandbox()]
+    #expect(try boxes[0].run(["create", "posix-shm", boxes[0].name("a"), "--size", "1M"]).status == 0)
+    #expect(try boxes[0].run(["create", "sysv-mq"]).status == 0)
+    #expect(try boxes[1].run(["create", "posix-sem", boxes[1].name("b")]).status == 0)
+    let run = try runProgram(toolPath, ["namespaces", "--json"])
+    #expect(run.status == 0, "\(run)")
+    let document = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+    let namespaces = try #require(document?["namespaces"] as? [[String: Any]])
+    func row(_ box: Sandbox) throws -> [String: Any] {
+      let inode = try #require(namespaceInode(box.pid))
+      let rows = namespaces.filter { $0["inode"] as? Int == inode }
+      try #require(rows.count == 1, "\(namespaces)")
+      return rows[0]
+    }
+    let first = try row(boxes[0])
+    #expect(first["objects"] as? [String: Int] == [
+      "posix-mq": 0, "sysv-mq": 1, "posix-shm": 1, "sysv-shm": 0, "posix-sem": 0, "sysv-sem": 0,
+    ])
+    #expect(first["shared_memory_bytes"] as? Int == 1 << 20)
+    #expect(first["dev_shm_size"] as? Int == 64 << 20 && first["dev_shm_used"] as? Int == 1 << 20, "\(first)")
+    #expect((first["processes"] as? Int ?? 0) >= 1)
+    let second = try row(boxes[1])
+    #expect((second["objects"] as? [String: Int])?["posix-sem"] == 1)
+    #expect(namespaces.filter { $0["host"] as? Bool == true }.count == 1)
+    let table = try runProgram(toolPath, ["ns"])
+    #expect(table.lines.first?.hasPrefix("NAMESPACE   PROCS  PID") == true, "\(table)")
+  }
+
+  func namespaceInode(_ pid: pid_t) -> Int? {
+    var status = stat()
+    return stat("/proc/\(pid)/ns/ipc", &status) == 0 ? Int(status.st_ino) : nil
+  }
 }

@@ -60,10 +60,14 @@ public struct ProcessRef: Hashable, Sendable, CustomStringConvertible {
 public enum Processes {
   /// Every process, named by its command line, in pid order.
   public static func all(proc: String) -> [ProcessRef] {
+    pids(proc: proc).compactMap { ProcessRef.reading($0, proc: proc) }
+  }
+
+  /// Every pid, in order.
+  public static func pids(proc: String) -> [pid_t] {
     guard let directory = try? FileDescriptor.open(proc, O_RDONLY | O_DIRECTORY),
       let entries = try? directory.directoryEntries()
     else { return [] }
     return entries.compactMap { pid_t(String(decoding: $0.name, as: UTF8.self)) }.sorted()
-      .compactMap { ProcessRef.reading($0, proc: proc) }
   }
 }

@@ -1,0 +1,104 @@
+import CIPCShims
+import Glibc
+
+/// One IPC namespace of the host, as `ipctool namespaces` shows it: who is in it, which
+/// container it is, what it holds, and how full the /dev/shm its processes see is.
+public struct IPCNamespaceSummary: Sendable {
+  /// The namespace's inode, as /proc/PID/ns/ipc shows it ("ipc:[4026531839]").
+  public var inode: UInt64
+  public var processes: Int
+  /// Its lowest pid that is not a kernel thread: a container's init, the host's pid 1.
+  public var representative: ProcessRef
+  /// "host" for the initial namespace, else what the cgroup says ("podman 3f2a9c1b7d0e").
+  public var container: String?
+  /// Objects of each kind; nil where the namespace could not be read.
+  public var counts: [IPCKind: Int]?
+  /// Bytes of System V and POSIX shared memory.
+  public var sharedMemoryBytes: UInt64?
+  /// Size and use of the /dev/shm its representative sees.
+  public var shmSize: UInt64?
+  public var shmUsed: UInt64?
+  /// Why its objects could not be read, or why some kind is missing.
+  public var notes: [String] = []
+}
+
+/// Every IPC namespace of the host, found through the processes in /proc.
+public enum NamespaceCensus {
+  public static func read(proc: String = "/proc") -> [IPCNamespaceSummary] {
+    var groups: [UInt64: (count: Int, representative: ProcessRef?)] = [:]
+    for pid in Processes.pids(proc: proc) {  // ascending: the first seen is the lowest
+      guard let inode = namespaceInode(of: String(pid), proc: proc) else { continue }
+      var group = groups[inode] ?? (0, nil)
+      group.count += 1
+      // Kernel threads (no command line, shown "[name]") are in the initial namespaces only.
+      if group.representative?.commandBytes.first.map({ $0 == UInt8(ascii: "[") }) ?? true,
+        let process = ProcessRef.reading(pid, proc: proc)
+      {
+        if group.representative == nil || process.commandBytes.first != UInt8(ascii: "[") {
+          group.representative = process
+        }
+      }
+      groups[inode] = group
+    }
+    // Kernel threads (kthreadd is pid 2) are in the initial namespace, where pid 1 may be hidden.
+    let hostInode = namespaceInode(of: "1", proc: proc) ?? namespaceInode(of: "2", proc: proc)
+    let mine = namespaceInode(of: "self", proc: proc)
+    return groups.sorted { $0.key < $1.key }.compactMap { inode, group -> IPCNamespaceSummary? in
+      guard let process = group.representative else { return nil }
+      var summary = IPCNamespaceSummary(
+        inode: inode, processes: group.count, representative: process,
+        container: inode == hostInode
+          ? "host" : readTextFile("\(proc)/\(process.pid)/cgroup").flatMap(ContainerName.from))
+      readObjects(into: &summary, proc: proc, joining: inode != mine)
+      return summary
+    }
+  }
+
+  /// The IPC namespace's inode of a /proc entry ("self", a pid); nil if hidden or gone.
+  static func namespaceInode(of entry: String, proc: String) -> UInt64? {
+    var status = stat()
+    return stat("\(proc)/\(entry)/ns/ipc", &status) == 0 ? UInt64(status.st_ino) : nil
+  }
+
+  /// Counts the namespace's objects from a thread that joins it (queues through a mount made
+  /// there, POSIX shared memory through /proc/PID/root/dev/shm), and measures that /dev/shm.
+  private static func readObjects(
+    into summary: inout IPCNamespaceSummary, proc: String, joining: Bool
+  ) {
+    let pid = summary.representative.pid
+    let shm = "\(proc)/\(pid)/root/dev/shm"
+    var space = statvfs()
+    if statvfs(shm, &space) == 0 {
+      let unit = UInt64(space.f_frsize)
+      summary.shmSize = UInt64(space.f_blocks) * unit
+      summary.shmUsed = UInt64(space.f_blocks - space.f_bfree) * unit
+    }
+    let result = onOwnThread { () -> Result<Inventory.Listing, Errno> in
+      if joining {
+        let fd = open("\(proc)/\(pid)/ns/ipc", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return .failure(.current) }
+        defer { close(fd) }
+        guard ipcshim_join_ipc_namespace(fd) == 0 else { return .failure(.current) }
+      }
+      let inventory = Inventory(paths: IPCPaths(proc: proc, shm: shm))
+      return .success(inventory.list(Set(IPCKind.allCases), withValues: false))
+    }
+    switch result {
+    case .failure(let code):
+      summary.notes.append("cannot join its IPC namespace: \(code)")
+    case .success(let listing):
+      var counts: [IPCKind: Int] = [:]
+      for kind in IPCKind.allCases { counts[kind] = 0 }
+      var bytes: UInt64 = 0
+      for object in listing.objects {
+        counts[object.kind, default: 0] += 1
+        bytes += object.details.size ?? 0
+      }
+      for gap in listing.gaps {
+        for kind in gap.kinds { counts[kind] = nil }
+      }
+      summary.counts = counts
+      summary.sharedMemoryBytes = bytes
+    }
+  }
+}
