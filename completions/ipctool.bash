@@ -91,7 +91,9 @@ all"
           _ipctool_reply "$cur" < <(_ipctool_objects pids "$cur")
           return ;;
         -o|--output)
-          _ipctool_reply "$cur" <<<"ref
+          _ipctool_reply "$cur" <<<"namespace
+container
+ref
 kind
 key
 owner
@@ -111,6 +113,7 @@ users"
 --idle
 --unused
 --target
+--all-namespaces
 --json
 --bytes
 --no-headings

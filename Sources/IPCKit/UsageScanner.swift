@@ -85,16 +85,22 @@ public struct UsageScanner: Sendable {
     report.processesHidden = ProcVisibility.hidesOtherUsers(proc: paths.proc)
     let me = getpid()
     let mine = ancestry()
-    let namespace = try? ipcNamespace("self").get()
+    // thread-self: a thread may have joined another namespace than the process's main thread.
+    let namespace = try? ipcNamespace("thread-self").get()
     for entry in entries {
       guard let pid = pid_t(String(decoding: entry.name, as: UTF8.self)), pid != me else {
         continue
       }
       let theirs = ipcNamespace(String(pid))
       // System V ids restart in every IPC namespace: another namespace's "/SYSV" mapping of
-      // shmid 0 is not a use of ours. (One whose namespace cannot be read may be ours.)
-      let sameNamespace = (try? theirs.get()).map { $0 == namespace } ?? true
-      scanProcess(pid, shmDevice: shmDevice, sameIPCNamespace: sameNamespace, into: &report)
+      // shmid 0 is not a use of ours. (One whose namespace cannot be read may be ours.) A
+      // segment is attached in the namespace of the thread that attached it, and threads can
+      // differ: when the main thread's is another, the others are asked, only if it maps any.
+      let inOurNamespace = {
+        guard case .success(let main) = theirs, main != namespace else { return true }
+        return taskNamespaces(pid).contains { $0 == namespace }
+      }
+      scanProcess(pid, shmDevice: shmDevice, inOurNamespace: inOurNamespace, into: &report)
       if !mine.contains(pid) {
         countOwner(pid, proc: proc.raw, namespace: theirs, ours: namespace, into: &report)
       }
@@ -115,6 +121,16 @@ public struct UsageScanner: Sendable {
     case .success(let theirs) where theirs != ours: return
     case .failure(let code) where !code.isPermissionDenied: return
     default: report.processesByOwner[status.st_uid, default: 0] += 1
+    }
+  }
+
+  /// The IPC namespaces of a process's threads.
+  private func taskNamespaces(_ pid: pid_t) -> [[UInt8]] {
+    guard let tasks = try? FileDescriptor.open("\(paths.proc)/\(pid)/task", O_RDONLY | O_DIRECTORY),
+      let entries = try? tasks.directoryEntries()
+    else { return [] }
+    return entries.compactMap { entry in
+      try? ipcNamespace("\(pid)/task/" + String(decoding: entry.name, as: UTF8.self)).get()
     }
   }
 
@@ -142,7 +158,7 @@ public struct UsageScanner: Sendable {
   }
 
   private func scanProcess(
-    _ pid: pid_t, shmDevice: UInt64?, sameIPCNamespace: Bool, into report: inout Report
+    _ pid: pid_t, shmDevice: UInt64?, inOurNamespace: () -> Bool, into report: inout Report
   ) {
     let base = "\(paths.proc)/\(pid)"
     guard let process = ProcessRef.reading(pid, proc: paths.proc) else { return }  // gone
@@ -152,7 +168,7 @@ public struct UsageScanner: Sendable {
     var descriptorsHidden = false
     do {
       let maps = try FileDescriptor.open(base + "/maps", O_RDONLY).read(upTo: 1 << 26)
-      readMaps(maps, process, shmDevice: shmDevice, sameIPCNamespace: sameIPCNamespace, into: &report)
+      readMaps(maps, process, shmDevice: shmDevice, inOurNamespace: inOurNamespace, into: &report)
     } catch {
       mapsHidden = denied(error)
     }
@@ -182,9 +198,10 @@ public struct UsageScanner: Sendable {
   /// too (its pages stay the file's until written), so those count; the other private
   /// mappings, every library of every process, are not looked at.
   private func readMaps(
-    _ bytes: [UInt8], _ process: ProcessRef, shmDevice: UInt64?, sameIPCNamespace: Bool,
+    _ bytes: [UInt8], _ process: ProcessRef, shmDevice: UInt64?, inOurNamespace: () -> Bool,
     into report: inout Report
   ) {
+    var sameNamespace: Bool?  // asked at the first System V mapping only
     var lineStart = 0
     for index in bytes.indices where bytes[index] == 0x0A {
       defer { lineStart = index + 1 }
@@ -198,7 +215,8 @@ public struct UsageScanner: Sendable {
       let path = String(decoding: pathBytes, as: UTF8.self)  // for the checks below only
       guard let inode = parseInteger(fields[4], radix: UInt64(10)) else { continue }
       if path.hasPrefix("/SYSV") {
-        guard sameIPCNamespace else { continue }
+        if sameNamespace == nil { sameNamespace = inOurNamespace() }
+        guard sameNamespace == true else { continue }
         report.bySegment[Int32(truncatingIfNeeded: inode), default: []].insert(process)
         continue
       }

@@ -68,17 +68,8 @@ struct NamespaceTests {
     let mine = here.inIPCNamespace { here.plainSysVSegment(size: 4096) }
     let theirs = other.inIPCNamespace { other.plainSysVSegment(size: 4096) }
     try #require(mine == theirs, "fresh namespaces should give the same first id")
-    let attacher = try RunningProgram(
-      "/usr/bin/nsenter",
-      ["--target", String(other.pid), "--ipc", "--mount", "--", "python3", "-c", """
-        import ctypes, time
-        libc = ctypes.CDLL(None)
-        libc.shmat.restype = ctypes.c_void_p
-        print(libc.shmat(\(theirs), None, 0), flush=True)
-        time.sleep(60)
-        """])
+    let attacher = try other.attacher(theirs)
     defer { attacher.stop() }
-    try #require(waitUntil { other.inIPCNamespace { Self.attachments(theirs) } == 1 })
 
     let users = try here.run(["list", "--users", "--kind", "sysv-shm", "-o", "ref,users", "--no-headings"])
     #expect(users.lines == ["sysv-shm:\(mine)  -"], "\(users)")
@@ -91,10 +82,6 @@ struct NamespaceTests {
     #expect(there.lines.first?.hasPrefix("sysv-shm:\(theirs)  \(attacher.pid) (") == true, "\(there)")
   }
 
-  static func attachments(_ id: Int32) -> UInt64 {
-    var status = shmid_ds()
-    return shmctl(id, IPC_STAT, &status) == 0 ? UInt64(status.shm_nattch) : 0
-  }
 
   /// With /proc mounted hidepid=2, another user's processes are not even listed: an object
   /// nobody visible uses is "users unknown", not unused.
@@ -225,5 +212,32 @@ struct NamespaceTests {
   func namespaceInode(_ pid: pid_t) -> Int? {
     var status = stat()
     return stat("/proc/\(pid)/ns/ipc", &status) == 0 ? Int(status.st_ino) : nil
+  }
+
+  /// `list --all-namespaces`: every namespace's objects, each once, tagged with its namespace,
+  /// though ids and names collide between them.
+  @Test func listAllNamespacesShowsEachNamespacesObjectsOnce() throws {
+    let boxes = [try Sandbox(), try Sandbox()]
+    let name = boxes[0].name("both")
+    for box in boxes {
+      #expect(try box.run(["create", "posix-shm", name, "--size", "4096"]).status == 0)
+      #expect(try box.run(["create", "sysv-mq"]).status == 0)
+    }
+    #expect(try boxes[1].run(["create", "sysv-sem", "--count", "1"]).status == 0)
+    let run = try runProgram(toolPath, ["list", "--all-namespaces", "--json"])
+    #expect(run.status == 0, "\(run)")
+    let objects = try run.objects()
+    for box in boxes {
+      let inode = try #require(namespaceInode(box.pid))
+      let listed = objects.filter { $0["namespace"] as? Int == inode }.compactMap { $0["ref"] as? String }
+      let own = try box.run(["list", "--json"]).objects().compactMap { $0["ref"] as? String }
+      #expect(listed == own, "\(inode): \(listed) vs \(own)")
+    }
+    let table = try runProgram(toolPath, ["list", "-A", "-o", "namespace,ref", "--no-headings"])
+    let inode = try #require(namespaceInode(boxes[1].pid))
+    #expect(table.lines.filter { $0.hasPrefix("\(inode) ") } == [
+      "\(inode)  sysv-mq:0", "\(inode)  posix-shm:\(name)", "\(inode)  sysv-sem:0",
+    ], "\(table)")
+    #expect(try runProgram(toolPath, ["list", "-A", "--target", String(getpid())]).status == 2)
   }
 }

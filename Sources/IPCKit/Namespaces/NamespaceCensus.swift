@@ -20,11 +20,47 @@ public struct IPCNamespaceSummary: Sendable {
   public var shmUsed: UInt64?
   /// Why its objects could not be read, or why some kind is missing.
   public var notes: [String] = []
+  /// Whether it is the caller's own (no joining needed, nor permitted to fail).
+  public var isCallers = false
+
+  /// Where its processes see POSIX shared memory and semaphores.
+  public func paths(proc: String) -> IPCPaths {
+    IPCPaths(proc: proc, shm: "\(proc)/\(representative.pid)/root/dev/shm")
+  }
 }
 
 /// Every IPC namespace of the host, found through the processes in /proc.
 public enum NamespaceCensus {
+  /// Every namespace with its objects counted.
   public static func read(proc: String = "/proc") -> [IPCNamespaceSummary] {
+    find(proc: proc).map { namespace in
+      var summary = namespace
+      readObjects(into: &summary, proc: proc)
+      return summary
+    }
+  }
+
+  /// Runs `body` on a thread of its own that has joined `namespace` (unless it is the
+  /// caller's), with the paths its processes see; the caller's thread stays where it is.
+  public static func within<T>(
+    _ namespace: IPCNamespaceSummary, proc: String = "/proc", _ body: @escaping (IPCPaths) -> T
+  ) -> Result<T, Errno> {
+    let paths = namespace.paths(proc: proc)
+    let pid = namespace.representative.pid
+    let joining = !namespace.isCallers
+    return onOwnThread { () -> Result<T, Errno> in
+      if joining {
+        let fd = open("\(proc)/\(pid)/ns/ipc", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return .failure(.current) }
+        defer { close(fd) }
+        guard ipcshim_join_ipc_namespace(fd) == 0 else { return .failure(.current) }
+      }
+      return .success(body(paths))
+    }
+  }
+
+  /// Every namespace some process is in, without reading its objects.
+  public static func find(proc: String = "/proc") -> [IPCNamespaceSummary] {
     var groups: [UInt64: (count: Int, representative: ProcessRef?)] = [:]
     for pid in Processes.pids(proc: proc) {  // ascending: the first seen is the lowest
       guard let inode = namespaceInode(of: String(pid), proc: proc) else { continue }
@@ -49,7 +85,7 @@ public enum NamespaceCensus {
         inode: inode, processes: group.count, representative: process,
         container: inode == hostInode
           ? "host" : readTextFile("\(proc)/\(process.pid)/cgroup").flatMap(ContainerName.from))
-      readObjects(into: &summary, proc: proc, joining: inode != mine)
+      summary.isCallers = inode == mine
       return summary
     }
   }
@@ -62,26 +98,16 @@ public enum NamespaceCensus {
 
   /// Counts the namespace's objects from a thread that joins it (queues through a mount made
   /// there, POSIX shared memory through /proc/PID/root/dev/shm), and measures that /dev/shm.
-  private static func readObjects(
-    into summary: inout IPCNamespaceSummary, proc: String, joining: Bool
-  ) {
-    let pid = summary.representative.pid
-    let shm = "\(proc)/\(pid)/root/dev/shm"
+  private static func readObjects(into summary: inout IPCNamespaceSummary, proc: String) {
+    let shm = summary.paths(proc: proc).shm
     var space = statvfs()
     if statvfs(shm, &space) == 0 {
       let unit = UInt64(space.f_frsize)
       summary.shmSize = UInt64(space.f_blocks) * unit
       summary.shmUsed = UInt64(space.f_blocks - space.f_bfree) * unit
     }
-    let result = onOwnThread { () -> Result<Inventory.Listing, Errno> in
-      if joining {
-        let fd = open("\(proc)/\(pid)/ns/ipc", O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return .failure(.current) }
-        defer { close(fd) }
-        guard ipcshim_join_ipc_namespace(fd) == 0 else { return .failure(.current) }
-      }
-      let inventory = Inventory(paths: IPCPaths(proc: proc, shm: shm))
-      return .success(inventory.list(Set(IPCKind.allCases), withValues: false))
+    let result = within(summary, proc: proc) { paths in
+      Inventory(paths: paths).list(Set(IPCKind.allCases), withValues: false)
     }
     switch result {
     case .failure(let code):

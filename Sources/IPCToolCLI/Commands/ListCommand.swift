@@ -1,3 +1,4 @@
+import Glibc
 import IPCKit
 
 /// `ipctool list`: every object of every kind in one table.
@@ -11,8 +12,8 @@ enum ListCommand {
     ],
     options: [
       SharedOptions.kind, SharedOptions.prefix, SharedOptions.owner, SharedOptions.olderThan,
-      SharedOptions.idle, SharedOptions.unused, SharedOptions.target, SharedOptions.json, bytes,
-      noHeadings, users, output,
+      SharedOptions.idle, SharedOptions.unused, SharedOptions.target, allNamespaces,
+      SharedOptions.json, bytes, noHeadings, users, output,
     ],
     examples: [
       Example(command: "ipctool list", explanation: "Every object on the machine."),
@@ -38,54 +39,51 @@ enum ListCommand {
     default: ListColumn.defaultNames.joined(separator: ","),
     values: .choices(ListColumn.all.map { Choice(value: $0.name, summary: $0.help) }))
 
+  static let allNamespaces = OptionSpec(
+    "all-namespaces", short: "A",
+    help: "Every object of every IPC namespace on the host (containers'), with NAMESPACE and"
+      + " CONTAINER columns; needs root.")
+
   static func run(_ parsed: ParsedArguments, _ console: Console) -> ExitStatus {
-    do {
+    do throws(UsageError) {
       let selection = try ObjectSelection(parsed)
       var columns = try parsed.value(output, "a list of columns", parseColumns)
         ?? ListColumn.defaultNames.compactMap(ListColumn.named)
-      // One /proc scan serves both --users and --unused.
-      let usage =
-        parsed.flag(users) || parsed.flag(SharedOptions.unused)
-        ? UsageOnDemand(UsageScanner()) : nil
-      let report = parsed.flag(users) ? usage?.report : nil
-      if report != nil && parsed.typed(output) == nil, let column = ListColumn.named("users") {
+      let everywhere = parsed.flag(allNamespaces)
+      if everywhere && parsed.typed(SharedOptions.target) != nil {
+        throw UsageError("'--all-namespaces' and '--target' cannot be combined", parsed.command)
+      }
+      if parsed.flag(users) && parsed.typed(output) == nil, let column = ListColumn.named("users") {
         columns.append(column)
       }
-      let filtered = selection.prefix != nil || selection.owner != nil || selection.olderThan != nil
-      // The same selectors as clean: `list SELECTORS` is what `clean SELECTORS --dry-run` weighs.
-      // Runs on the threads that read the objects, a sorted run at a time.
-      func selected(_ run: [IPCObjectInfo]) -> [IPCObjectInfo] {
-        var objects = filtered ? run.filter { selection.matches($0) } : run
-        if let usage, parsed.flag(SharedOptions.unused) {
-          objects = objects.filter { CleanRun.isUnused($0, usage) }
-        }
-        if let report {
-          for index in objects.indices { objects[index].users = report.users(of: objects[index]) }
-        }
-        return objects
+      if everywhere && parsed.typed(output) == nil {
+        columns.insert(contentsOf: ["namespace", "container"].compactMap(ListColumn.named), at: 0)
       }
-      let inventory = Inventory()
-      let users = UserNames()
-      let holds = report != nil ? ApplicationHolds.read(inventory, findLeftSets: false) : ApplicationHolds()
-      let (output, notes): ([ByteBuffer], [String])
-      if parsed.flag(SharedOptions.json) {
-        let fields = ObjectFields(users: users, withUsers: report != nil, holds: holds)
-        let (lines, listNotes) = inventory.list(selection.kinds) { fields.lines(selected($0), detail: false) }
-        (output, notes) = (
-          fields.document(lines: lines, deletedMappings: report?.deletedMappings),
-          listNotes.map(\.sentence)
-        )
+      let run = ListRun(
+        selection: selection, columns: columns, withUsers: parsed.flag(users),
+        unusedOnly: parsed.flag(SharedOptions.unused), json: parsed.flag(SharedOptions.json),
+        exactBytes: parsed.flag(bytes), headings: !parsed.flag(noHeadings))
+      var gathered: [ListRun.Gathered] = []
+      if everywhere {
+        // POSIX shared memory belongs to a /dev/shm, not to an IPC namespace: one that several
+        // namespaces see is listed once.
+        var seenShm: Set<UInt64> = []
+        for namespace in NamespaceCensus.find() {
+          let paths = namespace.paths(proc: "/proc")
+          var device = stat()
+          let fresh = stat(paths.shm, &device) != 0 || seenShm.insert(UInt64(device.st_dev)).inserted
+          let tag = ListRun.NamespaceTag(inode: namespace.inode, container: namespace.container)
+          switch NamespaceCensus.within(namespace, { run.gather(paths: $0, namespace: tag, includeShm: fresh) }) {
+          case .success(let part): gathered.append(part)
+          case .failure(let code):
+            console.error("namespace \(namespace.inode) (pid \(namespace.representative.pid)): cannot join: \(code)")
+          }
+        }
       } else {
-        let context = ListContext(users: users, exactBytes: parsed.flag(bytes), holds: holds)
-        let table = ListTable(columns: columns, context: context, headings: !parsed.flag(noHeadings))
-        let (cells, listNotes) = inventory.list(selection.kinds) { table.cells(selected($0)) }
-        let deleted = (report?.deletedMappings ?? []).map {
-          "note: \($0.process) still maps \($0.path): unlinked, not yet freed"
-        }
-        (output, notes) = (table.render(cells: cells), listNotes.map(\.sentence) + deleted)
+        gathered.append(run.gather(paths: .fromEnvironment(), namespace: nil, includeShm: true))
       }
-      for note in notes { console.error(note) }
-      console.out(output)
+      for note in gathered.flatMap(\.notes) { console.error(note) }
+      console.out(run.render(gathered))
       return .success
     } catch {
       console.errRaw(error.line + "\n")

@@ -13,6 +13,10 @@ struct ListColumn: Sendable {
   var value: @Sendable (IPCObjectInfo, ListContext) -> String
 
   static let all: [ListColumn] = [
+    ListColumn(name: "namespace", header: "NAMESPACE", help: "IPC namespace inode (with -A)",
+      alignment: .left) { _, context in context.namespace.map(String.init) ?? "-" },
+    ListColumn(name: "container", header: "CONTAINER", help: "container or host (with -A)",
+      alignment: .left) { _, context in context.container ?? "-" },
     ListColumn(name: "ref", header: "REF", help: "the reference that names the object",
       alignment: .left) { object, _ in object.reference.description },
     ListColumn(name: "kind", header: "KIND", help: "posix-mq, sysv-shm, ...", alignment: .left) {
@@ -59,6 +63,9 @@ struct ListContext {
   var exactBytes: Bool
   /// What known applications hold (read with --users).
   var holds = ApplicationHolds()
+  /// The IPC namespace and container the objects came from (--all-namespaces).
+  var namespace: UInt64?
+  var container: String?
   /// One clock for the whole table.
   var now = time(nil)
   /// Not shared between threads: each renders with a copy of the context and its own.

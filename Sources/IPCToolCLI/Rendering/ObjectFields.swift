@@ -53,6 +53,8 @@ struct ObjectFields {
   var withUsers = false
   /// What known applications hold, for "held_by".
   var holds = ApplicationHolds()
+  /// The IPC namespace (inode) and container objects came from (--all-namespaces).
+  var namespace: (inode: UInt64, container: String?)?
 
   /// What `list --json` promises for every object; `detail` adds what `inspect` shows.
   func visit<Sink: FieldSink>(_ object: IPCObjectInfo, detail: Bool, into sink: inout Sink) {
@@ -90,6 +92,10 @@ struct ObjectFields {
     if detail && !object.kind.isNamed {
       add("creator_uid", "creator uid", .number(object.creator?.uid))
       add("creator_gid", "creator gid", .number(object.creator?.gid))
+    }
+    if let namespace {
+      add("namespace", "namespace", .number(namespace.inode))
+      add("container", "container", .string(namespace.container))
     }
     if detail {
       add("permissions", "permissions", .string(object.permissions.description))

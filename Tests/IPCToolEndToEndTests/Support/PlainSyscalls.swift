@@ -25,6 +25,28 @@ extension Sandbox {
     }
   }
 
+  /// A process inside the namespace that attaches segment `id` and sleeps, as a program using
+  /// it does (python3); ready once the kernel counts the attachment.
+  func attacher(_ id: Int32) throws -> RunningProgram {
+    let program = try RunningProgram(
+      "/usr/bin/nsenter",
+      ["--target", String(pid), "--ipc", "--mount", "--", "python3", "-c", """
+        import ctypes, time
+        libc = ctypes.CDLL(None)
+        libc.shmat.restype = ctypes.c_void_p
+        print(libc.shmat(\(id), None, 0), flush=True)
+        time.sleep(60)
+        """])
+    let attached = waitUntil {
+      self.inIPCNamespace { () -> Bool in
+        var status = shmid_ds()
+        return shmctl(id, IPC_STAT, &status) == 0 && status.shm_nattch > 0
+      }
+    }
+    guard attached else { throw SandboxError(message: "the attacher never attached") }
+    return program
+  }
+
   /// Attaches a segment to this test process (so nattch counts it); returns the address.
   func attach(_ id: Int32) -> UnsafeMutableRawPointer {
     inIPCNamespace {

@@ -1,0 +1,86 @@
+import Glibc
+import IPCKit
+
+/// One `list`: what it selects and shows, gathered namespace by namespace (one, or with
+/// --all-namespaces every one, from a thread that joined it), then rendered as one table or
+/// document.
+struct ListRun {
+  let selection: ObjectSelection
+  let columns: [ListColumn]
+  let withUsers: Bool
+  let unusedOnly: Bool
+  let json: Bool
+  let exactBytes: Bool
+  let headings: Bool
+  let users = UserNames()
+
+  /// Which namespace objects came from, for --all-namespaces.
+  struct NamespaceTag: Sendable {
+    var inode: UInt64
+    var container: String?
+  }
+
+  /// One namespace's part: JSON lines or table cells, and what to say on stderr.
+  struct Gathered {
+    var lines: [ByteBuffer] = []
+    var cells: [[String]] = []
+    var notes: [String] = []
+    var deletedMappings: [UsageScanner.DeletedMapping] = []
+  }
+
+  /// Reads and renders the objects `paths` show. `includeShm` false leaves out POSIX shared
+  /// memory and semaphores (a /dev/shm listed already).
+  func gather(paths: IPCPaths, namespace: NamespaceTag?, includeShm: Bool) -> Gathered {
+    let inventory = Inventory(paths: paths)
+    // One /proc scan serves both --users and --unused.
+    let usage = withUsers || unusedOnly ? UsageOnDemand(UsageScanner(paths: paths)) : nil
+    let report = withUsers ? usage?.report : nil
+    let filtered = selection.prefix != nil || selection.owner != nil || selection.olderThan != nil
+    // The same selectors as clean: `list SELECTORS` is what `clean SELECTORS --dry-run` weighs.
+    // Runs on the threads that read the objects, a sorted run at a time.
+    let selection = self.selection
+    let unusedOnly = self.unusedOnly
+    let selected = { (run: [IPCObjectInfo]) -> [IPCObjectInfo] in
+      var objects = filtered ? run.filter { selection.matches($0) } : run
+      if let usage, unusedOnly { objects = objects.filter { CleanRun.isUnused($0, usage) } }
+      if let report {
+        for index in objects.indices { objects[index].users = report.users(of: objects[index]) }
+      }
+      return objects
+    }
+    let kinds = includeShm ? selection.kinds : selection.kinds.subtracting([.posixSharedMemory, .posixSemaphore])
+    let holds = report != nil ? ApplicationHolds.read(inventory, findLeftSets: false) : ApplicationHolds()
+    var gathered = Gathered(deletedMappings: report?.deletedMappings ?? [])
+    let listNotes: [ListingGap]
+    if json {
+      let fields = ObjectFields(
+        users: users, withUsers: report != nil, holds: holds,
+        namespace: namespace.map { ($0.inode, $0.container) })
+      (gathered.lines, listNotes) = inventory.list(kinds) { fields.lines(selected($0), detail: false) }
+    } else {
+      let table = ListTable(columns: columns, context: context(holds, namespace), headings: headings)
+      (gathered.cells, listNotes) = inventory.list(kinds) { table.cells(selected($0)) }
+    }
+    let prefix = namespace.map { "namespace \($0.inode): " } ?? ""
+    gathered.notes = listNotes.map { prefix + $0.sentence }
+      + gathered.deletedMappings.map { "note: \($0.process) still maps \($0.path): unlinked, not yet freed" }
+    return gathered
+  }
+
+  private func context(_ holds: ApplicationHolds, _ namespace: NamespaceTag?) -> ListContext {
+    var context = ListContext(users: users, exactBytes: exactBytes, holds: holds)
+    context.namespace = namespace?.inode
+    context.container = namespace?.container
+    return context
+  }
+
+  func render(_ parts: [Gathered]) -> [ByteBuffer] {
+    if json {
+      let fields = ObjectFields(users: users, withUsers: withUsers)
+      return fields.document(
+        lines: parts.flatMap(\.lines), deletedMappings: withUsers ? parts.flatMap(\.deletedMappings) : nil)
+    }
+    let table = ListTable(columns: columns, context: context(ApplicationHolds(), nil), headings: headings)
+    return table.render(cells: parts.flatMap(\.cells))
+  }
+}
