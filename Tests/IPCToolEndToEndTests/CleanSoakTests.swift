@@ -17,7 +17,7 @@ struct CleanSoakTests {
     var results: [ToolRun] = []
     var cleans = 0
     func startPi() throws -> RunningProgram {
-      try box.start(["pi", "--ipc", "sysv", "--terms", "2000000", "--workers", "3", "--slices", "30"])
+      try box.start(["pi", "--ipc", "sysv", "--terms", "2000000", "--workers", "3", "--slices", "30", "--json"])
     }
     while Date() < deadline {
       while running.count < 8 { running.append(try startPi()) }
@@ -35,7 +35,7 @@ struct CleanSoakTests {
     for run in results {
       #expect(!run.signaled, "a run hung or crashed: \(run)")
       if run.status == 0 {
-        #expect(run.stdout.contains("cleanup verified"), "\(run)")
+        #expect(run.stdout.contains("\"cleanup_verified\": true"), "\(run)")
       } else {
         #expect(run.status == 1 && run.stderr.split(separator: "\n").count == 1, "\(run)")
       }
