@@ -1,0 +1,74 @@
+import Foundation
+import TestSupport
+
+/// A real container: Podman with runc and a root file system of busybox and a copy of the built
+/// ipctool (with the libraries ldd names), no image download. Podman itself runs inside a
+/// sandbox, so its lock file lands in the sandbox's /dev/shm and its state in a folder of the
+/// test's; the container gets namespaces of its own, as any container does.
+final class PodmanContainer {
+  /// Why the machine cannot run one, or nil.
+  static let unavailableReason: String? = {
+    for tool in ["/usr/bin/podman", "/usr/sbin/runc", "/usr/bin/busybox", "/usr/bin/ldd"]
+    where !FileManager.default.isExecutableFile(atPath: tool) {
+      return "\(tool) is not installed (Debian's podman, runc, busybox-static)"
+    }
+    return nil
+  }()
+
+  let box: Sandbox
+  let id: String
+  let pid: pid_t
+  private let folder: TemporaryDirectory
+
+  init() throws {
+    box = try Sandbox()
+    folder = try TemporaryDirectory(shared: true)
+    let root = folder.file("root")
+    for sub in ["bin", "dev/shm", "proc", "tmp", "sys"] { folder.makeDirectory("root/" + sub) }
+    try folder.copy("/usr/bin/busybox", as: "root/bin/busybox")
+    for link in ["sh", "sleep"] { folder.symlink("root/bin/" + link, to: "busybox") }
+    try folder.copy(toolPath, as: "root/bin/ipctool")
+    // Whatever the two programs load (a static busybox: nothing), at the same paths.
+    let libraries = try [toolPath, "/usr/bin/busybox"].flatMap { program in
+      try runProgram("/usr/bin/ldd", [program]).stdout.split(separator: "\n").compactMap { line in
+        line.split(whereSeparator: \.isWhitespace).first { $0.hasPrefix("/") }  // the interpreter's line starts with a tab
+      }
+    }
+    for library in Set(libraries.map(String.init)) {
+      folder.makeDirectory("root" + (library as NSString).deletingLastPathComponent)
+      let resolved = (library as NSString).resolvingSymlinksInPath
+      try folder.copy(resolved, as: "root" + library)
+    }
+    try folder.write("containers.conf", "[containers]\ndefault_ulimits = []\n", mode: 0o644)
+    let started = try Self.podman(box, folder, ["run", "-d", "--network", "none", "--rootfs", root, "/bin/sleep", "1000"])
+    guard started.status == 0 else { throw SandboxError(message: "podman run failed: \(started)") }
+    id = started.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    let inspected = try Self.podman(box, folder, ["inspect", "-f", "{{.State.Pid}}", id])
+    guard let pid = pid_t(inspected.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+      throw SandboxError(message: "podman inspect: \(inspected)")
+    }
+    self.pid = pid
+  }
+
+  deinit { _ = try? Self.podman(box, folder, ["rm", "-f", "-t", "0", id]) }
+
+  /// A command inside the container.
+  func exec(_ command: [String]) throws -> ToolRun {
+    try Self.podman(box, folder, ["exec", id] + command)
+  }
+
+  private static func podman(_ box: Sandbox, _ folder: TemporaryDirectory, _ arguments: [String]) throws -> ToolRun {
+    let options = [
+      "--root", folder.file("storage"), "--runroot", folder.file("run"), "--runtime", "runc",
+      "--cgroup-manager=cgroupfs", "--events-backend=none",
+    ]
+    // conmon, which podman leaves running, would inherit the descriptor by which Foundation
+    // sees podman end, and the test would wait forever: close all but stdio first.
+    let closingInherited = """
+      for fd in /proc/$$/fd/*; do fd=${fd##*/}; [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done; exec "$@"
+      """
+    return try box.runInside(
+      ["/bin/bash", "-c", closingInherited, "bash", "/usr/bin/podman"] + options + arguments,
+      environment: ["CONTAINERS_CONF": folder.file("containers.conf")])
+  }
+}
