@@ -72,6 +72,22 @@ public struct UsageScanner: Sendable {
     /// The path as /proc/PID/maps gives it: bytes (a name may hold any), shown escaped.
     public var pathBytes: [UInt8]
     public var path: String { Escaping.escape(pathBytes) }
+
+    /// What the file was: a POSIX semaphore ("sem.NAME") or segment, and its name with its
+    /// slash; nil for a path that is not a file right in /dev/shm.
+    public var object: (kind: IPCKind, name: [UInt8])? {
+      let directory = Array("/dev/shm/".utf8)
+      let suffix = Array(" (deleted)".utf8)
+      guard pathBytes.starts(with: directory), pathBytes.count > directory.count + suffix.count
+      else { return nil }
+      let file = pathBytes[directory.count..<(pathBytes.count - suffix.count)]
+      guard !file.contains(UInt8(ascii: "/")) else { return nil }
+      let semaphore = Array(PosixSemaphore.filePrefix.utf8)
+      if file.starts(with: semaphore) {
+        return (.posixSemaphore, [UInt8(ascii: "/")] + file.dropFirst(semaphore.count))
+      }
+      return (.posixSharedMemory, [UInt8(ascii: "/")] + file)
+    }
   }
 
   /// Scans every process but this one.

@@ -175,6 +175,11 @@ struct HostileNameTests {
       + " (deleted): unlinked, not yet freed\n"
     #expect(run.stderr == note, "\(run)")
     #expect(Self.isSafe(Array(run.stderr.utf8)))
+    // Only for what the selectors name.
+    #expect(try box.run(["list", "--users", "--prefix", "/gone"]).stderr == note)
+    #expect(try box.run(["list", "--users", "--prefix", "/other"]).stderr == "")
+    #expect(try box.run(["list", "--users", "--kind", "sysv"]).stderr == "")
+    #expect(try box.run(["list", "--users", "--kind", "posix-sem"]).stderr == "")
     // Another namespace's /dev/shm is another file system: its mappings are not ours to report.
     let elsewhere = try Sandbox().run(["list", "--users"])
     #expect(!elsewhere.stderr.contains("still maps"), "\(elsewhere)")

@@ -50,7 +50,7 @@ struct ListRun {
     }
     let kinds = includeShm ? selection.kinds : selection.kinds.subtracting([.posixSharedMemory, .posixSemaphore])
     let holds = report != nil ? ApplicationHolds.read(inventory, findLeftSets: false) : ApplicationHolds()
-    var gathered = Gathered(deletedMappings: report?.deletedMappings ?? [])
+    var gathered = Gathered(deletedMappings: (report?.deletedMappings ?? []).filter(noted))
     let listNotes: [ListingGap]
     if json {
       let fields = ObjectFields(
@@ -65,6 +65,16 @@ struct ListRun {
     gathered.notes = listNotes.map { prefix + $0.sentence }
       + gathered.deletedMappings.map { "note: \($0.process) still maps \($0.path): unlinked, not yet freed" }
     return gathered
+  }
+
+  /// Whether an unlinked-but-mapped file is among what the selectors ask for: its kind and its
+  /// name's prefix. Its owner and age are gone with its name, so a selection by those notes
+  /// none.
+  private func noted(_ mapping: UsageScanner.DeletedMapping) -> Bool {
+    guard let (kind, name) = mapping.object, selection.kinds.contains(kind),
+      selection.owner == nil, selection.olderThan == nil, !unusedOnly
+    else { return false }
+    return selection.prefix.map { name.starts(with: $0) } ?? true
   }
 
   private func context(_ holds: ApplicationHolds, _ namespace: NamespaceTag?) -> ListContext {
