@@ -73,6 +73,9 @@ struct CompletionShellTests {
     #expect(try bash(box, "ipctool help cl") == ["clean"])
     let helpable = try bash(box, "ipctool help ")
     #expect(helpable.contains("clean") && !helpable.contains("help"), "\(helpable)")
+    // --target offers processes: the sandbox's holder among them.
+    let pids = try bash(box, "ipctool list --target \(box.pid)")
+    #expect(pids.contains(String(box.pid)), "\(pids)")
   }
 
   @Test(.enabled(if: installed("fish"), "fish is not installed (apt-get install fish)"))
@@ -88,6 +91,9 @@ struct CompletionShellTests {
     #expect(try fish(box, "ipctool help cl") == ["clean"])
     let helpable = try fish(box, "ipctool help ")
     #expect(helpable.contains("clean") && !helpable.contains("help"), "\(helpable)")
+    // --target offers processes: the sandbox's holder among them.
+    let pids = try fish(box, "ipctool list --target \(box.pid)")
+    #expect(pids.contains(String(box.pid)), "\(pids)")
   }
 
   @Test(.enabled(if: installed("zsh"), "zsh is not installed (apt-get install zsh)"))
@@ -103,6 +109,9 @@ struct CompletionShellTests {
     #expect(try zsh(box, "ipctool help cl") == ["clean"])
     let helpable = try zsh(box, "ipctool help ")
     #expect(helpable.contains("clean") && !helpable.contains("help"), "\(helpable)")
+    // --target offers processes: the sandbox's holder among them.
+    let pids = try zsh(box, "ipctool list --target \(box.pid)")
+    #expect(pids.contains(String(box.pid)), "\(pids)")
   }
 
   @Test(.otherUsersCanRunTheTool) func theCallbackIsSilentAndListsCandidates() throws {
