@@ -24,6 +24,9 @@ public struct UsageScanner: Sendable {
     public var processesHidden = false
     /// POSIX objects already unlinked but still mapped: memory no listing shows.
     public var deletedMappings: [DeletedMapping] = []
+    /// The same, to find a repeat in constant time: a process maps a file in many pieces, and
+    /// a host may hold 100,000 such mappings.
+    var seenDeletedMappings: Set<DeletedMapping> = []
     /// Live processes in this IPC namespace by owner (effective uid), leaving out this one
     /// and the processes that started it (the caller's own shell and sudo).
     var processesByOwner: [uid_t: Int] = [:]
@@ -67,7 +70,7 @@ public struct UsageScanner: Sendable {
     }
   }
 
-  public struct DeletedMapping: Sendable, Equatable {
+  public struct DeletedMapping: Sendable, Hashable {
     public var process: ProcessRef
     /// The path as /proc/PID/maps gives it: bytes (a name may hold any), shown escaped.
     public var pathBytes: [UInt8]
@@ -243,7 +246,7 @@ public struct UsageScanner: Sendable {
       // look the same and are other files.
       if path.hasSuffix(" (deleted)") && path.hasPrefix("/dev/shm/") && device == shmDevice {
         let mapping = DeletedMapping(process: process, pathBytes: pathBytes)
-        if !report.deletedMappings.contains(mapping) { report.deletedMappings.append(mapping) }
+        if report.seenDeletedMappings.insert(mapping).inserted { report.deletedMappings.append(mapping) }
       }
     }
   }
