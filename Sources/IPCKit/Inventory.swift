@@ -30,7 +30,8 @@ public struct Inventory: Sendable {
   /// the parts come back in listing order. A listing of tens of thousands of objects is then
   /// rendered while it is read, and its large records are never copied into one array.
   public func list<Part>(
-    _ kinds: Set<IPCKind>, withValues: Bool = true, _ part: @escaping ([IPCObjectInfo]) -> Part
+    _ kinds: Set<IPCKind>, withValues: Bool = true, namePrefix: [UInt8]? = nil,
+    _ part: @escaping ([IPCObjectInfo]) -> Part
   ) -> (parts: [Part], gaps: [ListingGap]) {
     // System V (from /proc) and queues on this thread while /dev/shm, the bulk, is stat'ed on
     // others: a listing is mostly waiting on system calls.
@@ -42,7 +43,7 @@ public struct Inventory: Sendable {
       if thread == 1 {
         let directory: ShmDirectory
         do throws(SystemError) {
-          directory = try ShmDirectory(path: paths.shm)
+          directory = try ShmDirectory(path: paths.shm, namePrefix: namePrefix)
         } catch {
           return (byKind, [.shmDirectoryUnreadable(path: paths.shm, code: error.code)])
         }
@@ -51,7 +52,8 @@ public struct Inventory: Sendable {
       }
       if kinds.contains(.posixQueue) {
         switch MqueueFilesystem.open(paths) {
-        case .directory(let directory): byKind[.posixQueue] = [part(listQueues(in: directory))]
+        case .directory(let directory):
+          byKind[.posixQueue] = [part(listQueues(in: directory, namePrefix: namePrefix))]
         case .unavailable(let gap): gaps.append(gap)
         }
       }
@@ -67,8 +69,11 @@ public struct Inventory: Sendable {
     return (parts, gathered.flatMap(\.gaps))
   }
 
-  private func listQueues(in directory: borrowing FileDescriptor) -> [IPCObjectInfo] {
-    guard let entries = try? directory.directoryEntries() else { return [] }
+  private func listQueues(in directory: borrowing FileDescriptor, namePrefix: [UInt8]?)
+    -> [IPCObjectInfo]
+  {
+    guard var entries = try? directory.directoryEntries() else { return [] }
+    if let namePrefix { entries = entries.filter { IPCName(fileName: $0.name).hasPrefix(namePrefix) } }
     return sortedByName(entries).compactMap { entry in
       queueInfo(IPCName(fileName: entry.name), in: directory)
     }

@@ -20,15 +20,30 @@ enum CompleteCallback {
       console.out(processes(prefix).map { "\($0.0)\t\($0.1)\n" }.joined())
       return .success
     }
-    let objects = Inventory().list(Set(IPCKind.allCases), withValues: false).objects
+    let what = parsed.positionals[0]
+    let named = what == "names" ? (prefix.hasPrefix("/") || prefix.isEmpty ? prefix : "/" + prefix) : prefix
+    // A word that starts with "/" can only be a POSIX name: read only the names it starts,
+    // before any file is stat'ed.
+    let kinds = named.hasPrefix("/") || what == "names" ? IPCKind.allCases.filter(\.isNamed) : IPCKind.allCases
+    let objects = Inventory().list(Set(kinds), withValues: false, namePrefix: rawPrefix(named)) { $0 }
+      .parts.joined()
     let candidates: [(String, String)]
-    switch parsed.positionals[0] {
-    case "names": candidates = names(objects, prefix.hasPrefix("/") || prefix.isEmpty ? prefix : "/" + prefix)
-    case "refs": candidates = references(objects, prefix)
+    switch what {
+    case "names": candidates = names(Array(objects), named)
+    case "refs": candidates = references(Array(objects), prefix)
     default: candidates = []
     }
     console.out(candidates.map { "\($0.0)\t\($0.1)\n" }.joined())
     return .success
+  }
+
+  /// The bytes a typed "/name" prefix stands for, where it reads back as typed (a half-typed
+  /// escape such as "/v\x" does not, and then every name is looked at).
+  static func rawPrefix(_ typed: String) -> [UInt8]? {
+    guard typed.hasPrefix("/"), let bytes = try? Escaping.unescape(typed),
+      Escaping.escape(bytes) == typed
+    else { return nil }
+    return bytes
   }
 
   /// Every process whose pid starts with `prefix`, with its command line, for --target.
