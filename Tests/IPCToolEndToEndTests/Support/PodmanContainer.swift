@@ -59,7 +59,9 @@ final class PodmanContainer {
 
   private static func podman(_ box: Sandbox, _ folder: TemporaryDirectory, _ arguments: [String]) throws -> ToolRun {
     let options = [
-      "--root", folder.file("storage"), "--runroot", folder.file("run"), "--runtime", "runc",
+      // Its state, run files and exit records in the test's folder, not in /var/lib or /run.
+      "--root", folder.file("storage"), "--runroot", folder.file("run"), "--tmpdir", folder.file("tmp"),
+      "--runtime", "runc",
       "--cgroup-manager=cgroupfs", "--events-backend=none",
     ]
     // conmon, which podman leaves running, would inherit the descriptor by which Foundation
