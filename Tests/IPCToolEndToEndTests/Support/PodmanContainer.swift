@@ -61,6 +61,7 @@ final class PodmanContainer {
     let options = [
       // Its state, run files and exit records in the test's folder, not in /var/lib or /run.
       "--root", folder.file("storage"), "--runroot", folder.file("run"), "--tmpdir", folder.file("tmp"),
+      "--network-config-dir", folder.file("networks"),
       "--runtime", "runc",
       "--cgroup-manager=cgroupfs", "--events-backend=none",
     ]
