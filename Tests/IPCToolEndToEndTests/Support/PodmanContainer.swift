@@ -19,8 +19,6 @@ final class PodmanContainer {
   let id: String
   let pid: pid_t
   private let folder: TemporaryDirectory
-  /// Podman makes /run/containers/networks whatever it is told; an empty one it made goes too.
-  private let runFolderExisted = FileManager.default.fileExists(atPath: "/run/containers")
 
   init() throws {
     box = try Sandbox()
@@ -41,10 +39,7 @@ final class PodmanContainer {
       let resolved = (library as NSString).resolvingSymlinksInPath
       try folder.copy(resolved, as: "root" + library)
     }
-    try folder.write(
-      "containers.conf",
-      "[containers]\ndefault_ulimits = []\n[network]\nnetwork_config_dir = \"\(folder.file("networks"))\"\n",
-      mode: 0o644)
+    try folder.write("containers.conf", "[containers]\ndefault_ulimits = []\n", mode: 0o644)
     let started = try Self.podman(box, folder, ["run", "-d", "--network", "none", "--rootfs", root, "/bin/sleep", "1000"])
     guard started.status == 0 else { throw SandboxError(message: "podman run failed: \(started)") }
     id = started.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -55,13 +50,7 @@ final class PodmanContainer {
     self.pid = pid
   }
 
-  deinit {
-    _ = try? Self.podman(box, folder, ["rm", "-f", "-t", "0", id])
-    if !runFolderExisted {
-      rmdir("/run/containers/networks")  // only if empty: never anything of anyone else's
-      rmdir("/run/containers")
-    }
-  }
+  deinit { _ = try? Self.podman(box, folder, ["rm", "-f", "-t", "0", id]) }
 
   /// A command inside the container.
   func exec(_ command: [String]) throws -> ToolRun {
