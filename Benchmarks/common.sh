@@ -11,9 +11,9 @@ enter_private_namespace() {
   mount -t tmpfs -o size=2g ipctool-bench /dev/shm
 }
 
-# The release binary as `make install` builds it: Swift runtime linked statically.
+# The release binary as `make install` builds it: a static executable.
 build_release() {
-  local flags=(-c release --static-swift-stdlib --scratch-path .build-static)
+  local flags=(-c release -Xswiftc -static-executable --scratch-path .build-static)
   (cd "$(dirname "$0")/.." && swift build "${flags[@]}" --product ipctool >&2)
   IPCTOOL="$(cd "$(dirname "$0")/.." && swift build "${flags[@]}" --show-bin-path)/ipctool"
 }
