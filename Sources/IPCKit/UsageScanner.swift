@@ -34,6 +34,18 @@ public struct UsageScanner: Sendable {
     /// How many processes `owner` runs in this IPC namespace, besides the caller's own.
     public func processes(ofOwner owner: uid_t) -> Int { processesByOwner[owner] ?? 0 }
 
+    /// Adds what another part of the scan found (a later run of pids).
+    mutating func merge(_ other: Report) {
+      byFile.merge(other.byFile) { $0.union($1) }
+      bySegment.merge(other.bySegment) { $0.union($1) }
+      hidden += other.hidden
+      for mapping in other.deletedMappings where seenDeletedMappings.insert(mapping).inserted {
+        deletedMappings.append(mapping)
+      }
+      processesByOwner.merge(other.processesByOwner, uniquingKeysWith: +)
+      processesHidden = processesHidden || other.processesHidden
+    }
+
     /// The object's users; nil when some process could not be read and none was found.
     public func users(of object: IPCObjectInfo) -> [ProcessRef]? {
       guard object.kind.hasKnowableUsers else { return nil }
@@ -93,38 +105,52 @@ public struct UsageScanner: Sendable {
     }
   }
 
-  /// Scans every process but this one.
+  /// Scans every process but this one, on up to two threads (each process costs a few
+  /// system calls and a maps file to parse; they split cleanly), merged in pid order.
   public func scan() -> Report {
-    var report = Report()
     var shm = stat()
     let shmDevice = stat(paths.shm, &shm) == 0 ? UInt64(shm.st_dev) : nil
     guard let proc = try? FileDescriptor.open(paths.proc, O_RDONLY | O_DIRECTORY),
       let entries = try? proc.directoryEntries()
-    else { return report }
-    report.processesHidden = ProcVisibility.hidesOtherUsers(proc: paths.proc)
+    else { return Report() }
     let me = getpid()
+    let pids = entries.compactMap { pid_t(String(decoding: $0.name, as: UTF8.self)) }
+      .filter { $0 != me }
     let mine = ancestry()
-    // thread-self: a thread may have joined another namespace than the process's main thread.
+    // thread-self: a thread may have joined another namespace than the process's main thread
+    // (and the threads below start in the caller's).
     let namespace = try? ipcNamespace("thread-self").get()
-    for entry in entries {
-      guard let pid = pid_t(String(decoding: entry.name, as: UTF8.self)), pid != me else {
-        continue
+    let procFD = proc.raw
+    let parts = inParallel(
+      chunks: chunked(pids.count, size: 256), threads: usefulThreads(for: pids.count, perThread: 200, limit: 2)
+    ) { range -> Report in
+      var part = Report()
+      for pid in pids[range] {
+        scanOne(pid, shmDevice: shmDevice, namespace: namespace, counted: !mine.contains(pid), proc: procFD, into: &part)
       }
-      let theirs = ipcNamespace(String(pid))
-      // System V ids restart in every IPC namespace: another namespace's "/SYSV" mapping of
-      // shmid 0 is not a use of ours. (One whose namespace cannot be read may be ours.) A
-      // segment is attached in the namespace of the thread that attached it, and threads can
-      // differ: when the main thread's is another, the others are asked, only if it maps any.
-      let inOurNamespace = {
-        guard case .success(let main) = theirs, main != namespace else { return true }
-        return taskNamespaces(pid).contains { $0 == namespace }
-      }
-      scanProcess(pid, shmDevice: shmDevice, inOurNamespace: inOurNamespace, into: &report)
-      if !mine.contains(pid) {
-        countOwner(pid, proc: proc.raw, namespace: theirs, ours: namespace, into: &report)
-      }
+      return part
     }
+    var report = Report()
+    report.processesHidden = ProcVisibility.hidesOtherUsers(proc: paths.proc)
+    for part in parts { report.merge(part) }
     return report
+  }
+
+  private func scanOne(
+    _ pid: pid_t, shmDevice: UInt64?, namespace: [UInt8]?, counted: Bool, proc: CInt,
+    into report: inout Report
+  ) {
+    let theirs = ipcNamespace(String(pid))
+    // System V ids restart in every IPC namespace: another namespace's "/SYSV" mapping of
+    // shmid 0 is not a use of ours. (One whose namespace cannot be read may be ours.) A
+    // segment is attached in the namespace of the thread that attached it, and threads can
+    // differ: when the main thread's is another, the others are asked, only if it maps any.
+    let inOurNamespace = {
+      guard case .success(let main) = theirs, main != namespace else { return true }
+      return taskNamespaces(pid).contains { $0 == namespace }
+    }
+    scanProcess(pid, shmDevice: shmDevice, inOurNamespace: inOurNamespace, into: &report)
+    if counted { countOwner(pid, proc: proc, namespace: theirs, ours: namespace, into: &report) }
   }
 
   /// Counts `pid` for its owner if it is in the IPC namespace `namespace`, or may be (its
