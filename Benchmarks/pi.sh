@@ -11,7 +11,9 @@ source "$(dirname "$0")/common.sh"
 enter_private_namespace "$@"
 build_release
 
-reference=$(mktemp -d)/pi_reference
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+reference=$scratch/pi_reference
 cc -O3 -march=native -o "$reference" "$(dirname "$0")/pi_reference.c" -lm
 echo "C reference prints $("$reference" 10000000), ipctool prints $("$IPCTOOL" pi --ipc pipe | awk 'NR==2 {print $4}')"
 
@@ -21,7 +23,6 @@ for terms in 10000000 300000000; do
     "$IPCTOOL pi --ipc pipe --terms $terms" "$reference $terms")
   echo "terms $terms: ipctool / C = ${ratio}x (medians of $runs alternating runs: ipctool $ours s, C $theirs s)"
 done
-rm -f "$reference"
 
 echo
 echo "Throughput, 100,000 slices of 1,000,000 terms (messages or lock hand-offs per second):"
