@@ -26,11 +26,7 @@ public struct PiPlan: Sendable, Equatable {
   }
 
   /// The sum of one slice, in ascending k.
-  public func partialSum(_ index: Int) -> Double {
-    var sum = 0.0
-    for k in range(of: index) { sum += PiSeries.term(k) }
-    return sum
-  }
+  public func partialSum(_ index: Int) -> Double { PiSeries.sum(of: range(of: index)) }
 
   /// The longest slice's length (the last, which takes the remainder).
   public var longestSlice: Int { range(of: slices - 1).count }

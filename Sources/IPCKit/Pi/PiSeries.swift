@@ -29,6 +29,16 @@ public enum PiSeries {
     return inverse + square / 2 + inverse * square * tail
   }
 
+  /// The terms of `range`, added left to right: the workers' whole computation. A function of
+  /// its own, so that the loop is compiled for itself (unrolled by two, as a standalone loop
+  /// is) rather than inside whatever calls it.
+  @inline(never)
+  static func sum(of range: Range<Int>) -> Double {
+    var sum = 0.0
+    for k in range { sum += term(k) }
+    return sum
+  }
+
   /// One term, as every worker computes it: one multiplication and one division.
   @inline(__always)
   static func term(_ k: Int) -> Double {
