@@ -67,8 +67,21 @@ final class SysVSharedMemoryTransport: PiTransport {
   }
 
   func leftovers() -> Int {
-    let segmentLeft = segment >= 0 && (try? SysVSharedMemory.status(segment)) != nil
+    let segmentLeft = segment >= 0 && !gone(segment)
     let setLeft = semaphores >= 0 && (try? SysVSemaphoreSet.status(semaphores)) != nil
     return (segmentLeft ? 1 : 0) + (setLeft ? 1 : 0)
+  }
+
+  /// Whether the segment is gone, waiting up to a second for it. It is marked for removal and
+  /// every process of the run has been reaped, but a process's memory (and with it its
+  /// attachment) is torn down only when the last reference to it goes, and a reader of
+  /// /proc/PID/maps (any `ipctool list --users` or clean running meanwhile) holds one while it
+  /// reads: the kernel frees the segment a moment later. One still there after a second is left.
+  private func gone(_ id: CInt) -> Bool {
+    for _ in 0..<1000 {
+      guard (try? SysVSharedMemory.status(id)) != nil else { return true }
+      usleep(1000)
+    }
+    return false
   }
 }
