@@ -38,6 +38,9 @@ public enum IPCTool {
         {
           do {
             setenv("IPCTOOL_SHM", try TargetNamespace.enter(pid), 1)
+            // A queue directory named for the caller's namespace is not the target's: queues
+            // are read through a mount made in the target's.
+            unsetenv("IPCTOOL_MQUEUE")
           } catch {
             console.error(error.line)
             return .failure

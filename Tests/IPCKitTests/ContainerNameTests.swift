@@ -21,6 +21,11 @@ import Testing
     #expect(ContainerName.from(cgroup: cgroup) == expected)
   }
 
+  /// A delegated cgroup's folder is named by its user: it reaches the terminal escaped.
+  @Test func namesAreEscaped() {
+    #expect(ContainerName.from(cgroup: "0::/user.slice/x\u{1B}[2J.service") == "unit x\\e[2J.service")
+  }
+
   @Test func aPlainSessionIsNoContainer() {
     #expect(ContainerName.from(cgroup: "0::/user.slice/user-1000.slice/session-3.scope") == nil)
     #expect(ContainerName.from(cgroup: "0::/") == nil)

@@ -32,6 +32,9 @@ struct PostgreSQLTests {
     let unmapped = try #require(
       users.lines.first { $0.hasSuffix("  held by PostgreSQL, postmaster \(postmaster)") }?
         .split(separator: " ").first.map(String.init))
+    // Users are named by their command lines, so the postmaster and a backend are told apart.
+    let interlock = try box.run(["list", "--users", "--kind", "sysv-shm", "-o", "users", "--no-headings"])
+    #expect(interlock.stdout.contains("(postgres: checkpointer)"), "\(interlock)")
     let inspected = try box.run(["inspect", unmapped])
     #expect(inspected.stdout.contains("held by PostgreSQL, postmaster \(postmaster)"), "\(inspected)")
 

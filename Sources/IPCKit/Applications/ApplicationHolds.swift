@@ -26,11 +26,7 @@ public struct ApplicationHolds: Sendable {
     isSegment(object) ? held[object.identity] : nil
   }
 
-  /// The set a gone application left that `object` belongs to, if any.
-  public func leftSet(of object: IPCObjectInfo) -> LeftSet? {
-    leftSetIndex(of: object).map { leftSets[$0] }
-  }
-
+  /// Which set a gone application left `object` belongs to, if any.
   func leftSetIndex(of object: IPCObjectInfo) -> Int? {
     isSegment(object) ? setOf[object.identity] : nil
   }

@@ -3,8 +3,13 @@
 /// "crio-ID", a Kubernetes pod's "kubepods...podUID"), and systemd its services.
 public enum ContainerName {
   /// "docker 3f2a9c1b7d0e", "podman 3f2a9c1b7d0e", "containerd ...", "cri-o ...",
-  /// "kubernetes pod 7d1e...", "unit nginx.service"; nil where nothing says.
+  /// "kubernetes pod 7d1e...", "unit nginx.service"; nil where nothing says. Escaped: a user
+  /// with a delegated cgroup subtree names its folders, controls included.
   public static func from(cgroup text: String) -> String? {
+    name(in: text).map { Escaping.escape(Array($0.utf8)) }
+  }
+
+  private static func name(in text: String) -> String? {
     var unit: String?
     for line in text.split(separator: "\n") {
       // "0::/system.slice/docker-<id>.scope"; v1 lines have a controller list in between.
