@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 
 /// Why a System V object the kernel keeps no users of counts as in use. Queues and semaphore
 /// sets have no attachments and no file to map, but the kernel records waiters, and the last
@@ -31,13 +32,13 @@ public enum ActivityEvidence: Sendable, Equatable {
 
   /// The evidence of use the kernel holds, or nil where there is none (a crashed program's
   /// leftovers: dead last users, nobody waiting, quiet for a while).
-  static func of(_ object: IPCObjectInfo, proc: String, now: Int = time(nil))
+  static func of(_ object: IPCObjectInfo, live: LiveProcesses, now: Int = time(nil))
     -> ActivityEvidence?
   {
     switch object.details {
     case .sysvSharedMemory(let segment):
       guard segment.attached == 0, segment.lastAttach == nil, let pid = segment.creatorPID,
-        let creator = LiveProcess.ref(pid, proc: proc)
+        let creator = live.ref(pid)
       else { return nil }
       return .notAttachedYet(creator: creator)
     case .sysvQueue(let queue):
@@ -45,49 +46,71 @@ public enum ActivityEvidence: Sendable, Equatable {
         (.send, queue.lastSendPID, queue.lastSend),
         (.receive, queue.lastReceivePID, queue.lastReceive),
       ]
-      return lastUse(operations, created: object.changed, proc: proc, now: now)
+      return lastUse(operations, created: object.changed, live: live, now: now)
     case .sysvSemaphore(let set):
       guard let id = object.id,
-        let states = set.states ?? (try? SysVSemaphoreSet.states(id, count: Int(set.count ?? 0)))
+        let states = set.states ?? (try? SysVSemaphoreSet.states(id, count: Int(set.count ?? 0), values: false))
       else { return nil }
       let waiting = states.reduce(0) { $0 + Int($1.waitingForIncrease) + Int($1.waitingForZero) }
       if waiting > 0 { return .waiting(count: waiting) }
       // semop's time is the set's; each semaphore keeps the pid of its own last operation.
       return lastUse(
-        states.map { (.semop, $0.lastPID, set.lastOperation) }, created: object.changed,
-        proc: proc, now: now)
+        states.lazy.map { (.semop, $0.lastPID, set.lastOperation) }, created: object.changed,
+        live: live, now: now)
     default:
       return nil
     }
   }
 
-  /// The newest use by a live process; else use or creation within `quietSeconds`.
+  /// The newest use by a live process; else use or creation within `quietSeconds`. One pass,
+  /// no arrays: a clean asks this of tens of thousands of queues and sets.
   private static func lastUse(
-    _ operations: [(Operation, pid_t?, Int?)], created: Int?, proc: String, now: Int
+    _ operations: some Sequence<(Operation, pid_t?, Int?)>, created: Int?, live: LiveProcesses,
+    now: Int
   ) -> ActivityEvidence? {
-    let used = operations.filter { ($0.1 ?? 0) > 0 }
-    let live = used.compactMap { operation, pid, time -> (Operation, ProcessRef, Int?)? in
-      guard let pid, let process = LiveProcess.ref(pid, proc: proc) else { return nil }
-      return (operation, process, time)
+    var newestLive: (Operation, ProcessRef, Int?)?
+    var newestUse: (Operation, Int)?
+    var used = false
+    for (operation, pid, time) in operations {
+      guard let pid, pid > 0 else { continue }
+      used = true
+      if let process = live.ref(pid), newestLive.map({ ($0.2 ?? 0) < (time ?? 0) }) ?? true {
+        newestLive = (operation, process, time)
+      }
+      if let time, newestUse.map({ $0.1 < time }) ?? true { newestUse = (operation, time) }
     }
-    if let newest = live.max(by: { ($0.2 ?? 0) < ($1.2 ?? 0) }) {
-      return .recent(newest.0, by: newest.1, at: newest.2)
+    if let newestLive { return .recent(newestLive.0, by: newestLive.1, at: newestLive.2) }
+    if let newestUse, now - newestUse.1 < quietSeconds {
+      return .recentlyUsed(newestUse.0, at: newestUse.1)
     }
-    let times = used.compactMap { operation, _, time in time.map { (operation, $0) } }
-    if let newest = times.max(by: { $0.1 < $1.1 }), now - newest.1 < quietSeconds {
-      return .recentlyUsed(newest.0, at: newest.1)
-    }
-    if used.isEmpty, let created, now - created < quietSeconds { return .new(createdAt: created) }
+    if !used, let created, now - created < quietSeconds { return .new(createdAt: created) }
     return nil
   }
 }
 
-/// Whether a pid names a live process, and what it is called.
-enum LiveProcess {
+/// Whether a pid names a live process, and what it is called, asked once per pid in a run: a
+/// crashed program leaves tens of thousands of objects with the same creator or last user.
+/// An answer stays true for the run, which lasts well under a second: a process that ends
+/// meanwhile keeps its objects (the safe side), and a pid freed and taken again meanwhile
+/// would need as many new processes as pid_max allows.
+final class LiveProcesses: Sendable {
+  let proc: String
+  private let known = Mutex<[pid_t: ProcessRef?]>([:])
+
+  init(proc: String) {
+    self.proc = proc
+  }
+
   /// The process, if one has this pid now (a pid reused since counts as alive: keeping an
   /// object by mistake is the safe side).
-  static func ref(_ pid: pid_t, proc: String) -> ProcessRef? {
-    guard pid > 0, kill(pid, 0) == 0 || Errno.current == .notPermitted else { return nil }
-    return ProcessRef.reading(pid, proc: proc) ?? ProcessRef(pid: pid, commandBytes: [])
+  func ref(_ pid: pid_t) -> ProcessRef? {
+    guard pid > 0 else { return nil }
+    if let answer = known.withLock({ $0[pid] }) { return answer }
+    var answer: ProcessRef?
+    if kill(pid, 0) == 0 || Errno.current == .notPermitted {
+      answer = ProcessRef.reading(pid, proc: proc) ?? ProcessRef(pid: pid, commandBytes: [])
+    }
+    known.withLock { $0[pid] = answer }
+    return answer
   }
 }

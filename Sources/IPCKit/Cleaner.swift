@@ -14,8 +14,12 @@ public struct Cleaner {
   /// Left sets that may not go, by index, with the members that stay.
   private var staying: [Int: [IPCReference]] = [:]
 
+  /// The creators and last users asked about, shared by the threads of a clean.
+  private let liveProcesses: LiveProcesses
+
   public init(inventory: Inventory = Inventory()) {
     self.inventory = inventory
+    liveProcesses = LiveProcesses(proc: inventory.paths.proc)
   }
 
   public enum Action: String, Sendable {
@@ -154,7 +158,7 @@ public struct Cleaner {
       return .setStays(
         holds.leftSets[index].holder, staying: stay.filter { $0 != object.reference })
     }
-    if let evidence = ActivityEvidence.of(object, proc: inventory.paths.proc) {
+    if let evidence = ActivityEvidence.of(object, live: liveProcesses) {
       return .activity(evidence)
     }
     if broadSelection, object.uid != 0, let report, report.processes(ofOwner: object.uid) > 0 {

@@ -198,7 +198,8 @@ public struct Inventory: Sendable {
 
   /// Removes one object. SysV objects go by id; POSIX ones by name.
   public func remove(_ object: IPCObjectInfo) throws(IPCError) {
-    let subject = object.reference.description
+    // Made only for an error: a clean removes tens of thousands of objects.
+    var subject: String { object.reference.description }
     do throws(SystemError) {
       switch (object.kind, object.name, object.id) {
       case (.posixQueue, let name?, _):

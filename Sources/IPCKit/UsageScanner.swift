@@ -107,7 +107,9 @@ public struct UsageScanner: Sendable {
 
   /// Scans every process but this one, on up to two threads (each process costs a few
   /// system calls and a maps file to parse; they split cleanly), merged in pid order.
-  public func scan() -> Report {
+  /// `ownersOnly` reads no maps and no descriptors: the report then counts processes by
+  /// owner and names no users (what a broad clean of System V queues and sets asks).
+  public func scan(ownersOnly: Bool = false) -> Report {
     var shm = stat()
     let shmDevice = stat(paths.shm, &shm) == 0 ? UInt64(shm.st_dev) : nil
     guard let proc = try? FileDescriptor.open(paths.proc, O_RDONLY | O_DIRECTORY),
@@ -126,7 +128,9 @@ public struct UsageScanner: Sendable {
     ) { range -> Report in
       var part = Report()
       for pid in pids[range] {
-        scanOne(pid, shmDevice: shmDevice, namespace: namespace, counted: !mine.contains(pid), proc: procFD, into: &part)
+        scanOne(
+          pid, shmDevice: shmDevice, namespace: namespace, counted: !mine.contains(pid),
+          usersToo: !ownersOnly, proc: procFD, into: &part)
       }
       return part
     }
@@ -137,10 +141,12 @@ public struct UsageScanner: Sendable {
   }
 
   private func scanOne(
-    _ pid: pid_t, shmDevice: UInt64?, namespace: [UInt8]?, counted: Bool, proc: CInt,
-    into report: inout Report
+    _ pid: pid_t, shmDevice: UInt64?, namespace: [UInt8]?, counted: Bool, usersToo: Bool,
+    proc: CInt, into report: inout Report
   ) {
     let theirs = ipcNamespace(String(pid))
+    if counted { countOwner(pid, proc: proc, namespace: theirs, ours: namespace, into: &report) }
+    guard usersToo else { return }
     // System V ids restart in every IPC namespace: another namespace's "/SYSV" mapping of
     // shmid 0 is not a use of ours. (One whose namespace cannot be read may be ours.) A
     // segment is attached in the namespace of the thread that attached it, and threads can
@@ -150,7 +156,6 @@ public struct UsageScanner: Sendable {
       return taskNamespaces(pid).contains { $0 == namespace }
     }
     scanProcess(pid, shmDevice: shmDevice, inOurNamespace: inOurNamespace, into: &report)
-    if counted { countOwner(pid, proc: proc, namespace: theirs, ours: namespace, into: &report) }
   }
 
   /// Counts `pid` for its owner if it is in the IPC namespace `namespace`, or may be (its

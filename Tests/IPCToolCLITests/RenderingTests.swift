@@ -56,7 +56,9 @@ import Testing
     let user = ProcessRef(pid: 42, commandBytes: Array("\u{1B}[2Jx".utf8))
     let outcome = Cleaner.Outcome(
       object: try Self.segment(Self.hostile[0]), action: .kept, reason: .inUse(by: [user]))
-    let text = CleanCommand.text([outcome], .init([outcome]), dryRun: false).string
+    let report = CleanReport(json: false)
+    report.add(outcome)
+    let text = report.document(dryRun: false).map(\.string).joined()
     #expect(text == "kept     posix-shm:/evil\\nsysv-shm:0  root: in use by 42 (\\e[2Jx)\n"
       + "removed 0, kept 1 in use, failed 0\n")
   }

@@ -52,4 +52,34 @@ struct CleanOwnerGuardTests {
     #expect(try box.run(["clean", "--all"]).lines.first == "removed  posix-shm:\(name)")
     #expect(box.shmFileNames().isEmpty)
   }
+
+  /// A broad clean of unattached System V segments (as of queues and sets) asks only how many
+  /// processes the owner runs: it reads no process's maps or descriptors, on a busy host most
+  /// of the scan's cost.
+  @Test(
+    .enabled(if: installed("strace"), "strace is not installed"),
+    .enabled(if: installed("python3"), "python3 is not installed (it makes the segment)"))
+  func aSystemVCleanReadsOnlyWhatItNeeds() throws {
+    let box = try Sandbox()
+    // Made by a process of nobody's that has ended: no creator alive, nobody attached.
+    let made = try box.runInside(
+      ["python3", "-c", "import ctypes; print(ctypes.CDLL(None).shmget(0, 4096, 0o1600))"], as: Self.nobody)
+    let segment = try #require(Int32(made.stdout.trimmingCharacters(in: .whitespacesAndNewlines)), "\(made)")
+    let here = try sleeper(box, inside: true)
+    defer { here.stop() }
+    try #require(waitUntil { (try? String(contentsOfFile: "/proc/\(here.pid)/comm", encoding: .utf8)) == "sleep\n" })
+    let folder = try TemporaryDirectory()
+    let trace = folder.file("trace")
+    let run = try box.runInside([
+      "/usr/bin/strace", "-f", "-o", trace, "-e", "trace=open,openat,openat2", toolPath, "clean",
+      "--kind", "sysv",
+    ])
+    #expect(run.lines.first?.hasPrefix("kept     sysv-shm:\(segment): owner nobody has 1 live process here") == true, "\(run)")
+    // Other processes' files (the runtime reads /proc/self/maps as it starts).
+    let opened = ((try? String(contentsOfFile: trace, encoding: .utf8))?.split(separator: "\n") ?? [])
+      .filter { $0.contains("/proc/") && !$0.contains("/proc/self/") }
+    #expect(opened.contains { $0.contains("/status\"") }, "the trace saw no scan: \(opened)")
+    #expect(!opened.contains { $0.contains("/maps\"") || $0.contains("/fd\"") }, "\(opened)")
+    #expect(try box.run(["clean", "--kind", "sysv", "--force"]).lines.first == "removed  sysv-shm:\(segment)")
+  }
 }

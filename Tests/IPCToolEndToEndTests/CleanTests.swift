@@ -163,4 +163,35 @@ struct CleanTests {
     let run = try box.run(["clean", "--prefix", "/ipctool-pi-"])
     #expect(run.lines.last == "removed 3, kept 0 in use, failed 0", "\(run)")
   }
+
+  /// System V objects are read in ranges of slots on several threads, and told in id order
+  /// as a listing is: across ranges, and where a freed slot was taken again (a higher id in a
+  /// lower slot). Queues, so that thousands are made in a moment.
+  @Test func manySystemVObjectsAreToldInIDOrder() throws {
+    let box = try Sandbox()
+    var queues = box.inIPCNamespace { (0..<2_100).map { _ in msgget(IPC_PRIVATE, IPC_CREAT | 0o600) } }
+    try #require(!queues.contains(-1))
+    // Slots 0 and 2,050 freed and taken again (the kernel takes slots in turn, so msg_next_id
+    // asks for them): their new ids, of a later sequence, are the highest.
+    for slot in [0, 2_050] {
+      queues[slot] = box.inIPCNamespace {
+        msgctl(queues[slot], IPC_RMID, nil)
+        let nextID = open("/proc/sys/kernel/msg_next_id", O_WRONLY)
+        defer { close(nextID) }
+        let id = "\(32_768 * 5 + slot)"
+        guard write(nextID, id, id.utf8.count) == id.utf8.count else { return -1 }
+        return msgget(IPC_PRIVATE, IPC_CREAT | 0o600)
+      }
+    }
+    try #require(queues[0] > queues[2_099] && queues[2_050] > queues[2_099])
+    let listed = try box.run(["list", "--kind", "sysv-mq", "--json"])
+    let run = try box.run(["clean", "--kind", "sysv-mq", "--force"])
+    #expect(run.status == 0 && run.lines.last == "removed 2100, kept 0 in use, failed 0", "\(run.stderr)")
+    let told = run.lines.dropLast().map { Int32($0.split(separator: ":").last!)! }
+    // (Compared as a whole without listing 2,100 ids on failure.)
+    let outOfOrder = zip(told, told.dropFirst()).first { $0 >= $1 }
+    #expect(outOfOrder == nil && told.count == queues.count && Set(told) == Set(queues), "\(String(describing: outOfOrder))")
+    let listedIDs = listed.stdout.components(separatedBy: "\"id\": ").dropFirst().map { Int32($0.prefix { $0.isNumber })! }
+    #expect(listedIDs == told, "the listing's order differs")
+  }
 }

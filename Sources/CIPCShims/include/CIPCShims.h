@@ -23,11 +23,10 @@ int ipcshim_semctl_getall(int semid, unsigned short *_Nonnull values);
 int ipcshim_semctl_setall(int semid, unsigned short *_Nonnull values);
 int ipcshim_semctl_stat(int semid, int command, struct semid_ds *_Nonnull info); // IPC_STAT...
 
-// The highest slot in use of each System V kind (MSG_INFO, SHM_INFO, SEM_INFO), or -1 with
-// errno, and how many objects are in use: each call fills a different info struct.
-int ipcshim_msg_slots(int *_Nonnull in_use);
-int ipcshim_shm_slots(int *_Nonnull in_use);
-int ipcshim_sem_slots(int *_Nonnull in_use);
+// The highest slot in use of each System V kind (IPC_INFO), -1 when none is, or -1 with errno.
+int ipcshim_msg_highest_slot(void);
+int ipcshim_shm_highest_slot(void);
+int ipcshim_sem_highest_slot(void);
 
 // The wait-status macros.
 int ipcshim_wexitstatus(int status);

@@ -39,9 +39,17 @@ public struct ApplicationHolds: Sendable {
   /// crashed postmaster's interlock by its header, which takes a read-only attachment of the
   /// unattached segments of owners that have dynamic segments: `clean` does it, listings
   /// do not (a look should leave every time as it was).
+  ///
+  /// For a clean (`findLeftSets`), the dynamic segments are looked for first, and with none
+  /// there is nothing to read: a running postmaster's interlock is attached, which keeps it
+  /// before any hold is asked, and a crashed one's matters only beside dynamic segments. On a
+  /// host without PostgreSQL a clean then never reads the System V segment table, which at
+  /// 32,768 segments costs more than removing a kind of object.
   public static func read(_ inventory: Inventory, findLeftSets: Bool) -> ApplicationHolds {
     var holds = ApplicationHolds()
     let proc = inventory.paths.proc
+    let dynamic = dynamicSegments(inventory.paths.shm)
+    if findLeftSets && dynamic.isEmpty { return holds }
     // PostgreSQL refuses to run as root: its segments never belong to root.
     let segments = SysVSharedMemory.list(paths: inventory.paths, withValues: false)
       .filter { $0.uid != 0 && $0.details.sysvSegment?.markedForRemoval == false }
@@ -62,7 +70,6 @@ public struct ApplicationHolds: Sendable {
     }
     let unattached = segments.filter { $0.details.sysvSegment?.attached == 0 }
     guard !postmasters.isEmpty || (findLeftSets && !unattached.isEmpty) else { return holds }
-    let dynamic = dynamicSegments(inventory.paths.shm)
     for segment in dynamic {
       if let holder = postmasters[segment.uid] { holds.held[segment.identity] = holder }
     }

@@ -10,8 +10,8 @@ protocol SysVFamily {
   static var idName: String { get }
   /// Every object in /proc/sysvipc; `withValues` adds what costs a call per object.
   static func list(paths: IPCPaths, withValues: Bool) -> [IPCObjectInfo]
-  /// The highest slot in use (or -1 with errno), and how many objects there are.
-  static func slots(inUse: inout CInt) -> CInt
+  /// The highest slot in use; -1 when none is, or with errno.
+  static func highestSlot() -> CInt
   /// The kernel's record in the slot the kernel takes from `slot` (an id names its own),
   /// whatever object is there now, read without the read-permission check (*_STAT_ANY).
   static func status(slot: Int32) throws(SystemError) -> IPCObjectInfo

@@ -47,7 +47,7 @@ enum SysVMessageQueue: SysVFamily {
     }
   }
 
-  static func slots(inUse: inout CInt) -> CInt { ipcshim_msg_slots(&inUse) }
+  static func highestSlot() -> CInt { ipcshim_msg_highest_slot() }
 
   static func status(slot: Int32) throws(SystemError) -> IPCObjectInfo {
     var record = msqid_ds()

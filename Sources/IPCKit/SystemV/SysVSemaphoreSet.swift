@@ -58,7 +58,7 @@ enum SysVSemaphoreSet: SysVFamily {
     }
   }
 
-  static func slots(inUse: inout CInt) -> CInt { ipcshim_sem_slots(&inUse) }
+  static func highestSlot() -> CInt { ipcshim_sem_highest_slot() }
 
   static func status(slot: Int32) throws(SystemError) -> IPCObjectInfo {
     try status(slot: slot, withStates: false)
@@ -82,11 +82,17 @@ enum SysVSemaphoreSet: SysVFamily {
     return IPCObjectInfo(id: id, record.sem_perm, changed: record.sem_ctime, details: .sysvSemaphore(set))
   }
 
-  /// Each semaphore's value, waiters and last pid; needs read permission.
-  static func states(_ id: Int32, count: Int) throws(SystemError) -> [SysVSemaphoreState] {
-    var values = [UInt16](repeating: 0, count: max(count, 1))
-    try retryingOnInterrupt("semctl", "semid \(id)") { ipcshim_semctl_getall(id, &values) }
+  /// Each semaphore's value, waiters and last pid; needs read permission. Without `values`
+  /// (evidence of use needs none) each value reads as 0, and the call for them is saved.
+  static func states(_ id: Int32, count: Int, values withValues: Bool = true) throws(SystemError)
+    -> [SysVSemaphoreState]
+  {
+    var values = [UInt16](repeating: 0, count: withValues ? max(count, 1) : 0)
+    if withValues {
+      try retryingOnInterrupt("semctl", "semid \(id)") { ipcshim_semctl_getall(id, &values) }
+    }
     var states: [SysVSemaphoreState] = []
+    states.reserveCapacity(count)
     for index in 0..<CInt(count) {
       func ask(_ command: CInt) throws(SystemError) -> CInt {
         try retryingOnInterrupt("semctl", "semid \(id)") {
@@ -95,7 +101,7 @@ enum SysVSemaphoreSet: SysVFamily {
       }
       states.append(
         SysVSemaphoreState(
-          value: Int32(values[Int(index)]), waitingForIncrease: try ask(GETNCNT),
+          value: withValues ? Int32(values[Int(index)]) : 0, waitingForIncrease: try ask(GETNCNT),
           waitingForZero: try ask(GETZCNT), lastPID: try ask(GETPID)))
     }
     return states

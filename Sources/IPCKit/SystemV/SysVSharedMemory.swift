@@ -54,7 +54,7 @@ enum SysVSharedMemory: SysVFamily {
     }
   }
 
-  static func slots(inUse: inout CInt) -> CInt { ipcshim_shm_slots(&inUse) }
+  static func highestSlot() -> CInt { ipcshim_shm_highest_slot() }
 
   /// shmctl leaves out the page counts; /proc has them.
   static func inspect(_ id: Int32, paths: IPCPaths) throws(SystemError) -> IPCObjectInfo {

@@ -3,19 +3,49 @@ import Glibc
 /// The System V objects of one kind read slot by slot with *_STAT_ANY, as `ipcrm --all` does:
 /// a call per object and no /proc table to format and parse. /proc/sysvipc stays the listing,
 /// since it also has segments' page counts; this is for acting on each object as it is read.
-enum SysVSlots {
+///
+/// The slots can be read in ranges, on several threads at once (`SysVSlots.ranges`, `read`,
+/// `inIDOrder`), or all in one go (`map`).
+public enum SysVSlots {
+  /// What one range of slots gave.
+  public struct Pass<T> {
+    var results: [T] = []
+    var ids: [Int32] = []
+    /// Objects read, transformed or not.
+    var seen = 0
+    /// Whether the kernel refused a read for another reason than an empty slot.
+    var refused = false
+
+    /// The same pass with each result changed by `change`.
+    public func mapResults<U>(_ change: (T) -> U) -> Pass<U> {
+      Pass<U>(results: results.map(change), ids: ids, seen: seen, refused: refused)
+    }
+  }
+
   /// `transform` of every object of `kind`, called as soon as its slot is read, so whatever
   /// it does follows the kernel's answer within microseconds. Results in id order; nil, with
   /// nothing transformed, where the kernel cannot read slots (STAT_ANY came in Linux 4.17).
   static func map<T>(_ kind: IPCKind, _ transform: (IPCObjectInfo) -> T?) -> [T]? {
-    guard let family = kind.sysvFamily else { return nil }
-    var inUse: CInt = 0
-    let highest = family.slots(inUse: &inUse)
-    guard highest >= 0 else { return nil }
-    var ids: [Int32] = []
-    var results: [T] = []
-    var seen = 0
-    for slot in 0...highest {
+    guard let ranges = ranges(kind, size: Int32.max) else { return nil }
+    return inIDOrder(ranges.map { read(kind, $0, transform) })
+  }
+
+  /// The slots of `kind` up to the highest in use, in ranges of `size`; nil where there are
+  /// no objects or the kernel cannot say.
+  public static func ranges(_ kind: IPCKind, size: Int32) -> [Range<Int32>]? {
+    guard let highest = kind.sysvFamily?.highestSlot(), highest >= 0 else { return nil }
+    return stride(from: Int32(0), through: highest, by: Int(size)).map {
+      $0..<(highest - $0 < size ? highest + 1 : $0 + size)
+    }
+  }
+
+  /// `transform` of every object in `slots`, in slot order.
+  public static func read<T>(
+    _ kind: IPCKind, _ slots: Range<Int32>, _ transform: (IPCObjectInfo) -> T?
+  ) -> Pass<T> {
+    var pass = Pass<T>()
+    guard let family = kind.sysvFamily else { return pass }
+    for slot in slots {
       let object: IPCObjectInfo
       do {
         object = try family.status(slot: slot)
@@ -24,18 +54,28 @@ enum SysVSlots {
       } catch {
         // Refused (a security module may deny STAT_ANY): let /proc tell, unless objects
         // were already handed over.
-        if seen == 0 { return nil }
+        pass.refused = true
+        if pass.seen == 0 { return pass }
         continue
       }
       guard let id = object.id else { continue }
-      seen += 1
+      pass.seen += 1
       if let result = transform(object) {
-        ids.append(id)
-        results.append(result)
+        pass.ids.append(id)
+        pass.results.append(result)
       }
     }
-    // Old kernels refuse STAT_ANY with the same EINVAL as an empty slot.
-    if seen == 0 && inUse > 0 { return nil }
+    return pass
+  }
+
+  /// The results of every range of one kind, in id order; nil where the slots could not be
+  /// read (then nothing was transformed), and /proc must tell.
+  public static func inIDOrder<T>(_ passes: [Pass<T>]) -> [T]? {
+    // There were objects (see `ranges`), but old kernels refuse STAT_ANY with the same EINVAL
+    // as an empty slot. (Had they all gone meanwhile, /proc says so.)
+    if passes.allSatisfy({ $0.seen == 0 }) { return nil }
+    let ids = passes.flatMap(\.ids)
+    let results = passes.flatMap(\.results)
     // Slot order is id order unless ids were recycled.
     guard zip(ids, ids.dropFirst()).contains(where: { $0 > $1 }) else { return results }
     return ids.indices.sorted { ids[$0] < ids[$1] }.map { results[$0] }

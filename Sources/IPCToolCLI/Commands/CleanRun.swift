@@ -18,7 +18,8 @@ struct CleanRun {
     usage = UsageOnDemand(UsageScanner(paths: inventory.paths))
     var cleaner = Cleaner(inventory: inventory)
     cleaner.broadSelection = selection.namesNoObject
-    if !force {
+    // Only segments are held (queues and sets never are).
+    if !force && !selection.kinds.isDisjoint(with: [.sysvSharedMemory, .posixSharedMemory]) {
       // Before anything is removed: which objects applications hold, and which sets they
       // left may go whole.
       cleaner.holds = ApplicationHolds.read(inventory, findLeftSets: true)
@@ -32,51 +33,109 @@ struct CleanRun {
     self.cleaner = cleaner
   }
 
-  /// Every selected object's outcome, in listing order, and the kinds that could not be read.
-  func cleanAll() -> (outcomes: [Cleaner.Outcome], gaps: [ListingGap]) {
-    var (byKind, gaps) = cleanFiles()
-    for (kind, (kindGaps, outcomes)) in cleanOthers() {
+  /// Every selected object's outcome, in listing order, told as decided, and the kinds that
+  /// could not be read.
+  func cleanAll(json: Bool) -> (report: CleanReport, gaps: [ListingGap]) {
+    var (byKind, gaps) = cleanFiles(json: json)
+    for (kind, (kindGaps, report)) in cleanOthers(json: json) {
       gaps += kindGaps
-      byKind[kind] = outcomes
+      byKind[kind] = [report]
     }
-    return (IPCKind.allCases.sorted().flatMap { byKind[$0] ?? [] }, gaps)
+    let report = CleanReport(json: json)
+    for kind in IPCKind.allCases.sorted() {
+      for part in byKind[kind] ?? [] { report.append(part) }
+    }
+    return (report, gaps)
   }
 
   /// POSIX segments and semaphores, the bulk, stream on all cores: each run of files is
   /// stat'ed, planned and unlinked by the thread that read it while others read on. (Taking
   /// turns to unlink, since unlinks queue on the directory's lock, measured slower.)
-  private func cleanFiles() -> ([IPCKind: [Cleaner.Outcome]], [ListingGap]) {
+  private func cleanFiles(json: Bool) -> ([IPCKind: [CleanReport]], [ListingGap]) {
     let fileKinds = selection.kinds.intersection([.posixSharedMemory, .posixSemaphore])
     guard !fileKinds.isEmpty else { return ([:], []) }
-    let (runs, gaps) = inventory.list(fileKinds, withValues: false) { run -> [Cleaner.Outcome] in
-      let planned = run.compactMap(plan)
-      return dryRun ? planned : planned.map { cleaner.carriedOut($0) }
+    let (runs, gaps) = inventory.list(fileKinds, withValues: false) { run -> (IPCKind?, CleanReport) in
+      let report = CleanReport(json: json)
+      for object in run {
+        guard let outcome = plan(object) else { continue }
+        report.add(dryRun ? outcome : cleaner.carriedOut(outcome))
+      }
+      // A run is of one kind.
+      return (run.first?.kind, report)
     }
-    // Runs of segments come first, then runs of semaphores.
-    let outcomes = Array(runs.joined())
-    let split = outcomes.firstIndex { $0.object.kind == .posixSemaphore } ?? outcomes.endIndex
-    return (
-      [.posixSharedMemory: Array(outcomes[..<split]), .posixSemaphore: Array(outcomes[split...])],
-      gaps
-    )
+    var byKind: [IPCKind: [CleanReport]] = [:]
+    for case (let kind?, let report) in runs { byKind[kind, default: []].append(report) }
+    return (byKind, gaps)
   }
 
-  /// The other kinds, each read and cleaned on a thread of its own; System V objects are
-  /// removed as soon as the kernel has given their record.
-  private func cleanOthers() -> [(IPCKind, (gaps: [ListingGap], outcomes: [Cleaner.Outcome]))] {
+  /// The other kinds. System V objects are read slot by slot in ranges that every thread
+  /// takes in turn (32,768 segments are more work than as many queues and sets together), each
+  /// removed as soon as the kernel has given its record; queues are listed.
+  private func cleanOthers(json: Bool) -> [(IPCKind, (gaps: [ListingGap], report: CleanReport))] {
     let others = IPCKind.allCases.filter {
       selection.kinds.contains($0) && $0 != .posixSharedMemory && $0 != .posixSemaphore
     }
-    let cleaned = inParallel(chunks: chunked(others.count, size: 1), threads: others.count) {
-      range -> (gaps: [ListingGap], outcomes: [Cleaner.Outcome]) in
-      let kind = others[range.lowerBound]
-      if let outcomes = inventory.mapSysVSlots(kind, { decide($0, readJustNow: true) }) {
-        return ([], outcomes)
+    var byKind: [[(kind: IPCKind, slots: Range<Int32>?)]] = []
+    var slotted: Set<IPCKind> = []
+    for kind in others {
+      if let ranges = SysVSlots.ranges(kind, size: 2048) {  // nil for queues, and for no objects
+        slotted.insert(kind)
+        byKind.append(ranges.map { (kind, $0) })
+      } else {
+        byKind.append([(kind, nil)])
       }
-      let listing = inventory.list([kind], withValues: false)
-      return (listing.gaps, listing.objects.compactMap { decide($0, readJustNow: false) })
     }
-    return Array(zip(others, cleaned))
+    // The kinds' ranges taken in turn: threads on different kinds contend for no lock (each
+    // kind's ids have their own lock), where two on one kind take turns for its removals.
+    let work = (0..<(byKind.map(\.count).max() ?? 0)).flatMap { index in
+      byKind.compactMap { index < $0.count ? $0[index] : nil }
+    }
+    let done = inParallel(
+      chunks: chunked(work.count, size: 1), threads: usefulThreads(for: work.count, perThread: 1)
+    ) { chunk -> (report: CleanReport, gaps: [ListingGap], pass: SysVSlots.Pass<Range<Int>>?) in
+      let (kind, slots) = work[chunk.lowerBound]
+      guard let slots else {
+        let (report, gaps) = cleanListed(kind, json: json)
+        return (report, gaps, nil)
+      }
+      let report = CleanReport(json: json)
+      // Each outcome is told as decided; the bytes of each say where it stands.
+      let pass = SysVSlots.read(kind, slots) { object -> Range<Int>? in
+        let start = report.end
+        guard let outcome = decide(object, readJustNow: true) else { return nil }
+        report.add(outcome)
+        return start..<report.end
+      }
+      return (report, [], pass)
+    }
+    return others.map { kind in
+      let parts = zip(work, done).filter { $0.0.kind == kind }.map(\.1)
+      guard slotted.contains(kind) else { return (kind, (parts[0].gaps, parts[0].report)) }
+      // The ranges' outcomes, in slot order, then put in id order.
+      let report = CleanReport(json: json)
+      var passes: [SysVSlots.Pass<Range<Int>>] = []
+      for part in parts {
+        let offset = report.end
+        report.absorb(part.report)
+        passes.append(part.pass!.mapResults { $0.lowerBound + offset..<$0.upperBound + offset })
+      }
+      guard let told = SysVSlots.inIDOrder(passes) else {
+        let (listed, gaps) = cleanListed(kind, json: json)  // slots unreadable: nothing was done
+        return (kind, (gaps, listed))
+      }
+      report.reorder(told)
+      return (kind, ([], report))
+    }
+  }
+
+  /// One kind as its listing gives it (queues, and System V where slots cannot be read).
+  private func cleanListed(_ kind: IPCKind, json: Bool) -> (CleanReport, [ListingGap]) {
+    let report = CleanReport(json: json)
+    let listing = inventory.list([kind], withValues: false)
+    for object in listing.objects {
+      if let outcome = decide(object, readJustNow: false) { report.add(outcome) }
+    }
+    return (report, listing.gaps)
   }
 
   private func selected(_ object: IPCObjectInfo) -> Bool {
@@ -84,10 +143,11 @@ struct CleanRun {
     return !unusedOnly || Self.isUnused(object, usage)
   }
 
-  /// Whether planning `object` needs the /proc scan: for its users, or, in a broad clean,
-  /// for its owner's processes.
-  private func needsScan(_ object: IPCObjectInfo) -> Bool {
-    UsageOnDemand.isNeeded(for: object) || (cleaner.broadSelection && object.uid != 0)
+  /// What of the /proc scan planning `object` needs: its users, or, in a broad clean, only
+  /// how many processes its owner runs (no maps, no descriptors); nil for neither.
+  private func scan(for object: IPCObjectInfo) -> UsageScanner.Report? {
+    if UsageOnDemand.isNeeded(for: object) { return usage.report }
+    return cleaner.broadSelection && object.uid != 0 ? usage.owners : nil
   }
 
   /// What `--unused` selects, for clean and list alike: nobody maps it or holds it open, and
@@ -102,7 +162,7 @@ struct CleanRun {
   /// The outcome planned for a selected object; nil for one not selected.
   private func plan(_ object: IPCObjectInfo) -> Cleaner.Outcome? {
     guard selected(object) else { return nil }
-    let users = !force && needsScan(object) ? usage.report : nil
+    let users = force ? nil : scan(for: object)
     return cleaner.plan(object, users: users, force: force, caller: caller)
   }
 

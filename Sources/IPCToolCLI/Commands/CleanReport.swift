@@ -1,0 +1,192 @@
+import IPCKit
+
+/// What a clean tells, gathered as each outcome is decided: the counts, and the outcome put in
+/// words at once (a text line or a JSON item) so its record can go. A clean of 100,000 objects
+/// then holds its output, not 100,000 records (which were most of its memory and, copied
+/// about, a good part of its time).
+///
+/// Threads each fill their own report; `append` joins them in listing order.
+final class CleanReport {
+  let json: Bool
+  private(set) var counts = ActionCounts()
+  /// Text lines, or JSON items each after ",\n  ".
+  private var body = [ByteBuffer()]
+
+  init(json: Bool) {
+    self.json = json
+  }
+
+  func add(_ outcome: Cleaner.Outcome) {
+    counts.add(outcome)
+    let out = body[body.count - 1]
+    if json {
+      out.append(",\n  " as StaticString)
+      Self.item(outcome).write(to: out)
+    } else {
+      Self.line(outcome, into: out)
+    }
+  }
+
+  /// Where the next outcome's words will start, for `reorder`.
+  var end: Int { body[body.count - 1].count }
+
+  /// Puts the outcomes told so far in another order, given as the byte range of each: the
+  /// System V kernel hands objects over in slot order, and a listing is in id order.
+  func reorder(_ ranges: [Range<Int>]) {
+    guard zip(ranges, ranges.dropFirst()).contains(where: { $0.lowerBound > $1.lowerBound }) else {
+      return
+    }
+    let old = body[body.count - 1]
+    let new = ByteBuffer(capacity: old.count)
+    for range in ranges { new.append(UnsafeRawBufferPointer(rebasing: old.bytes[range])) }
+    body[body.count - 1] = new
+  }
+
+  /// Adds what another report gathered into this one's last bytes, so that `reorder` can
+  /// reach them.
+  func absorb(_ other: CleanReport) {
+    counts.merge(other.counts)
+    for part in other.body { body[body.count - 1].append(part.bytes) }
+  }
+
+  /// Adds what another report gathered, after what this one has.
+  func append(_ other: CleanReport) {
+    counts.merge(other.counts)
+    body += other.body
+  }
+
+  /// The whole output: the lines and the summary, or the JSON document.
+  func document(dryRun: Bool) -> [ByteBuffer] {
+    let summary = ByteBuffer()
+    guard json else {
+      summary.append(counts.summary(dryRun: dryRun) + "\n")
+      return body + [summary]
+    }
+    let head = ByteBuffer()
+    head.append(UInt8(ascii: "{"))
+    for (name, value) in extra(dryRun: dryRun) {
+      JSON.escape(name, into: head)
+      head.append(": " as StaticString)
+      value.write(to: head)
+      head.append(", " as StaticString)
+    }
+    head.append("\"objects\": [" as StaticString)
+    // The first item's separator is only its line break.
+    if let first = body.first(where: { $0.count > 0 }) { first.removeFirst(1) }
+    summary.append(counts.total == 0 ? "]}\n" as StaticString : "\n]}\n")
+    return [head] + body + [summary]
+  }
+
+  private func extra(dryRun: Bool) -> [(String, JSON)] {
+    [
+      ("dry_run", .bool(dryRun)), ("removed", .number(counts.removed)),
+      ("would_remove", .number(counts.wouldRemove)), ("kept", .number(counts.kept)),
+      ("failed", .number(counts.failed)), ("gone", .number(counts.gone)),
+      ("in_use", .number(counts.inUse)), ("users_unknown", .number(counts.usersUnknown)),
+      ("owner_active", .number(counts.ownerActive)),
+      ("marked_for_removal", .number(counts.markedForRemoval)),
+      ("permission_denied", .number(counts.permissionDenied)),
+    ]
+  }
+
+  /// "removed  sysv-shm:42" or "kept     posix-shm:/x: in use by 4242 (worker)".
+  static func line(_ outcome: Cleaner.Outcome, into out: ByteBuffer) {
+    out.append(column(outcome.action))
+    out.append(outcome.object.kind.rawValue)
+    out.append(UInt8(ascii: ":"))
+    if let name = outcome.object.name {
+      out.append(name.description)
+    } else {
+      out.appendDecimal(UInt64(max(outcome.object.id ?? 0, 0)))
+    }
+    if let reason = outcome.reason {
+      out.append(": " as StaticString)
+      out.append(reason.words)
+    }
+    out.append(UInt8(ascii: "\n"))
+  }
+
+  /// What happened, padded so the references line up.
+  private static func column(_ action: Cleaner.Action) -> StaticString {
+    switch action {
+    case .removed: "removed  "
+    case .wouldRemove: "would remove "
+    case .kept: "kept     "
+    case .failed: "failed   "
+    case .gone: "gone     "
+    }
+  }
+
+  static func item(_ outcome: Cleaner.Outcome) -> JSON {
+    .object([
+      ("ref", .string(outcome.object.reference.description)),
+      ("kind", .string(outcome.object.kind.rawValue)),
+      ("action", .string(outcome.action.rawValue)),
+      ("reason", .string(outcome.reason?.words)),
+      ("why", .string(outcome.reason?.code)),
+      ("users", usersJSON(outcome.object.users)),
+    ])
+  }
+}
+
+/// How many outcomes of each action, counted once for the text, the JSON and the status.
+/// Kept objects are told apart by why: in use (users, attachments, activity), users unknown,
+/// or marked for removal already; failures that are refusals apart from the rest.
+struct ActionCounts {
+  var removed = 0, wouldRemove = 0, kept = 0, failed = 0, gone = 0
+  var inUse = 0, usersUnknown = 0, ownerActive = 0, markedForRemoval = 0, permissionDenied = 0
+
+  var total: Int { removed + wouldRemove + kept + failed + gone }
+
+  mutating func add(_ outcome: Cleaner.Outcome) {
+    switch outcome.action {
+    case .removed: removed += 1
+    case .wouldRemove: wouldRemove += 1
+    case .kept: kept += 1
+    case .failed: failed += 1
+    case .gone: gone += 1
+    }
+    switch outcome.reason {
+    case .inUse, .attached, .activity, .heldBy, .setStays: inUse += 1
+    case .usersUnknown, .processesHidden: usersUnknown += 1
+    case .ownerActive: ownerActive += 1
+    case .markedForRemoval: markedForRemoval += 1
+    case .permissionDenied: permissionDenied += 1
+    default: break
+    }
+  }
+
+  mutating func merge(_ other: ActionCounts) {
+    removed += other.removed
+    wouldRemove += other.wouldRemove
+    kept += other.kept
+    failed += other.failed
+    gone += other.gone
+    inUse += other.inUse
+    usersUnknown += other.usersUnknown
+    ownerActive += other.ownerActive
+    markedForRemoval += other.markedForRemoval
+    permissionDenied += other.permissionDenied
+  }
+
+  /// "removed 2, kept 1 in use, failed 0", or with a dry run "would remove 2, ...".
+  func summary(dryRun: Bool) -> String {
+    dryRun
+      ? "would remove \(wouldRemove), \(keptAndFailed) (dry run: nothing changed)"
+      : "removed \(removed), \(keptAndFailed)"
+  }
+
+  /// "kept 1 in use, 2 users unknown, failed 3 (permission denied), gone 1".
+  var keptAndFailed: String {
+    var text = "kept \(inUse) in use"
+    if usersUnknown > 0 { text += ", \(usersUnknown) users unknown" }
+    if ownerActive > 0 { text += ", \(ownerActive) of owners still running" }
+    if markedForRemoval > 0 { text += ", \(markedForRemoval) marked for removal" }
+    text += ", failed \(failed)"
+    if permissionDenied > 0 {
+      text += permissionDenied == failed ? " (permission denied)" : " (\(permissionDenied) permission denied)"
+    }
+    if gone > 0 { text += ", gone \(gone)" }
+    return text
+  }
+}
