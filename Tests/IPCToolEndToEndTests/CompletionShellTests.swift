@@ -124,4 +124,23 @@ struct CompletionShellTests {
     let quiet = try Sandbox(mountMqueue: false).run(["__complete", "refs", ""], as: 65534)
     #expect(quiet.status == 0 && quiet.stderr == "")
   }
+
+  /// Past 200 candidates, the callback offers groups: the longest prefixes that keep them to
+  /// 200, each as long as its members share, which the shells insert without a space.
+  /// 450 segments /grp_1_000 ... /grp_3_149: 45 groups of ten, "/grp_1_00" to "/grp_3_14".
+  @Test func manyCandidatesComeInGroups() throws {
+    let box = try Sandbox()
+    for group in 1...3 {
+      for index in 0..<150 { box.segment(named: Array("grp_\(group)_\(String(format: "%03d", index))".utf8)) }
+    }
+    let decades = (1...3).flatMap { group in (0..<15).map { "/grp_\(group)_\(String(format: "%02d", $0))" } }
+    let grouped = try box.run(["__complete", "names", "/grp"])
+    #expect(grouped.lines == decades.map { $0 + "\t10 matches, type more\tgroup" }, "\(grouped)")
+    // Typed further, 100 match: offered one by one.
+    let narrowed = try box.run(["__complete", "names", "/grp_1_0"])
+    #expect(narrowed.lines.count == 100 && narrowed.lines.first == "/grp_1_000\tposix-shm", "\(narrowed)")
+    if installed("bash") { #expect(try bash(box, "ipctool inspect /grp") == decades) }
+    if installed("zsh") { #expect(try zsh(box, "ipctool inspect /grp") == decades) }
+    if installed("fish") { #expect(try fish(box, "ipctool inspect /grp") == decades) }
+  }
 }

@@ -1,8 +1,9 @@
 import IPCKit
 
-/// `ipctool __complete refs|names PREFIX`: the candidates the completion scripts ask for,
-/// one per line as "value<TAB>description". Hidden, fast, and silent on stderr, so nothing
-/// ever lands in the prompt.
+/// `ipctool __complete refs|names|pids PREFIX`: the candidates the completion scripts ask
+/// for, one per line as "value<TAB>description", grouped past a few hundred (a group's line
+/// ends in "<TAB>group"). Hidden, fast, and silent on stderr, so nothing ever lands in the
+/// prompt.
 enum CompleteCallback {
   static let spec = CommandSpec(
     name: "__complete",
@@ -17,7 +18,7 @@ enum CompleteCallback {
   static func run(_ parsed: ParsedArguments, _ console: Console) -> ExitStatus {
     let prefix = parsed.positionals.count > 1 ? parsed.positionals[1] : ""
     if parsed.positionals[0] == "pids" {
-      console.out(processes(prefix).map { "\($0.0)\t\($0.1)\n" }.joined())
+      console.out(lines(processes(prefix)))
       return .success
     }
     let what = parsed.positionals[0]
@@ -33,8 +34,15 @@ enum CompleteCallback {
     case "refs": candidates = references(Array(objects), prefix)
     default: candidates = []
     }
-    console.out(candidates.map { "\($0.0)\t\($0.1)\n" }.joined())
+    console.out(lines(candidates))
     return .success
+  }
+
+  /// "value<TAB>description", and for a group "<TAB>group" after it (see `CandidateGroups`).
+  static func lines(_ candidates: [(String, String)]) -> String {
+    CandidateGroups.fit(candidates).map {
+      "\($0.value)\t\($0.description)\($0.isGroup ? "\tgroup" : "")\n"
+    }.joined()
   }
 
   /// The bytes a typed "/name" prefix stands for, where it reads back as typed (a half-typed

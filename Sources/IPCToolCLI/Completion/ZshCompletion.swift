@@ -10,14 +10,18 @@ struct ZshCompletion {
       # The objects that exist now, from ipctool itself: refs or names (the last argument;
       # _arguments puts its own options before it).
       _ipctool_objects() {
-        local -a candidates
-        local line what=${argv[-1]}
+        local -a candidates groups
+        local line entry what=${argv[-1]}
         for line in "${(@f)$(_call_program objects "$_ipctool_command" __complete $what "${(Q)PREFIX}" 2>/dev/null)}"; do
+          [[ -n $line ]] || continue
           # _describe reads "match:description" with backslash escapes: double the names'
           # backslashes (escaped names have them) before escaping their colons.
-          [[ -n $line ]] && candidates+=("${${${line%%$'\\t'*}//\\\\/\\\\\\\\}//:/\\\\:}:${line#*$'\\t'}")
+          entry="${${${line%%$'\\t'*}//\\\\/\\\\\\\\}//:/\\\\:}:${${line#*$'\\t'}%%$'\\t'*}"
+          # A group of many (its line ends in a tab and "group") is a prefix: no space after it.
+          if [[ $line == *$'\\t'group ]]; then groups+=("$entry"); else candidates+=("$entry"); fi
         done
         _describe -t objects 'object' candidates
+        (( $#groups )) && _describe -t groups 'objects (type more)' groups -S ''
       }
 
 
