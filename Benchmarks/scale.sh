@@ -5,7 +5,7 @@
 # times (hyperfine), the ratio (below 1 means ipctool is faster) and peak RSS of each.
 #
 #   objects      ipctool list          vs ls -l /dev/shm        (POSIX segments + semaphores)
-#   objects      ipctool clean --prefix vs rm -f                 (refilled before every run)
+#   objects      ipctool clean --prefix vs rm -f (through xargs) (refilled before every run)
 #   completion   ipctool __complete refs /PREFIX vs compgen -f; a whole bash TAB round trip
 #   processes    ipctool list --users  vs lsof /dev/shm          (P processes x M mappings)
 #   deleted      ipctool list --users  vs lsof /dev/shm          (unlinked, still mapped)
@@ -102,7 +102,8 @@ for section in "${sections[@]}"; do
     for n in 1000 10000 100000; do
       empty_shm
       compare "clean, $n objects" "bash -c 'empty_shm; fill_objects $((n / 2)) $((n / 2)) 0'" \
-        "$IPCTOOL clean --prefix /bench_" "bash -c 'rm -f /dev/shm/bench_* /dev/shm/sem.bench_*'"
+        "$IPCTOOL clean --prefix /bench_" \
+        "bash -c 'printf \"%s\\0\" /dev/shm/bench_* /dev/shm/sem.bench_* | xargs -0 rm -f'"
     done
     empty_shm
     ;;

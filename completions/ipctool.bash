@@ -120,6 +120,9 @@ users"
 --target
 --all-namespaces
 --json
+--raw
+--pairs
+--shell
 --bytes
 --no-headings
 --users

@@ -59,13 +59,16 @@ complete -c ipctool -n '__ipctool_using list ls' -l unused -d 'Only objects no p
 complete -c ipctool -n '__ipctool_using list ls' -s t -l target -x -a '(__ipctool_objects pids)' -d 'Act in the IPC namespace of this process and on the /dev/shm it sees (a container\'s), as nsenter -t PID -i does.'
 complete -c ipctool -n '__ipctool_using list ls' -s A -l all-namespaces -d 'Every object of every IPC namespace on the host (containers\'), with NAMESPACE and CONTAINER columns; needs root.'
 complete -c ipctool -n '__ipctool_using list ls' -s J -l json -d 'Print JSON instead of text.'
+complete -c ipctool -n '__ipctool_using list ls' -s r -l raw -d 'Cells one space apart, unaligned; a space within a cell is written \\x20.'
+complete -c ipctool -n '__ipctool_using list ls' -s P -l pairs -d 'Each row as KEY="value" pairs (REF="posix-shm:/x" OWNER="root"), quoted for a shell\'s eval.'
+complete -c ipctool -n '__ipctool_using list ls' -s y -l shell -d 'As --pairs, with keys usable as shell variable names.'
 complete -c ipctool -n '__ipctool_using list ls' -s b -l bytes -d 'Print sizes in bytes instead of 4.0K, 1.5M.'
 complete -c ipctool -n '__ipctool_using list ls' -s n -l no-headings -d 'Leave out the header line.'
 complete -c ipctool -n '__ipctool_using list ls' -l users -d 'Add the processes using each object (scans /proc), and unlinked segments still mapped.'
 function __ipctool_list_output
     printf '%s\t%s\n' 'namespace' 'IPC namespace inode (with -A)' 'container' 'container or host (with -A)' 'ref' 'the reference that names the object' 'kind' 'posix-mq, sysv-shm, ...' 'key' 'System V key' 'owner' 'owner\'s user name' 'mode' 'permissions, as ls shows them' 'size' 'bytes of shared memory, or bytes queued' 'usage' 'messages queued, processes attached, semaphore value or count' 'changed' 'last change' 'idle' 'time since the last change, message, attach or semop' 'users' 'processes using it (with --users)'
 end
-complete -c ipctool -n '__ipctool_using list ls' -s o -l output -x -a '(__ipctool_list_output)' -d 'Comma-separated columns to print: namespace (IPC namespace inode (with -A)), container (container or host (with -A)), ref (the reference that names the object), kind (posix-mq, sysv-shm, ...), key (System V key), owner (owner\'s user name), mode (permissions, as ls shows them), size (bytes of shared memory, or bytes queued), usage (messages queued, processes attached, semaphore value or count), changed (last change), idle (time since the last change, message, attach or semop), users (processes using it (with --users)).'
+complete -c ipctool -n '__ipctool_using list ls' -s o -l output -x -a '(__ipctool_list_output)' -d 'Comma-separated columns to print, in any case (REF,OWNER); \'+\' first adds them to the default ones (-o +key). With --json, only their fields. Columns: namespace (IPC namespace inode (with -A)), container (container or host (with -A)), ref (the reference that names the object), kind (posix-mq, sysv-shm, ...), key (System V key), owner (owner\'s user name), mode (permissions, as ls shows them), size (bytes of shared memory, or bytes queued), usage (messages queued, processes attached, semaphore value or count), changed (last change), idle (time since the last change, message, attach or semop), users (processes using it (with --users)).'
 complete -c ipctool -n '__ipctool_using list ls' -s h -l help -d 'Show help information.'
 
 # inspect

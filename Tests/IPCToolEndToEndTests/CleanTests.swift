@@ -59,7 +59,9 @@ struct CleanTests {
     #expect(run.lines.contains("kept     posix-shm:/pi_busy: in use by \(busy.pid) (sleep 60)"), "\(run)")
     #expect(run.lines.contains("kept     posix-shm:/pi_mapped: in use by \(getpid()) (\(shownCommand(getpid()) ?? "?"))"), "\(run)")
     #expect(run.lines.last == "removed 3, kept 2 in use, failed 0")
+    // The same lines, the dry run's padded to "would remove".
     #expect(dry.stdout.replacingOccurrences(of: "would remove", with: "removed ")
+      .replacingOccurrences(of: "kept         ", with: "kept     ")
       .replacingOccurrences(of: " (dry run: nothing changed)", with: "")
       .replacingOccurrences(of: "removed  3", with: "removed 3") == run.stdout)
     #expect(try refs(box) == ["sysv-mq:0", "posix-shm:/other", "posix-shm:/pi_busy", "posix-shm:/pi_mapped", "sysv-shm:0"])
@@ -137,7 +139,7 @@ struct CleanTests {
     defer { shmdt(address) }
     _ = try box.run(["unlink", "sysv-shm:\(id)"])
     let run = try box.run(["clean", "--kind", "sysv-shm"])
-    #expect(run.lines.first == "kept     sysv-shm:\(id): already marked for removal; freed when its 1 processes detach")
+    #expect(run.lines.first == "kept     sysv-shm:\(id): already marked for removal; freed when its process detaches")
   }
 
   @Test(.otherUsersCanRunTheTool) func anUnprivilegedUserTouchesNothingItMayNotRemove() throws {
@@ -193,5 +195,22 @@ struct CleanTests {
     #expect(outOfOrder == nil && told.count == queues.count && Set(told) == Set(queues), "\(String(describing: outOfOrder))")
     let listedIDs = listed.stdout.components(separatedBy: "\"id\": ").dropFirst().map { Int32($0.prefix { $0.isNumber })! }
     #expect(listedIDs == told, "the listing's order differs")
+  }
+
+  /// In a dry run every reference starts in the same column: "would remove " is the widest.
+  @Test func aDryRunsLinesLineUp() throws {
+    let box = try Sandbox()
+    box.segment(named: Array("align_kept".utf8), size: 4096)
+    box.segment(named: Array("align_gone".utf8))
+    let fd = open(box.shmDirectory + "/align_kept", O_RDONLY)
+    try #require(fd >= 0)
+    let mapped = mmap(nil, 4096, PROT_READ, MAP_SHARED, fd, 0)
+    close(fd)
+    try #require(mapped != MAP_FAILED)
+    defer { munmap(mapped, 4096) }
+    let run = try box.run(["clean", "--prefix", "/align_", "--dry-run"])
+    let lines = run.lines.dropLast()
+    #expect(lines.count == 2 && lines.allSatisfy { $0.dropFirst(13).hasPrefix("posix-shm:/align_") }, "\(run)")
+    #expect(lines.first == "would remove posix-shm:/align_gone", "\(run)")
   }
 }

@@ -42,7 +42,7 @@ struct ErrorTests {
       (["list", "--jsn"], "did you mean '--json'?"),
       (["list", "--prefix"], "option '--prefix' needs a value"),
       (["list", "--owner", "no-such-user-here"], "invalid value 'no-such-user-here' for '--owner'"),
-      (["list", "-o", "ref,bogus"], "invalid value 'ref,bogus' for '--output'"),
+      (["list", "-o", "ref,bogus"], "unknown column 'bogus' for '--output'; columns: namespace"),
       (["lst"], "unknown subcommand 'lst'; did you mean 'list'?"),
     ]
     for (arguments, expected) in cases {

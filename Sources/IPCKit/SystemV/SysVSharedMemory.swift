@@ -19,12 +19,15 @@ enum SysVSharedMemory: SysVFamily {
         shmget(key ?? IPC_PRIVATE, Int(size), IPC_CREAT | IPC_EXCL | CInt(permissions.rawValue))
       }
     } catch {
+      // As `limits` shows them: the kernel's "no limit" (near 2^64) as unlimited.
       func setting(_ name: String) -> String {
-        "kernel.\(name) = \(paths.kernelSetting("kernel/" + name).map(String.init) ?? "?")"
+        let value = paths.kernelSetting("kernel/" + name)
+        return "kernel.\(name) = \(value.map { KernelLimit.isUnlimited($0) ? "unlimited" : String($0) } ?? "?")"
       }
       let hint: IPCError.Hint? =
         switch error.code {
-        case .invalidArgument: .limit("size outside \(setting("shmmin")) .. \(setting("shmmax"))")
+        // shmmin is no setting: the kernel's smallest segment is 1 byte.
+        case .invalidArgument: .limit("size outside 1 .. \(setting("shmmax")) (shmmin .. shmmax)")
         case .noSpace: .limit("too many segments or pages: \(setting("shmmni")), \(setting("shmall"))")
         default: nil
         }

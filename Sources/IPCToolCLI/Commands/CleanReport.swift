@@ -8,12 +8,14 @@ import IPCKit
 /// Threads each fill their own report; `append` joins them in listing order.
 final class CleanReport {
   let json: Bool
+  /// A dry run's lines say "would remove", and the others are padded to line up with it.
+  let dryRun: Bool
   private(set) var counts = ActionCounts()
   /// Text lines, or JSON items each after ",\n  ".
   private var body = [ByteBuffer()]
 
-  init(json: Bool) {
-    self.json = json
+  init(json: Bool, dryRun: Bool = false) {
+    (self.json, self.dryRun) = (json, dryRun)
   }
 
   func add(_ outcome: Cleaner.Outcome) {
@@ -23,7 +25,7 @@ final class CleanReport {
       out.append(",\n  " as StaticString)
       Self.item(outcome).write(to: out)
     } else {
-      Self.line(outcome, into: out)
+      Self.line(outcome, dryRun: dryRun, into: out)
     }
   }
 
@@ -90,8 +92,9 @@ final class CleanReport {
   }
 
   /// "removed  sysv-shm:42" or "kept     posix-shm:/x: in use by 4242 (worker)".
-  static func line(_ outcome: Cleaner.Outcome, into out: ByteBuffer) {
+  static func line(_ outcome: Cleaner.Outcome, dryRun: Bool, into out: ByteBuffer) {
     out.append(column(outcome.action))
+    if dryRun && outcome.action != .wouldRemove { out.appendSpaces(4) }  // "would remove " is 13
     out.append(outcome.object.kind.rawValue)
     out.append(UInt8(ascii: ":"))
     if let name = outcome.object.name {

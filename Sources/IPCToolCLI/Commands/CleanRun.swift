@@ -41,7 +41,7 @@ struct CleanRun {
       gaps += kindGaps
       byKind[kind] = [report]
     }
-    let report = CleanReport(json: json)
+    let report = CleanReport(json: json, dryRun: dryRun)
     for kind in IPCKind.allCases.sorted() {
       for part in byKind[kind] ?? [] { report.append(part) }
     }
@@ -55,7 +55,7 @@ struct CleanRun {
     let fileKinds = selection.kinds.intersection([.posixSharedMemory, .posixSemaphore])
     guard !fileKinds.isEmpty else { return ([:], []) }
     let (runs, gaps) = inventory.list(fileKinds, withValues: false) { run -> (IPCKind?, CleanReport) in
-      let report = CleanReport(json: json)
+      let report = CleanReport(json: json, dryRun: dryRun)
       for object in run {
         guard let outcome = plan(object) else { continue }
         report.add(dryRun ? outcome : cleaner.carriedOut(outcome))
@@ -98,7 +98,7 @@ struct CleanRun {
         let (report, gaps) = cleanListed(kind, json: json)
         return (report, gaps, nil)
       }
-      let report = CleanReport(json: json)
+      let report = CleanReport(json: json, dryRun: dryRun)
       // Each outcome is told as decided; the bytes of each say where it stands.
       let pass = SysVSlots.read(kind, slots) { object -> Range<Int>? in
         let start = report.end
@@ -112,7 +112,7 @@ struct CleanRun {
       let parts = zip(work, done).filter { $0.0.kind == kind }.map(\.1)
       guard slotted.contains(kind) else { return (kind, (parts[0].gaps, parts[0].report)) }
       // The ranges' outcomes, in slot order, then put in id order.
-      let report = CleanReport(json: json)
+      let report = CleanReport(json: json, dryRun: dryRun)
       var passes: [SysVSlots.Pass<Range<Int>>] = []
       for part in parts {
         let offset = report.end
@@ -130,7 +130,7 @@ struct CleanRun {
 
   /// One kind as its listing gives it (queues, and System V where slots cannot be read).
   private func cleanListed(_ kind: IPCKind, json: Bool) -> (CleanReport, [ListingGap]) {
-    let report = CleanReport(json: json)
+    let report = CleanReport(json: json, dryRun: dryRun)
     let listing = inventory.list([kind], withValues: false)
     for object in listing.objects {
       if let outcome = decide(object, readJustNow: false) { report.add(outcome) }

@@ -13,7 +13,7 @@ enum ListCommand {
     options: [
       SharedOptions.kind, SharedOptions.prefix, SharedOptions.owner, SharedOptions.olderThan,
       SharedOptions.idle, SharedOptions.unused, SharedOptions.target, allNamespaces,
-      SharedOptions.json, bytes, noHeadings, users, output,
+      SharedOptions.json, raw, pairs, shell, bytes, noHeadings, users, output,
     ],
     examples: [
       Example(command: "ipctool list", explanation: "Every object on the machine."),
@@ -27,6 +27,14 @@ enum ListCommand {
     ],
     run: { parsed, console in run(parsed, console) })
 
+  static let raw = OptionSpec(
+    "raw", short: "r",
+    help: "Cells one space apart, unaligned; a space within a cell is written \\x20.")
+  static let pairs = OptionSpec(
+    "pairs", short: "P",
+    help: "Each row as KEY=\"value\" pairs (REF=\"posix-shm:/x\" OWNER=\"root\"), quoted for a shell's eval.")
+  static let shell = OptionSpec(
+    "shell", short: "y", help: "As --pairs, with keys usable as shell variable names.")
   static let bytes = OptionSpec("bytes", short: "b", help: "Print sizes in bytes instead of 4.0K, 1.5M.")
   static let noHeadings = OptionSpec("no-headings", short: "n", help: "Leave out the header line.")
   static let users = OptionSpec(
@@ -34,7 +42,8 @@ enum ListCommand {
     help: "Add the processes using each object (scans /proc), and unlinked segments still mapped.")
   static let output = OptionSpec(
     "output", short: "o", value: "columns",
-    help: "Comma-separated columns to print: "
+    help: "Comma-separated columns to print, in any case (REF,OWNER); '+' first adds them to"
+      + " the default ones (-o +key). With --json, only their fields. Columns: "
       + ListColumn.all.map { "\($0.name) (\($0.help))" }.joined(separator: ", ") + ".",
     default: ListColumn.defaultNames.joined(separator: ","),
     values: .choices(ListColumn.all.map { Choice(value: $0.name, summary: $0.help) }))
@@ -47,8 +56,14 @@ enum ListCommand {
   static func run(_ parsed: ParsedArguments, _ console: Console) -> ExitStatus {
     do throws(UsageError) {
       let selection = try ObjectSelection(parsed)
-      var columns = try parsed.value(output, "a list of columns", parseColumns)
-        ?? ListColumn.defaultNames.compactMap(ListColumn.named)
+      var columns = ListColumn.defaultNames.compactMap(ListColumn.named)
+      if let typed = parsed.typed(output) { columns = try parseColumns(typed, parsed.command) }
+      let formats = [raw, pairs, shell, SharedOptions.json].filter(parsed.flag)
+      if formats.count > 1 {
+        throw UsageError(
+          formats.map { "'--\($0.long)'" }.joined(separator: " and ") + " cannot be combined",
+          parsed.command)
+      }
       let everywhere = parsed.flag(allNamespaces)
       if everywhere && parsed.typed(SharedOptions.target) != nil {
         throw UsageError("'--all-namespaces' and '--target' cannot be combined", parsed.command)
@@ -59,10 +74,15 @@ enum ListCommand {
       if everywhere && parsed.typed(output) == nil {
         columns.insert(contentsOf: ["namespace", "container"].compactMap(ListColumn.named), at: 0)
       }
-      let run = ListRun(
-        selection: selection, columns: columns, withUsers: parsed.flag(users),
+      // Asking for the users column is asking for the scan that fills it.
+      let withUsers = parsed.flag(users) || columns.contains { $0.name == "users" }
+      var run = ListRun(
+        selection: selection, columns: columns, withUsers: withUsers,
         unusedOnly: parsed.flag(SharedOptions.unused), json: parsed.flag(SharedOptions.json),
         exactBytes: parsed.flag(bytes), headings: !parsed.flag(noHeadings))
+      run.format = parsed.flag(raw) ? .raw : parsed.flag(pairs) ? .pairs(shellNames: false)
+        : parsed.flag(shell) ? .pairs(shellNames: true) : .aligned
+      if parsed.typed(output) != nil { run.jsonFields = columns }
       var gathered: [ListRun.Gathered] = []
       if everywhere {
         // POSIX shared memory belongs to a /dev/shm, not to an IPC namespace: one that several
@@ -91,9 +111,18 @@ enum ListCommand {
     }
   }
 
-  static func parseColumns(_ text: String) -> [ListColumn]? {
-    let columns = text.split(separator: ",").map { ListColumn.named(String($0)) }
-    guard !columns.isEmpty, !columns.contains(where: { $0 == nil }) else { return nil }
-    return columns.compactMap { $0 }
+  /// "ref,owner", in any case, or "+key" for the default columns and more.
+  static func parseColumns(_ text: String, _ command: CommandSpec?) throws(UsageError) -> [ListColumn] {
+    let adding = text.hasPrefix("+")
+    var columns = adding ? ListColumn.defaultNames.compactMap(ListColumn.named) : []
+    for name in text.dropFirst(adding ? 1 : 0).split(separator: ",", omittingEmptySubsequences: false) {
+      guard let column = ListColumn.named(name.lowercased()) else {
+        throw UsageError(
+          "unknown column '\(Escaping.escape(String(name)))' for '--output'; columns: "
+            + ListColumn.all.map(\.name).joined(separator: ", "), command)
+      }
+      columns.append(column)
+    }
+    return columns
   }
 }

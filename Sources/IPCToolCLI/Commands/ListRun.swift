@@ -12,6 +12,9 @@ struct ListRun {
   let json: Bool
   let exactBytes: Bool
   let headings: Bool
+  var format = ListTable.Format.aligned
+  /// With --json and -o: only the fields of these columns.
+  var jsonFields: [ListColumn]?
   let users = UserNames()
 
   /// Which namespace objects came from, for --all-namespaces.
@@ -53,12 +56,14 @@ struct ListRun {
     var gathered = Gathered(deletedMappings: (report?.deletedMappings ?? []).filter(noted))
     let listNotes: [ListingGap]
     if json {
-      let fields = ObjectFields(
+      var fields = ObjectFields(
         users: users, withUsers: report != nil, holds: holds,
         namespace: namespace.map { ($0.inode, $0.container) })
+      fields.only = jsonFields.map { Set($0.flatMap(\.jsonKeys)) }
       (gathered.lines, listNotes) = inventory.list(kinds) { fields.lines(selected($0), detail: false) }
     } else {
-      let table = ListTable(columns: columns, context: context(holds, namespace), headings: headings)
+      let table = ListTable(
+        columns: columns, context: context(holds, namespace), headings: headings, format: format)
       (gathered.cells, listNotes) = inventory.list(kinds) { table.cells(selected($0)) }
     }
     let prefix = namespace.map { "namespace \($0.inode): " } ?? ""
@@ -90,7 +95,8 @@ struct ListRun {
       return fields.document(
         lines: parts.flatMap(\.lines), deletedMappings: withUsers ? parts.flatMap(\.deletedMappings) : nil)
     }
-    let table = ListTable(columns: columns, context: context(ApplicationHolds(), nil), headings: headings)
+    let table = ListTable(
+      columns: columns, context: context(ApplicationHolds(), nil), headings: headings, format: format)
     return table.render(cells: parts.flatMap(\.cells))
   }
 }

@@ -55,6 +55,18 @@ struct ListColumn: Sendable {
   static let defaultNames = ["ref", "owner", "mode", "size", "usage", "changed", "idle"]
 
   static func named(_ name: String) -> ListColumn? { all.first { $0.name == name } }
+
+  /// The fields of `list --json` that hold what this column shows.
+  var jsonKeys: [String] {
+    switch name {
+    case "owner": ["owner", "uid"]
+    case "size": ["size", "bytes"]
+    case "usage": ["messages", "attached", "value", "semaphores"]
+    case "idle": ["last_activity"]
+    case "users": ["users", "held_by"]
+    default: [name]
+    }
+  }
 }
 
 /// What rendering a row needs besides the object.

@@ -3,10 +3,22 @@ import IPCKit
 /// `list`'s table: a row per object under the headers, each cell padded to its column's widest,
 /// two spaces apart. Listings run to tens of thousands of rows, so cells are made as objects
 /// are read, lines written on all cores, and all of it written out as bytes.
+///
+/// For scripts, as lsipc and lsblk print them: `raw`, cells one space apart, unpadded, a
+/// space inside a cell written as \x20 (so a line splits on spaces into its cells); `pairs`,
+/// `REF="posix-shm:/x" OWNER="root"`, quoted so that a shell's eval gives back each cell as
+/// shown (with `shellNames`, keys usable as shell variables). Cells are escaped already (see
+/// `Escaping`): no control byte is in them.
 struct ListTable {
+  enum Format: Equatable {
+    case aligned, raw
+    case pairs(shellNames: Bool)
+  }
+
   let columns: [ListColumn]
   let context: ListContext
   let headings: Bool
+  var format = Format.aligned
 
   /// One chunk's cells, row after row: made on the thread that read the objects.
   func cells(_ objects: [IPCObjectInfo]) -> [String] {
@@ -22,6 +34,7 @@ struct ListTable {
 
   /// The heading and the lines, padded now that every cell's width is known.
   func render(cells: [[String]]) -> [ByteBuffer] {
+    guard format == .aligned else { return renderForScripts(cells: cells) }
     var widths = columns.map { headings ? displayWidth($0.header) : 0 }
     for chunk in cells {
       for (index, cell) in chunk.enumerated() {
@@ -40,6 +53,45 @@ struct ListTable {
       return out
     }
     return [heading] + lines
+  }
+
+  private func renderForScripts(cells: [[String]]) -> [ByteBuffer] {
+    let out = ByteBuffer(capacity: cells.reduce(0) { $0 + $1.count } * 16 + 128)
+    let keys = columns.map { format == .pairs(shellNames: true) ? Self.shellName($0.header) : $0.header }
+    if headings && format == .raw {
+      out.append(keys.joined(separator: " ") + "\n")
+    }
+    for chunk in cells {
+      for row in stride(from: 0, to: chunk.count, by: columns.count) {
+        for index in 0..<columns.count {
+          if index > 0 { out.append(UInt8(ascii: " ")) }
+          let cell = chunk[row + index]
+          guard format != .raw else {
+            out.append(cell.contains(" ") ? cell.replacing(" ", with: "\\x20") : cell)
+            continue
+          }
+          out.append(keys[index] + "=\"")
+          for byte in cell.utf8 {
+            // Inside double quotes a shell still reads these four: a backslash keeps each as is.
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "$")
+              || byte == UInt8(ascii: "`")
+            {
+              out.append(UInt8(ascii: "\\"))
+            }
+            out.append(byte)
+          }
+          out.append(UInt8(ascii: "\""))
+        }
+        out.append(UInt8(ascii: "\n"))
+      }
+    }
+    return [out]
+  }
+
+  /// A header as a shell variable's name: letters, digits and underscores, not first a digit.
+  static func shellName(_ header: String) -> String {
+    let name = String(header.map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" })
+    return name.first?.isNumber == true ? "_" + name : name
   }
 
   private func write(_ cells: ArraySlice<String>, _ widths: [Int], to out: ByteBuffer) {

@@ -47,6 +47,19 @@ struct TextSink: FieldSink {
   }
 }
 
+/// Passes on only the fields named (`list --json -o ref,owner`).
+struct ChosenFields<Sink: FieldSink>: FieldSink {
+  var sink: Sink
+  let only: Set<String>
+
+  mutating func add(
+    _ key: StaticString, _ label: StaticString, _ json: JSON, _ text: @autoclosure () -> String?
+  ) {
+    guard only.contains(key.description) else { return }
+    sink.add(key, label, json, text())
+  }
+}
+
 struct ObjectFields {
   let users: UserNames
   /// Adds "users" and "held_by" (list --users; inspect always).
@@ -55,9 +68,18 @@ struct ObjectFields {
   var holds = ApplicationHolds()
   /// The IPC namespace (inode) and container objects came from (--all-namespaces).
   var namespace: (inode: UInt64, container: String?)?
+  /// Only these fields (list --json -o); nil for all.
+  var only: Set<String>?
 
   /// What `list --json` promises for every object; `detail` adds what `inspect` shows.
   func visit<Sink: FieldSink>(_ object: IPCObjectInfo, detail: Bool, into sink: inout Sink) {
+    guard let only else { return visitAll(object, detail: detail, into: &sink) }
+    var chosen = ChosenFields(sink: sink, only: only)
+    visitAll(object, detail: detail, into: &chosen)
+    sink = chosen.sink
+  }
+
+  private func visitAll<Sink: FieldSink>(_ object: IPCObjectInfo, detail: Bool, into sink: inout Sink) {
     func add(_ key: StaticString, _ label: StaticString, _ json: JSON, _ text: @autoclosure () -> String? = nil) {
       sink.add(key, label, json, text())
     }

@@ -18,9 +18,9 @@ extension Cleaner.Reason {
   var words: String {
     switch self {
     case .markedForRemoval(let attached):
-      "already marked for removal; freed when its \(attached) processes detach"
+      "already marked for removal; freed when \(attached == 1 ? "its process detaches" : "its \(attached) processes detach")"
     case .inUse(let users): "in use by " + users.map(\.description).joined(separator: ", ")
-    case .attached(let count): "attached by \(count) processes"
+    case .attached(let count): "attached by \(count) \(count == 1 ? "process" : "processes")"
     case .activity(.waiting(let count)): "in use: \(count) waiting"
     case .activity(.recent(let operation, let process, let time)):
       "in use: last \(operation.rawValue)\(time.map { " " + ago($0) } ?? "") by \(process)"
