@@ -20,6 +20,16 @@ _ipctool_reply() {
   done
 }
 
+# Replies for a comma-separated list ("sysv,po"): the candidates for what follows the
+# last comma, each after the items typed before it.
+_ipctool_reply_list() {
+  local word=$1 head= candidate
+  [[ $word == *,* ]] && head=${word%,*},
+  while IFS= read -r candidate; do
+    [[ $candidate == "${word##*,}"* ]] && COMPREPLY+=("$head$candidate")
+  done
+}
+
 # Asks ipctool for the objects that exist now: refs or names.
 _ipctool_objects() {
   "${COMP_WORDS[0]}" __complete "$1" "$2" 2>/dev/null | cut -f1,3
@@ -67,7 +77,7 @@ help
     list|ls)
       case $prev in
         -k|--kind)
-          _ipctool_reply "$cur" <<<"posix-mq
+          _ipctool_reply_list "$cur" <<<"posix-mq
 sysv-mq
 posix-shm
 sysv-shm
@@ -96,6 +106,33 @@ all"
           _ipctool_reply "$cur" < <(_ipctool_objects pids "$cur")
           return ;;
         -o|--output)
+          _ipctool_reply_list "$cur" <<<"namespace
+container
+ref
+kind
+key
+owner
+mode
+size
+usage
+changed
+idle
+id
+group
+perms
+cuid
+cgid
+cpid
+lpid
+status
+attach
+detach
+send
+receive
+semop
+users"
+          return ;;
+        -s|--sort)
           _ipctool_reply "$cur" <<<"namespace
 container
 ref
@@ -107,7 +144,28 @@ size
 usage
 changed
 idle
+id
+group
+perms
+cuid
+cgid
+cpid
+lpid
+status
+attach
+detach
+send
+receive
+semop
 users"
+          return ;;
+        --time-format)
+          _ipctool_reply "$cur" <<<"standard
+short
+full
+iso
+relative
+unix"
           return ;;
       esac
       if [[ $cur == -* ]]; then
@@ -124,9 +182,12 @@ users"
 --pairs
 --shell
 --bytes
---no-headings
+--noheadings
 --users
 --output
+--sort
+--reverse
+--time-format
 --help"
         return
       fi
@@ -134,7 +195,7 @@ users"
     inspect|show)
       case $prev in
         -k|--kind)
-          _ipctool_reply "$cur" <<<"posix-mq
+          _ipctool_reply_list "$cur" <<<"posix-mq
 sysv-mq
 posix-shm
 sysv-shm
@@ -209,7 +270,7 @@ sysv-sem"
     unlink|rm)
       case $prev in
         -k|--kind)
-          _ipctool_reply "$cur" <<<"posix-mq
+          _ipctool_reply_list "$cur" <<<"posix-mq
 sysv-mq
 posix-shm
 sysv-shm
@@ -240,7 +301,7 @@ all"
           _ipctool_reply "$cur" < <(_ipctool_objects names "$cur")
           return ;;
         -k|--kind)
-          _ipctool_reply "$cur" <<<"posix-mq
+          _ipctool_reply_list "$cur" <<<"posix-mq
 sysv-mq
 posix-shm
 sysv-shm
@@ -299,7 +360,7 @@ all"
     pi)
       case $prev in
         -i|--ipc)
-          _ipctool_reply "$cur" <<<"pipe
+          _ipctool_reply_list "$cur" <<<"pipe
 socketpair
 posix-mq
 sysv-mq

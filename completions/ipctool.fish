@@ -48,7 +48,8 @@ complete -c ipctool -n __ipctool_needs_command -a help -d 'Show help for a subco
 
 # list
 function __ipctool_list_kind
-    printf '%s\t%s\n' 'posix-mq' 'POSIX message queue' 'sysv-mq' 'System V message queue' 'posix-shm' 'POSIX shared memory' 'sysv-shm' 'System V shared memory segment' 'posix-sem' 'POSIX named semaphore' 'sysv-sem' 'System V semaphore set' 'posix' 'every POSIX kind' 'sysv' 'every System V kind' 'mq' 'both kinds of message queue' 'shm' 'both kinds of shared memory' 'sem' 'both kinds of semaphore' 'all' 'every kind'
+    set -l head (string match -r -- '.*,' (commandline -ct))
+    printf '%s\t%s\n' 'posix-mq' 'POSIX message queue' 'sysv-mq' 'System V message queue' 'posix-shm' 'POSIX shared memory' 'sysv-shm' 'System V shared memory segment' 'posix-sem' 'POSIX named semaphore' 'sysv-sem' 'System V semaphore set' 'posix' 'every POSIX kind' 'sysv' 'every System V kind' 'mq' 'both kinds of message queue' 'shm' 'both kinds of shared memory' 'sem' 'both kinds of semaphore' 'all' 'every kind' | string replace -r -- '^' "$head"
 end
 complete -c ipctool -n '__ipctool_using list ls' -s k -l kind -x -a '(__ipctool_list_kind)' -d 'Only objects of this kind or group; repeat or separate with commas.'
 complete -c ipctool -n '__ipctool_using list ls' -s p -l prefix -x -a '(__ipctool_objects names)' -d 'Only POSIX objects whose name starts with this (\'/pi_\' and \'pi_\' mean the same).'
@@ -59,21 +60,32 @@ complete -c ipctool -n '__ipctool_using list ls' -l unused -d 'Only objects no p
 complete -c ipctool -n '__ipctool_using list ls' -s t -l target -x -a '(__ipctool_objects pids)' -d 'Act in the IPC namespace of this process and on the /dev/shm it sees (a container\'s), as nsenter -t PID -i does.'
 complete -c ipctool -n '__ipctool_using list ls' -s A -l all-namespaces -d 'Every object of every IPC namespace on the host (containers\'), with NAMESPACE and CONTAINER columns; needs root.'
 complete -c ipctool -n '__ipctool_using list ls' -s J -l json -d 'Print JSON instead of text.'
-complete -c ipctool -n '__ipctool_using list ls' -s r -l raw -d 'Cells one space apart, unaligned; a space within a cell is written \\x20.'
+complete -c ipctool -n '__ipctool_using list ls' -l raw -d 'Cells one space apart, unaligned; a space within a cell is written \\x20.'
 complete -c ipctool -n '__ipctool_using list ls' -s P -l pairs -d 'Each row as KEY="value" pairs (REF="posix-shm:/x" OWNER="root"), quoted for a shell\'s eval.'
 complete -c ipctool -n '__ipctool_using list ls' -s y -l shell -d 'As --pairs, with keys usable as shell variable names.'
 complete -c ipctool -n '__ipctool_using list ls' -s b -l bytes -d 'Print sizes in bytes instead of 4.0K, 1.5M.'
-complete -c ipctool -n '__ipctool_using list ls' -s n -l no-headings -d 'Leave out the header line.'
+complete -c ipctool -n '__ipctool_using list ls' -l noheadings -d 'Leave out the header line (also --no-headings).'
 complete -c ipctool -n '__ipctool_using list ls' -l users -d 'Add the processes using each object (scans /proc), and unlinked segments still mapped.'
 function __ipctool_list_output
-    printf '%s\t%s\n' 'namespace' 'IPC namespace inode (with -A)' 'container' 'container or host (with -A)' 'ref' 'the reference that names the object' 'kind' 'posix-mq, sysv-shm, ...' 'key' 'System V key' 'owner' 'owner\'s user name' 'mode' 'permissions, as ls shows them' 'size' 'bytes of shared memory, or bytes queued' 'usage' 'messages queued, processes attached, semaphore value or count' 'changed' 'last change' 'idle' 'time since the last change, message, attach or semop' 'users' 'processes using it (with --users)'
+    set -l head (string match -r -- '.*,' (commandline -ct))
+    printf '%s\t%s\n' 'namespace' 'IPC namespace inode (with -A)' 'container' 'container or host (with -A)' 'ref' 'the reference that names the object' 'kind' 'posix-mq, sysv-shm, ...' 'key' 'System V key' 'owner' 'owner\'s user name' 'mode' 'permissions, as ls shows them' 'size' 'bytes of shared memory, or bytes queued' 'usage' 'messages queued, processes attached, semaphore value or count' 'changed' 'last change' 'idle' 'time since the last change, message, attach or semop' 'id' 'System V id' 'group' 'group\'s name' 'perms' 'permissions as a number (0640)' 'cuid' 'System V creator\'s uid' 'cgid' 'System V creator\'s gid' 'cpid' 'System V segment\'s creator pid, with its command while it runs' 'lpid' 'last pid to attach, detach, send or receive, with its command while it runs' 'status' 'System V segment\'s state: dest (marked for removal), locked' 'attach' 'last attach (System V segment)' 'detach' 'last detach (System V segment)' 'send' 'last message sent (System V queue)' 'receive' 'last message received (System V queue)' 'semop' 'last semop (System V set)' 'users' 'processes using it (with --users)' | string replace -r -- '^' "$head"
 end
-complete -c ipctool -n '__ipctool_using list ls' -s o -l output -x -a '(__ipctool_list_output)' -d 'Comma-separated columns to print, in any case (REF,OWNER); \'+\' first adds them to the default ones (-o +key). With --json, only their fields. Columns: namespace (IPC namespace inode (with -A)), container (container or host (with -A)), ref (the reference that names the object), kind (posix-mq, sysv-shm, ...), key (System V key), owner (owner\'s user name), mode (permissions, as ls shows them), size (bytes of shared memory, or bytes queued), usage (messages queued, processes attached, semaphore value or count), changed (last change), idle (time since the last change, message, attach or semop), users (processes using it (with --users)).'
+complete -c ipctool -n '__ipctool_using list ls' -s o -l output -x -a '(__ipctool_list_output)' -d 'Comma-separated columns to print, in any case (REF,OWNER); \'+\' first adds them to the default ones (-o +key). With --json, only their fields. Columns: namespace (IPC namespace inode (with -A)), container (container or host (with -A)), ref (the reference that names the object), kind (posix-mq, sysv-shm, ...), key (System V key), owner (owner\'s user name), mode (permissions, as ls shows them), size (bytes of shared memory, or bytes queued), usage (messages queued, processes attached, semaphore value or count), changed (last change), idle (time since the last change, message, attach or semop), id (System V id), group (group\'s name), perms (permissions as a number (0640)), cuid (System V creator\'s uid), cgid (System V creator\'s gid), cpid (System V segment\'s creator pid, with its command while it runs), lpid (last pid to attach, detach, send or receive, with its command while it runs), status (System V segment\'s state: dest (marked for removal), locked), attach (last attach (System V segment)), detach (last detach (System V segment)), send (last message sent (System V queue)), receive (last message received (System V queue)), semop (last semop (System V set)), users (processes using it (with --users)).'
+function __ipctool_list_sort
+    printf '%s\t%s\n' 'namespace' 'IPC namespace inode (with -A)' 'container' 'container or host (with -A)' 'ref' 'the reference that names the object' 'kind' 'posix-mq, sysv-shm, ...' 'key' 'System V key' 'owner' 'owner\'s user name' 'mode' 'permissions, as ls shows them' 'size' 'bytes of shared memory, or bytes queued' 'usage' 'messages queued, processes attached, semaphore value or count' 'changed' 'last change' 'idle' 'time since the last change, message, attach or semop' 'id' 'System V id' 'group' 'group\'s name' 'perms' 'permissions as a number (0640)' 'cuid' 'System V creator\'s uid' 'cgid' 'System V creator\'s gid' 'cpid' 'System V segment\'s creator pid, with its command while it runs' 'lpid' 'last pid to attach, detach, send or receive, with its command while it runs' 'status' 'System V segment\'s state: dest (marked for removal), locked' 'attach' 'last attach (System V segment)' 'detach' 'last detach (System V segment)' 'send' 'last message sent (System V queue)' 'receive' 'last message received (System V queue)' 'semop' 'last semop (System V set)' 'users' 'processes using it (with --users)'
+end
+complete -c ipctool -n '__ipctool_using list ls' -s s -l sort -x -a '(__ipctool_list_sort)' -d 'Sort by this column (see --output): sizes, ids, keys, pids and times as numbers.'
+complete -c ipctool -n '__ipctool_using list ls' -s r -l reverse -d 'Reverse the order (with --sort, or the listing\'s).'
+function __ipctool_list_time_format
+    printf '%s\t%s\n' 'standard' '2026-11-28 16:31:05 (the default)' 'short' '16:31 today, else Nov 28' 'full' 'Sat Nov 28 16:31:05 2026' 'iso' '2026-11-28T16:31:05+0100' 'relative' '5m ago' 'unix' 'seconds since 1970'
+end
+complete -c ipctool -n '__ipctool_using list ls' -l time-format -x -a '(__ipctool_list_time_format)' -d 'How times show.'
 complete -c ipctool -n '__ipctool_using list ls' -s h -l help -d 'Show help information.'
 
 # inspect
 function __ipctool_inspect_kind
-    printf '%s\t%s\n' 'posix-mq' 'POSIX message queue' 'sysv-mq' 'System V message queue' 'posix-shm' 'POSIX shared memory' 'sysv-shm' 'System V shared memory segment' 'posix-sem' 'POSIX named semaphore' 'sysv-sem' 'System V semaphore set' 'posix' 'every POSIX kind' 'sysv' 'every System V kind' 'mq' 'both kinds of message queue' 'shm' 'both kinds of shared memory' 'sem' 'both kinds of semaphore' 'all' 'every kind'
+    set -l head (string match -r -- '.*,' (commandline -ct))
+    printf '%s\t%s\n' 'posix-mq' 'POSIX message queue' 'sysv-mq' 'System V message queue' 'posix-shm' 'POSIX shared memory' 'sysv-shm' 'System V shared memory segment' 'posix-sem' 'POSIX named semaphore' 'sysv-sem' 'System V semaphore set' 'posix' 'every POSIX kind' 'sysv' 'every System V kind' 'mq' 'both kinds of message queue' 'shm' 'both kinds of shared memory' 'sem' 'both kinds of semaphore' 'all' 'every kind' | string replace -r -- '^' "$head"
 end
 complete -c ipctool -n '__ipctool_using inspect show' -s k -l kind -x -a '(__ipctool_inspect_kind)' -d 'Only objects of this kind or group; repeat or separate with commas.'
 complete -c ipctool -n '__ipctool_using inspect show' -s t -l target -x -a '(__ipctool_objects pids)' -d 'Act in the IPC namespace of this process and on the /dev/shm it sees (a container\'s), as nsenter -t PID -i does.'
@@ -98,7 +110,8 @@ complete -c ipctool -n '__ipctool_using create mk' -a '(__ipctool_create_kind)'
 
 # unlink
 function __ipctool_unlink_kind
-    printf '%s\t%s\n' 'posix-mq' 'POSIX message queue' 'sysv-mq' 'System V message queue' 'posix-shm' 'POSIX shared memory' 'sysv-shm' 'System V shared memory segment' 'posix-sem' 'POSIX named semaphore' 'sysv-sem' 'System V semaphore set' 'posix' 'every POSIX kind' 'sysv' 'every System V kind' 'mq' 'both kinds of message queue' 'shm' 'both kinds of shared memory' 'sem' 'both kinds of semaphore' 'all' 'every kind'
+    set -l head (string match -r -- '.*,' (commandline -ct))
+    printf '%s\t%s\n' 'posix-mq' 'POSIX message queue' 'sysv-mq' 'System V message queue' 'posix-shm' 'POSIX shared memory' 'sysv-shm' 'System V shared memory segment' 'posix-sem' 'POSIX named semaphore' 'sysv-sem' 'System V semaphore set' 'posix' 'every POSIX kind' 'sysv' 'every System V kind' 'mq' 'both kinds of message queue' 'shm' 'both kinds of shared memory' 'sem' 'both kinds of semaphore' 'all' 'every kind' | string replace -r -- '^' "$head"
 end
 complete -c ipctool -n '__ipctool_using unlink rm' -s k -l kind -x -a '(__ipctool_unlink_kind)' -d 'Only objects of this kind or group; repeat or separate with commas.'
 complete -c ipctool -n '__ipctool_using unlink rm' -s t -l target -x -a '(__ipctool_objects pids)' -d 'Act in the IPC namespace of this process and on the /dev/shm it sees (a container\'s), as nsenter -t PID -i does.'
@@ -108,7 +121,8 @@ complete -c ipctool -n '__ipctool_using unlink rm' -a '(__ipctool_objects refs)'
 # clean
 complete -c ipctool -n '__ipctool_using clean' -s p -l prefix -x -a '(__ipctool_objects names)' -d 'Only POSIX objects whose name starts with this (\'/pi_\' and \'pi_\' mean the same).'
 function __ipctool_clean_kind
-    printf '%s\t%s\n' 'posix-mq' 'POSIX message queue' 'sysv-mq' 'System V message queue' 'posix-shm' 'POSIX shared memory' 'sysv-shm' 'System V shared memory segment' 'posix-sem' 'POSIX named semaphore' 'sysv-sem' 'System V semaphore set' 'posix' 'every POSIX kind' 'sysv' 'every System V kind' 'mq' 'both kinds of message queue' 'shm' 'both kinds of shared memory' 'sem' 'both kinds of semaphore' 'all' 'every kind'
+    set -l head (string match -r -- '.*,' (commandline -ct))
+    printf '%s\t%s\n' 'posix-mq' 'POSIX message queue' 'sysv-mq' 'System V message queue' 'posix-shm' 'POSIX shared memory' 'sysv-shm' 'System V shared memory segment' 'posix-sem' 'POSIX named semaphore' 'sysv-sem' 'System V semaphore set' 'posix' 'every POSIX kind' 'sysv' 'every System V kind' 'mq' 'both kinds of message queue' 'shm' 'both kinds of shared memory' 'sem' 'both kinds of semaphore' 'all' 'every kind' | string replace -r -- '^' "$head"
 end
 complete -c ipctool -n '__ipctool_using clean' -s k -l kind -x -a '(__ipctool_clean_kind)' -d 'Only objects of this kind or group; repeat or separate with commas.'
 complete -c ipctool -n '__ipctool_using clean' -s u -l owner -x -a '(__fish_complete_users)' -d 'Only objects owned by this user name or uid.'
@@ -130,7 +144,8 @@ complete -c ipctool -n '__ipctool_using namespaces ns' -s h -l help -d 'Show hel
 
 # pi
 function __ipctool_pi_ipc
-    printf '%s\t%s\n' 'pipe' 'one pipe shared by all workers' 'socketpair' 'a Unix socketpair per worker' 'posix-mq' 'a POSIX message queue' 'sysv-mq' 'a System V message queue' 'posix-shm' 'POSIX shared memory guarded by a POSIX named semaphore' 'sysv-shm' 'System V shared memory guarded by a System V semaphore (SEM_UNDO)' 'posix' 'posix-mq and posix-shm' 'sysv' 'sysv-mq and sysv-shm' 'all' 'every mechanism'
+    set -l head (string match -r -- '.*,' (commandline -ct))
+    printf '%s\t%s\n' 'pipe' 'one pipe shared by all workers' 'socketpair' 'a Unix socketpair per worker' 'posix-mq' 'a POSIX message queue' 'sysv-mq' 'a System V message queue' 'posix-shm' 'POSIX shared memory guarded by a POSIX named semaphore' 'sysv-shm' 'System V shared memory guarded by a System V semaphore (SEM_UNDO)' 'posix' 'posix-mq and posix-shm' 'sysv' 'sysv-mq and sysv-shm' 'all' 'every mechanism' | string replace -r -- '^' "$head"
 end
 complete -c ipctool -n '__ipctool_using pi' -s i -l ipc -x -a '(__ipctool_pi_ipc)' -d 'Mechanisms to use; repeat or separate with commas.'
 complete -c ipctool -n '__ipctool_using pi' -s t -l terms -x -d 'Terms of the series.'

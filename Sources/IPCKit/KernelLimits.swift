@@ -9,12 +9,20 @@ public struct KernelLimit: Sendable, Equatable {
   public var used: UInt64?
   /// The sysctl (or rlimit, or mount) that sets it.
   public var setBy: String
+  /// A cap on each object (bytes in one message, semaphores in one set), not a pool that
+  /// runs out: `used` is the largest object's, and a queue made with the default length is
+  /// at its cap without anything being short.
+  public var perObject = false
 
-  /// Used as a fraction of the value, when both are known and the value is not "unlimited".
+  /// Used as a fraction of the value, when both are known and the value is not "unlimited";
+  /// nil for a cap on each object.
   public var fraction: Double? {
-    guard let value, let used, value > 0, !KernelLimit.isUnlimited(value) else { return nil }
+    guard !perObject, let value, let used, value > 0, !KernelLimit.isUnlimited(value) else { return nil }
     return Double(used) / Double(value)
   }
+
+  /// A pool 90 % used or more: worth a look before something fails.
+  public var isNearLimit: Bool { (fraction ?? 0) >= 0.9 }
 
   /// Values near 2^64 (shmall, shmmax, RLIM_INFINITY) mean "no limit".
   public static func isUnlimited(_ value: UInt64) -> Bool { value >= 1 << 62 }
@@ -54,13 +62,13 @@ public struct KernelLimits {
       KernelLimit(name: "msgmax", summary: "bytes in one System V message", value: kernel("msgmax"),
         used: nil, setBy: "kernel.msgmax"),
       KernelLimit(name: "msgmnb", summary: "bytes a new System V queue may hold",
-        value: kernel("msgmnb"), used: queues.compactMap(\.bytes).max(), setBy: "kernel.msgmnb"),
+        value: kernel("msgmnb"), used: queues.compactMap(\.bytes).max(), setBy: "kernel.msgmnb", perObject: true),
       KernelLimit(name: "shmmni", summary: "System V shared memory segments",
         value: kernel("shmmni"), used: UInt64(segments.count), setBy: "kernel.shmmni"),
       KernelLimit(name: "shmall", summary: "pages of System V shared memory in all",
         value: kernel("shmall"), used: pagesUsed, setBy: "kernel.shmall"),
       KernelLimit(name: "shmmax", summary: "bytes in one System V segment", value: kernel("shmmax"),
-        used: segments.compactMap(\.size).max(), setBy: "kernel.shmmax"),
+        used: segments.compactMap(\.size).max(), setBy: "kernel.shmmax", perObject: true),
       KernelLimit(name: "shmmin", summary: "smallest System V segment, bytes", value: 1, used: nil,
         setBy: "fixed in the kernel"),
       KernelLimit(name: "semmni", summary: "System V semaphore sets", value: semField(3),
@@ -68,7 +76,7 @@ public struct KernelLimits {
       KernelLimit(name: "semmns", summary: "System V semaphores in all", value: semField(1),
         used: semaphoreTotal, setBy: "kernel.sem (2nd field)"),
       KernelLimit(name: "semmsl", summary: "semaphores in one set", value: semField(0),
-        used: sets.compactMap(\.count).max(), setBy: "kernel.sem (1st field)"),
+        used: sets.compactMap(\.count).max(), setBy: "kernel.sem (1st field)", perObject: true),
       KernelLimit(name: "semopm", summary: "operations in one semop call", value: semField(2),
         used: nil, setBy: "kernel.sem (3rd field)"),
       KernelLimit(name: "semvmx", summary: "largest semaphore value", value: 32767, used: nil,
@@ -78,10 +86,10 @@ public struct KernelLimits {
         setBy: "fs.mqueue.queues_max"),
       KernelLimit(name: "msg_max", summary: "messages in one POSIX queue (unprivileged)",
         value: mqueue("msg_max"), used: posixQueues.compactMap(\.maxMessages).max(),
-        setBy: "fs.mqueue.msg_max"),
+        setBy: "fs.mqueue.msg_max", perObject: true),
       KernelLimit(name: "msgsize_max", summary: "bytes in one POSIX message (unprivileged)",
         value: mqueue("msgsize_max"), used: posixQueues.compactMap(\.messageSize).max(),
-        setBy: "fs.mqueue.msgsize_max"),
+        setBy: "fs.mqueue.msgsize_max", perObject: true),
       KernelLimit(name: "msg_default", summary: "queue length when not given",
         value: mqueue("msg_default"), used: nil, setBy: "fs.mqueue.msg_default"),
       KernelLimit(name: "msgsize_default", summary: "message size when not given",

@@ -18,7 +18,7 @@ public enum IPCTool {
     case "-h", "--help":
       console.out(help.renderRoot(root, CommandLineDescription.subcommands))
       return .success
-    case "--version":
+    case "-V", "--version":  // -V as util-linux tools spell it
       console.out("ipctool \(CommandLineDescription.version)\n")
       return .success
     default:
@@ -78,10 +78,12 @@ public enum IPCTool {
   }
 
   static func unknownCommand(_ word: String, _ console: Console) -> ExitStatus {
-    let names = CommandLineDescription.subcommands.filter { !$0.isHidden }.map(\.name)
-    let kind = word.hasPrefix("-") ? "option" : "subcommand"
+    let isOption = word.hasPrefix("-")
+    // An option is compared with the options there are at this level, not with subcommands.
+    let names = isOption ? ["--help", "--version"] : CommandLineDescription.subcommands.filter { !$0.isHidden }.map(\.name)
     let error = UsageError(
-      "unknown \(kind) '\(printable(word))'" + suggestion(for: word, among: names, quote: ""), nil)
+      "unknown \(isOption ? "option" : "subcommand") '\(printable(word))'"
+        + suggestion(for: word, among: names, quote: ""), nil)
     console.errRaw(error.line + "\n")
     return .usage
   }

@@ -143,4 +143,25 @@ struct CompletionShellTests {
     if installed("zsh") { #expect(try zsh(box, "ipctool inspect /grp") == decades) }
     if installed("fish") { #expect(try fish(box, "ipctool inspect /grp") == decades) }
   }
+
+  /// Lists complete after a comma (--kind, -o, pi --ipc), and System V objects by key after
+  /// "KIND:0x", in each shell.
+  @Test func commasAndKeysComplete() throws {
+    let box = try sandbox()
+    _ = try box.run(["create", "sysv-mq", "--key", "0xabc"])
+    if installed("bash") {
+      #expect(try bash(box, "ipctool list --kind sysv,posix-s") == ["sysv,posix-shm", "sysv,posix-sem"])
+      #expect(try bash(box, "ipctool list -o ref,ow") == ["ref,owner"])
+      #expect(try bash(box, "ipctool pi --ipc pipe,sock") == ["pipe,socketpair"])
+      #expect(try bash(box, "ipctool inspect sysv-mq:0x") == ["0x00000abc"])  // bash replaces after the ':'
+    }
+    if installed("zsh") {
+      #expect(try zsh(box, "ipctool list --kind sysv,posix-s") == ["posix-sem", "posix-shm"])
+      #expect(try zsh(box, "ipctool inspect sysv-mq:0x") == ["sysv-mq:0x00000abc"])
+    }
+    if installed("fish") {
+      #expect(try fish(box, "ipctool list --kind sysv,posix-s") == ["sysv,posix-sem", "sysv,posix-shm"])
+      #expect(try fish(box, "ipctool inspect sysv-mq:0x") == ["sysv-mq:0x00000abc"])
+    }
+  }
 }

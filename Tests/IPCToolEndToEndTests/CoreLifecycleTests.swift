@@ -129,11 +129,11 @@ struct CoreLifecycleTests {
     _ = try box.run(["create", "posix-shm", box.name("pi_a"), "--size", "1"])
     _ = try box.run(["create", "posix-shm", box.name("other"), "--size", "1"])
     _ = try box.run(["create", "sysv-sem", "--count", "1"])
-    let prefixed = try box.run(["list", "--prefix", String(box.name("pi_").dropFirst()), "-n", "-o", "ref"])
+    let prefixed = try box.run(["list", "--prefix", String(box.name("pi_").dropFirst()), "--noheadings", "-o", "ref"])
     #expect(prefixed.stdout == "posix-shm:\(box.name("pi_a"))\n")
-    #expect(try box.run(["list", "-k", "sem", "-n", "-o", "ref"]).stdout == "sysv-sem:0\n")
-    #expect(try box.run(["list", "--owner", "nobody", "-n"]).stdout == "")
-    #expect(try box.run(["list", "--owner", "0", "-n", "-o", "ref"]).lines.count == 3)
+    #expect(try box.run(["list", "-k", "sem", "--noheadings", "-o", "ref"]).stdout == "sysv-sem:0\n")
+    #expect(try box.run(["list", "--owner", "nobody", "--noheadings"]).stdout == "")
+    #expect(try box.run(["list", "--owner", "0", "--noheadings", "-o", "ref"]).lines.count == 3)
   }
 
   @Test func anAttachedSegmentCountsItsUsersAndOutlivesUnlink() throws {

@@ -35,7 +35,8 @@ struct ErrorTests {
       (["inspect", "sysv-shm:12x"], "invalid id in 'sysv-shm:12x'"),
       (["inspect", "sysv-shm:0x0"], "key 0 is IPC_PRIVATE"),
       (["inspect", "nokind:/x"], "unknown kind 'nokind'"),
-      (["inspect", "x"], "invalid reference 'x'"),
+      (["inspect", "frames"], "invalid reference 'frames': expected /name, KIND:/name, KIND:ID or KIND:0xKEY; did you mean '/frames'?"),
+      (["--verison"], "unknown option '--verison'; did you mean '--version'?"),
       (["inspect"], "missing argument <ref>"),
       (["list", "--kind", "shmm"], "unknown kind 'shmm' for '--kind'; did you mean 'shm'?"),
       (["list", "--nmae"], "unknown option '--nmae'"),
@@ -50,6 +51,7 @@ struct ErrorTests {
       #expect(line.hasPrefix("ipctool: ") && line.contains(expected), "\(arguments): \(line)")
     }
     #expect(try box.run(["list", "--json"]).objects().isEmpty)  // nothing was made
+    #expect(try box.run(["-V"]).stdout.hasPrefix("ipctool "))  // as util-linux spells --version
   }
 
   @Test func failuresExit1AndNameTheObject() throws {
@@ -61,8 +63,13 @@ struct ErrorTests {
     _ = try box.run(["create", "posix-shm", name, "--size", "1"])
     #expect(try failure(box, ["create", "posix-shm", name, "--size", "2"], status: 1)
       == "ipctool: create posix-shm:\(name): File exists\n")
-    _ = try box.run(["create", "sysv-mq", "--key", "0x10"])
-    #expect(try failure(box, ["create", "sysv-mq", "--key", "0x10"], status: 1).contains("File exists"))
+    let made = try box.run(["create", "sysv-mq", "--key", "0x10"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    // In reference syntax, with the object that has the key.
+    #expect(try failure(box, ["create", "sysv-mq", "--key", "0x10"], status: 1)
+      == "ipctool: create sysv-mq:0x00000010: File exists (the key is \(made)'s)\n", "\(made)")
+    // Limits named as `limits` shows them: no "?" for shmmin, no 2^64 for shmmax.
+    #expect(try failure(box, ["create", "sysv-shm", "--size", "0"], status: 1)
+      == "ipctool: create sysv-shm: Invalid argument (size outside 1 (shmmin) .. kernel.shmmax = unlimited; see 'ipctool limits')\n")
     // The existing segment was not resized by the failed create.
     #expect(try box.run(["list", "--json"]).objects().first { $0["name"] as? String == name }?["size"] as? Int == 1)
   }

@@ -31,4 +31,35 @@ struct LimitsTests {
     let queues = (blindRows?["limits"] as? [[String: Any]])?.first { $0["name"] as? String == "queues_max" }
     #expect(queues?["used"] is NSNull)
   }
+
+  /// Only what runs out is weighed: a queue made with the default length is at msg_max, a cap
+  /// on each queue, and nothing is short; a pool at 90 % or more is flagged. Numbers line up
+  /// on the right.
+  @Test func onlyWhatIsRunningOutIsFlagged() throws {
+    let box = try Sandbox()
+    _ = try box.runInside(["/bin/sh", "-c", "echo 2 > /proc/sys/kernel/msgmni"])
+    for _ in 0..<2 { _ = try box.run(["create", "sysv-mq"]) }
+    _ = try box.run(["create", "posix-mq", "/default_length"])
+    let table = try box.run(["limits"])
+    func row(_ name: String) -> String { table.lines.first { $0.hasPrefix(name + " ") } ?? "" }
+    /// Where each whitespace-separated field of a line ends.
+    func ends(_ line: String) -> [Int] {
+      var ends: [Int] = []
+      let characters = Array(line)
+      for index in characters.indices where characters[index] != " "
+        && (index + 1 == characters.count || characters[index + 1] == " ") { ends.append(index) }
+      return ends
+    }
+    func fields(_ name: String) -> [String] { row(name).split(separator: " ").map(String.init) }
+    #expect(fields("msgmni").prefix(4) == ["msgmni", "2", "2", "100%!"], "\(table)")
+    #expect(fields("msg_max").prefix(4) == ["msg_max", "10", "10", "-"], "\(table)")
+    #expect(fields("queues_max").prefix(4) == ["queues_max", "256", "1", "0%"], "\(table)")
+    // VALUE, USED and USE% end where their headers end.
+    let header = ends(table.lines[0])
+    for name in ["msg_max", "queues_max", "shmmax", "semmni"] {  // ("100%!" ends a column further)
+      #expect(Array(ends(row(name))[1...3]) == Array(header[1...3]), "\(name): \(table)")
+    }
+    let json = try box.run(["limits", "--json"]).stdout
+    #expect(json.contains("\"name\": \"msg_max\", \"description\": \"messages in one POSIX queue (unprivileged)\", \"value\": 10, \"unlimited\": false, \"used\": 10, \"fraction_used\": null, \"per_object\": true, \"near_limit\": false"), "\(json)")
+  }
 }

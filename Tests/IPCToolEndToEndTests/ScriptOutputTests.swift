@@ -69,7 +69,82 @@ struct ScriptOutputTests {
     #expect(json.map { Set($0.keys) } == [["ref", "owner", "uid"]], "\(json)")
     // The users column brings the scan that fills it: "-" (nobody), not "?" (not looked).
     #expect(try box.run(["list", "-o", "ref,users", "--no-headings"]).lines == ["posix-shm:/cols  -"])
+    // lsipc's spelling, the former one still accepted; -n is --dry-run's letter (in clean).
+    #expect(try box.run(["list", "--noheadings", "-o", "ref"]).stdout == "posix-shm:/cols\n")
+    #expect(try box.run(["list", "--no-headings", "-o", "ref"]).stdout == "posix-shm:/cols\n")
+    #expect(try box.run(["list", "-n"]).status == 2)
     let both = try box.run(["list", "--raw", "--json"])
     #expect(both.status == 2 && both.stderr.contains("'--raw' and '--json' cannot be combined"), "\(both)")
+  }
+
+  /// lsipc's columns: the key shown by default for System V, ids, group, numeric permissions,
+  /// creator ids and pids (with the command while the process runs), the state of a segment
+  /// and each kind's times.
+  @Test(.enabled(if: installed("python3"), "python3 is not installed (it attaches the segment)"))
+  func theColumnsLsipcHas() throws {
+    let box = try Sandbox()
+    let made = try box.run(["create", "sysv-shm", "--key", "0x1234", "--size", "1K", "--mode", "0640"])
+    let id = try #require(Int32(made.stdout.split(separator: ":").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""), "\(made)")
+    #expect(try box.run(["list", "--kind", "sysv"]).lines.first?.split(separator: " ")
+      == ["REF", "KEY", "OWNER", "MODE", "SIZE", "USAGE", "CHANGED", "IDLE"])
+    let columns = "id,key,group,perms,cuid,cgid,cpid,lpid,status,attach"
+    let row = try box.run(["list", "--kind", "sysv-shm", "-o", columns, "--noheadings"]).lines.first?.split(separator: " ")
+    #expect(row?.count == 10 && row?[0...5] == ["\(id)", "0x00001234", "root", "0640", "0", "0"], "\(String(describing: row))")
+    #expect(row.map { Int($0[6]) != nil && $0[7...9] == ["-", "-", "-"] } == true, "the creator has ended: its pid alone")
+    // Attached by a running process, then marked for removal: its pid with its command.
+    let attacher = try box.attacher(id)
+    defer { attacher.stop() }
+    _ = try box.run(["unlink", "sysv-shm:\(id)"])
+    let attached = try box.run(["list", "--kind", "sysv-shm", "-o", "lpid,status", "--raw", "--noheadings"])
+    #expect(attached.lines.count == 1 && attached.lines.first?.hasPrefix("\(attacher.pid)\\x20(") == true
+      && attached.lines.first?.contains("python3") == true
+      && attached.lines.first?.hasSuffix(" dest") == true, "\(attached)")
+  }
+
+  /// --sort by any column, numbers as numbers; -r reverses; --time-format as lsipc's and more.
+  @Test func sortingAndTimeFormats() throws {
+    let box = try Sandbox()
+    for (name, size) in [("s_b", 2048), ("s_a", 100), ("s_c", 10_000)] { box.segment(named: Array(name.utf8), size: size) }
+    func refs(_ arguments: [String]) throws -> [String] {
+      try box.run(["list", "--prefix", "/s_", "-o", "ref", "--noheadings"] + arguments).lines
+    }
+    #expect(try refs(["--sort", "size"]) == ["posix-shm:/s_a", "posix-shm:/s_b", "posix-shm:/s_c"])
+    #expect(try refs(["--sort", "SIZE", "-r"]) == ["posix-shm:/s_c", "posix-shm:/s_b", "posix-shm:/s_a"])
+    #expect(try refs(["-r"]) == ["posix-shm:/s_c", "posix-shm:/s_b", "posix-shm:/s_a"])
+    #expect(try box.run(["list", "--sort", "bogus"]).status == 2)
+    let now = Int(Date().timeIntervalSince1970)
+    let unix = try box.run(["list", "--prefix", "/s_a", "-o", "changed", "--noheadings", "--time-format", "unix"])
+    #expect(unix.lines.first.flatMap { Int($0) }.map { abs($0 - now) < 60 } == true, "\(unix)")
+    let relative = try box.run(["list", "--prefix", "/s_a", "-o", "changed", "--noheadings", "--time-format", "relative"])
+    #expect(relative.lines.first?.hasSuffix("s ago") == true, "\(relative)")
+    let iso = try box.run(["list", "--prefix", "/s_a", "-o", "changed", "--noheadings", "--time-format", "iso"])
+    #expect(iso.lines.first?.contains("T") == true && iso.lines.first?.count == 24, "\(iso)")
+    #expect(try box.run(["list", "--time-format", "bogus"]).status == 2)
+  }
+
+  /// A table's USERS cell names the first of many and counts the rest; JSON names them all.
+  @Test(.enabled(if: installed("python3"), "python3 is not installed (it maps the segment)"))
+  func aLongUsersCellIsCapped() throws {
+    let box = try Sandbox()
+    box.segment(named: Array("capped".utf8), size: 4096)
+    let mapper = try RunningProgram(
+      "/usr/bin/nsenter",
+      ["--target", String(box.pid), "--ipc", "--mount", "--", "python3", "-c", """
+        import ctypes, mmap, os, time
+        f = open("/dev/shm/capped", "r+b")
+        m = mmap.mmap(f.fileno(), 4096)
+        for _ in range(4):
+            if os.fork() == 0:
+                ctypes.CDLL(None).prctl(1, 9)  # PR_SET_PDEATHSIG: go with the parent
+                break
+        time.sleep(60)
+        """])
+    defer { mapper.stop() }
+    let five = waitUntil {
+      ((try? box.run(["list", "--users", "--json", "--prefix", "/capped"]).objects().first?["users"]) as? [Any])?.count == 5
+    }
+    try #require(five, "the five processes never mapped it")
+    let cell = try box.run(["list", "-o", "users", "--noheadings", "--prefix", "/capped"]).stdout
+    #expect(cell.hasPrefix("\(mapper.pid) (") && cell.hasSuffix(") +4\n"), "\(cell)")
   }
 }

@@ -21,7 +21,7 @@ public struct ProcessRef: Hashable, Sendable, CustomStringConvertible {
   }
 
   /// The process with this pid; nil once it is gone.
-  static func reading(_ pid: pid_t, proc: String) -> ProcessRef? {
+  public static func reading(_ pid: pid_t, proc: String) -> ProcessRef? {
     let base = "\(proc)/\(pid)"
     if let file = try? FileDescriptor.open(base + "/cmdline", O_RDONLY),
       let arguments = try? file.read(upTo: 4096), !arguments.isEmpty

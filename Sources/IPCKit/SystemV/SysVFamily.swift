@@ -58,3 +58,17 @@ extension IPCKind {
     }
   }
 }
+
+/// How a create names what it makes: the key's reference ("sysv-mq:0x00002222"), or the kind
+/// for a private key.
+func createSubject(_ kind: IPCKind, key: Int32?) -> String {
+  kind.rawValue + (key.map { ":" + formatKey($0) } ?? "")
+}
+
+/// Where a create found its key taken (EEXIST): which object holds it, as a reference to type
+/// next. `id` is the get call's answer for the key alone (negative if it is gone meanwhile).
+func keyTakenHint(_ kind: IPCKind, _ code: Errno, id: @autoclosure () -> Int32) -> IPCError.Hint? {
+  guard code == .fileExists else { return nil }
+  let holder = id()
+  return holder >= 0 ? IPCError.Hint("the key is \(kind.rawValue):\(holder)'s") : nil
+}

@@ -20,8 +20,8 @@ enum SysVMessageQueue: SysVFamily {
         error.code == .noSpace
         ? IPCError.Hint.limit(
           "too many queues: kernel.msgmni = \(paths.kernelSetting("kernel/msgmni").map(String.init) ?? "?")")
-        : nil
-      throw IPCError(operation: "create", subject: key.map { "sysv-mq:key \(formatKey($0))" } ?? "sysv-mq", error, hint: hint)
+        : keyTakenHint(.sysvQueue, error.code, id: msgget(key ?? IPC_PRIVATE, 0))
+      throw IPCError(operation: "create", subject: createSubject(.sysvQueue, key: key), error, hint: hint)
     }
   }
 

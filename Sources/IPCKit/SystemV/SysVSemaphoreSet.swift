@@ -11,7 +11,7 @@ enum SysVSemaphoreSet: SysVFamily {
   static func create(
     key: Int32?, count: Int32, value: Int32, permissions: IPCPermissions, paths: IPCPaths
   ) throws(IPCError) -> Int32 {
-    let subject = key.map { "sysv-sem:key \(formatKey($0))" } ?? "sysv-sem"
+    let subject = createSubject(.sysvSemaphore, key: key)
     func semSetting() -> String {
       let text = readTextFile(paths.proc + "/sys/kernel/sem") ?? "?"
       let fields = text.split(whereSeparator: \.isWhitespace)
@@ -27,7 +27,7 @@ enum SysVSemaphoreSet: SysVFamily {
         switch error.code {
         case .invalidArgument: .limit("count above SEMMSL: \(semSetting())")
         case .noSpace: .limit("too many sets or semaphores: \(semSetting())")
-        default: nil
+        default: keyTakenHint(.sysvSemaphore, error.code, id: semget(key ?? IPC_PRIVATE, 0, 0))
         }
       throw IPCError(operation: "create", subject: subject, error, hint: hint)
     }

@@ -27,11 +27,11 @@ enum SysVSharedMemory: SysVFamily {
       let hint: IPCError.Hint? =
         switch error.code {
         // shmmin is no setting: the kernel's smallest segment is 1 byte.
-        case .invalidArgument: .limit("size outside 1 .. \(setting("shmmax")) (shmmin .. shmmax)")
+        case .invalidArgument: .limit("size outside 1 (shmmin) .. \(setting("shmmax"))")
         case .noSpace: .limit("too many segments or pages: \(setting("shmmni")), \(setting("shmall"))")
-        default: nil
+        default: keyTakenHint(.sysvSharedMemory, error.code, id: shmget(key ?? IPC_PRIVATE, 0, 0))
         }
-      throw IPCError(operation: "create", subject: key.map { "sysv-shm:key \(formatKey($0))" } ?? "sysv-shm", error, hint: hint)
+      throw IPCError(operation: "create", subject: createSubject(.sysvSharedMemory, key: key), error, hint: hint)
     }
   }
 

@@ -12,10 +12,11 @@ final class CleanReport {
   let dryRun: Bool
   private(set) var counts = ActionCounts()
   /// Text lines, or JSON items each after ",\n  ".
-  private var body = [ByteBuffer()]
+  private var body: [ByteBuffer]
 
-  init(json: Bool, dryRun: Bool = false) {
+  init(json: Bool, dryRun: Bool = false, capacity: Int = 4096) {
     (self.json, self.dryRun) = (json, dryRun)
+    body = [ByteBuffer(capacity: capacity)]
   }
 
   func add(_ outcome: Cleaner.Outcome) {
@@ -44,11 +45,12 @@ final class CleanReport {
     body[body.count - 1] = new
   }
 
-  /// Adds what another report gathered into this one's last bytes, so that `reorder` can
-  /// reach them.
+  /// Moves what another report gathered into this one's last bytes, so that `reorder` can
+  /// reach them; the other is left empty, its memory freed.
   func absorb(_ other: CleanReport) {
     counts.merge(other.counts)
     for part in other.body { body[body.count - 1].append(part.bytes) }
+    other.body = [ByteBuffer(capacity: 0)]
   }
 
   /// Adds what another report gathered, after what this one has.

@@ -112,7 +112,7 @@ struct CleanRun {
       let parts = zip(work, done).filter { $0.0.kind == kind }.map(\.1)
       guard slotted.contains(kind) else { return (kind, (parts[0].gaps, parts[0].report)) }
       // The ranges' outcomes, in slot order, then put in id order.
-      let report = CleanReport(json: json, dryRun: dryRun)
+      let report = CleanReport(json: json, dryRun: dryRun, capacity: parts.reduce(0) { $0 + $1.report.end })
       var passes: [SysVSlots.Pass<Range<Int>>] = []
       for part in parts {
         let offset = report.end

@@ -67,8 +67,14 @@ enum CompleteCallback {
       out += names(objects, prefix)
     }
     if !prefix.hasPrefix("/") {
+      // "sysv-shm:0x" asks for System V objects by key: KIND:0xKEY, for those that have one.
+      let byKey = prefix.contains(":0x")
       for object in objects {
-        let ref = object.reference.description
+        var ref = object.reference.description
+        if byKey {
+          guard !object.kind.isNamed, let key = object.key, key != 0 else { continue }
+          ref = object.kind.rawValue + ":" + formatKey(key)
+        }
         guard ref.hasPrefix(prefix) else { continue }
         out.append((ref, describe(object)))
       }

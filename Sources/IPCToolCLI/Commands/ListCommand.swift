@@ -13,7 +13,8 @@ enum ListCommand {
     options: [
       SharedOptions.kind, SharedOptions.prefix, SharedOptions.owner, SharedOptions.olderThan,
       SharedOptions.idle, SharedOptions.unused, SharedOptions.target, allNamespaces,
-      SharedOptions.json, raw, pairs, shell, bytes, noHeadings, users, output,
+      SharedOptions.json, raw, pairs, shell, bytes, noHeadings, users, output, sort, reverse,
+      timeFormat,
     ],
     examples: [
       Example(command: "ipctool list", explanation: "Every object on the machine."),
@@ -27,8 +28,17 @@ enum ListCommand {
     ],
     run: { parsed, console in run(parsed, console) })
 
+  static let sort = OptionSpec(
+    "sort", short: "s", value: "column",
+    help: "Sort by this column (see --output): sizes, ids, keys, pids and times as numbers.",
+    values: .choices(ListColumn.all.map { Choice(value: $0.name, summary: $0.help) }))
+  static let reverse = OptionSpec("reverse", short: "r", help: "Reverse the order (with --sort, or the listing's).")
+  static let timeFormat = OptionSpec(
+    "time-format", value: "format", help: "How times show.", default: TimeFormat.standard.rawValue,
+    values: .choices(TimeFormat.allCases.map { Choice(value: $0.rawValue, summary: $0.summary) }))
+  /// No -r: that is --reverse, as in ls and sort.
   static let raw = OptionSpec(
-    "raw", short: "r",
+    "raw",
     help: "Cells one space apart, unaligned; a space within a cell is written \\x20.")
   static let pairs = OptionSpec(
     "pairs", short: "P",
@@ -36,7 +46,13 @@ enum ListCommand {
   static let shell = OptionSpec(
     "shell", short: "y", help: "As --pairs, with keys usable as shell variable names.")
   static let bytes = OptionSpec("bytes", short: "b", help: "Print sizes in bytes instead of 4.0K, 1.5M.")
-  static let noHeadings = OptionSpec("no-headings", short: "n", help: "Leave out the header line.")
+  /// Spelled as lsipc and lsblk spell it. Not -n: that is --dry-run in clean, and lsipc's
+  /// --newline; a letter means one thing across the tool.
+  static let noHeadings: OptionSpec = {
+    var option = OptionSpec("noheadings", help: "Leave out the header line (also --no-headings).")
+    option.formerSpellings = ["no-headings"]
+    return option
+  }()
   static let users = OptionSpec(
     "users",
     help: "Add the processes using each object (scans /proc), and unlinked segments still mapped.")
@@ -46,7 +62,7 @@ enum ListCommand {
       + " the default ones (-o +key). With --json, only their fields. Columns: "
       + ListColumn.all.map { "\($0.name) (\($0.help))" }.joined(separator: ", ") + ".",
     default: ListColumn.defaultNames.joined(separator: ","),
-    values: .choices(ListColumn.all.map { Choice(value: $0.name, summary: $0.help) }))
+    values: .choices(ListColumn.all.map { Choice(value: $0.name, summary: $0.help) }), commaList: true)
 
   static let allNamespaces = OptionSpec(
     "all-namespaces", short: "A",
@@ -57,7 +73,11 @@ enum ListCommand {
     do throws(UsageError) {
       let selection = try ObjectSelection(parsed)
       var columns = ListColumn.defaultNames.compactMap(ListColumn.named)
-      if let typed = parsed.typed(output) { columns = try parseColumns(typed, parsed.command) }
+      if let typed = parsed.typed(output) {
+        columns = try parseColumns(typed, parsed.command)
+      } else if selection.kinds.allSatisfy({ !$0.isNamed }), let key = ListColumn.named("key") {
+        columns.insert(key, at: 1)  // System V only: the key by default, as lsipc shows it
+      }
       let formats = [raw, pairs, shell, SharedOptions.json].filter(parsed.flag)
       if formats.count > 1 {
         throw UsageError(
@@ -83,6 +103,23 @@ enum ListCommand {
       run.format = parsed.flag(raw) ? .raw : parsed.flag(pairs) ? .pairs(shellNames: false)
         : parsed.flag(shell) ? .pairs(shellNames: true) : .aligned
       if parsed.typed(output) != nil { run.jsonFields = columns }
+      if let name = parsed.typed(sort) {
+        guard let column = ListColumn.named(name.lowercased()) else {
+          throw UsageError(
+            "unknown column '\(Escaping.escape(name))' for '--sort'; columns: "
+              + ListColumn.all.map(\.name).joined(separator: ", "), parsed.command)
+        }
+        run.sortBy = column
+      }
+      run.reversed = parsed.flag(reverse)
+      if let word = parsed.typed(timeFormat) {
+        guard let format = TimeFormat(rawValue: word) else {
+          throw UsageError(
+            "unknown time format '\(Escaping.escape(word))' for '--time-format'; formats: "
+              + TimeFormat.allCases.map(\.rawValue).joined(separator: ", "), parsed.command)
+        }
+        run.timeFormat = format
+      }
       var gathered: [ListRun.Gathered] = []
       if everywhere {
         // POSIX shared memory belongs to a /dev/shm, not to an IPC namespace: one that several

@@ -15,6 +15,10 @@ struct ListRun {
   var format = ListTable.Format.aligned
   /// With --json and -o: only the fields of these columns.
   var jsonFields: [ListColumn]?
+  /// --sort, and --reverse.
+  var sortBy: ListColumn?
+  var reversed = false
+  var timeFormat = TimeFormat.standard
   let users = UserNames()
 
   /// Which namespace objects came from, for --all-namespaces.
@@ -60,16 +64,33 @@ struct ListRun {
         users: users, withUsers: report != nil, holds: holds,
         namespace: namespace.map { ($0.inode, $0.container) })
       fields.only = jsonFields.map { Set($0.flatMap(\.jsonKeys)) }
-      (gathered.lines, listNotes) = inventory.list(kinds) { fields.lines(selected($0), detail: false) }
+      let render = { (objects: [IPCObjectInfo]) in fields.lines(objects, detail: false) }
+      (gathered.lines, listNotes) = listed(inventory, kinds, selected, holds, namespace, render)
     } else {
       let table = ListTable(
         columns: columns, context: context(holds, namespace), headings: headings, format: format)
-      (gathered.cells, listNotes) = inventory.list(kinds) { table.cells(selected($0)) }
+      (gathered.cells, listNotes) = listed(inventory, kinds, selected, holds, namespace, table.cells)
     }
     let prefix = namespace.map { "namespace \($0.inode): " } ?? ""
     gathered.notes = listNotes.map { prefix + $0.sentence }
       + gathered.deletedMappings.map { "note: \($0.process) still maps \($0.path): unlinked, not yet freed" }
     return gathered
+  }
+
+  /// The selected objects rendered, chunk by chunk as they are read; with --sort or
+  /// --reverse, all of them read first, put in order, and rendered as one part.
+  private func listed<Part>(
+    _ inventory: Inventory, _ kinds: Set<IPCKind>, _ selected: @escaping ([IPCObjectInfo]) -> [IPCObjectInfo],
+    _ holds: ApplicationHolds, _ namespace: NamespaceTag?, _ render: @escaping ([IPCObjectInfo]) -> Part
+  ) -> ([Part], [ListingGap]) {
+    guard sortBy != nil || reversed else { return inventory.list(kinds) { render(selected($0)) } }
+    let (parts, gaps) = inventory.list(kinds, selected)
+    let context = context(holds, namespace)
+    // Keys made once per object; ties keep listing order.
+    var keyed = parts.joined().enumerated().map { (sortBy?.sortKey($1, context) ?? .none, $0, $1) }
+    keyed.sort { ($0.0, $0.1) < ($1.0, $1.1) }
+    if reversed { keyed.reverse() }
+    return ([render(keyed.map(\.2))], gaps)
   }
 
   /// Whether an unlinked-but-mapped file is among what the selectors ask for: its kind and its
@@ -84,6 +105,7 @@ struct ListRun {
 
   private func context(_ holds: ApplicationHolds, _ namespace: NamespaceTag?) -> ListContext {
     var context = ListContext(users: users, exactBytes: exactBytes, holds: holds)
+    context.times = TimeTexts(format: timeFormat)
     context.namespace = namespace?.inode
     context.container = namespace?.container
     return context

@@ -46,7 +46,7 @@ enum PiCommand {
   static let ipc = OptionSpec(
     "ipc", short: "i", value: "mechanism",
     help: "Mechanisms to use; repeat or separate with commas.", default: "all",
-    repeatable: true, values: .choices(mechanismChoices))
+    repeatable: true, values: .choices(mechanismChoices), commaList: true)
   static let terms = OptionSpec(
     "terms", short: "t", value: "n", help: "Terms of the series.", default: "10000000",
     values: .number)
@@ -173,12 +173,14 @@ extension String {
 }
 
 /// Left-aligned columns two spaces apart, for small tables.
-func simpleTable(_ headers: [String], _ rows: [[String]]) -> String {
+func simpleTable(_ headers: [String], _ rows: [[String]], rightAligned: Set<Int> = []) -> String {
   var widths = headers.map(\.count)
   for row in rows { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) } }
   return ([headers] + rows).map { row in
     row.enumerated().map { index, cell in
-      index == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[index] - cell.count)
+      let padding = String(repeating: " ", count: widths[index] - cell.count)
+      if rightAligned.contains(index) { return padding + cell }
+      return index == row.count - 1 ? cell : cell + padding
     }.joined(separator: "  ")
   }.joined(separator: "\n") + "\n"
 }

@@ -29,6 +29,16 @@ struct BashCompletion {
         done
       }
 
+      # Replies for a comma-separated list ("sysv,po"): the candidates for what follows the
+      # last comma, each after the items typed before it.
+      _ipctool_reply_list() {
+        local word=$1 head= candidate
+        [[ $word == *,* ]] && head=${word%,*},
+        while IFS= read -r candidate; do
+          [[ $candidate == "${word##*,}"* ]] && COMPREPLY+=("$head$candidate")
+        done
+      }
+
       # Asks ipctool for the objects that exist now: refs or names.
       _ipctool_objects() {
         "${COMP_WORDS[0]}" __complete "$1" "$2" 2>/dev/null | cut -f1,3
@@ -75,7 +85,7 @@ struct BashCompletion {
     for option in command.allOptions where !option.isFlag {
       let names = ([option.short.map { "-\($0)" }].compactMap { $0 } + ["--\(option.long)"])
       out += "        " + names.joined(separator: "|") + ")\n"
-      out += "          " + valueCompletion(option.values) + "\n"
+      out += "          " + valueCompletion(option.values, list: option.isCommaList) + "\n"
       out += "          return ;;\n"
     }
     out += "      esac\n"
@@ -91,10 +101,11 @@ struct BashCompletion {
     return out
   }
 
-  private func valueCompletion(_ values: ValueSource) -> String {
+  private func valueCompletion(_ values: ValueSource, list: Bool = false) -> String {
     switch values {
     case .choices(let choices):
-      return "_ipctool_reply \"$cur\" <<<\"\(lines((cur: "", words: choices.map(\.value))))\""
+      let reply = list ? "_ipctool_reply_list" : "_ipctool_reply"
+      return "\(reply) \"$cur\" <<<\"\(lines((cur: "", words: choices.map(\.value))))\""
     case .references: return "_ipctool_reply \"$cur\" < <(_ipctool_objects refs \"$cur\")"
     case .names: return "_ipctool_reply \"$cur\" < <(_ipctool_objects names \"$cur\")"
     case .processes: return "_ipctool_reply \"$cur\" < <(_ipctool_objects pids \"$cur\")"

@@ -53,7 +53,7 @@ struct FishCompletion {
         line += " -l \(option.long)"
         if !option.isFlag {
           let function = "__ipctool_\(command.name)_\(option.long)".replacing("-", with: "_")
-          out += choiceFunction(function, option.values)
+          out += choiceFunction(function, option.values, list: option.isCommaList)
           line += " -x" + candidates(option.values, function: function)
         }
         out += line + " -d \(quoted(option.help))\n"
@@ -67,11 +67,16 @@ struct FishCompletion {
     return out
   }
 
-  /// A function printing a fixed list, each value with its description after a tab.
-  private func choiceFunction(_ name: String, _ source: ValueSource) -> String {
+  /// A function printing a fixed list, each value with its description after a tab; for a
+  /// comma-separated list, each after the items typed before the last comma.
+  private func choiceFunction(_ name: String, _ source: ValueSource, list: Bool = false) -> String {
     guard case .choices(let choices) = source else { return "" }
     let pairs = choices.map { "\(quoted($0.value)) \(quoted($0.summary))" }.joined(separator: " ")
-    return "function \(name)\n    printf '%s\\t%s\\n' \(pairs)\nend\n"
+    guard list else { return "function \(name)\n    printf '%s\\t%s\\n' \(pairs)\nend\n" }
+    return "function \(name)\n"
+      + "    set -l head (string match -r -- '.*,' (commandline -ct))\n"
+      + "    printf '%s\\t%s\\n' \(pairs) | string replace -r -- '^' \"$head\"\n"
+      + "end\n"
   }
 
   /// ` -a '(...)'`: where the candidates come from.

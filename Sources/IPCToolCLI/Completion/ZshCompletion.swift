@@ -26,6 +26,20 @@ struct ZshCompletion {
 
 
       """
+    // Comma-separated lists go through _values, which completes after each comma.
+    var lists: Set<String> = []
+    for command in commands + [CommandLineDescription.root] {
+      for option in command.allOptions where option.isCommaList {
+        guard case .choices(let choices) = option.values,
+          lists.insert(option.long).inserted
+        else { continue }
+        let items = choices.map { choice in
+          quoted("\(choice.value)[\(escape(choice.summary))]")
+        }
+        out += "\(listFunction(option))() {\n  _values -s , \(quoted(option.valueName ?? option.long)) \\\n    "
+          + items.joined(separator: " \\\n    ") + "\n}\n\n"
+      }
+    }
     for command in commands {
       out += "_ipctool_\(functionName(command.name))() {\n"
       out += "  _arguments -s -S \\\n"
@@ -77,10 +91,15 @@ struct ZshCompletion {
     name.replacing("-", with: "_")
   }
 
+  private func listFunction(_ option: OptionSpec) -> String {
+    "_ipctool_list_of_" + functionName(option.long)
+  }
+
   /// `'(-k --kind)'{-k,--kind}'[help]:kind:action'`, with '*' for repeatable options.
   private func optionSpec(_ option: OptionSpec) -> String {
     let help = "[\(escape(option.help))]"
-    let value = option.valueName.map { ":\($0):\(action(option.values))" } ?? ""
+    let action = option.isCommaList ? listFunction(option) : action(option.values)
+    let value = option.valueName.map { ":\($0):\(action)" } ?? ""
     let star = option.isRepeatable ? "*" : ""
     guard let short = option.short else {
       return quoted("\(star)--\(option.long)\(help)\(value)")

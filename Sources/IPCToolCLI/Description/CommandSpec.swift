@@ -15,7 +15,9 @@ public struct CommandSpec: Sendable {
   public var run: (@Sendable (ParsedArguments, Console) -> ExitStatus)?
 
   /// The option named by a long name, or nil.
-  func option(long: String) -> OptionSpec? { allOptions.first { $0.long == long } }
+  func option(long: String) -> OptionSpec? {
+    allOptions.first { $0.long == long || $0.formerSpellings.contains(long) }
+  }
 
   /// The command's own options and the ones every command has.
   public var allOptions: [OptionSpec] { options + [.help] }
@@ -39,12 +41,18 @@ public struct OptionSpec: Sendable {
   public var defaultDescription: String?
   public var isRepeatable = false
   public var values: ValueSource = .none
+  /// Older spellings still accepted, and not shown: scripts written for them keep working.
+  public var formerSpellings: [String] = []
+  /// The value is a comma-separated list of the choices ("sysv,posix-mq"): completion offers
+  /// the next one after a comma.
+  public var isCommaList = false
 
   public init(
     _ long: String, short: Character? = nil, value valueName: String? = nil, help: String,
     default defaultValue: String? = nil, defaultDescription: String? = nil,
-    repeatable: Bool = false, values: ValueSource = .none
+    repeatable: Bool = false, values: ValueSource = .none, commaList: Bool = false
   ) {
+    self.isCommaList = commaList
     self.long = long
     self.short = short
     self.valueName = valueName

@@ -9,7 +9,7 @@ enum SharedOptions {
   static let kind = OptionSpec(
     "kind", short: "k", value: "kind",
     help: "Only objects of this kind or group; repeat or separate with commas.",
-    repeatable: true, values: .choices(kindChoices))
+    repeatable: true, values: .choices(kindChoices), commaList: true)
 
   static let json = OptionSpec("json", short: "J", help: "Print JSON instead of text.")
 

@@ -46,15 +46,84 @@ struct ListColumn: Sendable {
       help: "time since the last change, message, attach or semop", alignment: .right) {
       object, context in object.lastActivity.map { idleText(context.now - $0) } ?? "?"
     },
+    ListColumn(name: "id", header: "ID", help: "System V id", alignment: .right) { object, _ in
+      object.id.map(String.init) ?? "-"
+    },
+    ListColumn(name: "group", header: "GROUP", help: "group's name", alignment: .left) {
+      object, context in context.groups.name(of: object.gid)
+    },
+    ListColumn(name: "perms", header: "PERMS", help: "permissions as a number (0640)",
+      alignment: .left) { object, _ in object.permissions.octal },
+    ListColumn(name: "cuid", header: "CUID", help: "System V creator's uid", alignment: .right) {
+      object, _ in object.creator.map { String($0.uid) } ?? "-"
+    },
+    ListColumn(name: "cgid", header: "CGID", help: "System V creator's gid", alignment: .right) {
+      object, _ in object.creator.map { String($0.gid) } ?? "-"
+    },
+    ListColumn(name: "cpid", header: "CPID",
+      help: "System V segment's creator pid, with its command while it runs", alignment: .left) {
+      object, context in processText(object.details.sysvSegment?.creatorPID, context)
+    },
+    ListColumn(name: "lpid", header: "LPID",
+      help: "last pid to attach, detach, send or receive, with its command while it runs",
+      alignment: .left) { object, context in processText(object.lastPID, context) },
+    ListColumn(name: "status", header: "STATUS",
+      help: "System V segment's state: dest (marked for removal), locked", alignment: .left) {
+      object, _ in
+      guard let segment = object.details.sysvSegment else { return "-" }
+      let states = [segment.markedForRemoval ? "dest" : nil, segment.locked ? "locked" : nil]
+      return states.compactMap { $0 }.joined(separator: ",").nonEmpty ?? "-"
+    },
+    ListColumn(name: "attach", header: "ATTACH", help: "last attach (System V segment)",
+      alignment: .left) { object, context in context.times.text(object.details.sysvSegment?.lastAttach) },
+    ListColumn(name: "detach", header: "DETACH", help: "last detach (System V segment)",
+      alignment: .left) { object, context in context.times.text(object.details.sysvSegment?.lastDetach) },
+    ListColumn(name: "send", header: "SEND", help: "last message sent (System V queue)",
+      alignment: .left) { object, context in context.times.text(object.details.sysvQueue?.lastSend) },
+    ListColumn(name: "receive", header: "RECEIVE", help: "last message received (System V queue)",
+      alignment: .left) { object, context in context.times.text(object.details.sysvQueue?.lastReceive) },
+    ListColumn(name: "semop", header: "SEMOP", help: "last semop (System V set)", alignment: .left) {
+      object, context in context.times.text(object.details.sysvSemaphoreSet?.lastOperation)
+    },
     ListColumn(name: "users", header: "USERS", help: "processes using it (with --users)",
       alignment: .left) { object, context in
-        usersText(object.users, object.kind, heldBy: context.holds.holder(of: object))
+        usersText(object.users, object.kind, heldBy: context.holds.holder(of: object), capped: true)
       },
   ]
 
   static let defaultNames = ["ref", "owner", "mode", "size", "usage", "changed", "idle"]
 
   static func named(_ name: String) -> ListColumn? { all.first { $0.name == name } }
+
+  /// How rows sort by this column (--sort): numbers and times as numbers, the rest as the
+  /// cell reads; an object without a value first.
+  enum SortKey: Comparable {
+    case none
+    case number(Int64)
+    case text(String)
+  }
+
+  func sortKey(_ object: IPCObjectInfo, _ context: ListContext) -> SortKey {
+    func number<T: BinaryInteger>(_ value: T?) -> SortKey { value.map { .number(Int64(clamping: $0)) } ?? .none }
+    switch name {
+    case "size": return number(object.details.listedSize)
+    case "id": return number(object.id)
+    case "key": return number(object.key.map { UInt32(bitPattern: $0) })
+    case "changed": return number(object.changed)
+    case "idle": return number(object.lastActivity.map { context.now - $0 })
+    case "cuid": return number(object.creator?.uid)
+    case "cgid": return number(object.creator?.gid)
+    case "cpid": return number(object.details.sysvSegment?.creatorPID)
+    case "lpid": return number(object.lastPID)
+    case "attach": return number(object.details.sysvSegment?.lastAttach)
+    case "detach": return number(object.details.sysvSegment?.lastDetach)
+    case "send": return number(object.details.sysvQueue?.lastSend)
+    case "receive": return number(object.details.sysvQueue?.lastReceive)
+    case "semop": return number(object.details.sysvSemaphoreSet?.lastOperation)
+    case "namespace": return number(context.namespace)
+    default: return .text(value(object, context))
+    }
+  }
 
   /// The fields of `list --json` that hold what this column shows.
   var jsonKeys: [String] {
@@ -63,15 +132,52 @@ struct ListColumn: Sendable {
     case "size": ["size", "bytes"]
     case "usage": ["messages", "attached", "value", "semaphores"]
     case "idle": ["last_activity"]
+    case "group": ["gid"]
+    case "perms": ["mode"]
+    case "cuid": ["creator_uid"]
+    case "cgid": ["creator_gid"]
+    case "cpid": ["creator_pid"]
+    case "lpid": ["last_pid", "last_send_pid", "last_receive_pid"]
+    case "status": ["marked_for_removal", "locked"]
+    case "attach": ["last_attach"]
+    case "detach": ["last_detach"]
+    case "send": ["last_send"]
+    case "receive": ["last_receive"]
+    case "semop": ["last_operation"]
     case "users": ["users", "held_by"]
     default: [name]
     }
   }
 }
 
+extension IPCObjectInfo {
+  /// The last process the kernel records acting on it: a segment's last to attach or detach,
+  /// a queue's later of its last sender and receiver.
+  var lastPID: pid_t? {
+    switch details {
+    case .sysvSharedMemory(let segment): segment.lastPID
+    case .sysvQueue(let queue):
+      (queue.lastSend ?? 0) >= (queue.lastReceive ?? 0) ? queue.lastSendPID : queue.lastReceivePID
+    default: nil
+    }
+  }
+}
+
+/// "4242 (worker)" while the process runs, "4242" once it has ended, "-" for none.
+func processText(_ pid: pid_t?, _ context: ListContext) -> String {
+  guard let pid, pid > 0 else { return "-" }
+  return ProcessRef.reading(pid, proc: context.proc).map(\.description) ?? String(pid)
+}
+
+extension String {
+  var nonEmpty: String? { isEmpty ? nil : self }
+}
+
 /// What rendering a row needs besides the object.
 struct ListContext {
   var users: UserNames
+  var groups = GroupNames()
+  var proc = "/proc"
   var exactBytes: Bool
   /// What known applications hold (read with --users).
   var holds = ApplicationHolds()
@@ -86,12 +192,16 @@ struct ListContext {
 
 /// "1234 (sleep), 99 (cat)"; "-" for none, "?" where some processes could not be read, "n/a" for kinds whose users the
 /// kernel does not record; "held by PostgreSQL, postmaster 4242" added where an application
-/// holds it.
-func usersText(_ users: [ProcessRef]?, _ kind: IPCKind, heldBy holder: Holder? = nil) -> String {
+/// holds it. `capped`, for a table's cell, names the first of more than three and counts
+/// the rest ("4242 (worker) +9"): inspect and JSON name them all.
+func usersText(
+  _ users: [ProcessRef]?, _ kind: IPCKind, heldBy holder: Holder? = nil, capped: Bool = false
+) -> String {
   guard kind.hasKnowableUsers else { return "n/a" }
   let held = holder.map { "held by " + $0.description }
   guard let users else { return held ?? "?" }
-  let named = users.map(\.description).joined(separator: ", ")
+  let named = capped && users.count > 3
+    ? "\(users[0]) +\(users.count - 1)" : users.map(\.description).joined(separator: ", ")
   switch (named.isEmpty, held) {
   case (true, nil): return "-"
   case (true, let held?): return held

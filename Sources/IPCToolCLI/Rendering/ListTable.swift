@@ -23,7 +23,7 @@ struct ListTable {
   /// One chunk's cells, row after row: made on the thread that read the objects.
   func cells(_ objects: [IPCObjectInfo]) -> [String] {
     var chunkContext = context
-    chunkContext.times = TimeTexts()  // each thread its own
+    chunkContext.times = TimeTexts(format: context.times.format)  // each thread its own
     var cells: [String] = []
     cells.reserveCapacity(objects.count * columns.count)
     for object in objects {

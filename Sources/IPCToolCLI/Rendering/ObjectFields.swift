@@ -111,7 +111,7 @@ struct ObjectFields {
       add("users", "users", usersJSON(object.users), usersText(object.users, object.kind, heldBy: holder))
       add("held_by", "held by", holderJSON(holder), holder?.description ?? "-")
     }
-    if detail && !object.kind.isNamed {
+    if !object.kind.isNamed {
       add("creator_uid", "creator uid", .number(object.creator?.uid))
       add("creator_gid", "creator gid", .number(object.creator?.gid))
     }
