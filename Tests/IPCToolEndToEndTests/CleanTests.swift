@@ -169,7 +169,7 @@ struct CleanTests {
   /// System V objects are read in ranges of slots on several threads, and told in id order
   /// as a listing is: across ranges, and where a freed slot was taken again (a higher id in a
   /// lower slot). Queues, so that thousands are made in a moment.
-  @Test func manySystemVObjectsAreToldInIDOrder() throws {
+  @Test(arguments: [false, true]) func manySystemVObjectsAreToldInIDOrder(json: Bool) throws {
     let box = try Sandbox()
     var queues = box.inIPCNamespace { (0..<2_100).map { _ in msgget(IPC_PRIVATE, IPC_CREAT | 0o600) } }
     try #require(!queues.contains(-1))
@@ -187,9 +187,16 @@ struct CleanTests {
     }
     try #require(queues[0] > queues[2_099] && queues[2_050] > queues[2_099])
     let listed = try box.run(["list", "--kind", "sysv-mq", "--json"])
-    let run = try box.run(["clean", "--kind", "sysv-mq", "--force"])
-    #expect(run.status == 0 && run.lines.last == "removed 2100, kept 0 in use, failed 0", "\(run.stderr)")
-    let told = run.lines.dropLast().map { Int32($0.split(separator: ":").last!)! }
+    let run = try box.run(["clean", "--kind", "sysv-mq", "--force"] + (json ? ["--json"] : []))
+    let told: [Int32]
+    if json {
+      let objects = try run.objects()
+      #expect(run.status == 0 && objects.allSatisfy { $0["action"] as? String == "removed" }, "\(run.stderr)")
+      told = objects.compactMap { ($0["ref"] as? String)?.split(separator: ":").last.flatMap { Int32($0) } }
+    } else {
+      #expect(run.status == 0 && run.lines.last == "removed 2100, kept 0 in use, failed 0", "\(run.stderr)")
+      told = run.lines.dropLast().map { Int32($0.split(separator: ":").last!)! }
+    }
     // (Compared as a whole without listing 2,100 ids on failure.)
     let outOfOrder = zip(told, told.dropFirst()).first { $0 >= $1 }
     #expect(outOfOrder == nil && told.count == queues.count && Set(told) == Set(queues), "\(String(describing: outOfOrder))")

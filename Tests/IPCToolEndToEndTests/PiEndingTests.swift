@@ -157,4 +157,17 @@ struct PiEndingTests {
     #expect(run.status == 0, "\(run)")
     #expect(try box.run(["list", "--json"]).objects().isEmpty)
   }
+
+  /// A kernel limit met while setting up: one line naming the object once, in reference
+  /// syntax ("pi sysv-mq:0x69…", never "pi: pi"), and nothing left.
+  @Test func aLimitMetWhileSettingUpIsOneLine() throws {
+    let box = try Sandbox()
+    _ = try box.runInside(["/bin/sh", "-c", "echo 0 > /proc/sys/kernel/msgmni"])
+    let run = try box.run(["pi", "--ipc", "sysv-mq"])
+    #expect(run.status == 1 && run.stdout == "", "\(run)")
+    #expect(run.stderr.hasPrefix("ipctool: pi sysv-mq:0x69") && run.stderr.hasSuffix(
+      ": No space left on device (too many queues: kernel.msgmni = 0; see 'ipctool limits')\n")
+      && run.stderr.split(separator: "\n").count == 1, "\(run)")
+    #expect(try box.run(["list", "--json"]).objects().isEmpty)
+  }
 }

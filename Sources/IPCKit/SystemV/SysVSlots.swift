@@ -16,10 +16,6 @@ public enum SysVSlots {
     /// Whether the kernel refused a read for another reason than an empty slot.
     var refused = false
 
-    /// The same pass with each result changed by `change`.
-    public func mapResults<U>(_ change: (T) -> U) -> Pass<U> {
-      Pass<U>(results: results.map(change), ids: ids, seen: seen, refused: refused)
-    }
   }
 
   /// `transform` of every object of `kind`, called as soon as its slot is read, so whatever
@@ -71,13 +67,30 @@ public enum SysVSlots {
   /// The results of every range of one kind, in id order; nil where the slots could not be
   /// read (then nothing was transformed), and /proc must tell.
   public static func inIDOrder<T>(_ passes: [Pass<T>]) -> [T]? {
+    let results = passes.flatMap(\.results)
+    switch order(passes) {
+    case .unreadable: return nil
+    case .asRead: return results
+    case .permuted(let order): return order.map { results[$0] }
+    }
+  }
+
+  /// How the results of the ranges, taken in turn, come into id order.
+  public enum Order: Equatable {
+    /// The slots could not be read: nothing was transformed, and /proc must tell.
+    case unreadable
+    /// Slot order is id order (unless ids were recycled).
+    case asRead
+    /// The result at each position, by index among all of them.
+    case permuted([Int])
+  }
+
+  public static func order<T>(_ passes: [Pass<T>]) -> Order {
     // There were objects (see `ranges`), but old kernels refuse STAT_ANY with the same EINVAL
     // as an empty slot. (Had they all gone meanwhile, /proc says so.)
-    if passes.allSatisfy({ $0.seen == 0 }) { return nil }
+    if passes.allSatisfy({ $0.seen == 0 }) { return .unreadable }
     let ids = passes.flatMap(\.ids)
-    let results = passes.flatMap(\.results)
-    // Slot order is id order unless ids were recycled.
-    guard zip(ids, ids.dropFirst()).contains(where: { $0 > $1 }) else { return results }
-    return ids.indices.sorted { ids[$0] < ids[$1] }.map { results[$0] }
+    guard zip(ids, ids.dropFirst()).contains(where: { $0 > $1 }) else { return .asRead }
+    return .permuted(ids.indices.sorted { ids[$0] < ids[$1] })
   }
 }

@@ -30,18 +30,30 @@ final class CleanReport {
     }
   }
 
-  /// Where the next outcome's words will start, for `reorder`.
+  /// Where the next outcome's words will start.
   var end: Int { body[body.count - 1].count }
 
-  /// Puts the outcomes told so far in another order, given as the byte range of each: the
-  /// System V kernel hands objects over in slot order, and a listing is in id order.
-  func reorder(_ ranges: [Range<Int>]) {
-    guard zip(ranges, ranges.dropFirst()).contains(where: { $0.lowerBound > $1.lowerBound }) else {
-      return
-    }
+  /// Puts the outcomes told so far in another order: `order` gives, for each place, the
+  /// index of the outcome to stand there. The System V kernel hands objects over in slot
+  /// order, and a listing is in id order. Outcomes are found again by their bytes, not kept
+  /// apart: each is one line, or one JSON item after ",\n" (no item holds a raw newline).
+  func reorder(_ order: [Int]) {
     let old = body[body.count - 1]
+    let bytes = old.bytes
+    var starts: [Int] = []
+    starts.reserveCapacity(order.count)
+    for index in 0..<bytes.count {
+      let starting = json
+        ? bytes[index] == UInt8(ascii: ",") && index + 1 < bytes.count && bytes[index + 1] == 0x0A
+        : index == 0 || bytes[index - 1] == 0x0A
+      if starting { starts.append(index) }
+    }
+    guard starts.count == order.count else { return }  // cannot happen: one outcome per object
     let new = ByteBuffer(capacity: old.count)
-    for range in ranges { new.append(UnsafeRawBufferPointer(rebasing: old.bytes[range])) }
+    for index in order {
+      let end = index + 1 < starts.count ? starts[index + 1] : bytes.count
+      new.append(UnsafeRawBufferPointer(rebasing: bytes[starts[index]..<end]))
+    }
     body[body.count - 1] = new
   }
 
@@ -49,7 +61,7 @@ final class CleanReport {
   /// reach them; the other is left empty, its memory freed.
   func absorb(_ other: CleanReport) {
     counts.merge(other.counts)
-    for part in other.body { body[body.count - 1].append(part.bytes) }
+    for part in other.body where part.count > 0 { body[body.count - 1].append(part.bytes) }
     other.body = [ByteBuffer(capacity: 0)]
   }
 

@@ -92,38 +92,34 @@ struct CleanRun {
     }
     let done = inParallel(
       chunks: chunked(work.count, size: 1), threads: usefulThreads(for: work.count, perThread: 1)
-    ) { chunk -> (report: CleanReport, gaps: [ListingGap], pass: SysVSlots.Pass<Range<Int>>?) in
+    ) { chunk -> (report: CleanReport, gaps: [ListingGap], pass: SysVSlots.Pass<Void>?) in
       let (kind, slots) = work[chunk.lowerBound]
       guard let slots else {
         let (report, gaps) = cleanListed(kind, json: json)
         return (report, gaps, nil)
       }
       let report = CleanReport(json: json, dryRun: dryRun)
-      // Each outcome is told as decided; the bytes of each say where it stands.
-      let pass = SysVSlots.read(kind, slots) { object -> Range<Int>? in
-        let start = report.end
-        guard let outcome = decide(object, readJustNow: true) else { return nil }
-        report.add(outcome)
-        return start..<report.end
+      // Each outcome is told as decided, one line (or JSON item) each, in slot order.
+      let pass = SysVSlots.read(kind, slots) { object -> Void? in
+        decide(object, readJustNow: true).map(report.add)
       }
       return (report, [], pass)
     }
     return others.map { kind in
       let parts = zip(work, done).filter { $0.0.kind == kind }.map(\.1)
       guard slotted.contains(kind) else { return (kind, (parts[0].gaps, parts[0].report)) }
-      // The ranges' outcomes, in slot order, then put in id order.
-      let report = CleanReport(json: json, dryRun: dryRun, capacity: parts.reduce(0) { $0 + $1.report.end })
-      var passes: [SysVSlots.Pass<Range<Int>>] = []
-      for part in parts {
-        let offset = report.end
-        report.absorb(part.report)
-        passes.append(part.pass!.mapResults { $0.lowerBound + offset..<$0.upperBound + offset })
-      }
-      guard let told = SysVSlots.inIDOrder(passes) else {
-        let (listed, gaps) = cleanListed(kind, json: json)  // slots unreadable: nothing was done
+      // The ranges' outcomes, in slot order, then put in id order if that differs.
+      let report = CleanReport(json: json, dryRun: dryRun, capacity: 0)
+      switch SysVSlots.order(parts.compactMap(\.pass)) {
+      case .unreadable:
+        let (listed, gaps) = cleanListed(kind, json: json)  // nothing was done
         return (kind, (gaps, listed))
+      case .asRead:
+        for part in parts { report.append(part.report) }  // as they are, nothing copied
+      case .permuted(let order):
+        for part in parts { report.absorb(part.report) }
+        report.reorder(order)
       }
-      report.reorder(told)
       return (kind, ([], report))
     }
   }

@@ -25,6 +25,12 @@ enum ListCommand {
       Example(
         command: "ipctool list --users --kind shm",
         explanation: "Shared memory, with the processes that map or hold each segment."),
+      Example(
+        command: "ipctool list --pairs -o ref,owner,size",
+        explanation: "One line per object as REF=\"...\" pairs, quoted for a shell's eval."),
+      Example(
+        command: "ipctool list --kind sysv -o +id,cpid,status --sort size -r",
+        explanation: "System V objects, largest first, with ids, creators and state."),
     ],
     run: { parsed, console in run(parsed, console) })
 
@@ -72,11 +78,9 @@ enum ListCommand {
   static func run(_ parsed: ParsedArguments, _ console: Console) -> ExitStatus {
     do throws(UsageError) {
       let selection = try ObjectSelection(parsed)
-      var columns = ListColumn.defaultNames.compactMap(ListColumn.named)
+      var columns = defaultColumns(selection)
       if let typed = parsed.typed(output) {
-        columns = try parseColumns(typed, parsed.command)
-      } else if selection.kinds.allSatisfy({ !$0.isNamed }), let key = ListColumn.named("key") {
-        columns.insert(key, at: 1)  // System V only: the key by default, as lsipc shows it
+        columns = try parseColumns(typed, defaults: columns, parsed.command)
       }
       let formats = [raw, pairs, shell, SharedOptions.json].filter(parsed.flag)
       if formats.count > 1 {
@@ -148,10 +152,21 @@ enum ListCommand {
     }
   }
 
+  /// The columns without -o; for System V alone the key too, as lsipc shows it.
+  static func defaultColumns(_ selection: ObjectSelection) -> [ListColumn] {
+    var columns = ListColumn.defaultNames.compactMap(ListColumn.named)
+    if selection.kinds.allSatisfy({ !$0.isNamed }), let key = ListColumn.named("key") {
+      columns.insert(key, at: 1)
+    }
+    return columns
+  }
+
   /// "ref,owner", in any case, or "+key" for the default columns and more.
-  static func parseColumns(_ text: String, _ command: CommandSpec?) throws(UsageError) -> [ListColumn] {
+  static func parseColumns(_ text: String, defaults: [ListColumn], _ command: CommandSpec?)
+    throws(UsageError) -> [ListColumn]
+  {
     let adding = text.hasPrefix("+")
-    var columns = adding ? ListColumn.defaultNames.compactMap(ListColumn.named) : []
+    var columns = adding ? defaults : []
     for name in text.dropFirst(adding ? 1 : 0).split(separator: ",", omittingEmptySubsequences: false) {
       guard let column = ListColumn.named(name.lowercased()) else {
         throw UsageError(
