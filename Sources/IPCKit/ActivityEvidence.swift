@@ -90,7 +90,7 @@ public enum ActivityEvidence: Sendable, Equatable {
 
 /// Whether a pid names a live process, and what it is called, asked once per pid in a run: a
 /// crashed program leaves tens of thousands of objects with the same creator or last user.
-/// An answer stays true for the run, which lasts well under a second: a process that ends
+/// An answer stays true for the run, which lasts seconds at most: a process that ends
 /// meanwhile keeps its objects (the safe side), and a pid freed and taken again meanwhile
 /// would need as many new processes as pid_max allows.
 final class LiveProcesses: Sendable {

@@ -69,7 +69,7 @@ struct CleanRun {
   }
 
   /// The other kinds. System V objects are read slot by slot in ranges that every thread
-  /// takes in turn (32,768 segments are more work than as many queues and sets together), each
+  /// takes in turn, so that both cores work to the end whatever the mix of kinds, each
   /// removed as soon as the kernel has given its record; queues are listed.
   private func cleanOthers(json: Bool) -> [(IPCKind, (gaps: [ListingGap], report: CleanReport))] {
     let others = IPCKind.allCases.filter {
@@ -108,20 +108,27 @@ struct CleanRun {
     return others.map { kind in
       let parts = zip(work, done).filter { $0.0.kind == kind }.map(\.1)
       guard slotted.contains(kind) else { return (kind, (parts[0].gaps, parts[0].report)) }
-      // The ranges' outcomes, in slot order, then put in id order if that differs.
-      let report = CleanReport(json: json, dryRun: dryRun, capacity: 0)
-      switch SysVSlots.order(parts.compactMap(\.pass)) {
-      case .unreadable:
-        let (listed, gaps) = cleanListed(kind, json: json)  // nothing was done
-        return (kind, (gaps, listed))
-      case .asRead:
-        for part in parts { report.append(part.report) }  // as they are, nothing copied
-      case .permuted(let order):
-        for part in parts { report.absorb(part.report) }
-        report.reorder(order)
-      }
-      return (kind, ([], report))
+      return (kind, joined(kind, parts.map { ($0.report, $0.pass!) }, json: json))
     }
+  }
+
+  /// One System V kind's ranges as one report in id order. Where no slot could be read,
+  /// nothing was done, and the kind is cleaned from its listing instead.
+  private func joined(
+    _ kind: IPCKind, _ parts: [(report: CleanReport, pass: SysVSlots.Pass<Void>)], json: Bool
+  ) -> (gaps: [ListingGap], report: CleanReport) {
+    let report = CleanReport(json: json, dryRun: dryRun, capacity: 0)
+    switch SysVSlots.order(parts.map(\.pass)) {
+    case .unreadable:
+      let (listed, gaps) = cleanListed(kind, json: json)
+      return (gaps, listed)
+    case .asRead:
+      for part in parts { report.append(part.report) }  // as they are, nothing copied
+    case .permuted(let order):
+      for part in parts { report.absorb(part.report) }
+      report.reorder(order)
+    }
+    return ([], report)
   }
 
   /// One kind as its listing gives it (queues, and System V where slots cannot be read).
