@@ -69,6 +69,25 @@ public struct Inventory: Sendable {
     return (parts, gathered.flatMap(\.gaps))
   }
 
+  /// The POSIX segments and semaphores whose names start with `namePrefix`, by name alone:
+  /// no file is stat'ed (completion, when there are more than it will describe). Empty when
+  /// /dev/shm cannot be read.
+  public func shmNames(_ kinds: Set<IPCKind>, namePrefix: [UInt8]?) -> [(kind: IPCKind, name: IPCName)] {
+    (try? ShmDirectory(path: paths.shm, namePrefix: namePrefix))?.names(kinds) ?? []
+  }
+
+  /// Those segments and semaphores read now (their names from `shmNames`), in that order;
+  /// any gone meanwhile are left out.
+  public func shmObjects(_ named: [(kind: IPCKind, name: IPCName)]) -> [IPCObjectInfo] {
+    guard let directory = try? FileDescriptor.open(paths.shm, O_RDONLY | O_DIRECTORY) else { return [] }
+    return named.compactMap { kind, name in
+      let isSemaphore = kind == .posixSemaphore
+      return name.withFileNameCString(prefix: isSemaphore ? PosixSemaphore.filePrefix : "") {
+        ShmDirectory.object(fileName: $0, isSemaphore: isSemaphore, in: directory.raw, withValue: false)
+      }
+    }
+  }
+
   private func listQueues(in directory: borrowing FileDescriptor, namePrefix: [UInt8]?)
     -> [IPCObjectInfo]
   {

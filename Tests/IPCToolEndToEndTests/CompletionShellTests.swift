@@ -136,6 +136,12 @@ struct CompletionShellTests {
     let decades = (1...3).flatMap { group in (0..<15).map { "/grp_\(group)_\(String(format: "%02d", $0))" } }
     let grouped = try box.run(["__complete", "names", "/grp"])
     #expect(grouped.lines == decades.map { $0 + "\t10 matches, type more\tgroup" }, "\(grouped)")
+    // References with no word: "/grp_…" and "posix-shm:/grp_…", 900 in all, in at most 200
+    // lines that account for every one.
+    let references = try box.run(["__complete", "refs", ""]).lines.map { $0.split(separator: "\t").map(String.init) }
+    let counted = references.map { $0.count == 3 ? Int($0[1].prefix { $0.isNumber }) ?? 0 : 1 }.reduce(0, +)
+    #expect(references.count <= 200 && counted == 900, "\(references.count) lines for \(counted)")
+    #expect(references.contains { $0.first?.hasPrefix("posix-shm:/grp_") == true && $0.last == "group" })
     // Typed further, 100 match: offered one by one.
     let narrowed = try box.run(["__complete", "names", "/grp_1_0"])
     #expect(narrowed.lines.count == 100 && narrowed.lines.first == "/grp_1_000\tposix-shm", "\(narrowed)")

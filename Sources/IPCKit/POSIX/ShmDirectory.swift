@@ -68,6 +68,22 @@ struct ShmDirectory: ~Copyable {
     return names
   }
 
+  /// The names read, without a stat of any file: segments, then semaphores, each in byte
+  /// order.
+  func names(_ kinds: Set<IPCKind>) -> [(kind: IPCKind, name: IPCName)] {
+    let skip = PosixSemaphore.filePrefix.utf8.count
+    return names.bytes.withUnsafeBytes { block in
+      func name(_ offset: Int, dropping: Int) -> IPCName {
+        let start = block.baseAddress! + offset + dropping
+        return IPCName(fileNameBytes: UnsafeRawBufferPointer(start: start, count: strlen(start) ))
+      }
+      let segments = kinds.contains(.posixSharedMemory) ? names.segments : []
+      let semaphores = kinds.contains(.posixSemaphore) ? names.semaphores : []
+      return segments.map { (.posixSharedMemory, name($0, dropping: 0)) }
+        + semaphores.map { (.posixSemaphore, name($0, dropping: skip)) }
+    }
+  }
+
   /// For file systems whose directories do not tell types.
   private static func isRegularFile(_ name: UnsafePointer<CChar>, in directory: CInt) -> Bool {
     var status = stat()

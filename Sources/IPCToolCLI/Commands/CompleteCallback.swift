@@ -25,17 +25,52 @@ enum CompleteCallback {
     let named = what == "names" ? (prefix.hasPrefix("/") || prefix.isEmpty ? prefix : "/" + prefix) : prefix
     // A word that starts with "/" can only be a POSIX name: read only the names it starts,
     // before any file is stat'ed.
-    let kinds = named.hasPrefix("/") || what == "names" ? IPCKind.allCases.filter(\.isNamed) : IPCKind.allCases
-    let objects = Inventory().list(Set(kinds), withValues: false, namePrefix: rawPrefix(named)) { $0 }
-      .parts.joined()
-    let candidates: [(String, String)]
+    let kinds = Set(named.hasPrefix("/") || what == "names" ? IPCKind.allCases.filter(\.isNamed) : IPCKind.allCases)
+    let inventory = Inventory()
+    let fileKinds = kinds.intersection([.posixSharedMemory, .posixSemaphore])
+    // /dev/shm's names alone first: where they make more candidates than will be described
+    // (they are grouped), no file is stat'ed to describe them; else only theirs are.
+    let files = inventory.shmNames(fileKinds, namePrefix: rawPrefix(named))
+    let byName = fromNames(files, what == "names" ? named : prefix, references: what == "refs")
+    let many = byName.count > CandidateGroups.limit
+    let others = inventory.list(kinds.subtracting(fileKinds), withValues: false, namePrefix: rawPrefix(named)) { $0 }
+    // In listing order: by kind, each kind as read.
+    let byKind = Dictionary(grouping: Array(others.parts.joined()) + (many ? [] : inventory.shmObjects(files)), by: \.kind)
+    let objects = IPCKind.allCases.sorted().flatMap { byKind[$0] ?? [] }
+    var candidates: [(String, String)]
     switch what {
-    case "names": candidates = names(Array(objects), named)
-    case "refs": candidates = references(Array(objects), prefix)
+    case "names": candidates = names(objects, named)
+    case "refs": candidates = references(objects, prefix)
     default: candidates = []
+    }
+    if many {
+      let more = Set(candidates.map(\.0))
+      candidates += byName.filter { !more.contains($0.0) }
     }
     console.out(lines(candidates))
     return .success
+  }
+
+  /// The candidates that POSIX segments' and semaphores' names make by themselves: "/name"
+  /// (once for both kinds), and for references KIND:/name. Described by kind only.
+  static func fromNames(
+    _ found: [(kind: IPCKind, name: IPCName)], _ prefix: String, references: Bool
+  ) -> [(String, String)] {
+    var out: [(String, String)] = []
+    var seen: Set<String> = []
+    for (kind, name) in found {
+      let text = name.description
+      if (!references || prefix.isEmpty || prefix.hasPrefix("/")) && text.hasPrefix(prefix)
+        && seen.insert(text).inserted
+      {
+        out.append((text, kind.rawValue))
+      }
+      if references && !prefix.hasPrefix("/") {
+        let reference = kind.rawValue + ":" + text
+        if reference.hasPrefix(prefix) { out.append((reference, kind.summary)) }
+      }
+    }
+    return out
   }
 
   /// "value<TAB>description", and for a group "<TAB>group" after it (see `CandidateGroups`).
