@@ -50,7 +50,22 @@ final class PodmanContainer {
     self.pid = pid
   }
 
-  deinit { _ = try? Self.podman(box, folder, ["rm", "-f", "-t", "0", id]) }
+  /// Removes the container, then waits for the cleanup podman that conmon starts once the
+  /// container has gone: run late, it would make its folders again in a removed test folder.
+  deinit {
+    _ = try? Self.podman(box, folder, ["rm", "-f", "-t", "0", id])
+    _ = waitUntil(timeout: 10, every: 0.05) { !Self.anyProcessMentions(self.folder.path) }
+  }
+
+  /// Whether a running process has `path` in its command line (podman, conmon).
+  private static func anyProcessMentions(_ path: String) -> Bool {
+    let wanted = Array(path.utf8)
+    let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.compactMap { Int32($0) } ?? []
+    return pids.contains { pid in
+      guard let line = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+      return Array(line).firstRange(of: wanted) != nil
+    }
+  }
 
   /// A command inside the container.
   func exec(_ command: [String]) throws -> ToolRun {
