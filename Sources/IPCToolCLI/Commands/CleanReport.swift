@@ -30,9 +30,6 @@ final class CleanReport {
     }
   }
 
-  /// Where the next outcome's words will start.
-  var end: Int { body[body.count - 1].count }
-
   /// Puts the outcomes told so far in another order: `order` gives, for each place, the
   /// index of the outcome to stand there. The System V kernel hands objects over in slot
   /// order, and a listing is in id order. Outcomes are found again by their bytes, not kept
