@@ -87,6 +87,9 @@ struct ScriptOutputTests {
     let id = try #require(Int32(made.stdout.split(separator: ":").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""), "\(made)")
     #expect(try box.run(["list", "--kind", "sysv"]).lines.first?.split(separator: " ")
       == ["REF", "KEY", "OWNER", "MODE", "SIZE", "USAGE", "CHANGED", "IDLE"])
+    // lsipc's names, typed from habit, in its case.
+    let habit = try box.run(["list", "--kind", "sysv-shm", "-o", "KEY,ID,PERMS,UID,USER,GID,CUSER,CGROUP,NATTCH", "--noheadings"])
+    #expect(habit.lines.first?.split(separator: " ") == ["0x00001234", "\(id)", "0640", "0", "root", "0", "root", "root", "0", "attached"], "\(habit)")
     let columns = "id,key,group,perms,cuid,cgid,cpid,lpid,status,attach"
     let row = try box.run(["list", "--kind", "sysv-shm", "-o", columns, "--noheadings"]).lines.first?.split(separator: " ")
     #expect(row?.count == 10 && row?[0...5] == ["\(id)", "0x00001234", "root", "0640", "0", "0"], "\(String(describing: row))")

@@ -65,7 +65,8 @@ enum ListCommand {
   static let output = OptionSpec(
     "output", short: "o", value: "columns",
     help: "Comma-separated columns to print, in any case (REF,OWNER); '+' first adds them to"
-      + " the default ones (-o +key). With --json, only their fields. Columns: "
+      + " the default ones (-o +key). lsipc's names for the same columns work too (CTIME, USER,"
+      + " RECV, OTIME, and NATTCH, MSGS, NSEMS for usage). With --json, only their fields. Columns: "
       + ListColumn.all.map { "\($0.name) (\($0.help))" }.joined(separator: ", ") + ".",
     default: ListColumn.defaultNames.joined(separator: ","),
     values: .choices(ListColumn.all.map { Choice(value: $0.name, summary: $0.help) }), commaList: true)

@@ -49,8 +49,14 @@ struct ListColumn: Sendable {
     ListColumn(name: "id", header: "ID", help: "System V id", alignment: .right) { object, _ in
       object.id.map(String.init) ?? "-"
     },
+    ListColumn(name: "uid", header: "UID", help: "owner's uid", alignment: .right) { object, _ in
+      String(object.uid)
+    },
     ListColumn(name: "group", header: "GROUP", help: "group's name", alignment: .left) {
       object, context in context.groups.name(of: object.gid)
+    },
+    ListColumn(name: "gid", header: "GID", help: "group's gid", alignment: .right) { object, _ in
+      String(object.gid)
     },
     ListColumn(name: "perms", header: "PERMS", help: "permissions as a number (0640)",
       alignment: .left) { object, _ in object.permissions.octal },
@@ -60,6 +66,10 @@ struct ListColumn: Sendable {
     ListColumn(name: "cgid", header: "CGID", help: "System V creator's gid", alignment: .right) {
       object, _ in object.creator.map { String($0.gid) } ?? "-"
     },
+    ListColumn(name: "cuser", header: "CUSER", help: "System V creator's user name",
+      alignment: .left) { object, context in object.creator.map { context.users.name(of: $0.uid) } ?? "-" },
+    ListColumn(name: "cgroup", header: "CGROUP", help: "System V creator's group name",
+      alignment: .left) { object, context in object.creator.map { context.groups.name(of: $0.gid) } ?? "-" },
     ListColumn(name: "cpid", header: "CPID",
       help: "System V segment's creator pid, with its command while it runs", alignment: .left) {
       object, context in processText(object.details.sysvSegment?.creatorPID, context)
@@ -93,7 +103,17 @@ struct ListColumn: Sendable {
 
   static let defaultNames = ["ref", "owner", "mode", "size", "usage", "changed", "idle"]
 
-  static func named(_ name: String) -> ListColumn? { all.first { $0.name == name } }
+  static func named(_ name: String) -> ListColumn? {
+    let name = lsipcNames[name] ?? name
+    return all.first { $0.name == name }
+  }
+
+  /// lsipc's names for the columns that show the same thing here, so that `-o CTIME,NATTCH`
+  /// typed from habit works (its count columns are this tool's USAGE).
+  static let lsipcNames = [
+    "ctime": "changed", "user": "owner", "recv": "receive", "otime": "semop",
+    "nattch": "usage", "msgs": "usage", "nsems": "usage",
+  ]
 
   /// How rows sort by this column (--sort): numbers and times as numbers, the rest as the
   /// cell reads; an object without a value first.
@@ -111,6 +131,8 @@ struct ListColumn: Sendable {
     case "key": return number(object.key.map { UInt32(bitPattern: $0) })
     case "changed": return number(object.changed)
     case "idle": return number(object.lastActivity.map { context.now - $0 })
+    case "uid": return number(object.uid)
+    case "gid": return number(object.gid)
     case "cuid": return number(object.creator?.uid)
     case "cgid": return number(object.creator?.gid)
     case "cpid": return number(object.details.sysvSegment?.creatorPID)
@@ -132,7 +154,10 @@ struct ListColumn: Sendable {
     case "size": ["size", "bytes"]
     case "usage": ["messages", "attached", "value", "semaphores"]
     case "idle": ["last_activity"]
-    case "group": ["gid"]
+    case "group", "gid": ["gid"]
+    case "uid": ["uid"]
+    case "cuser": ["creator_uid"]
+    case "cgroup": ["creator_gid"]
     case "perms": ["mode"]
     case "cuid": ["creator_uid"]
     case "cgid": ["creator_gid"]
