@@ -23,13 +23,13 @@ public final class UsageOnDemand: Sendable {
   }
 
   /// Live processes by owner without users: the full report if made, else a scan that reads
-  /// no maps and no descriptors (a tenth of the cost per process).
+  /// no maps and no descriptors.
   public var owners: UsageScanner.Report {
     if let report = made.withLock({ $0 }) { return report }
-    return ownersMade.withLock { made in
-      if let report = made { return report }
+    return ownersMade.withLock { owners in
+      if let report = owners { return report }
       let report = scanner.scan(ownersOnly: true)
-      made = report
+      owners = report
       return report
     }
   }

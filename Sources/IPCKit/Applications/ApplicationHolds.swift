@@ -48,8 +48,8 @@ public struct ApplicationHolds: Sendable {
   public static func read(_ inventory: Inventory, findLeftSets: Bool) -> ApplicationHolds {
     var holds = ApplicationHolds()
     let proc = inventory.paths.proc
-    let dynamic = dynamicSegments(inventory.paths.shm)
-    if findLeftSets && dynamic.isEmpty { return holds }
+    let dynamicFirst = findLeftSets ? dynamicSegments(inventory) : nil
+    if dynamicFirst?.isEmpty == true { return holds }
     // PostgreSQL refuses to run as root: its segments never belong to root.
     let segments = SysVSharedMemory.list(paths: inventory.paths, withValues: false)
       .filter { $0.uid != 0 && $0.details.sysvSegment?.markedForRemoval == false }
@@ -70,6 +70,7 @@ public struct ApplicationHolds: Sendable {
     }
     let unattached = segments.filter { $0.details.sysvSegment?.attached == 0 }
     guard !postmasters.isEmpty || (findLeftSets && !unattached.isEmpty) else { return holds }
+    let dynamic = dynamicFirst ?? dynamicSegments(inventory)
     for segment in dynamic {
       if let holder = postmasters[segment.uid] { holds.held[segment.identity] = holder }
     }
@@ -94,25 +95,8 @@ public struct ApplicationHolds: Sendable {
   }
 
   /// The `/PostgreSQL.<number>` segments in the shm directory, stat'ed; none if unreadable.
-  private static func dynamicSegments(_ shm: String) -> [IPCObjectInfo] {
-    guard let directory = try? FileDescriptor.open(shm, O_RDONLY | O_DIRECTORY),
-      let entries = try? directory.directoryEntries()
-    else { return [] }
-    let prefix = Array("PostgreSQL.".utf8)
-    return entries.filter { $0.name.starts(with: prefix) }.compactMap { entry in
-      let object = entry.name.withUnsafeBufferPointer { name in
-        // directoryEntries gives names without their NUL.
-        (Array(name) + [0]).withUnsafeBufferPointer {
-          $0.withMemoryRebound(to: CChar.self) {
-            ShmDirectory.object(
-              fileName: $0.baseAddress!, isSemaphore: false, in: directory.raw, withValue: false)
-          }
-        }
-      }
-      guard let object, let name = object.name, PostgreSQL.isDynamicSegment(name) else {
-        return nil
-      }
-      return object
-    }
+  private static func dynamicSegments(_ inventory: Inventory) -> [IPCObjectInfo] {
+    let named = inventory.shmNames([.posixSharedMemory], namePrefix: Array("/PostgreSQL.".utf8))
+    return inventory.shmObjects(named).filter { $0.name.map(PostgreSQL.isDynamicSegment) == true }
   }
 }

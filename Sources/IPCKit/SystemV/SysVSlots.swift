@@ -15,7 +15,6 @@ public enum SysVSlots {
     var seen = 0
     /// Whether the kernel refused a read for another reason than an empty slot.
     var refused = false
-
   }
 
   /// `transform` of every object of `kind`, called as soon as its slot is read, so whatever

@@ -108,14 +108,7 @@ enum ListCommand {
       run.format = parsed.flag(raw) ? .raw : parsed.flag(pairs) ? .pairs(shellNames: false)
         : parsed.flag(shell) ? .pairs(shellNames: true) : .aligned
       if parsed.typed(output) != nil { run.jsonFields = columns }
-      if let name = parsed.typed(sort) {
-        guard let column = ListColumn.named(name.lowercased()) else {
-          throw UsageError(
-            "unknown column '\(Escaping.escape(name))' for '--sort'; columns: "
-              + ListColumn.all.map(\.name).joined(separator: ", "), parsed.command)
-        }
-        run.sortBy = column
-      }
+      if let name = parsed.typed(sort) { run.sortBy = try column(name, for: sort, parsed.command) }
       run.reversed = parsed.flag(reverse)
       if let word = parsed.typed(timeFormat) {
         guard let format = TimeFormat(rawValue: word) else {
@@ -169,13 +162,20 @@ enum ListCommand {
     let adding = text.hasPrefix("+")
     var columns = adding ? defaults : []
     for name in text.dropFirst(adding ? 1 : 0).split(separator: ",", omittingEmptySubsequences: false) {
-      guard let column = ListColumn.named(name.lowercased()) else {
-        throw UsageError(
-          "unknown column '\(Escaping.escape(String(name)))' for '--output'; columns: "
-            + ListColumn.all.map(\.name).joined(separator: ", "), command)
-      }
-      columns.append(column)
+      columns.append(try column(String(name), for: output, command))
     }
     return columns
+  }
+
+  /// The column a word names, in any case; else a usage error that lists them.
+  static func column(_ name: String, for option: OptionSpec, _ command: CommandSpec?)
+    throws(UsageError) -> ListColumn
+  {
+    guard let column = ListColumn.named(name.lowercased()) else {
+      throw UsageError(
+        "unknown column '\(Escaping.escape(name))' for '--\(option.long)'; columns: "
+          + ListColumn.all.map(\.name).joined(separator: ", "), command)
+    }
+    return column
   }
 }

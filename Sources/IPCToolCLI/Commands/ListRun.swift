@@ -68,7 +68,8 @@ struct ListRun {
       (gathered.lines, listNotes) = listed(inventory, kinds, selected, holds, namespace, render)
     } else {
       let table = ListTable(
-        columns: columns, context: context(holds, namespace), headings: headings, format: format)
+        columns: columns, context: context(holds, namespace, proc: paths.proc), headings: headings,
+        format: format)
       (gathered.cells, listNotes) = listed(inventory, kinds, selected, holds, namespace, table.cells)
     }
     let prefix = namespace.map { "namespace \($0.inode): " } ?? ""
@@ -85,7 +86,7 @@ struct ListRun {
   ) -> ([Part], [ListingGap]) {
     guard sortBy != nil || reversed else { return inventory.list(kinds) { render(selected($0)) } }
     let (parts, gaps) = inventory.list(kinds, selected)
-    let context = context(holds, namespace)
+    let context = context(holds, namespace, proc: inventory.paths.proc)
     // Keys made once per object; ties keep listing order.
     var keyed = parts.joined().enumerated().map { (sortBy?.sortKey($1, context) ?? .none, $0, $1) }
     keyed.sort { ($0.0, $0.1) < ($1.0, $1.1) }
@@ -103,8 +104,11 @@ struct ListRun {
     return selection.prefix.map { name.starts(with: $0) } ?? true
   }
 
-  private func context(_ holds: ApplicationHolds, _ namespace: NamespaceTag?) -> ListContext {
+  private func context(_ holds: ApplicationHolds, _ namespace: NamespaceTag?, proc: String = "/proc")
+    -> ListContext
+  {
     var context = ListContext(users: users, exactBytes: exactBytes, holds: holds)
+    context.proc = proc
     context.times = TimeTexts(format: timeFormat)
     context.namespace = namespace?.inode
     context.container = namespace?.container
