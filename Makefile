@@ -1,27 +1,34 @@
-# Builds and installs ipctool: the binary (a static executable: the Swift runtime and the C
-# library linked in, so it can be copied to a machine or into a container without the
-# toolchain, and it starts and forks with a third of the page faults), the man page and the
-# completion scripts. User names still come from the system's NSS modules, loaded at run time.
+# Builds and installs ipctool: the binary, the man page and the completion scripts.
+# The binary carries the Swift runtime (-static-stdlib: it runs without the toolchain, in a
+# container too) but links the C library dynamically: user and group names come from the host's
+# NSS modules (systemd, LDAP, sssd), which a static glibc cannot load safely (it crashed on
+# Debian's `passwd: files systemd` as soon as a uid had no entry in /etc/passwd).
 #   make                      build the release binary
 #   make install              into $(DESTDIR)$(PREFIX)
 #   make uninstall            remove what install put there
 PREFIX ?= /usr/local
 DESTDIR ?=
-SCRATCH ?= .build-static
+SCRATCH ?= .build-install
 BIN = $(SCRATCH)/release/ipctool
 
 BINDIR = $(DESTDIR)$(PREFIX)/bin
 MANDIR = $(DESTDIR)$(PREFIX)/share/man/man1
 BASHDIR = $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 ZSHDIR = $(DESTDIR)$(PREFIX)/share/zsh/site-functions
-FISHDIR = $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+# fish reads vendor completions from its own data folder (and from XDG_DATA_DIRS, which a Debian
+# login does not set), not from /usr/local: for a system prefix, install where fish.pc says.
+# Another prefix (~/.local) keeps them under it, where fish looks for that user.
+FISH_SYSTEM_DIR := $(shell pkg-config --variable completionsdir fish 2>/dev/null)
+FISH_PREFIX_DIR = $(PREFIX)/share/fish/vendor_completions.d
+FISH_SYSTEM_PREFIX = $(and $(FISH_SYSTEM_DIR),$(filter /usr /usr/local,$(PREFIX)))
+FISHDIR = $(DESTDIR)$(if $(FISH_SYSTEM_PREFIX),$(FISH_SYSTEM_DIR),$(FISH_PREFIX_DIR))
 
 .PHONY: all install uninstall
 
 all: $(BIN)
 
 $(BIN): Package.swift $(shell find Sources -type f)
-	swift build -c release -Xswiftc -static-executable --scratch-path $(SCRATCH) --product ipctool
+	swift build -c release -Xswiftc -static-stdlib --scratch-path $(SCRATCH) --product ipctool
 
 install: $(BIN)
 	install -d $(BINDIR) $(MANDIR) $(BASHDIR) $(ZSHDIR) $(FISHDIR)

@@ -11,9 +11,9 @@ enter_private_namespace() {
   mount -t tmpfs -o size=2g ipctool-bench /dev/shm
 }
 
-# The release binary as `make install` builds it: a static executable.
+# The release binary as `make install` builds it: the Swift runtime inside, glibc the host's.
 build_release() {
-  local flags=(-c release -Xswiftc -static-executable --scratch-path .build-static)
+  local flags=(-c release -Xswiftc -static-stdlib --scratch-path .build-install)
   (cd "$(dirname "$0")/.." && swift build "${flags[@]}" --product ipctool >&2)
   IPCTOOL="$(cd "$(dirname "$0")/.." && swift build "${flags[@]}" --show-bin-path)/ipctool"
 }

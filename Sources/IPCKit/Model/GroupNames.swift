@@ -11,13 +11,28 @@ public final class GroupNames: Sendable {
   public func name(of gid: gid_t) -> String {
     known.withLock { names in
       if let name = names[gid] { return name }
-      var entry = group()
-      var result: UnsafeMutablePointer<group>?
-      var buffer = [CChar](repeating: 0, count: 4096)
-      let found = getgrgid_r(gid, &entry, &buffer, buffer.count, &result)
-      let name = found == 0 && result != nil ? String(cString: entry.gr_name) : String(gid)
+      let name = Self.lookUp(gid) ?? String(gid)
       names[gid] = name
       return name
     }
+  }
+
+  /// Asks NSS, with a buffer that grows while the entry does not fit: a group from LDAP or
+  /// sssd lists its members in it, and thousands of them pass any fixed size.
+  private static func lookUp(_ gid: gid_t) -> String? {
+    var entry = group()
+    var result: UnsafeMutablePointer<group>?
+    var size = 4096
+    while size <= 1 << 24 {
+      var buffer = [CChar](repeating: 0, count: size)
+      let found = getgrgid_r(gid, &entry, &buffer, buffer.count, &result)
+      if found == ERANGE {
+        size *= 4
+        continue
+      }
+      guard found == 0, result != nil else { return nil }
+      return withExtendedLifetime(buffer) { String(cString: entry.gr_name) }
+    }
+    return nil
   }
 }
