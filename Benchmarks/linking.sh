@@ -22,7 +22,7 @@ trap 'rm -rf "$scratch"' EXIT
 compare() { # compare LABEL RUNS ARGUMENTS...
   local label=$1 runs=$2; shift 2
   hyperfine -N --warmup 5 --runs "$runs" --export-json "$scratch/out.json" \
-    "$dynamic $*" "$static $*" >/dev/null
+    "$dynamic $*" "$static $*" >/dev/null 2>&1
   local ours theirs
   ours=$(mean_of "$scratch/out.json" 0) theirs=$(mean_of "$scratch/out.json" 1)
   printf '%-28s dynamic glibc %8.2f ms, static %8.2f ms: %sx\n' "$label" \

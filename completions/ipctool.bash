@@ -376,9 +376,11 @@ posix-shm
 sysv-shm
 posix
 sysv
+mq
+shm
 all"
           return ;;
-        -t|--terms)
+        --terms)
           :
           return ;;
         -w|--workers)
@@ -411,6 +413,7 @@ all"
       if [[ $cur == -* ]]; then
         _ipctool_reply "$cur" <<<"--target
 --json
+--bytes
 --help"
         return
       fi

@@ -145,10 +145,10 @@ complete -c ipctool -n '__ipctool_using namespaces ns' -s h -l help -d 'Show hel
 # pi
 function __ipctool_pi_ipc
     set -l head (string match -r -- '.*,' (commandline -ct))
-    printf '%s\t%s\n' 'pipe' 'one pipe shared by all workers' 'socketpair' 'a Unix socketpair per worker' 'posix-mq' 'a POSIX message queue' 'sysv-mq' 'a System V message queue' 'posix-shm' 'POSIX shared memory guarded by a POSIX named semaphore' 'sysv-shm' 'System V shared memory guarded by a System V semaphore (SEM_UNDO)' 'posix' 'posix-mq and posix-shm' 'sysv' 'sysv-mq and sysv-shm' 'all' 'every mechanism' | string replace -r -- '^' "$head"
+    printf '%s\t%s\n' 'pipe' 'one pipe shared by all workers' 'socketpair' 'a Unix socketpair per worker' 'posix-mq' 'a POSIX message queue' 'sysv-mq' 'a System V message queue' 'posix-shm' 'POSIX shared memory guarded by a POSIX named semaphore' 'sysv-shm' 'System V shared memory guarded by a System V semaphore (SEM_UNDO)' 'posix' 'posix-mq and posix-shm' 'sysv' 'sysv-mq and sysv-shm' 'mq' 'posix-mq and sysv-mq' 'shm' 'posix-shm and sysv-shm' 'all' 'every mechanism' | string replace -r -- '^' "$head"
 end
 complete -c ipctool -n '__ipctool_using pi' -s i -l ipc -x -a '(__ipctool_pi_ipc)' -d 'Mechanisms to use; repeat or separate with commas.'
-complete -c ipctool -n '__ipctool_using pi' -s t -l terms -x -d 'Terms of the series.'
+complete -c ipctool -n '__ipctool_using pi' -l terms -x -d 'Terms of the series.'
 complete -c ipctool -n '__ipctool_using pi' -s w -l workers -x -d 'Worker processes to fork.'
 complete -c ipctool -n '__ipctool_using pi' -s s -l slices -x -d 'Slices the terms are cut into (more slices: an IPC throughput test).'
 complete -c ipctool -n '__ipctool_using pi' -l timeout -x -d 'Stop the run, naming the workers not yet done, if it takes longer (30s, 5m, 1h).'
@@ -158,6 +158,7 @@ complete -c ipctool -n '__ipctool_using pi' -s h -l help -d 'Show help informati
 # limits
 complete -c ipctool -n '__ipctool_using limits' -s t -l target -x -a '(__ipctool_objects pids)' -d 'Act in the IPC namespace of this process and on the /dev/shm it sees (a container\'s), as nsenter -t PID -i does.'
 complete -c ipctool -n '__ipctool_using limits' -s J -l json -d 'Print JSON instead of text.'
+complete -c ipctool -n '__ipctool_using limits' -s b -l bytes -d 'Print sizes in bytes instead of 4.0K, 1.5M.'
 complete -c ipctool -n '__ipctool_using limits' -s h -l help -d 'Show help information.'
 
 # completions

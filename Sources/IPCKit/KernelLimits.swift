@@ -113,7 +113,8 @@ public struct KernelLimits {
       total + (queue.maxMessages ?? 0) * ((queue.messageSize ?? 0) + pointer)
     }
     return KernelLimit(
-      name: "RLIMIT_MSGQUEUE", summary: "bytes this user's POSIX queues may take (about)",
+      name: "RLIMIT_MSGQUEUE",
+      summary: "bytes this user's POSIX queues may take (used: about, this namespace's queues only)",
       value: known ? UInt64(limit.rlim_cur) : nil, used: used, setBy: "ulimit -q (setrlimit)")
   }
 

@@ -54,6 +54,22 @@ struct ErrorTests {
     #expect(try box.run(["-V"]).stdout.hasPrefix("ipctool "))  // as util-linux spells --version
   }
 
+  /// A bare key or id is most often a System V object's: the guess names those that exist.
+  @Test func aBareKeyOrIdSuggestsTheSystemVObjectsThatHaveIt() throws {
+    let box = try Sandbox()
+    for kind in ["sysv-shm", "sysv-sem"] {
+      let made = try box.run(["create", kind, "--key", "0x1e240"] + (kind == "sysv-shm" ? ["--size", "1"] : ["--count", "3"]))
+      try #require(made.status == 0, "\(made)")
+    }
+    let key = try failure(box, ["inspect", "0x1e240"], status: 2)
+    #expect(key.contains("did you mean 'sysv-shm:0x0001e240' or 'sysv-sem:0x0001e240'?"), "\(key)")
+    let id = try failure(box, ["unlink", "0"], status: 2)
+    #expect(id.contains("did you mean 'sysv-shm:0' or 'sysv-sem:0'?"), "\(id)")
+    let none = try failure(box, ["inspect", "0x99"], status: 2)
+    #expect(none.contains("did you mean '/0x99'?"), "\(none)")
+    #expect(try box.run(["list", "--json"]).objects().count == 2)
+  }
+
   @Test func failuresExit1AndNameTheObject() throws {
     let box = try Sandbox()
     let name = box.name("x")
@@ -112,9 +128,15 @@ struct ErrorTests {
     _ = try box.run(["create", "posix-mq", box.name("q1"), "--mode", "0666"], as: 65534)
     let queues = try failure(box, ["create", "posix-mq", box.name("q2")], status: 1, as: 65534)
     #expect(queues.contains("too many queues: fs.mqueue.queues_max = 1"), "\(queues)")
-    // A full /dev/shm fails at create time, and leaves nothing.
-    let full = try failure(box, ["create", "posix-shm", box.name("big"), "--size", "1G"], status: 1)
-    #expect(full.contains("No space left on device (/dev/shm is full)"), "\(full)")
+    // A segment larger than the whole (empty) /dev/shm is told apart from a full /dev/shm;
+    // both fail at create time and leave nothing.
+    let big = try failure(box, ["create", "posix-shm", box.name("big"), "--size", "100G"], status: 1)
+    #expect(big.contains("No space left on device (larger than /dev/shm (64M in all))"), "\(big)")
     #expect(try box.run(["list", "--kind", "posix-shm", "--json"]).objects().isEmpty)
+    let filler = try box.run(["create", "posix-shm", box.name("filler"), "--size", "60M"])
+    try #require(filler.status == 0, "\(filler)")
+    let full = try failure(box, ["create", "posix-shm", box.name("more"), "--size", "10M"], status: 1)
+    #expect(full.contains("No space left on device (/dev/shm is full ("), "\(full)")
+    #expect(try box.run(["list", "--kind", "posix-shm", "--json"]).objects().count == 1)
   }
 }

@@ -62,4 +62,22 @@ struct LimitsTests {
     let json = try box.run(["limits", "--json"]).stdout
     #expect(json.contains("\"name\": \"msg_max\", \"description\": \"messages in one POSIX queue (unprivileged)\", \"value\": 10, \"unlimited\": false, \"used\": 10, \"fraction_used\": null, \"per_object\": true, \"near_limit\": false"), "\(json)")
   }
+
+  /// Byte limits read as list's sizes do (the sandbox's /dev/shm: 64M, not 67108864), exact
+  /// with --bytes and in JSON; RLIMIT_MSGQUEUE says its use counts this namespace's queues.
+  @Test func bytesAreHumanisedUnlessAskedExact() throws {
+    let box = try Sandbox()
+    let table = try box.run(["limits"])
+    func fields(_ run: ToolRun, _ name: String) -> [String] {
+      (run.lines.first { $0.hasPrefix(name + " ") } ?? "").split(separator: " ").map(String.init)
+    }
+    #expect(fields(table, "shm_size").prefix(2) == ["shm_size", "64M"], "\(table)")
+    #expect(fields(table, "msgmax").prefix(2) == ["msgmax", "8.0K"], "\(table)")
+    #expect(fields(table, "msgmni").prefix(2) == ["msgmni", "32000"], "\(table)")  // a count
+    let exact = try box.run(["limits", "--bytes"])
+    #expect(fields(exact, "shm_size").prefix(2) == ["shm_size", "67108864"], "\(exact)")
+    let json = try box.run(["limits", "--json"]).stdout
+    #expect(json.contains("\"name\": \"shm_size\", \"description\": \"bytes of POSIX shared memory in /dev/shm\", \"value\": 67108864"), "\(json)")
+    #expect(table.lines.contains { $0.hasPrefix("RLIMIT_MSGQUEUE") && $0.contains("this namespace's queues only") })
+  }
 }

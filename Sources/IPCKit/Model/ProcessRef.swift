@@ -47,10 +47,27 @@ public struct ProcessRef: Hashable, Sendable, CustomStringConvertible {
   /// The whole command line, escaped for a terminal (JSON carries this one).
   public var command: String { Escaping.escape(commandBytes) }
 
-  /// The command line cut to `shownBytes`, escaped: what fits in a cell.
+  /// The command line made to fit `shownBytes`, escaped: what a cell shows. A long one keeps
+  /// what tells programs apart, the script and the options: the program is named by its last
+  /// path component and other paths by "…/" and theirs ("python …/worker.py --queue jobs",
+  /// not "/srv/venv/bin/python /srv/app/wo…"); only then is the end cut, at a character.
   public var shortCommand: String {
     guard commandBytes.count > Self.shownBytes else { return command }
-    return Escaping.escape(Array(commandBytes.prefix(Self.shownBytes))) + "…"
+    let words = commandBytes.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
+    var short: [UInt8] = []
+    for (index, word) in words.enumerated() {
+      if index > 0 { short.append(UInt8(ascii: " ")) }
+      guard let slash = word.lastIndex(of: UInt8(ascii: "/")), slash < word.endIndex - 1 else {
+        short += word
+        continue
+      }
+      let last = word[(slash + 1)...]
+      short += index == 0 ? Array(last) : Array("…/".utf8) + last
+    }
+    guard short.count > Self.shownBytes else { return Escaping.escape(short) }
+    var end = Self.shownBytes
+    while end > 0 && short[end] & 0xC0 == 0x80 { end -= 1 }  // not inside a UTF-8 sequence
+    return Escaping.escape(Array(short[..<end])) + "…"
   }
 
   public var description: String { "\(pid) (\(shortCommand))" }

@@ -16,7 +16,8 @@ enum PosixSharedMemory {
   ) throws(IPCError) {
     let subject = "\(IPCKind.posixSharedMemory.rawValue):\(name)"
     func failure(_ error: SystemError) -> IPCError {
-      let hint = error.code == .noSpace || error.code == .fileTooLarge ? IPCError.Hint("\(directory) is full") : nil
+      let hint = error.code == .noSpace || error.code == .fileTooLarge
+        ? IPCError.Hint(noRoom(for: size, in: directory)) : nil
       return IPCError(operation: "create", subject: subject, error, hint: hint)
     }
     do throws(SystemError) {
@@ -32,6 +33,17 @@ enum PosixSharedMemory {
       }
       try linkIntoPlace(file, as: name, in: directory)
     } catch { throw failure(error) }
+  }
+
+  /// Why `size` bytes found no room: a segment larger than the whole file system is not a
+  /// full one (an empty but small /dev/shm), and the two are fixed differently.
+  static func noRoom(for size: UInt64, in directory: String) -> String {
+    var info = statvfs()
+    guard statvfs(directory, &info) == 0 else { return "\(directory) is full" }
+    let block = UInt64(info.f_frsize)
+    let total = UInt64(info.f_blocks) * block
+    if size > total { return "larger than \(directory) (\(ByteSize.human(total)) in all)" }
+    return "\(directory) is full (\(ByteSize.human(UInt64(info.f_bavail) * block)) free)"
   }
 
   /// Gives a nameless file its name (behind `prefix`: "sem." for semaphores); EEXIST if the

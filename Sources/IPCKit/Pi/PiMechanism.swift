@@ -21,12 +21,15 @@ public enum PiMechanism: String, CaseIterable, Sendable {
   /// Message mechanisms return every slice's sum; the shared-memory ones one accumulated sum.
   public var isSharedMemory: Bool { self == .posixSharedMemory || self == .sysvSharedMemory }
 
-  /// Family words: `posix` = posix-mq + posix-shm, `sysv` = sysv-mq + sysv-shm, `all`.
+  /// Group words, as for kinds everywhere else: `posix` = posix-mq + posix-shm, `sysv` =
+  /// sysv-mq + sysv-shm, `mq` = both queues, `shm` = both shared memories, `all`.
   public static func named(_ word: String) -> [PiMechanism]? {
     if let one = PiMechanism(rawValue: word) { return [one] }
     switch word {
     case "posix": return [.posixQueue, .posixSharedMemory]
     case "sysv": return [.sysvQueue, .sysvSharedMemory]
+    case "mq": return [.posixQueue, .sysvQueue]
+    case "shm": return [.posixSharedMemory, .sysvSharedMemory]
     case "all": return allCases
     default: return nil
     }

@@ -92,10 +92,39 @@ func parseReferences(_ parsed: ParsedArguments) throws(UsageError) -> [IPCRefere
     do {
       references.append(try IPCReference(parsing: word))
     } catch {
-      throw UsageError(error.description, parsed.command)
+      guard case .malformed = error, let objects = systemVObjects(spelled: word) else {
+        throw UsageError(error.description, parsed.command)
+      }
+      // A bare key or id: the System V objects that have it, not the POSIX name "/0x1e240".
+      let problem = error.description.prefix { $0 != ";" }
+      let choices = objects.map { "'\($0)'" }
+      let listed = choices.dropLast().joined(separator: ", ")
+        + (choices.count > 1 ? " or " : "") + (choices.last ?? "")
+      throw UsageError("\(problem); did you mean \(listed)?", parsed.command)
     }
   }
   return references
+}
+
+/// The references of the System V objects whose key ("0x1e240") or id ("32769") `word` is,
+/// as list spells them; nil when none has it.
+func systemVObjects(spelled word: String) -> [String]? {
+  let kinds = Set(IPCKind.allCases.filter { !$0.isNamed })
+  let key: Int32?
+  let id: Int32?
+  if word.lowercased().hasPrefix("0x"), let value = UInt32(word.dropFirst(2), radix: 16) {
+    (key, id) = (Int32(bitPattern: value), nil)
+  } else if let value = Int32(word), value >= 0, word.allSatisfy(\.isASCII) {
+    (key, id) = (nil, value)
+  } else {
+    return nil
+  }
+  let found = Inventory().list(kinds, withValues: false).objects.compactMap { object -> String? in
+    if let key, key != 0, object.key == key { return "\(object.kind.rawValue):\(formatKey(key))" }
+    if let id, object.id == id { return "\(object.kind.rawValue):\(id)" }
+    return nil
+  }
+  return found.isEmpty ? nil : found
 }
 
 extension String {

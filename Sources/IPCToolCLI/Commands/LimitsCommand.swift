@@ -12,10 +12,18 @@ enum LimitsCommand {
         + " marks one 90% used or more. For a cap on each object (msgmnb, shmmax, semmsl,"
         + " msg_max, msgsize_max) USED is the largest object's, and no share is shown: a queue"
         + " made with the default length is at its cap, and nothing is short.",
+      "Bytes show as list shows sizes (24G); --bytes and --json give them exact. The kernel"
+        + " counts RLIMIT_MSGQUEUE over every queue the user made, in any IPC namespace; USED"
+        + " adds up only the queues of this one, so it can be less than the kernel's count.",
     ],
-    options: [SharedOptions.target, SharedOptions.json],
+    options: [SharedOptions.target, SharedOptions.json, ListCommand.bytes],
     examples: [Example(command: "ipctool limits", explanation: "What is close to running out.")],
     run: { parsed, console in run(parsed, console) })
+
+  /// The limits counted in bytes: shown as sizes are in list, unless --bytes.
+  static let byteLimits: Set<String> = [
+    "msgmax", "msgmnb", "shmmax", "msgsize_max", "msgsize_default", "RLIMIT_MSGQUEUE", "shm_size",
+  ]
 
   static func run(_ parsed: ParsedArguments, _ console: Console) -> ExitStatus {
     let (limits, notes) = KernelLimits().read()
@@ -34,10 +42,14 @@ enum LimitsCommand {
       console.out(JSON.document("limits", items))
       return .success
     }
+    let exact = parsed.flag(ListCommand.bytes)
     let rows = limits.map { limit in
-      [
-        limit.name, limit.value.map { KernelLimit.isUnlimited($0) ? "unlimited" : String($0) } ?? "?",
-        limit.used.map(String.init) ?? "-",
+      let number = { (value: UInt64) in
+        exact || !byteLimits.contains(limit.name) ? String(value) : ByteSize.human(value)
+      }
+      return [
+        limit.name, limit.value.map { KernelLimit.isUnlimited($0) ? "unlimited" : number($0) } ?? "?",
+        limit.used.map(number) ?? "-",
         limit.fraction.map { PiCommand.format($0 * 100, "%.0f%%") + (limit.isNearLimit ? "!" : " ") } ?? "- ",
         limit.setBy, limit.summary,
       ]

@@ -1,4 +1,5 @@
 import Foundation
+import IPCKit
 import TestSupport
 
 /// The short command name the kernel keeps for a process (/proc/PID/comm), as ipctool shows it.
@@ -8,13 +9,12 @@ func commandName(_ pid: pid_t) -> String? {
 }
 
 /// How ipctool names a process whose command line is printable: its arguments joined by spaces,
-/// cut after 48 bytes with "…" (as a USERS cell or a note shows it).
+/// made to fit a USERS cell or a note (ProcessRefTests pin that rule down).
 func shownCommand(_ pid: pid_t) -> String? {
   guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return nil }
   var bytes = data.map { $0 == 0 ? UInt8(ascii: " ") : $0 }
   while bytes.last == UInt8(ascii: " ") { bytes.removeLast() }
-  let cut = bytes.count > 48
-  return String(decoding: bytes.prefix(48), as: UTF8.self) + (cut ? "…" : "")
+  return ProcessRef(pid: pid, commandBytes: bytes).shortCommand
 }
 
 /// Where a symbolic link (such as /proc/PID/fd/N) points, or nil.
