@@ -25,6 +25,29 @@ import Testing
     #expect(run.stdout + run.stderr == "")
   }
 
+  /// As a reader sees it (mandoc, 80 columns): options whole, each with its value, and no
+  /// roff escape shown.
+  @Test(.enabled(if: installed("mandoc"), "mandoc is not installed (apt-get install mandoc)"))
+  func manPageReadsAsTyped() throws {
+    let run = try runProgram(
+      "/usr/bin/mandoc", ["-Tutf8", "-Owidth=80", "\(repository)/man/ipctool.1"])
+    // Bold and underline are overstrikes: keep the last character of each.
+    var page = ""
+    for character in run.stdout {
+      if character == "\u{8}" { page.removeLast() } else { page.append(character) }
+    }
+    page = page.replacing("\u{A0}", with: " ")  // `\ `, a space no line breaks at
+    #expect(page.contains("head -1)"), "\(page)")
+    #expect(!page.contains("\\-"), "a roff escape shown")
+    let synopsis = page.split(separator: "DESCRIPTION").first.map(String.init) ?? ""
+    #expect(synopsis.contains("[--reverse]") && synopsis.contains("[--older-than <age>]"), "\(synopsis)")
+    for line in synopsis.split(separator: "\n") {
+      // A bracket opened on a line closes on it: no option torn across lines.
+      #expect(line.filter { $0 == "[" }.count == line.filter { $0 == "]" }.count, "\(line)")
+      #expect(!line.hasSuffix("-") && !line.hasSuffix("\u{2010}"), "hyphenated: \(line)")
+    }
+  }
+
   @Test(.enabled(if: installed("groff"), "groff is not installed"))
   func manPageHasNoGroffWarnings() throws {
     let run = try runProgram("/usr/bin/groff", ["-mandoc", "-ww", "-z", "\(repository)/man/ipctool.1"])
