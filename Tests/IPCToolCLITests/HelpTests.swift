@@ -59,4 +59,15 @@ import Testing
     #expect(inProcess(["list", "--json=yes"]).err.contains("option '--json' takes no value"))
     #expect(inProcess(["list", "--", "-x"]).err.contains("unexpected argument '-x'"))
   }
+
+  /// -o's help fits a glance (it was about 30 lines); what each column holds is in the man page,
+  /// one line each, and in the completions.
+  @Test func outputHelpIsShortAndTheManPageNamesEachColumn() {
+    let help = inProcess(["list", "--help"], width: 80).out.split(separator: "\n")
+    let start = help.firstIndex { $0.hasPrefix("  -o, --output <columns>") } ?? help.endIndex
+    let end = help[(start + 1)...].firstIndex { $0.hasPrefix("  -") } ?? help.endIndex
+    #expect(end - start <= 10, "\(help[start..<end].joined(separator: "\n"))")
+    let man = inProcess(["__manpage"]).out
+    #expect(man.contains(".B cpid\nSystem V segment's creator pid"), "cpid's line in the man page")
+  }
 }

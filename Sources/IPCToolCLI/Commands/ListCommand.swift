@@ -64,10 +64,9 @@ enum ListCommand {
     help: "Add the processes using each object (scans /proc), and unlinked segments still mapped.")
   static let output = OptionSpec(
     "output", short: "o", value: "columns",
-    help: "Comma-separated columns to print, in any case (REF,OWNER); '+' first adds them to"
-      + " the default ones (-o +key). lsipc's names for the same columns work too (CTIME, USER,"
-      + " RECV, OTIME, and NATTCH, MSGS, NSEMS for usage). With --json, only their fields. Columns: "
-      + ListColumn.all.map { "\($0.name) (\($0.help))" }.joined(separator: ", ") + ".",
+    help: "Columns to print, comma-separated, any case; '+' first adds them to the default"
+      + " ones (-o +key). lsipc's names work too (CTIME, NATTCH). With --json, their fields."
+      + " What each holds: man ipctool, or TAB.",
     default: ListColumn.defaultNames.joined(separator: ","),
     values: .choices(ListColumn.all.map { Choice(value: $0.name, summary: $0.help) }), commaList: true)
 

@@ -82,7 +82,16 @@ struct ManPage {
       var label = option.short.map { "\\fB\\-\($0)\\fR, " } ?? ""
       label += "\\fB\\-\\-\(roff(option.long))\\fR"
       if let value = option.valueName { label += " \\fI\(roff(value))\\fR" }
-      out += ".TP\n\(label)\n" + roffParagraph(HelpRenderer.helpText(option))
+      // list's columns get a line each: what -o's help leaves out to stay short.
+      guard option.long == ListCommand.output.long, case .choices(let choices) = option.values
+      else {
+        out += ".TP\n\(label)\n" + roffParagraph(HelpRenderer.helpText(option))
+        continue
+      }
+      let defaultText = (option.defaultValue ?? option.defaultDescription).map { " (default: \($0))" } ?? ""
+      out += ".TP\n\(label)\n" + roffParagraph(option.help + defaultText) + ".RS\n.PD 0\n"
+      for choice in choices { out += ".TP 12\n.B \(roff(choice.value))\n" + roffParagraph(choice.summary) }
+      out += ".PD\n.RE\n"
     }
     return out
   }
