@@ -107,6 +107,12 @@ enum ListCommand {
       run.format = parsed.flag(raw) ? .raw : parsed.flag(pairs) ? .pairs(shellNames: false)
         : parsed.flag(shell) ? .pairs(shellNames: true) : .aligned
       if parsed.typed(output) != nil { run.jsonFields = columns }
+      // On a terminal the table fits its width (as lsipc's does); columns named with -o stay.
+      run.terminalWidth = terminalWidth()
+      if parsed.typed(output) == nil || parsed.typed(output)?.hasPrefix("+") == true {
+        // The widest and least telling first: IDLE says what CHANGED does, in 4 columns.
+        run.droppable = ["changed", "mode", "idle", "usage", "key"]
+      }
       if let name = parsed.typed(sort) { run.sortBy = try column(name, for: sort, parsed.command) }
       run.reversed = parsed.flag(reverse)
       if let word = parsed.typed(timeFormat) {

@@ -19,6 +19,9 @@ struct ListRun {
   var sortBy: ListColumn?
   var reversed = false
   var timeFormat = TimeFormat.standard
+  /// The terminal's width, which the table fits (nil on a pipe), and the columns that may go.
+  var terminalWidth: Int?
+  var droppable: [String] = []
   let users = UserNames()
 
   /// Which namespace objects came from, for --all-namespaces.
@@ -121,8 +124,25 @@ struct ListRun {
       return fields.document(
         lines: parts.flatMap(\.lines), deletedMappings: withUsers ? parts.flatMap(\.deletedMappings) : nil)
     }
-    let table = ListTable(
+    var table = ListTable(
       columns: columns, context: context(ApplicationHolds(), nil), headings: headings, format: format)
-    return table.render(cells: parts.flatMap(\.cells))
+    table.terminalWidth = format == .aligned ? terminalWidth : nil
+    table.droppable = droppable
+    let cells = parts.flatMap(\.cells)
+    return table.render(cells: cells) + (table.terminalWidth == nil ? [] : notes(cells))
+  }
+
+  /// What a reader at a terminal needs to read the table: what "n/a" in USERS means.
+  private func notes(_ cells: [[String]]) -> [ByteBuffer] {
+    guard let users = columns.firstIndex(where: { $0.name == "users" }) else { return [] }
+    let unknowable = cells.contains { chunk in
+      stride(from: users, to: chunk.count, by: columns.count).contains { chunk[$0] == "n/a" }
+    }
+    guard unknowable else { return [] }
+    let note = ByteBuffer(capacity: 128)
+    let text = "USERS n/a: the kernel does not record which processes use System V queues and"
+      + " semaphore sets (inspect shows their last pids)."
+    note.append(wrap(text, width: terminalWidth ?? 80).joined(separator: "\n") + "\n")
+    return [note]
   }
 }

@@ -19,6 +19,12 @@ struct ListTable {
   let context: ListContext
   let headings: Bool
   var format = Format.aligned
+  /// A terminal's width, which an aligned table is fitted to; nil on a pipe or in a file,
+  /// where nothing is ever cut.
+  var terminalWidth: Int?
+  /// Columns the caller did not ask for by name (no -o), which may go, in this order, when the
+  /// terminal is too narrow even for elided cells.
+  var droppable: [String] = []
 
   /// One chunk's cells, row after row: made on the thread that read the objects.
   func cells(_ objects: [IPCObjectInfo]) -> [String] {
@@ -41,18 +47,46 @@ struct ListTable {
         widths[index % columns.count] = max(widths[index % columns.count], displayWidth(cell))
       }
     }
+    let fitted = terminalWidth.map { fit(widths, to: $0) } ?? widths.map { Optional($0) }
     let heading = ByteBuffer(capacity: 128)
-    if headings { write(columns.map(\.header)[...], widths, to: heading) }
+    if headings { write(columns.map(\.header)[...], fitted, to: heading) }
     let threads = usefulThreads(for: cells.reduce(0) { $0 + $1.count } / columns.count)
     let lines = inParallel(chunks: chunked(cells.count, size: 1), threads: threads) { range in
       let chunk = cells[range.lowerBound]
       let out = ByteBuffer(capacity: chunk.count * 12)
       for row in stride(from: 0, to: chunk.count, by: columns.count) {
-        write(chunk[row..<row + columns.count], widths, to: out)
+        write(chunk[row..<row + columns.count], fitted, to: out)
       }
       return out
     }
     return [heading] + lines
+  }
+
+  /// The columns that elide to fit a terminal (their end gives way to "…"), and the narrowest
+  /// each goes: room for a pid and a program's and script's names; never a reference, which
+  /// must stay pasteable.
+  static let elidable: [String: Int] = ["users": 32, "container": 20]
+
+  /// Each column's width on a terminal `limit` wide, nil for a column left out: as lsipc
+  /// does, the elidable columns give way first, then the columns nobody asked for by name go
+  /// (`droppable`, in its order), and the elided ones take back what that freed. A table still
+  /// too wide after that wraps, whole.
+  func fit(_ widths: [Int], to limit: Int) -> [Int?] {
+    var fitted: [Int?] = widths
+    func total() -> Int {
+      let shown = fitted.compactMap { $0 }
+      return shown.reduce(0, +) + 2 * max(0, shown.count - 1)
+    }
+    let elided = columns.indices.filter { Self.elidable[columns[$0].name] != nil }
+    for index in elided { fitted[index] = min(widths[index], Self.elidable[columns[index].name] ?? 0) }
+    for name in droppable where total() > limit {
+      if let index = columns.firstIndex(where: { $0.name == name }) { fitted[index] = nil }
+    }
+    for index in elided {
+      guard let width = fitted[index], limit > total() else { continue }
+      fitted[index] = min(widths[index], width + limit - total())
+    }
+    return fitted
   }
 
   private func renderForScripts(cells: [[String]]) -> [ByteBuffer] {
@@ -94,14 +128,20 @@ struct ListTable {
     return name.first?.isNumber == true ? "_" + name : name
   }
 
-  private func write(_ cells: ArraySlice<String>, _ widths: [Int], to out: ByteBuffer) {
+  /// One line; a cell wider than its column (elided to fit a terminal) ends in "…".
+  private func write(_ cells: ArraySlice<String>, _ widths: [Int?], to out: ByteBuffer) {
+    let lastShown = widths.lastIndex { $0 != nil } ?? 0
     for (index, cell) in cells.enumerated() {
-      let last = index == cells.count - 1
-      let padding = widths[index] - displayWidth(cell)
+      guard let width = widths[index] else { continue }
+      let last = index == lastShown
+      var cell = cell
+      if displayWidth(cell) > width { cell = String(cell.prefix(max(0, width - 1))) + "…" }
+      let padding = width - displayWidth(cell)
       if columns[index].alignment == .right { out.appendSpaces(padding) }
       out.append(cell)
       if columns[index].alignment == .left && !last { out.appendSpaces(padding) }
       if !last { out.append("  " as StaticString) }
+      if last { break }
     }
     out.append(UInt8(ascii: "\n"))
   }
