@@ -2,13 +2,16 @@
 
 # Replies with the candidates (one per line) that start with the word being completed,
 # trimmed to what bash replaces after a ':' and quoted for the shell. A group of many
-# (a line ending in a tab and "group") is a prefix: no space goes after it.
+# (a line ending in a tab and "group") is a prefix: no space goes after it, and it is
+# offered as "prefix…" so that the list shows groups, not names (bash inserts only
+# what the candidates share, which stops before the "…"; a lone group goes in bare).
 _ipctool_reply() {
-  local word=$1 candidate trim=
+  local word=$1 candidate trim= group
   [[ $COMP_WORDBREAKS == *:* && $word == *:* ]] && trim=${word%"${word##*:}"}
   while IFS= read -r candidate; do
+    group=
     if [[ $candidate == *$'	'group ]]; then
-      candidate=${candidate%$'	'group}
+      candidate=${candidate%$'	'group} group=…
       compopt -o nospace 2>/dev/null
     fi
     [[ -n $candidate && $candidate == "$word"* ]] || continue
@@ -16,8 +19,9 @@ _ipctool_reply() {
     if [[ $candidate == *[![:alnum:]/:._,=+@%-]* ]]; then
       printf -v candidate '%q' "$candidate"
     fi
-    COMPREPLY+=("$candidate")
+    COMPREPLY+=("$candidate$group")
   done
+  (( ${#COMPREPLY[@]} == 1 )) && COMPREPLY[0]=${COMPREPLY[0]%…}
 }
 
 # Replies for a comma-separated list ("sysv,po"): the candidates for what follows the

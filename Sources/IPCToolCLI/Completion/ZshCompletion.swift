@@ -10,18 +10,25 @@ struct ZshCompletion {
       # The objects that exist now, from ipctool itself: refs or names (the last argument;
       # _arguments puts its own options before it).
       _ipctool_objects() {
-        local -a candidates groups
+        local -a candidates groups shown
         local line entry what=${argv[-1]}
         for line in "${(@f)$(_call_program objects "$_ipctool_command" __complete $what "${(Q)PREFIX}" 2>/dev/null)}"; do
           [[ -n $line ]] || continue
           # _describe reads "match:description" with backslash escapes: double the names'
           # backslashes (escaped names have them) before escaping their colons.
           entry="${${${line%%$'\\t'*}//\\\\/\\\\\\\\}//:/\\\\:}:${${line#*$'\\t'}%%$'\\t'*}"
-          # A group of many (its line ends in a tab and "group") is a prefix: no space after it.
-          if [[ $line == *$'\\t'group ]]; then groups+=("$entry"); else candidates+=("$entry"); fi
+          # A group of many (its line ends in a tab and "group") is a prefix: no space after
+          # it. Groups are shown one a line, "prefix…  N matches", in the order given
+          # (_describe would gather those with the same count on one line, out of order).
+          if [[ $line == *$'\\t'group ]]; then
+            groups+=("${line%%$'\\t'*}")
+            shown+=("${line%%$'\\t'*}…  ${${line#*$'\\t'}%%$'\\t'*}")
+          else
+            candidates+=("$entry")
+          fi
         done
         _describe -t objects 'object' candidates
-        (( $#groups )) && _describe -t groups 'objects (type more)' groups -S ''
+        (( $#groups )) && compadd -V groups -X 'objects (type more)' -l -S '' -d shown -a groups
       }
 
 
