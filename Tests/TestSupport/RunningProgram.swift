@@ -17,8 +17,8 @@ public final class RunningProgram {
     env["TZ"] = "UTC"
     for (key, value) in environment { env[key] = value }
     process.environment = env
-    FileManager.default.createFile(atPath: scratch.file("out"), contents: nil)
-    FileManager.default.createFile(atPath: scratch.file("err"), contents: nil)
+    _ = FileManager.default.createFile(atPath: scratch.file("out"), contents: nil)
+    _ = FileManager.default.createFile(atPath: scratch.file("err"), contents: nil)
     process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: scratch.file("out")))
     process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: scratch.file("err")))
     process.standardInput = FileHandle.nullDevice

@@ -37,7 +37,7 @@ final class PostgreSQLCluster {
     }
     let made = try asPostgres(["initdb", "-D", data, "-A", "trust", "--no-sync"])
     guard made.status == 0 else { throw SandboxError(message: "initdb failed: \(made)") }
-    try FileHandle(forWritingAtPath: data + "/postgresql.conf").map { file in
+    FileHandle(forWritingAtPath: data + "/postgresql.conf").map { file in
       file.seekToEndOfFile()
       file.write(Data("""
 
