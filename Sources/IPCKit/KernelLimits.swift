@@ -114,7 +114,7 @@ public struct KernelLimits {
     }
     return KernelLimit(
       name: "RLIMIT_MSGQUEUE",
-      summary: "bytes this user's POSIX queues may take (used: about, this namespace's queues only)",
+      summary: "bytes of this user's POSIX queues (USED: this namespace's, about)",
       value: known ? UInt64(limit.rlim_cur) : nil, used: used, setBy: "ulimit -q (setrlimit)")
   }
 

@@ -78,6 +78,6 @@ struct LimitsTests {
     #expect(fields(exact, "shm_size").prefix(2) == ["shm_size", "67108864"], "\(exact)")
     let json = try box.run(["limits", "--json"]).stdout
     #expect(json.contains("\"name\": \"shm_size\", \"description\": \"bytes of POSIX shared memory in /dev/shm\", \"value\": 67108864"), "\(json)")
-    #expect(table.lines.contains { $0.hasPrefix("RLIMIT_MSGQUEUE") && $0.contains("this namespace's queues only") })
+    #expect(table.lines.contains { $0.hasPrefix("RLIMIT_MSGQUEUE") && $0.contains("(USED: this namespace's, about)") })
   }
 }
