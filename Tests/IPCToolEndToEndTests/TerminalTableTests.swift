@@ -67,4 +67,19 @@ struct TerminalTableTests {
     #expect(piped.lines.contains { $0.count > 80 } && !piped.stdout.contains("USERS n/a"), "\(piped)")
     #expect(piped.lines.first?.split(separator: " ").contains("CHANGED") == true, "\(piped)")
   }
+
+  /// limits on a terminal: no line passes its width (on 80 columns, what each limit is goes
+  /// under its row); a wide one keeps the WHAT column; on a pipe each limit is one line.
+  @Test func limitsFitTheTerminal() throws {
+    let box = try Sandbox()
+    let lines = try onTerminal(box, columns: 80, ["limits"])
+    for line in lines { #expect(line.count <= 80, "\(line)") }
+    let row = try #require(lines.firstIndex { $0.hasPrefix("msgmni ") }, "\(lines)")
+    #expect(lines[row + 1] == "    System V message queues", "\(lines)")
+    let wide = try onTerminal(box, columns: 200, ["limits"])
+    #expect(wide.first?.hasSuffix("WHAT") == true, "\(wide)")
+    #expect(wide.contains { $0.hasPrefix("msgmni ") && $0.hasSuffix("System V message queues") }, "\(wide)")
+    let piped = try box.run(["limits"])
+    #expect(piped.lines.allSatisfy { !$0.hasPrefix(" ") } && piped.lines.contains { $0.count > 80 }, "\(piped)")
+  }
 }

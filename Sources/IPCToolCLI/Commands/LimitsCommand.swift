@@ -54,7 +54,30 @@ enum LimitsCommand {
         limit.setBy, limit.summary,
       ]
     }
-    console.out(simpleTable(["LIMIT", "VALUE", "USED", "USE% ", "SET BY", "WHAT"], rows, rightAligned: [1, 2, 3]))
+    let table = simpleTable(["LIMIT", "VALUE", "USED", "USE% ", "SET BY", "WHAT"], rows, rightAligned: [1, 2, 3])
+    console.out(terminalWidth().map { fitted(table, to: $0) } ?? table)
     return .success
+  }
+
+  /// The table fitted to a terminal `width` wide (on a pipe it stays one line a limit, for
+  /// grep): WHAT, the last column, wraps under itself where a line passes the width; where it
+  /// would get fewer than 20 columns, it goes under its row instead, indented.
+  static func fitted(_ table: String, to width: Int) -> String {
+    let lines = table.split(separator: "\n", omittingEmptySubsequences: false)
+    guard let header = lines.first, let start = header.firstRange(of: "WHAT"),
+      lines.contains(where: { $0.count > width })
+    else { return table }
+    let column = header.distance(from: header.startIndex, to: start.lowerBound)
+    let below = width - column < 20
+    let indent = below ? 4 : column
+    return lines.enumerated().map { index, line in
+      guard line.count > column else { return String(line) }
+      let row = String(line.prefix(column).reversed().drop { $0 == " " }.reversed())
+      let what = wrap(String(line.dropFirst(column)), width: width - indent)
+      let padding = "\n" + String(repeating: " ", count: indent)
+      if index == 0 { return below ? row : String(line) }
+      if below { return row + padding + what.joined(separator: padding) }
+      return String(line.prefix(column)) + what.joined(separator: padding)
+    }.joined(separator: "\n")
   }
 }
