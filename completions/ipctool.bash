@@ -21,7 +21,7 @@ _ipctool_reply() {
     fi
     COMPREPLY+=("$candidate$group")
   done
-  (( ${#COMPREPLY[@]} == 1 )) && COMPREPLY[0]=${COMPREPLY[0]%…}
+  if (( ${#COMPREPLY[@]} == 1 )); then COMPREPLY[0]=${COMPREPLY[0]%…}; fi
 }
 
 # Replies for a comma-separated list ("sysv,po"): the candidates for what follows the

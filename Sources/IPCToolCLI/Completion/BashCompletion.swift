@@ -30,7 +30,7 @@ struct BashCompletion {
           fi
           COMPREPLY+=("$candidate$group")
         done
-        (( ${#COMPREPLY[@]} == 1 )) && COMPREPLY[0]=${COMPREPLY[0]%…}
+        if (( ${#COMPREPLY[@]} == 1 )); then COMPREPLY[0]=${COMPREPLY[0]%…}; fi
       }
 
       # Replies for a comma-separated list ("sysv,po"): the candidates for what follows the
