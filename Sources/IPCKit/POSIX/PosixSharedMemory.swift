@@ -14,35 +14,33 @@ enum PosixSharedMemory {
   static func create(
     _ name: IPCName, size: UInt64, permissions: IPCPermissions, in directory: String
   ) throws(IPCError) {
-    let subject = "\(IPCKind.posixSharedMemory.rawValue):\(name)"
-    func failure(_ error: SystemError) -> IPCError {
-      let hint = error.code == .noSpace || error.code == .fileTooLarge ? IPCError.Hint("\(directory) is full") : nil
-      return IPCError(operation: "create", subject: subject, error, hint: hint)
-    }
-    do throws(SystemError) {
-      let file = FileDescriptor(
-        raw: try retryingOnInterrupt("open", directory) {
-          ipcshim_open_tmpfile(directory, permissions.rawValue)
-        })
-      try retryingOnInterrupt("fchmod") { fchmod(file.raw, permissions.rawValue) }
-      if size > 0 {
-        guard size <= UInt64(Int64.max) else { throw SystemError(call: "fallocate", code: .fileTooLarge) }
-        let result = posix_fallocate(file.raw, 0, off_t(size))
-        if result != 0 { throw SystemError(call: "posix_fallocate", code: Errno(rawValue: result)) }
-      }
-      try linkIntoPlace(file, as: name, in: directory)
-    } catch { throw failure(error) }
+    try create(name, size: size, permissions: permissions, in: ShmHandle.plain(directory))
   }
 
-  /// Gives a nameless file its name (behind `prefix`: "sem." for semaphores); EEXIST if the
-  /// name is taken.
+  /// The same in a verified /dev/shm (see `ShmHandle.create`), or failing as it was refused.
+  static func create(
+    _ name: IPCName, size: UInt64, permissions: IPCPermissions,
+    in folder: Result<ShmHandle, ListingGap>
+  ) throws(IPCError) {
+    let subject = "\(IPCKind.posixSharedMemory.rawValue):\(name)"
+    let handle = try ShmHandle.required(folder, operation: "create", subject: subject)
+    do throws(SystemError) {
+      try handle.create(name, prefix: "", mode: permissions.rawValue, content: nil, size: size)
+    } catch {
+      let full = error.code == .noSpace || error.code == .fileTooLarge
+      throw IPCError(
+        operation: "create", subject: subject, error, hint: full ? IPCError.Hint("\(handle.path) is full") : nil)
+    }
+  }
+
+  /// Gives a nameless file its name (behind `prefix`: "sem." for semaphores) in the folder
+  /// behind `directory`; EEXIST if the name is taken.
   static func linkIntoPlace(
-    _ file: borrowing FileDescriptor, as name: IPCName, prefix: String = "", in directory: String
+    _ file: borrowing FileDescriptor, as name: IPCName, prefix: String = "", in directory: CInt
   ) throws(SystemError) {
-    let target = try FileDescriptor.open(directory, O_RDONLY | O_DIRECTORY)
     let viaProc = valueOrErrno {
       name.withFileNameCString(prefix: prefix) {
-        linkat(AT_FDCWD, "/proc/self/fd/\(file.raw)", target.raw, $0, AT_SYMLINK_FOLLOW)
+        linkat(AT_FDCWD, "/proc/self/fd/\(file.raw)", directory, $0, AT_SYMLINK_FOLLOW)
       }
     }
     guard case .failure(let code) = viaProc else { return }
@@ -53,7 +51,7 @@ enum PosixSharedMemory {
     }
     let emptyPath: CInt = 0x1000  // AT_EMPTY_PATH
     try retryingOnInterrupt("linkat") {
-      name.withFileNameCString(prefix: prefix) { linkat(file.raw, "", target.raw, $0, emptyPath) }
+      name.withFileNameCString(prefix: prefix) { linkat(file.raw, "", directory, $0, emptyPath) }
     }
   }
 

@@ -1,0 +1,236 @@
+import CIPCShims
+import Glibc
+
+/// One /dev/shm, opened once and proven to be the tmpfs its mount table shows there; every
+/// later read, creation and removal goes through this descriptor, never a path again.
+///
+/// Another process's /dev/shm is looked up inside that process's root (openat2 with
+/// RESOLVE_IN_ROOT on /proc/PID/root), so no symlink it made can lead out of it. Whether it is
+/// a tmpfs is decided from its mount table before the folder is touched: a FUSE or network
+/// mount is never entered (a stalled one would hang us), a disk folder bound there is never
+/// read as objects. Then the descriptor must be on that very mount (mount id and device),
+/// read again after opening, so a mount swapped meanwhile is refused too. Where the process
+/// runs in another user namespace, creation and removal are done by a helper that takes that
+/// namespace's root's credentials: the kernel grants it no more than that root could do.
+public final class ShmHandle: Sendable {
+  /// The folder, open for reading (O_RDONLY | O_DIRECTORY).
+  let descriptor: CInt
+  /// Where it is, for messages: "/dev/shm", "/proc/PID/root/dev/shm".
+  public let path: String
+  public let device: UInt64
+  /// Its mount; 0 for a folder opened as given (a test's fixture), which is not checked.
+  let mountID: UInt64
+  /// Names something was mounted on when the folder was opened: not objects.
+  let mountedNames: Set<[UInt8]>
+  /// The other user namespace whose root creates and removes here, or -1: the caller does.
+  let userNamespace: CInt
+
+  private init(
+    descriptor: CInt, path: String, device: UInt64, mountID: UInt64, mountedNames: Set<[UInt8]>,
+    userNamespace: CInt
+  ) {
+    self.descriptor = descriptor
+    self.path = path
+    self.device = device
+    self.mountID = mountID
+    self.mountedNames = mountedNames
+    self.userNamespace = userNamespace
+  }
+
+  deinit {
+    close(descriptor)
+    if userNamespace >= 0 { close(userNamespace) }
+  }
+
+  static let folder = Array("/dev/shm".utf8)
+
+  /// The /dev/shm `pid` sees (nil: this process's own), verified as above.
+  public static func open(pid: pid_t?, proc: String = "/proc") -> Result<ShmHandle, ListingGap> {
+    let path = pid.map { "\(proc)/\($0)/root/dev/shm" } ?? "/dev/shm"
+    func refused(_ reason: String) -> Result<ShmHandle, ListingGap> {
+      .failure(.shmRefused(path: path, reason: reason))
+    }
+    // 1. From the mount table alone: what is mounted at /dev/shm.
+    guard let before = MountInfo.read(pid: pid, proc: proc) else {
+      return refused("not verifiable (its mount table cannot be read): not read")
+    }
+    guard let expected = before.mount(covering: folder) else { return refused("not verifiable (no mount covers it): not read") }
+    guard expected.filesystem == "tmpfs" else {
+      return refused("not a tmpfs (\(printableType(expected.filesystem))): not read")
+    }
+    // 2. Looked up inside the process's root, never leaving it, without opening the folder yet.
+    let rootPath = pid.map { "\(proc)/\($0)/root" } ?? "/"
+    guard let root = try? FileDescriptor.open(rootPath, IPCSHIM_O_PATH | O_DIRECTORY) else {
+      return .failure(.shmDirectoryUnreadable(path: path, code: .current))
+    }
+    let resolve = UInt64(IPCSHIM_RESOLVE_IN_ROOT | IPCSHIM_RESOLVE_NO_MAGICLINKS)
+    let located = ipcshim_openat2(root.raw, "dev/shm", IPCSHIM_O_PATH | O_DIRECTORY, resolve)
+    guard located >= 0 else { return .failure(.shmDirectoryUnreadable(path: path, code: .current)) }
+    let place = FileDescriptor(raw: located)
+    // 3. The descriptor's mount, from procfs (which asks nothing of that file system), must be
+    // the tmpfs the table shows at /dev/shm, in the table read now that the descriptor holds it.
+    guard let mountID = mountID(of: place.raw), let after = MountInfo.read(pid: pid, proc: proc),
+      let mount = after.mounts.first(where: { $0.id == mountID }), mount == expected,
+      after.mount(covering: folder)?.id == mountID
+    else { return refused("not the tmpfs its mount table shows at /dev/shm: not read") }
+    guard let status = try? place.status(), status.st_dev == mount.device else {
+      return refused("not the tmpfs its mount table shows at /dev/shm: not read")
+    }
+    let readable = openat(place.raw, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    guard readable >= 0 else { return .failure(.shmDirectoryUnreadable(path: path, code: .current)) }
+    return .success(
+      ShmHandle(
+        descriptor: readable, path: path, device: UInt64(status.st_dev), mountID: mountID,
+        mountedNames: after.mountedNames(in: folder),
+        userNamespace: pid.map { otherUserNamespace($0, proc: proc) } ?? -1))
+  }
+
+  /// A folder opened as given, unchecked: IPCTOOL_SHM, a test's fixture.
+  static func plain(_ path: String) -> Result<ShmHandle, ListingGap> {
+    do throws(SystemError) {
+      let folder = try FileDescriptor.open(path, O_RDONLY | O_DIRECTORY)
+      let device = UInt64(try folder.status().st_dev)
+      let raw = try retryingOnInterrupt("dup") { fcntl(folder.raw, F_DUPFD_CLOEXEC, 0) }
+      return .success(
+        ShmHandle(descriptor: raw, path: path, device: device, mountID: 0, mountedNames: [], userNamespace: -1))
+    } catch {
+      return .failure(.shmDirectoryUnreadable(path: path, code: error.code))
+    }
+  }
+
+  /// The mount id procfs gives for one of our descriptors ("mnt_id:" in /proc/self/fdinfo).
+  static func mountID(of descriptor: CInt) -> UInt64? {
+    guard let text = readTextFile("/proc/self/fdinfo/\(descriptor)", limit: 1 << 16) else { return nil }
+    for line in text.split(separator: "\n") where line.hasPrefix("mnt_id:") {
+      return UInt64(String(line.dropFirst(7).filter { !$0.isWhitespace }))
+    }
+    return nil
+  }
+
+  /// `pid`'s user namespace opened, when it is not ours; -1 when it is ours (or unknown:
+  /// then the target is in ours as far as anyone can tell, and the kernel judges us).
+  private static func otherUserNamespace(_ pid: pid_t, proc: String) -> CInt {
+    var theirs = stat()
+    var mine = stat()
+    let path = "\(proc)/\(pid)/ns/user"
+    guard stat(path, &theirs) == 0, stat("\(proc)/self/ns/user", &mine) == 0,
+      theirs.st_ino != mine.st_ino || theirs.st_dev != mine.st_dev
+    else { return -1 }
+    return Glibc.open(path, O_RDONLY | O_CLOEXEC)
+  }
+
+  /// A file-system type as the table has it, made safe to print ("fuse.sshfs").
+  private static func printableType(_ type: String) -> String {
+    String(type.unicodeScalars.filter { $0.isASCII && $0.value > 0x20 && $0.value < 0x7F }.map(Character.init))
+  }
+
+  /// Whether a file found in the folder is an object: a regular file on the folder's own
+  /// mount (a file bind-mounted over a name is someone else's, even on the same device).
+  func isObject(_ name: UnsafePointer<CChar>, _ status: stat, mountID fileMount: UInt64) -> Bool {
+    guard status.st_mode & S_IFMT == S_IFREG, UInt64(status.st_dev) == device else { return false }
+    if mountID != 0 && fileMount != mountID { return false }
+    return mountedNames.isEmpty
+      || !mountedNames.contains(Array(UnsafeRawBufferPointer(start: name, count: strlen(name))))
+  }
+
+  /// Stats one name in the folder without following a link, and only if it is an object.
+  func objectStatus(_ name: UnsafePointer<CChar>) -> stat? {
+    if !mountedNames.isEmpty,
+      mountedNames.contains(Array(UnsafeRawBufferPointer(start: name, count: strlen(name))))
+    {
+      return nil  // never looked up: whatever is mounted there is not ours to touch
+    }
+    var status = stat()
+    var fileMount: UInt64 = 0
+    guard ipcshim_fstatat_mount(descriptor, name, AT_SYMLINK_NOFOLLOW, &status, &fileMount) == 0,
+      isObject(name, status, mountID: fileMount)
+    else { return nil }
+    return status
+  }
+
+  /// Removes one object's name, with the powers of the folder's user namespace's root.
+  func unlink(_ name: IPCName, prefix: String) throws(SystemError) {
+    if userNamespace < 0 {
+      try retryingOnInterrupt("unlink", name.description) {
+        name.withFileNameCString(prefix: prefix) { unlinkat(descriptor, $0, 0) }
+      }
+      return
+    }
+    var step: CInt = 0
+    let code = name.withFileNameCString(prefix: prefix) {
+      ipcshim_unlink_as_namespace_root(userNamespace, descriptor, $0, &step)
+    }
+    if code != 0 { throw SystemError(call: Self.stepName(step), subject: name.description, code: Errno(rawValue: code)) }
+  }
+
+  /// Makes a file of `mode` holding `content` (or, without content, `size` bytes of
+  /// allocated pages), and links it as the name only once complete: EEXIST if the name is
+  /// taken, nothing left behind on failure.
+  func create(
+    _ name: IPCName, prefix: String, mode: mode_t, content: [UInt8]?, size: UInt64
+  ) throws(SystemError) {
+    if userNamespace >= 0 {
+      var step: CInt = 0
+      let code = name.withFileNameCString(prefix: prefix) { cName in
+        if let content {
+          return content.withUnsafeBytes {
+            ipcshim_create_as_namespace_root(
+              userNamespace, descriptor, cName, mode, $0.baseAddress, $0.count, 0, &step)
+          }
+        }
+        return ipcshim_create_as_namespace_root(userNamespace, descriptor, cName, mode, nil, 0, size, &step)
+      }
+      if code != 0 { throw SystemError(call: Self.stepName(step), code: Errno(rawValue: code)) }
+      return
+    }
+    let file = FileDescriptor(
+      raw: try retryingOnInterrupt("open", path) { ipcshim_open_tmpfile_at(descriptor, mode) })
+    try retryingOnInterrupt("fchmod") { fchmod(file.raw, mode) }
+    if let content {
+      let written = try retryingOnInterrupt("write") {
+        content.withUnsafeBytes { write(file.raw, $0.baseAddress, $0.count) }
+      }
+      guard written == content.count else { throw SystemError(call: "write", code: .noSpace) }
+    } else if size > 0 {
+      guard size <= UInt64(Int64.max) else { throw SystemError(call: "fallocate", code: .fileTooLarge) }
+      let result = posix_fallocate(file.raw, 0, off_t(size))
+      if result != 0 { throw SystemError(call: "posix_fallocate", code: Errno(rawValue: result)) }
+    }
+    try PosixSharedMemory.linkIntoPlace(file, as: name, prefix: prefix, in: descriptor)
+  }
+
+  /// The handle, or the error that says why there is none: "create posix-shm:/x:
+  /// /proc/7/root/dev/shm is not a tmpfs (ext4): not read".
+  static func required(
+    _ folder: Result<ShmHandle, ListingGap>, operation: String, subject: String
+  ) throws(IPCError) -> ShmHandle {
+    switch folder {
+    case .success(let handle): return handle
+    case .failure(.shmRefused(let path, let reason)):
+      throw IPCError(operation: operation, subject: subject, reason: "\(path) is \(reason)", code: .permissionDenied)
+    case .failure(.shmDirectoryUnreadable(let path, let code)):
+      throw IPCError(operation: operation, subject: subject, SystemError(call: "open", subject: path, code: code))
+    case .failure:
+      throw IPCError(operation: operation, subject: subject, reason: "no /dev/shm", code: .noSuchFileOrDirectory)
+    }
+  }
+
+  private static func stepName(_ step: CInt) -> String {
+    switch step {
+    case 1: "setns (the target's user namespace)"
+    case 2: "open"
+    case 3: "fchmod"
+    case 4: "write"
+    case 5: "linkat"
+    default: "unlink"
+    }
+  }
+
+  /// Size and free space of the file system (statvfs on the descriptor).
+  func space() -> statvfs? {
+    var info = statvfs()
+    return fstatvfs(descriptor, &info) == 0 ? info : nil
+  }
+}
+
+extension ListingGap: Error {}
