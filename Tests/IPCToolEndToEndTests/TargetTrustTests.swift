@@ -137,4 +137,71 @@ struct TargetTrustTests {
     let clean = try box.run(["clean", "--target", pid, "--prefix", "/made"])
     #expect(clean.lines.last == "removed 2, kept 0 in use, failed 0", "\(clean)")
   }
+
+  /// A FUSE server that answers INIT and nothing else: any later request waits forever.
+  static let stalledFuse = """
+    import ctypes, os, struct, sys, time
+    fd = os.open("/dev/fuse", os.O_RDWR)
+    libc = ctypes.CDLL(None, use_errno=True)
+    options = f"fd={fd},rootmode=40000,user_id=0,group_id=0".encode()
+    if libc.mount(b"stall", sys.argv[1].encode(), b"fuse.stall", 0, options) != 0:
+        sys.exit("mount: " + os.strerror(ctypes.get_errno()))
+    request = os.read(fd, 1 << 20)
+    length, opcode, unique = struct.unpack_from("<IIQ", request)
+    assert opcode == 26, opcode  # FUSE_INIT
+    # fuse_init_out of protocol 7.22: major, minor, max_readahead, flags, max_background,
+    # congestion_threshold, max_write.
+    reply = struct.pack("<IIIIHHI", 7, 22, 0, 0, 1, 1, 4096)
+    os.write(fd, struct.pack("<IiQ", 16 + len(reply), 0, unique) + reply)
+    print("ready", file=sys.stderr, flush=True)
+    while True:
+        time.sleep(3600)
+    """
+
+  /// A namespace whose /dev/shm is a stalled FUSE mount: decided from its mount table, never
+  /// entered, so nothing hangs; every command that visits it says why it was skipped.
+  @Test(
+    .enabled(if: access("/dev/fuse", R_OK | W_OK) == 0, "needs /dev/fuse"),
+    .enabled(if: installed("python3"), "needs python3 (the FUSE server)"))
+  func aStalledFuseMountIsNeverEntered() throws {
+    let box = try Sandbox()
+    let folder = try TemporaryDirectory()
+    try folder.write("stall.py", Self.stalledFuse)
+    let server = try RunningProgram(
+      "/usr/bin/nsenter",
+      ["--target", String(box.pid), "--ipc", "--mount", "--", "/usr/bin/unshare", "--mount", "--ipc",
+       "--propagation", "private", "/usr/bin/python3", folder.file("stall.py"), "/dev/shm"])
+    defer { server.stop() }
+    try #require(waitUntil { server.outputSoFar.contains("ready") }, "\(server.outputSoFar)")
+    let pid = String(server.pid)
+    let said = "/dev/shm is not a tmpfs (fuse.stall): not read"
+    for arguments in [["list", "--target", pid], ["clean", "--all", "--target", pid], ["limits", "--target", pid], ["namespaces"], ["list", "-A"]] {
+      let run = try box.runInside([toolPath] + arguments, timeout: 20)
+      #expect(!run.signaled && run.stderr.contains(said), "\(arguments): \(run)")
+    }
+  }
+
+  /// An object in a /dev/shm that several IPC namespaces see: a broad clean aimed at one of
+  /// them keeps it while its owner runs a process in any namespace that sees that /dev/shm, as
+  /// a clean of the owner's own namespace does.
+  @Test func theOwnerGuardCountsEveryNamespaceThatSeesTheFolder() throws {
+    let box = try Sandbox()
+    let name = box.name("shared")
+    box.segment(named: Array(name.dropFirst().utf8), owner: 65534)
+    let owners = try RunningProgram(
+      "/usr/bin/nsenter",
+      ["--target", String(box.pid), "--ipc", "--mount", "--setuid", Self.nobody, "--setgid", Self.nobody,
+       "--wd=/", "--", "/bin/sleep", "120"])
+    defer { owners.stop() }
+    // Another IPC namespace, the same mount namespace: the same /dev/shm.
+    let target = try RunningProgram(
+      "/usr/bin/nsenter", ["--target", String(box.pid), "--mount", "--", "/usr/bin/unshare", "--ipc", "/bin/sleep", "120"])
+    defer { target.stop() }
+    try #require(waitUntil { comm(owners.pid) == "sleep" && comm(target.pid) == "sleep" })
+
+    let run = try box.run(["clean", "--all", "--target", String(target.pid)])
+    #expect(run.lines.first == "kept     posix-shm:\(name): owner nobody has 1 live process here; one may hold"
+      + " it without mapping it (--force removes it)", "\(run)")
+    #expect(box.shmFileNames() == [Array(name.dropFirst().utf8)])
+  }
 }
