@@ -210,8 +210,12 @@ public struct Inventory: Sendable {
         let prefix = kind == .posixSemaphore ? PosixSemaphore.filePrefix : ""
         var status = stat()
         try retryingOnInterrupt("stat", name.description) {
-          name.withFileNameCString(prefix: prefix) {
-            fstatat(handle.descriptor, $0, &status, AT_SYMLINK_NOFOLLOW)
+          name.withFileNameCString(prefix: prefix) { file -> CInt in
+            guard !handle.isMountedOver(file) else {
+              errno = ENOENT
+              return -1
+            }
+            return fstatat(handle.descriptor, file, &status, AT_SYMLINK_NOFOLLOW)
           }
         }
         // Not an object (a link, a folder, a file mounted over the name): not found.

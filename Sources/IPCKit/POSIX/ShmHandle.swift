@@ -107,9 +107,12 @@ public final class ShmHandle: Sendable {
     return nil
   }
 
-  /// `pid`'s user namespace opened, when it is not ours; -1 when it is ours (or unknown:
-  /// then the target is in ours as far as anyone can tell, and the kernel judges us).
+  /// `pid`'s user namespace opened, when it is not ours and we are root; -1 when it is ours
+  /// (or unknown: then the target is in ours as far as anyone can tell, and the kernel judges
+  /// us), or when we are not root: then we have no more power than our own, which the kernel
+  /// judges as it is.
   private static func otherUserNamespace(_ pid: pid_t, proc: String) -> CInt {
+    guard geteuid() == 0 else { return -1 }
     var theirs = stat()
     var mine = stat()
     let path = "\(proc)/\(pid)/ns/user"
@@ -133,13 +136,16 @@ public final class ShmHandle: Sendable {
       || !mountedNames.contains(Array(UnsafeRawBufferPointer(start: name, count: strlen(name))))
   }
 
+  /// Whether something was mounted on the name when the folder was opened: never looked up
+  /// (whatever is mounted there, a FUSE file or a root-only one, is not ours to touch).
+  func isMountedOver(_ name: UnsafePointer<CChar>) -> Bool {
+    !mountedNames.isEmpty
+      && mountedNames.contains(Array(UnsafeRawBufferPointer(start: name, count: strlen(name))))
+  }
+
   /// Stats one name in the folder without following a link, and only if it is an object.
   func objectStatus(_ name: UnsafePointer<CChar>) -> stat? {
-    if !mountedNames.isEmpty,
-      mountedNames.contains(Array(UnsafeRawBufferPointer(start: name, count: strlen(name))))
-    {
-      return nil  // never looked up: whatever is mounted there is not ours to touch
-    }
+    if isMountedOver(name) { return nil }
     var status = stat()
     var fileMount: UInt64 = 0
     guard ipcshim_fstatat_mount(descriptor, name, AT_SYMLINK_NOFOLLOW, &status, &fileMount) == 0,
