@@ -204,4 +204,21 @@ struct TargetTrustTests {
       + " it without mapping it (--force removes it)", "\(run)")
     #expect(box.shmFileNames() == [Array(name.dropFirst().utf8)])
   }
+
+  /// A user namespace with no root mapped (`unshare -U`) that sees root's /dev/shm: its root
+  /// could remove nothing there, so neither does a clean aimed at it; the object is not "gone".
+  @Test func aUserNamespaceWithoutARootRemovesNothing() throws {
+    let box = try Sandbox()
+    let name = box.name("roots")
+    box.segment(named: Array(name.dropFirst().utf8), size: 8)
+    let target = try RunningProgram(
+      "/usr/bin/nsenter",
+      ["--target", String(box.pid), "--ipc", "--mount", "--setuid", Self.nobody, "--setgid", Self.nobody,
+       "--wd=/", "--", "/usr/bin/unshare", "-U", "/bin/sleep", "120"])
+    defer { target.stop() }
+    try #require(waitUntil { comm(target.pid) == "sleep" })
+    let clean = try box.run(["clean", "--prefix", name, "--target", String(target.pid)])
+    #expect(clean.lines.first == "failed   posix-shm:\(name): Permission denied", "\(clean)")
+    #expect(box.shmFileNames() == [Array(name.dropFirst().utf8)])
+  }
 }

@@ -166,7 +166,7 @@ public final class ShmHandle: Sendable {
     let code = name.withFileNameCString(prefix: prefix) {
       ipcshim_unlink_as_namespace_root(userNamespace, descriptor, $0, &step)
     }
-    if code != 0 { throw SystemError(call: Self.stepName(step), subject: name.description, code: Errno(rawValue: code)) }
+    if code != 0 { throw Self.helperFailure(step, code, name) }
   }
 
   /// Makes a file of `mode` holding `content` (or, without content, `size` bytes of
@@ -186,7 +186,7 @@ public final class ShmHandle: Sendable {
         }
         return ipcshim_create_as_namespace_root(userNamespace, descriptor, cName, mode, nil, 0, size, &step)
       }
-      if code != 0 { throw SystemError(call: Self.stepName(step), code: Errno(rawValue: code)) }
+      if code != 0 { throw Self.helperFailure(step, code, name) }
       return
     }
     let file = FileDescriptor(
@@ -221,9 +221,20 @@ public final class ShmHandle: Sendable {
     }
   }
 
+  /// The helper's failure. One to become the namespace's root (no uid 0 mapped there) is a
+  /// refusal, never "no such object": the object is still there.
+  private static func helperFailure(_ step: CInt, _ code: CInt, _ name: IPCName) -> SystemError {
+    guard step != 1 else {
+      return SystemError(
+        call: Inventory.refusedCall,
+        subject: "cannot act as the root of the target's user namespace (\(Errno(rawValue: code)))",
+        code: .notPermitted)
+    }
+    return SystemError(call: stepName(step), subject: name.description, code: Errno(rawValue: code))
+  }
+
   private static func stepName(_ step: CInt) -> String {
     switch step {
-    case 1: "setns (the target's user namespace)"
     case 2: "open"
     case 3: "fchmod"
     case 4: "write"
