@@ -26,6 +26,27 @@ import Testing
     #expect(table.mount(covering: Array("/run/shm".utf8))?.id == 27)
   }
 
+  /// A FUSE mount made on /dev after the tmpfs on /dev/shm hides it: a lookup of /dev/shm
+  /// would walk into the FUSE mount, so that is the one /dev/shm is on.
+  @Test func aMountOverAFolderAboveHidesWhatIsBelow() throws {
+    let table = MountInfo(parsing: Array("""
+      27 1 254:0 / / rw - ext4 /dev/vda rw
+      24 27 0:6 / /dev rw - devtmpfs devtmpfs rw
+      25 24 0:23 / /dev/shm rw - tmpfs tmpfs rw
+      40 24 0:50 / /dev rw - fuse.stall stall rw
+      """.utf8))
+    #expect(table.mount(covering: Array("/dev/shm".utf8))?.filesystem == "fuse.stall")
+    // Mounted beneath instead (the tmpfs made on /dev/shm of the FUSE /dev): seen.
+    let above = MountInfo(parsing: Array("""
+      27 1 254:0 / / rw - ext4 /dev/vda rw
+      40 27 0:50 / /dev rw - fuse.stall stall rw
+      41 40 0:23 / /dev/shm rw - tmpfs tmpfs rw
+      """.utf8))
+    #expect(above.mount(covering: Array("/dev/shm".utf8))?.id == 41)
+    #expect(above.mounts(onTheWayTo: Array("/dev/shm".utf8)).map(\.id) == [27, 40, 41])
+    #expect(MountInfo.mayStall("fuse.stall") && MountInfo.mayStall("nfs4") && !MountInfo.mayStall("tmpfs"))
+  }
+
   @Test func mountPointsAreBytesWithTheirEscapesUndone() {
     let table = MountInfo(parsing: Array(Self.table.utf8))
     #expect(table.mounts.count == 7)

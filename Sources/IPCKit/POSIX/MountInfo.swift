@@ -70,15 +70,50 @@ struct MountInfo {
     return bytes
   }
 
-  /// The mount a path (absolute, without "." or ".." or links) is on: the last mount at the
-  /// longest mount point that is the path or a folder above it (a later mount at the same
-  /// place hides an earlier one).
-  func mount(covering path: [UInt8]) -> Mount? {
-    var best: Mount?
-    for mount in mounts where Self.covers(mount.mountPoint, path) {
-      if best == nil || mount.mountPoint.count >= best!.mountPoint.count { best = mount }
+  /// The mount a path (absolute, without "." or ".." or links) is on, as a lookup of it
+  /// would meet them: down the tree from the root mount, each time to the top of a stack of
+  /// mounts at one place, then to the child mount nearest the root on the way to the path (a
+  /// mount made on /dev after one on /dev/shm hides that one). Nothing here is looked up in a
+  /// file system: a path walk through a FUSE mount is what this spares.
+  func mount(covering path: [UInt8]) -> Mount? { mounts(onTheWayTo: path).last }
+
+  /// Every mount a lookup of `path` meets, from the root mount to the one the path is on.
+  func mounts(onTheWayTo path: [UInt8]) -> [Mount] {
+    var met: [Mount] = []
+    let slash = [UInt8(ascii: "/")]
+    let ids = Set(mounts.map(\.id))
+    guard
+      var current = mounts.last(where: {
+        $0.mountPoint == slash && ($0.parent == $0.id || !ids.contains($0.parent))
+      })
+    else { return [] }
+    met.append(current)
+    while met.count <= mounts.count {  // a table that loops cannot keep us here
+      if let over = mounts.last(where: {
+        $0.parent == current.id && $0.id != current.id && $0.mountPoint == current.mountPoint
+      }) {
+        current = over
+        met.append(current)
+        continue
+      }
+      let below = mounts.filter {
+        $0.parent == current.id && $0.mountPoint != current.mountPoint && Self.covers($0.mountPoint, path)
+      }
+      guard let nearest = below.map(\.mountPoint.count).min(),
+        let next = below.last(where: { $0.mountPoint.count == nearest })
+      else { return met }
+      current = next
+      met.append(current)
     }
-    return best
+    return []
+  }
+
+  /// File systems whose lookups another process answers, or a network: a lookup through them
+  /// may wait as long as that process or server likes.
+  static func mayStall(_ filesystem: String) -> Bool {
+    ["fuse", "nfs", "cifs", "smb", "9p", "ceph", "gluster", "afs", "lustre", "sshfs"].contains {
+      filesystem.hasPrefix($0)
+    }
   }
 
   /// The mounts below `folder` ("/dev/shm/sem.x" below "/dev/shm"), by the name in it.

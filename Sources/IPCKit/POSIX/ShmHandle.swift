@@ -52,11 +52,20 @@ public final class ShmHandle: Sendable {
     }
     // 1. From the mount table alone: what is mounted at /dev/shm.
     guard let before = MountInfo.read(pid: pid, proc: proc) else {
+      // Without /proc (a minimal container) our own /dev/shm is what glibc's shm_open uses
+      // too: no one else chose it. Another process's is never taken unproven.
+      if pid == nil { return plain(path) }
       return refused("not verifiable (its mount table cannot be read): not read")
     }
-    guard let expected = before.mount(covering: folder) else { return refused("not verifiable (no mount covers it): not read") }
+    let way = before.mounts(onTheWayTo: folder)
+    guard let expected = way.last else { return refused("not verifiable (no mount covers it): not read") }
     guard expected.filesystem == "tmpfs" else {
       return refused("not a tmpfs (\(printableType(expected.filesystem))): not read")
+    }
+    // Another process's mounts on the way could stall the lookup itself (our own we walk
+    // through anyway: we run from them).
+    if pid != nil, let stalling = way.dropLast().first(where: { MountInfo.mayStall($0.filesystem) }) {
+      return refused("reached through a \(printableType(stalling.filesystem)) mount: not read")
     }
     // 2. Looked up inside the process's root, never leaving it, without opening the folder yet.
     let rootPath = pid.map { "\(proc)/\($0)/root" } ?? "/"
