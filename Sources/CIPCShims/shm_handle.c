@@ -20,7 +20,8 @@ struct ipcshim_open_how {
 };
 
 int ipcshim_openat2(int dirfd, const char *path, int flags, unsigned long long resolve) {
-  struct ipcshim_open_how how = {.flags = (unsigned long long)(flags | O_CLOEXEC), .resolve = resolve};
+  struct ipcshim_open_how how = {.flags = (unsigned long long)(flags | O_CLOEXEC),
+                                 .resolve = resolve};
   return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof how);
 }
 
@@ -75,7 +76,8 @@ struct ipcshim_create_request {
 
 static int create_in(const struct ipcshim_create_request *request, int *step) {
   *step = 2;
-  int fd = (int)syscall(SYS_openat, request->dirfd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, request->mode);
+  int fd = (int)syscall(SYS_openat, request->dirfd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC,
+                        request->mode);
   if (fd < 0) return errno;
   *step = 3;
   if (syscall(SYS_fchmod, fd, request->mode) != 0) return errno;
@@ -89,7 +91,8 @@ static int create_in(const struct ipcshim_create_request *request, int *step) {
       if (written <= 0) return written < 0 ? errno : ENOSPC;
       done += (size_t)written;
     }
-  } else if (request->size > 0 && syscall(SYS_fallocate, fd, 0, 0LL, (long long)request->size) != 0) {
+  } else if (request->size > 0 &&
+             syscall(SYS_fallocate, fd, 0, 0LL, (long long)request->size) != 0) {
     return errno;
   }
   *step = 5;
@@ -109,8 +112,8 @@ static int create_in(const struct ipcshim_create_request *request, int *step) {
 
 // Runs one operation (0 unlink, 1 create) in a child; the child's step and errno come back
 // through a pipe.
-static int as_namespace_root(int userns_fd, int operation, const struct ipcshim_create_request *request,
-                             int *step) {
+static int as_namespace_root(int userns_fd, int operation,
+                             const struct ipcshim_create_request *request, int *step) {
   int channel[2];
   *step = 1;
   if (pipe2(channel, O_CLOEXEC) != 0) return errno;
@@ -155,6 +158,7 @@ int ipcshim_create_as_namespace_root(int userns_fd, int dirfd, const char *name,
                                      const void *content, size_t length, unsigned long long size,
                                      int *step) {
   struct ipcshim_create_request request = {
-      .dirfd = dirfd, .name = name, .mode = mode, .content = content, .length = length, .size = size};
+      .dirfd = dirfd, .name = name, .mode = mode,
+      .content = content, .length = length, .size = size};
   return as_namespace_root(userns_fd, 1, &request, &step[0]);
 }

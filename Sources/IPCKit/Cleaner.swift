@@ -168,8 +168,9 @@ public struct Cleaner {
       // A POSIX object is a file of /dev/shm: any process that sees that /dev/shm may hold it,
       // whichever IPC namespace it is in.
       let here = report.processes(ofOwner: object.uid)
-      let sharing = object.kind.isNamed && object.kind != .posixQueue ? shmSharers.processes(ofOwner: object.uid) : 0
-      if max(here, sharing) > 0 { return .ownerActive(uid: object.uid, processes: max(here, sharing)) }
+      let inShm = object.kind == .posixSharedMemory || object.kind == .posixSemaphore
+      let count = max(here, inShm ? shmSharers.processes(ofOwner: object.uid) : 0)
+      if count > 0 { return .ownerActive(uid: object.uid, processes: count) }
     }
     if object.users == nil && object.kind.isNamed {
       if report?.processesHidden == true { return .processesHidden }

@@ -139,7 +139,9 @@ public struct Inventory: Sendable {
   {
     func failure(_ error: SystemError) -> IPCError {
       if error.call == Self.refusedCall {
-        return IPCError(operation: operation, subject: reference.description, reason: error.subject ?? "", code: error.code)
+        return IPCError(
+          operation: operation, subject: reference.description, reason: error.subject ?? "",
+          code: error.code)
       }
       return notFound(error.code)
         ? IPCError(operation: operation, subject: reference.description,
@@ -246,7 +248,8 @@ public struct Inventory: Sendable {
       }
     } catch {
       if error.call == Self.refusedCall {
-        throw IPCError(operation: "unlink", subject: subject, reason: error.subject ?? "", code: error.code)
+        throw IPCError(
+          operation: "unlink", subject: subject, reason: error.subject ?? "", code: error.code)
       }
       guard !notFound(error.code) else {
         throw IPCError(operation: "unlink", subject: subject, reason: "no such object", code: .noSuchFileOrDirectory)
@@ -265,7 +268,8 @@ public struct Inventory: Sendable {
     case .failure(.shmDirectoryUnreadable(let path, let code)):
       throw SystemError(call: "open", subject: path, code: code)
     case .failure(.shmRefused(let path, let reason)):
-      throw SystemError(call: Self.refusedCall, subject: "\(path) is \(reason)", code: .permissionDenied)
+      throw SystemError(
+        call: Self.refusedCall, subject: "\(path) is \(reason)", code: .permissionDenied)
     case .failure: throw SystemError(call: "open", subject: paths.shm, code: .permissionDenied)
     }
   }

@@ -36,7 +36,8 @@ public final class ShmSharers: Sendable {
     var seesIt: [UInt64: Bool] = [:]  // by mount namespace
     var byOwner: [uid_t: Int] = [:]
     for entry in entries {
-      guard let pid = pid_t(String(decoding: entry.name, as: UTF8.self)), !mine.contains(pid) else { continue }
+      guard let pid = pid_t(String(decoding: entry.name, as: UTF8.self)), !mine.contains(pid)
+      else { continue }
       var process = stat()
       var namespace = stat()
       guard fstatat(folder.raw, String(pid), &process, 0) == 0 else { continue }  // gone
@@ -49,7 +50,8 @@ public final class ShmSharers: Sendable {
       } else {
         // A table that cannot be read may show it: counted, the side that keeps objects.
         let table = MountInfo.read(pid: pid, proc: proc)
-        sees = table.map { UInt64($0.mount(covering: ShmHandle.folder)?.device ?? 0) == device } ?? true
+        sees = table.map { UInt64($0.mount(covering: ShmHandle.folder)?.device ?? 0) == device }
+          ?? true
         if known && table != nil { seesIt[UInt64(namespace.st_ino)] = sees }
       }
       if sees { byOwner[process.st_uid, default: 0] += 1 }

@@ -50,7 +50,8 @@ struct MountInfo {
   /// glibc's makedev(3), a macro Swift cannot import.
   static func device(_ major: UInt32, _ minor: UInt32) -> dev_t {
     let (major, minor) = (dev_t(major), dev_t(minor))
-    return (major & 0xffff_f000) << 32 | (major & 0xfff) << 8 | (minor & 0xffff_ff00) << 12 | (minor & 0xff)
+    return (major & 0xffff_f000) << 32 | (major & 0xfff) << 8
+      | (minor & 0xffff_ff00) << 12 | (minor & 0xff)
   }
 
   /// The table writes space, tab, newline and backslash as octal escapes ("\040").
@@ -97,7 +98,8 @@ struct MountInfo {
         continue
       }
       let below = mounts.filter {
-        $0.parent == current.id && $0.mountPoint != current.mountPoint && Self.covers($0.mountPoint, path)
+        $0.parent == current.id && $0.mountPoint != current.mountPoint
+          && Self.covers($0.mountPoint, path)
       }
       guard let nearest = below.map(\.mountPoint.count).min(),
         let next = below.last(where: { $0.mountPoint.count == nearest })

@@ -37,7 +37,8 @@ enum PosixSemaphore {
       var semaphore = sem_t()
       try retryingOnInterrupt("sem_init") { sem_init(&semaphore, 1, value) }
       let content = withUnsafeBytes(of: &semaphore) { Array($0) }
-      try handle.create(name, prefix: filePrefix, mode: permissions.rawValue, content: content, size: 0)
+      try handle.create(
+        name, prefix: filePrefix, mode: permissions.rawValue, content: content, size: 0)
     } catch {
       let hint = error.code == .noSpace ? IPCError.Hint("\(handle.path) is full") : nil
       throw IPCError(operation: "create", subject: subject, error, hint: hint)

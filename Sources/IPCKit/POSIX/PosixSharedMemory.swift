@@ -29,7 +29,8 @@ enum PosixSharedMemory {
     } catch {
       let full = error.code == .noSpace || error.code == .fileTooLarge
       throw IPCError(
-        operation: "create", subject: subject, error, hint: full ? IPCError.Hint("\(handle.path) is full") : nil)
+        operation: "create", subject: subject, error,
+        hint: full ? IPCError.Hint("\(handle.path) is full") : nil)
     }
   }
 

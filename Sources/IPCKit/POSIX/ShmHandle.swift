@@ -58,13 +58,17 @@ public final class ShmHandle: Sendable {
       return refused("not verifiable (its mount table cannot be read): not read")
     }
     let way = before.mounts(onTheWayTo: folder)
-    guard let expected = way.last else { return refused("not verifiable (no mount covers it): not read") }
+    guard let expected = way.last else {
+      return refused("not verifiable (no mount covers it): not read")
+    }
     guard expected.filesystem == "tmpfs" else {
       return refused("not a tmpfs (\(printableType(expected.filesystem))): not read")
     }
     // Another process's mounts on the way could stall the lookup itself (our own we walk
     // through anyway: we run from them).
-    if pid != nil, let stalling = way.dropLast().first(where: { MountInfo.mayStall($0.filesystem) }) {
+    if pid != nil,
+      let stalling = way.dropLast().first(where: { MountInfo.mayStall($0.filesystem) })
+    {
       return refused("reached through a \(printableType(stalling.filesystem)) mount: not read")
     }
     // 2. Looked up inside the process's root, never leaving it, without opening the folder yet.
@@ -86,7 +90,9 @@ public final class ShmHandle: Sendable {
       return refused("not the tmpfs its mount table shows at /dev/shm: not read")
     }
     let readable = openat(place.raw, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-    guard readable >= 0 else { return .failure(.shmDirectoryUnreadable(path: path, code: .current)) }
+    guard readable >= 0 else {
+      return .failure(.shmDirectoryUnreadable(path: path, code: .current))
+    }
     return .success(
       ShmHandle(
         descriptor: readable, path: path, device: UInt64(status.st_dev), mountID: mountID,
@@ -101,7 +107,9 @@ public final class ShmHandle: Sendable {
       let device = UInt64(try folder.status().st_dev)
       let raw = try retryingOnInterrupt("dup") { fcntl(folder.raw, F_DUPFD_CLOEXEC, 0) }
       return .success(
-        ShmHandle(descriptor: raw, path: path, device: device, mountID: 0, mountedNames: [], userNamespace: -1))
+        ShmHandle(
+          descriptor: raw, path: path, device: device, mountID: 0, mountedNames: [],
+          userNamespace: -1))
     } catch {
       return .failure(.shmDirectoryUnreadable(path: path, code: error.code))
     }
@@ -109,7 +117,9 @@ public final class ShmHandle: Sendable {
 
   /// The mount id procfs gives for one of our descriptors ("mnt_id:" in /proc/self/fdinfo).
   static func mountID(of descriptor: CInt) -> UInt64? {
-    guard let text = readTextFile("/proc/self/fdinfo/\(descriptor)", limit: 1 << 16) else { return nil }
+    guard let text = readTextFile("/proc/self/fdinfo/\(descriptor)", limit: 1 << 16) else {
+      return nil
+    }
     for line in text.split(separator: "\n") where line.hasPrefix("mnt_id:") {
       return UInt64(String(line.dropFirst(7).filter { !$0.isWhitespace }))
     }
@@ -133,7 +143,8 @@ public final class ShmHandle: Sendable {
 
   /// A file-system type as the table has it, made safe to print ("fuse.sshfs").
   private static func printableType(_ type: String) -> String {
-    String(type.unicodeScalars.filter { $0.isASCII && $0.value > 0x20 && $0.value < 0x7F }.map(Character.init))
+    let printable = type.unicodeScalars.filter { $0.value > 0x20 && $0.value < 0x7F }
+    return String(printable.map(Character.init))
   }
 
   /// Whether a file found in the folder is an object: a regular file on the folder's own
@@ -193,7 +204,8 @@ public final class ShmHandle: Sendable {
               userNamespace, descriptor, cName, mode, $0.baseAddress, $0.count, 0, &step)
           }
         }
-        return ipcshim_create_as_namespace_root(userNamespace, descriptor, cName, mode, nil, 0, size, &step)
+        return ipcshim_create_as_namespace_root(
+          userNamespace, descriptor, cName, mode, nil, 0, size, &step)
       }
       if code != 0 { throw Self.helperFailure(step, code, name) }
       return
@@ -207,7 +219,9 @@ public final class ShmHandle: Sendable {
       }
       guard written == content.count else { throw SystemError(call: "write", code: .noSpace) }
     } else if size > 0 {
-      guard size <= UInt64(Int64.max) else { throw SystemError(call: "fallocate", code: .fileTooLarge) }
+      guard size <= UInt64(Int64.max) else {
+        throw SystemError(call: "fallocate", code: .fileTooLarge)
+      }
       let result = posix_fallocate(file.raw, 0, off_t(size))
       if result != 0 { throw SystemError(call: "posix_fallocate", code: Errno(rawValue: result)) }
     }
@@ -222,11 +236,15 @@ public final class ShmHandle: Sendable {
     switch folder {
     case .success(let handle): return handle
     case .failure(.shmRefused(let path, let reason)):
-      throw IPCError(operation: operation, subject: subject, reason: "\(path) is \(reason)", code: .permissionDenied)
+      throw IPCError(
+        operation: operation, subject: subject, reason: "\(path) is \(reason)",
+        code: .permissionDenied)
     case .failure(.shmDirectoryUnreadable(let path, let code)):
-      throw IPCError(operation: operation, subject: subject, SystemError(call: "open", subject: path, code: code))
+      throw IPCError(
+        operation: operation, subject: subject, SystemError(call: "open", subject: path, code: code))
     case .failure:
-      throw IPCError(operation: operation, subject: subject, reason: "no /dev/shm", code: .noSuchFileOrDirectory)
+      throw IPCError(
+        operation: operation, subject: subject, reason: "no /dev/shm", code: .noSuchFileOrDirectory)
     }
   }
 
