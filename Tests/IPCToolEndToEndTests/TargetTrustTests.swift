@@ -143,7 +143,8 @@ struct TargetTrustTests {
     import ctypes, os, struct, sys, time
     fd = os.open("/dev/fuse", os.O_RDWR)
     libc = ctypes.CDLL(None, use_errno=True)
-    options = f"fd={fd},rootmode=40000,user_id=0,group_id=0".encode()
+    # argv[2]: the root's mode, 40000 (a folder) or 100000 (a file, mounted over a file).
+    options = f"fd={fd},rootmode={sys.argv[2]},user_id=0,group_id=0".encode()
     if libc.mount(b"stall", sys.argv[1].encode(), b"fuse.stall", 0, options) != 0:
         sys.exit("mount: " + os.strerror(ctypes.get_errno()))
     request = os.read(fd, 1 << 20)
@@ -170,7 +171,7 @@ struct TargetTrustTests {
     let server = try RunningProgram(
       "/usr/bin/nsenter",
       ["--target", String(box.pid), "--ipc", "--mount", "--", "/usr/bin/unshare", "--mount", "--ipc",
-       "--propagation", "private", "/usr/bin/python3", folder.file("stall.py"), "/dev/shm"])
+       "--propagation", "private", "/usr/bin/python3", folder.file("stall.py"), "/dev/shm", "40000"])
     defer { server.stop() }
     try #require(waitUntil { server.outputSoFar.contains("ready") }, "\(server.outputSoFar)")
     let pid = String(server.pid)
@@ -220,5 +221,35 @@ struct TargetTrustTests {
     let clean = try box.run(["clean", "--prefix", name, "--target", String(target.pid)])
     #expect(clean.lines.first == "failed   posix-shm:\(name): Permission denied", "\(clean)")
     #expect(box.shmFileNames() == [Array(name.dropFirst().utf8)])
+  }
+
+  /// A stalled FUSE file mounted over "sem.x" in a namespace's own tmpfs /dev/shm: the name is
+  /// known from the mount table to have something mounted on it, so it is never looked up
+  /// (a stat would wait on the FUSE server forever), nor listed, inspected or removed.
+  @Test(
+    .enabled(if: access("/dev/fuse", R_OK | W_OK) == 0, "needs /dev/fuse"),
+    .enabled(if: installed("python3"), "needs python3 (the FUSE server)"))
+  func aStalledFuseFileOverANameIsNeverLookedUp() throws {
+    let box = try Sandbox()
+    let folder = try TemporaryDirectory()
+    try folder.write("stall.py", Self.stalledFuse)
+    let script = "mount -t tmpfs none /dev/shm && : > /dev/shm/sem.x && : > /dev/shm/kept"
+      + " && exec /usr/bin/python3 \"$0\" /dev/shm/sem.x 100000"
+    let server = try RunningProgram(
+      "/usr/bin/nsenter",
+      ["--target", String(box.pid), "--ipc", "--mount", "--", "/usr/bin/unshare", "--mount", "--ipc",
+       "--propagation", "private", "/bin/sh", "-c", script, folder.file("stall.py")])
+    defer { server.stop() }
+    try #require(waitUntil { server.outputSoFar.contains("ready") }, "\(server.outputSoFar)")
+    let pid = String(server.pid)
+    for arguments in [
+      ["list", "--target", pid], ["list", "-A"], ["inspect", "posix-sem:/x", "--target", pid],
+      ["clean", "--all", "--dry-run", "--target", pid], ["unlink", "posix-sem:/x", "--target", pid],
+    ] {
+      let run = try box.runInside([toolPath] + arguments, timeout: 20)
+      #expect(!run.signaled && !run.stdout.contains("posix-sem:/x"), "\(arguments): \(run)")
+    }
+    let listed = try box.runInside([toolPath, "list", "--target", pid], timeout: 20)
+    #expect(listed.lines.dropFirst().map { $0.split(separator: " ").first } == ["posix-shm:/kept"], "\(listed)")
   }
 }
