@@ -17,9 +17,20 @@ struct MountInfo {
 
   /// The table of `pid` (nil: this process); nil if it cannot be read whole.
   static func read(pid: pid_t?, proc: String = "/proc") -> MountInfo? {
-    let path = "\(proc)/\(pid.map(String.init) ?? "self")/mountinfo"
+    guard
+      let process = try? FileDescriptor.open(
+        "\(proc)/\(pid.map(String.init) ?? "self")", O_RDONLY | O_DIRECTORY)
+    else { return nil }
+    return read(process: process.raw)
+  }
+
+  /// The table of the process whose /proc directory is open as `process`: that process's,
+  /// even if its pid is reused meanwhile (the directory then answers nothing).
+  static func read(process: CInt) -> MountInfo? {
     let limit = 1 << 26
-    guard let file = try? FileDescriptor.open(path, O_RDONLY | O_NOFOLLOW),
+    guard
+      let file = try? FileDescriptor.open(
+        "mountinfo", O_RDONLY | O_NOFOLLOW, relativeTo: process),
       let bytes = try? file.read(upTo: limit + 1), bytes.count <= limit
     else { return nil }
     return MountInfo(parsing: bytes)

@@ -22,7 +22,8 @@ public final class ShmHandle: Sendable {
   let mountID: UInt64
   /// Names something was mounted on when the folder was opened: not objects.
   let mountedNames: Set<[UInt8]>
-  /// The other user namespace whose root creates and removes here, or -1: the caller does.
+  /// The other user namespace whose root creates and removes here, or -1: the caller does
+  /// (-2 only while opening: unknown, and then there is no handle).
   let userNamespace: CInt
 
   private init(
@@ -50,8 +51,20 @@ public final class ShmHandle: Sendable {
     func refused(_ reason: String) -> Result<ShmHandle, ListingGap> {
       .failure(.shmRefused(path: path, reason: reason))
     }
+    // Everything about the process is read through its /proc directory, opened once: should it
+    // end and its pid be reused, the directory answers nothing rather than another's entries.
+    let process: FileDescriptor
+    do throws(SystemError) {
+      let entry = pid.map(String.init) ?? "self"
+      process = try FileDescriptor.open("\(proc)/\(entry)", O_RDONLY | O_DIRECTORY)
+    } catch {
+      // Without /proc (a minimal container) our own /dev/shm is what glibc's shm_open uses
+      // too: no one else chose it. Another process's is never taken unproven.
+      if pid == nil { return plain(path) }
+      return .failure(.shmDirectoryUnreadable(path: path, code: error.code))
+    }
     // 1. From the mount table alone: what is mounted at /dev/shm.
-    guard let before = MountInfo.read(pid: pid, proc: proc) else {
+    guard let before = MountInfo.read(process: process.raw) else {
       // Without /proc (a minimal container) our own /dev/shm is what glibc's shm_open uses
       // too: no one else chose it. Another process's is never taken unproven.
       if pid == nil { return plain(path) }
@@ -72,17 +85,23 @@ public final class ShmHandle: Sendable {
       return refused("reached through a \(printableType(stalling.filesystem)) mount: not read")
     }
     // 2. Looked up inside the process's root, never leaving it, without opening the folder yet.
-    let rootPath = pid.map { "\(proc)/\($0)/root" } ?? "/"
-    guard let root = try? FileDescriptor.open(rootPath, IPCSHIM_O_PATH | O_DIRECTORY) else {
-      return .failure(.shmDirectoryUnreadable(path: path, code: .current))
+    let root: FileDescriptor
+    do throws(SystemError) {
+      root = try FileDescriptor.open(
+        pid == nil ? "/" : "root", IPCSHIM_O_PATH | O_DIRECTORY, relativeTo: process.raw)
+    } catch {
+      return .failure(.shmDirectoryUnreadable(path: path, code: error.code))
     }
     let resolve = UInt64(IPCSHIM_RESOLVE_IN_ROOT | IPCSHIM_RESOLVE_NO_MAGICLINKS)
     let located = ipcshim_openat2(root.raw, "dev/shm", IPCSHIM_O_PATH | O_DIRECTORY, resolve)
-    guard located >= 0 else { return .failure(.shmDirectoryUnreadable(path: path, code: .current)) }
+    guard located >= 0 else {
+      return .failure(.shmDirectoryUnreadable(path: path, code: .current))
+    }
     let place = FileDescriptor(raw: located)
     // 3. The descriptor's mount, from procfs (which asks nothing of that file system), must be
     // the tmpfs the table shows at /dev/shm, in the table read now that the descriptor holds it.
-    guard let mountID = mountID(of: place.raw), let after = MountInfo.read(pid: pid, proc: proc),
+    guard let mountID = mountID(of: place.raw),
+      let after = MountInfo.read(process: process.raw),
       let mount = after.mounts.first(where: { $0.id == mountID }), mount == expected,
       after.mount(covering: folder)?.id == mountID
     else { return refused("not the tmpfs its mount table shows at /dev/shm: not read") }
@@ -93,11 +112,15 @@ public final class ShmHandle: Sendable {
     guard readable >= 0 else {
       return .failure(.shmDirectoryUnreadable(path: path, code: .current))
     }
-    return .success(
-      ShmHandle(
-        descriptor: readable, path: path, device: UInt64(status.st_dev), mountID: mountID,
-        mountedNames: after.mountedNames(in: folder),
-        userNamespace: pid.map { otherUserNamespace($0, proc: proc) } ?? -1))
+    let handle = ShmHandle(
+      descriptor: readable, path: path, device: UInt64(status.st_dev), mountID: mountID,
+      mountedNames: after.mountedNames(in: folder),
+      userNamespace: pid == nil ? -1 : otherUserNamespace(process.raw, proc: proc) ?? -2)
+    // Whose powers apply unknown: nothing is touched (never acting as ourselves by default).
+    guard handle.userNamespace != -2 else {
+      return refused("not verifiable (its user namespace cannot be read): not read")
+    }
+    return .success(handle)
   }
 
   /// A folder opened as given, unchecked: IPCTOOL_SHM, a test's fixture.
@@ -130,15 +153,22 @@ public final class ShmHandle: Sendable {
   /// (or unknown: then the target is in ours as far as anyone can tell, and the kernel judges
   /// us), or when we are not root: then we have no more power than our own, which the kernel
   /// judges as it is.
-  private static func otherUserNamespace(_ pid: pid_t, proc: String) -> CInt {
+  /// Nil when it cannot be told.
+  private static func otherUserNamespace(_ process: CInt, proc: String) -> CInt? {
     guard geteuid() == 0 else { return -1 }
-    var theirs = stat()
+    let theirs = openat(process, "ns/user", O_RDONLY | O_CLOEXEC)
+    guard theirs >= 0 else { return nil }
+    var status = stat()
     var mine = stat()
-    let path = "\(proc)/\(pid)/ns/user"
-    guard stat(path, &theirs) == 0, stat("\(proc)/self/ns/user", &mine) == 0,
-      theirs.st_ino != mine.st_ino || theirs.st_dev != mine.st_dev
-    else { return -1 }
-    return Glibc.open(path, O_RDONLY | O_CLOEXEC)
+    guard fstat(theirs, &status) == 0, stat("\(proc)/self/ns/user", &mine) == 0 else {
+      close(theirs)
+      return nil
+    }
+    guard status.st_ino != mine.st_ino || status.st_dev != mine.st_dev else {
+      close(theirs)
+      return -1
+    }
+    return theirs
   }
 
   /// A file-system type as the table has it, made safe to print ("fuse.sshfs").
@@ -240,8 +270,8 @@ public final class ShmHandle: Sendable {
         operation: operation, subject: subject, reason: "\(path) is \(reason)",
         code: .permissionDenied)
     case .failure(.shmDirectoryUnreadable(let path, let code)):
-      throw IPCError(
-        operation: operation, subject: subject, SystemError(call: "open", subject: path, code: code))
+      let error = SystemError(call: "open", subject: path, code: code)
+      throw IPCError(operation: operation, subject: subject, error)
     case .failure:
       throw IPCError(
         operation: operation, subject: subject, reason: "no /dev/shm", code: .noSuchFileOrDirectory)
