@@ -64,18 +64,23 @@ int ipcshim_fstatat_mount(int dirfd, const char *_Nonnull path, int flags,
 int ipcshim_open_tmpfile_at(int dirfd, mode_t mode);
 
 // Acting as the root of another user namespace, so the kernel checks what that root may do: a
-// forked, single-threaded child drops its groups, joins `userns_fd` (a /proc/PID/ns/user
-// descriptor) with setns, becomes uid and gid 0 there, and works only through `dirfd`. Returns
-// 0, or the errno of the step that failed (`*step`: 1 setns/ids, 2 open, 3 fchmod, 4 size or write,
-// 5 link, 6 unlink).
+// forked, single-threaded helper drops its groups, joins `userns_fd` (a /proc/PID/ns/user
+// descriptor) with setns, becomes uid and gid 0 there, and then serves requests on `*channel`,
+// working only through the directory descriptors it inherited, until the channel is closed.
+// Returns its pid, or -1 with errno (fork) or with `*failure` set (it could not become that root).
+pid_t ipcshim_namespace_root_start(int userns_fd, int *_Nonnull channel, int *_Nonnull failure);
+// Closes the channel and reaps the helper.
+void ipcshim_namespace_root_stop(pid_t child, int channel);
+// Each request returns 0, or the errno of the step that failed (`*step`: 2 open, 3 fchmod,
+// 4 size or write, 5 link, 6 unlink; EIO if the helper is gone).
 // unlinkat(dirfd, name, 0):
-int ipcshim_unlink_as_namespace_root(int userns_fd, int dirfd, const char *_Nonnull name,
-                                     int *_Nonnull step);
+int ipcshim_namespace_root_unlink(int channel, int dirfd, const char *_Nonnull name,
+                                  int *_Nonnull step);
 // A nameless file of `mode` in dirfd, `length` bytes of `content` written (or, with no content,
 // `size` bytes allocated), linked as `name` once complete (EEXIST if the name is taken):
-int ipcshim_create_as_namespace_root(int userns_fd, int dirfd, const char *_Nonnull name,
-                                     mode_t mode, const void *_Nullable content, size_t length,
-                                     unsigned long long size, int *_Nonnull step);
+int ipcshim_namespace_root_create(int channel, int dirfd, const char *_Nonnull name, mode_t mode,
+                                  const void *_Nullable content, size_t length,
+                                  unsigned long long size, int *_Nonnull step);
 
 // ipctool pi's parent: every catchable signal that would end it (HUP, INT, QUIT, TERM, USR1,
 // USR2, PIPE, an outside ALRM) is remembered, not fatal, so it can clean up; a 100 ms interval

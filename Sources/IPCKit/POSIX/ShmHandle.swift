@@ -1,5 +1,6 @@
 import CIPCShims
 import Glibc
+import Synchronization
 
 /// One /dev/shm, opened once and proven to be the tmpfs its mount table shows there; every
 /// later read, creation and removal goes through this descriptor, never a path again.
@@ -38,9 +39,42 @@ public final class ShmHandle: Sendable {
     self.userNamespace = userNamespace
   }
 
+  /// The helper that acts as that namespace's root: started on first use, one request at a
+  /// time, stopped with the handle.
+  private let helper = Mutex<Helper>(.notStarted)
+
+  private enum Helper: Sendable {
+    case notStarted
+    case running(pid: pid_t, channel: CInt)
+    case failed(CInt)
+  }
+
   deinit {
+    if case .running(let pid, let channel) = helper.withLock({ $0 }) {
+      ipcshim_namespace_root_stop(pid, channel)
+    }
     close(descriptor)
     if userNamespace >= 0 { close(userNamespace) }
+  }
+
+  /// Sends one request to the helper (started now if need be); its step and errno.
+  private func askHelper(
+    _ request: (CInt) -> (step: CInt, code: CInt)
+  ) -> (step: CInt, code: CInt) {
+    helper.withLock { state in
+      if case .notStarted = state {
+        var channel: CInt = -1
+        var failure: CInt = 0
+        let pid = ipcshim_namespace_root_start(userNamespace, &channel, &failure)
+        let code = failure != 0 ? failure : errno
+        state = pid > 0 ? .running(pid: pid, channel: channel) : .failed(code)
+      }
+      switch state {
+      case .running(_, let channel): return request(channel)
+      case .failed(let code): return (1, code)
+      case .notStarted: return (1, EIO)
+      }
+    }
   }
 
   static let folder = Array("/dev/shm".utf8)
@@ -212,9 +246,12 @@ public final class ShmHandle: Sendable {
       }
       return
     }
-    var step: CInt = 0
-    let code = name.withFileNameCString(prefix: prefix) {
-      ipcshim_unlink_as_namespace_root(userNamespace, descriptor, $0, &step)
+    let (step, code) = askHelper { channel in
+      var step: CInt = 0
+      let code = name.withFileNameCString(prefix: prefix) {
+        ipcshim_namespace_root_unlink(channel, descriptor, $0, &step)
+      }
+      return (step, code)
     }
     if code != 0 { throw Self.helperFailure(step, code, name) }
   }
@@ -226,16 +263,19 @@ public final class ShmHandle: Sendable {
     _ name: IPCName, prefix: String, mode: mode_t, content: [UInt8]?, size: UInt64
   ) throws(SystemError) {
     if userNamespace >= 0 {
-      var step: CInt = 0
-      let code = name.withFileNameCString(prefix: prefix) { cName in
-        if let content {
-          return content.withUnsafeBytes {
-            ipcshim_create_as_namespace_root(
-              userNamespace, descriptor, cName, mode, $0.baseAddress, $0.count, 0, &step)
+      let (step, code) = askHelper { channel in
+        var step: CInt = 0
+        let code = name.withFileNameCString(prefix: prefix) { cName in
+          if let content {
+            return content.withUnsafeBytes {
+              ipcshim_namespace_root_create(
+                channel, descriptor, cName, mode, $0.baseAddress, $0.count, 0, &step)
+            }
           }
+          return ipcshim_namespace_root_create(
+            channel, descriptor, cName, mode, nil, 0, size, &step)
         }
-        return ipcshim_create_as_namespace_root(
-          userNamespace, descriptor, cName, mode, nil, 0, size, &step)
+        return (step, code)
       }
       if code != 0 { throw Self.helperFailure(step, code, name) }
       return
