@@ -100,7 +100,8 @@ public enum NamespaceCensus {
   }
 
   /// Counts the namespace's objects from a thread that joins it (queues through a mount made
-  /// there, POSIX shared memory through /proc/PID/root/dev/shm), and measures that /dev/shm.
+  /// there, POSIX shared memory through its verified /dev/shm handle), and measures that
+  /// /dev/shm.
   private static func readObjects(into summary: inout IPCNamespaceSummary, proc: String) {
     let paths = summary.paths(proc: proc)
     // Measured through the verified descriptor, never a path the namespace controls.
