@@ -49,6 +49,7 @@ int ipcshim_join_ipc_namespace(int fd);
 // openat2(2) (no glibc wrapper): `resolve` is RESOLVE_* bits, e.g. IPCSHIM_RESOLVE_IN_ROOT, so a
 // path is looked up as if `dirfd` were "/" and can never leave it. -1 with errno on failure.
 #define IPCSHIM_RESOLVE_NO_MAGICLINKS 0x02
+#define IPCSHIM_RESOLVE_NO_SYMLINKS 0x04
 // Macros the Glibc module leaves out.
 #define IPCSHIM_O_PATH 010000000
 #define IPCSHIM_AT_EMPTY_PATH 0x1000

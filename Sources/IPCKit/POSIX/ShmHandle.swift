@@ -106,7 +106,8 @@ public final class ShmHandle: Sendable {
     }
     let way = before.mounts(onTheWayTo: folder)
     guard let expected = way.last else {
-      return refused("not verifiable (no mount covers it): not read")
+      // A plain chroot: its root is no mount its table shows, so nothing on the way can be vetted.
+      return refused("not verifiable (its root is not a mount its table shows): not read")
     }
     guard expected.filesystem == "tmpfs" else {
       return refused("not a tmpfs (\(printableType(expected.filesystem))): not read")
@@ -126,10 +127,17 @@ public final class ShmHandle: Sendable {
     } catch {
       return .failure(.shmDirectoryUnreadable(path: path, code: error.code))
     }
-    let resolve = UInt64(IPCSHIM_RESOLVE_IN_ROOT | IPCSHIM_RESOLVE_NO_MAGICLINKS)
+    // No symlink at all: the table was read for the literal path, and a link could lead the
+    // lookup through mounts it never vetted (a FUSE one, where the lookup itself would wait).
+    let resolve = UInt64(
+      IPCSHIM_RESOLVE_IN_ROOT | IPCSHIM_RESOLVE_NO_MAGICLINKS | IPCSHIM_RESOLVE_NO_SYMLINKS)
     let located = ipcshim_openat2(root.raw, "dev/shm", IPCSHIM_O_PATH | O_DIRECTORY, resolve)
     guard located >= 0 else {
-      return .failure(.shmDirectoryUnreadable(path: path, code: .current))
+      let code = Errno.current
+      if code.rawValue == ELOOP {
+        return refused("a symbolic link, or reached through one: not read")
+      }
+      return .failure(.shmDirectoryUnreadable(path: path, code: code))
     }
     let place = FileDescriptor(raw: located)
     // 3. The descriptor's mount, from procfs (which asks nothing of that file system), must be
