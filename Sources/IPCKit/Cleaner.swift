@@ -16,10 +16,13 @@ public struct Cleaner {
 
   /// The creators and last users asked about, shared by the threads of a clean.
   private let liveProcesses: LiveProcesses
+  /// The owners of processes that see this /dev/shm, in any IPC namespace (counted on first use).
+  private let shmSharers: ShmSharers
 
   public init(inventory: Inventory = Inventory()) {
     self.inventory = inventory
     liveProcesses = LiveProcesses(proc: inventory.paths.proc)
+    shmSharers = ShmSharers(paths: inventory.paths)
   }
 
   public enum Action: String, Sendable {
@@ -161,8 +164,13 @@ public struct Cleaner {
     if let evidence = ActivityEvidence.of(object, live: liveProcesses) {
       return .activity(evidence)
     }
-    if broadSelection, object.uid != 0, let report, report.processes(ofOwner: object.uid) > 0 {
-      return .ownerActive(uid: object.uid, processes: report.processes(ofOwner: object.uid))
+    if broadSelection, object.uid != 0, let report {
+      // A POSIX object is a file of /dev/shm: any process that sees that /dev/shm may hold it,
+      // whichever IPC namespace it is in.
+      let here = report.processes(ofOwner: object.uid)
+      let inShm = object.kind == .posixSharedMemory || object.kind == .posixSemaphore
+      let count = max(here, inShm ? shmSharers.processes(ofOwner: object.uid) : 0)
+      if count > 0 { return .ownerActive(uid: object.uid, processes: count) }
     }
     if object.users == nil && object.kind.isNamed {
       if report?.processesHidden == true { return .processesHidden }

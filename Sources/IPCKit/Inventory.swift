@@ -42,10 +42,15 @@ public struct Inventory: Sendable {
       var gaps: [ListingGap] = []
       if thread == 1 {
         let directory: ShmDirectory
+        let handle: ShmHandle
+        switch paths.openShm() {
+        case .success(let opened): handle = opened
+        case .failure(let gap): return (byKind, [gap])
+        }
         do throws(SystemError) {
-          directory = try ShmDirectory(path: paths.shm, namePrefix: namePrefix)
+          directory = try ShmDirectory(handle: handle, namePrefix: namePrefix)
         } catch {
-          return (byKind, [.shmDirectoryUnreadable(path: paths.shm, code: error.code)])
+          return (byKind, [.shmDirectoryUnreadable(path: handle.path, code: error.code)])
         }
         let (segments, semaphores) = directory.mapChunks(kinds, withValues: withValues, part)
         return ([.posixSharedMemory: segments, .posixSemaphore: semaphores], gaps)
@@ -73,17 +78,18 @@ public struct Inventory: Sendable {
   /// no file is stat'ed (completion, when there are more than it will describe). Empty when
   /// /dev/shm cannot be read.
   public func shmNames(_ kinds: Set<IPCKind>, namePrefix: [UInt8]?) -> [(kind: IPCKind, name: IPCName)] {
-    (try? ShmDirectory(path: paths.shm, namePrefix: namePrefix))?.names(kinds) ?? []
+    guard let handle = try? paths.openShm().get() else { return [] }
+    return (try? ShmDirectory(handle: handle, namePrefix: namePrefix))?.names(kinds) ?? []
   }
 
   /// Those segments and semaphores read now (their names from `shmNames`), in that order;
   /// any gone meanwhile are left out.
   public func shmObjects(_ named: [(kind: IPCKind, name: IPCName)]) -> [IPCObjectInfo] {
-    guard let directory = try? FileDescriptor.open(paths.shm, O_RDONLY | O_DIRECTORY) else { return [] }
+    guard let handle = try? paths.openShm().get() else { return [] }
     return named.compactMap { kind, name in
       let isSemaphore = kind == .posixSemaphore
       return name.withFileNameCString(prefix: isSemaphore ? PosixSemaphore.filePrefix : "") {
-        ShmDirectory.object(fileName: $0, isSemaphore: isSemaphore, in: directory.raw, withValue: false)
+        ShmDirectory.object(fileName: $0, isSemaphore: isSemaphore, in: handle, withValue: false)
       }
     }
   }
@@ -132,7 +138,12 @@ public struct Inventory: Sendable {
     -> [IPCObjectInfo]
   {
     func failure(_ error: SystemError) -> IPCError {
-      notFound(error.code)
+      if error.call == Self.refusedCall {
+        return IPCError(
+          operation: operation, subject: reference.description, reason: error.subject ?? "",
+          code: error.code)
+      }
+      return notFound(error.code)
         ? IPCError(operation: operation, subject: reference.description,
           reason: "no such object", code: .noSuchFileOrDirectory)
         : IPCError(operation: operation, subject: reference.description, error)
@@ -197,17 +208,22 @@ public struct Inventory: Sendable {
         let queue = try PosixMessageQueue.open(name)
         return try PosixMessageQueue.info(name, queue: queue)
       default:
-        let directory = try FileDescriptor.open(paths.shm, O_RDONLY | O_DIRECTORY)
+        let handle = try shmHandle()
         let prefix = kind == .posixSemaphore ? PosixSemaphore.filePrefix : ""
         var status = stat()
         try retryingOnInterrupt("stat", name.description) {
-          name.withFileNameCString(prefix: prefix) {
-            fstatat(directory.raw, $0, &status, AT_SYMLINK_NOFOLLOW)
+          name.withFileNameCString(prefix: prefix) { file -> CInt in
+            guard !handle.isMountedOver(file) else {
+              errno = ENOENT
+              return -1
+            }
+            return fstatat(handle.descriptor, file, &status, AT_SYMLINK_NOFOLLOW)
           }
         }
+        // Not an object (a link, a folder, a file mounted over the name): not found.
         return name.withFileNameCString(prefix: prefix) {
           ShmDirectory.object(
-            fileName: $0, isSemaphore: kind == .posixSemaphore, in: directory.raw, withValue: true)
+            fileName: $0, isSemaphore: kind == .posixSemaphore, in: handle, withValue: true)
         }
       }
     } catch where notFound(error.code) {
@@ -225,18 +241,36 @@ public struct Inventory: Sendable {
         try PosixMessageQueue.unlink(name)
       case (.posixSharedMemory, let name?, _), (.posixSemaphore, let name?, _):
         let prefix = object.kind == .posixSemaphore ? PosixSemaphore.filePrefix : ""
-        try retryingOnInterrupt("unlink", subject) {
-          name.withFileNameCString(prefix: paths.shm + "/" + prefix) { unlink($0) }
-        }
+        try shmHandle().unlink(name, prefix: prefix)
       case (let kind, _, let id?) where kind.sysvFamily != nil:
         try kind.sysvFamily?.remove(id)
       default: throw SystemError(call: "unlink", code: .noSuchFileOrDirectory)  // no name or id: nothing to name
       }
     } catch {
+      if error.call == Self.refusedCall {
+        throw IPCError(
+          operation: "unlink", subject: subject, reason: error.subject ?? "", code: error.code)
+      }
       guard !notFound(error.code) else {
         throw IPCError(operation: "unlink", subject: subject, reason: "no such object", code: .noSuchFileOrDirectory)
       }
       throw IPCError(operation: "unlink", subject: subject, error)
+    }
+  }
+
+  /// Marks the error of a refused /dev/shm, whose subject is the whole reason.
+  static let refusedCall = "refused"
+
+  /// The verified /dev/shm; a refused one fails as EACCES would, its reason in the error.
+  func shmHandle() throws(SystemError) -> ShmHandle {
+    switch paths.openShm() {
+    case .success(let handle): return handle
+    case .failure(.shmDirectoryUnreadable(let path, let code)):
+      throw SystemError(call: "open", subject: path, code: code)
+    case .failure(.shmRefused(let path, let reason)):
+      throw SystemError(
+        call: Self.refusedCall, subject: "\(path) is \(reason)", code: .permissionDenied)
+    case .failure: throw SystemError(call: "open", subject: paths.shm, code: .permissionDenied)
     }
   }
 

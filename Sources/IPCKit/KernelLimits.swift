@@ -98,7 +98,7 @@ public struct KernelLimits {
     var rlimit = messageQueueRlimit(posixQueueObjects)
     rlimit.used = queueUse(rlimit.used)
     limits.append(rlimit)
-    limits.append(contentsOf: shmFilesystem(paths.shm))
+    limits.append(contentsOf: shmFilesystem(paths))
     return (limits, listing.gaps)
   }
 
@@ -118,9 +118,9 @@ public struct KernelLimits {
       value: known ? UInt64(limit.rlim_cur) : nil, used: used, setBy: "ulimit -q (setrlimit)")
   }
 
-  private func shmFilesystem(_ path: String) -> [KernelLimit] {
-    var info = statvfs()
-    guard statvfs(path, &info) == 0 else { return [] }
+  private func shmFilesystem(_ paths: IPCPaths) -> [KernelLimit] {
+    guard let handle = try? paths.openShm().get(), let info = handle.space() else { return [] }
+    let path = handle.path
     let block = UInt64(info.f_frsize)
     return [
       KernelLimit(name: "shm_size", summary: "bytes of POSIX shared memory in \(path)",

@@ -17,6 +17,8 @@ public enum ListingGap: Sendable, Equatable {
   case queueMountUnproven(path: String)
   /// /dev/shm (or IPCTOOL_SHM) is missing, not a directory, or not readable.
   case shmDirectoryUnreadable(path: String, code: Errno)
+  /// /dev/shm was not entered: not a tmpfs, or not the one its mount table shows (`reason`).
+  case shmRefused(path: String, reason: String)
 
   /// The kinds that were left out.
   public var kinds: [IPCKind] {
@@ -24,7 +26,7 @@ public enum ListingGap: Sendable, Equatable {
     case .queuesNotMounted, .queueDirectoryUnreadable, .privateQueueMountFailed,
       .queueMountOfAnotherNamespace, .queueMountUnproven:
       [.posixQueue]
-    case .shmDirectoryUnreadable: [.posixSharedMemory, .posixSemaphore]
+    case .shmDirectoryUnreadable, .shmRefused: [.posixSharedMemory, .posixSemaphore]
     }
   }
 

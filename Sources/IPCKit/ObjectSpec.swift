@@ -21,10 +21,10 @@ extension Inventory {
         paths: paths)
       return .named(name, kind: .posixQueue)
     case .posixSharedMemory(let name, let size):
-      try PosixSharedMemory.create(name, size: size, permissions: permissions, in: paths.shm)
+      try PosixSharedMemory.create(name, size: size, permissions: permissions, in: paths.openShm())
       return .named(name, kind: .posixSharedMemory)
     case .posixSemaphore(let name, let value):
-      try PosixSemaphore.create(name, value: value, permissions: permissions, in: paths.shm)
+      try PosixSemaphore.create(name, value: value, permissions: permissions, in: paths.openShm())
       return .named(name, kind: .posixSemaphore)
     case .sysvQueue(let key):
       let id = try SysVMessageQueue.create(key: key, permissions: permissions, paths: paths)

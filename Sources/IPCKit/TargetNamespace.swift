@@ -4,12 +4,14 @@ import Glibc
 /// Acting on another process's IPC objects, as `nsenter -t PID -i` does, without its mounts:
 /// System V objects and POSIX queues through its IPC namespace (joined with setns; queues are
 /// then listed through a mount made in it), POSIX shared memory and semaphores through the
-/// /dev/shm it sees, /proc/PID/root/dev/shm. Only the calling thread and the threads it starts
-/// afterwards join: a command joins first, before it starts any.
+/// /dev/shm it sees, opened once inside its root and verified (`ShmHandle`). Only the calling
+/// thread and the threads it starts afterwards join: a command joins first, before it starts
+/// any.
 public enum TargetNamespace {
-  /// Joins `pid`'s IPC namespace (unless it is this one already) and returns the /dev/shm
-  /// path to use.
-  public static func enter(_ pid: pid_t, proc: String = "/proc") throws(IPCError) -> String {
+  /// Joins `pid`'s IPC namespace (unless it is this one already) and returns the paths to use:
+  /// its /dev/shm as a verified handle, or why it was refused (then POSIX shared memory and
+  /// semaphores are not touched; everything else still works).
+  public static func enter(_ pid: pid_t, proc: String = "/proc") throws(IPCError) -> IPCPaths {
     func failure(_ what: String, _ code: Errno, hint: String? = nil) -> IPCError {
       let gone = code == .noSuchFileOrDirectory
       var error = IPCError(
@@ -32,6 +34,6 @@ public enum TargetNamespace {
         throw failure("cannot join its IPC namespace", .current, hint: "CAP_SYS_ADMIN is needed")
       }
     }
-    return "\(proc)/\(pid)/root/dev/shm"
+    return IPCPaths.target(pid, proc: proc)
   }
 }

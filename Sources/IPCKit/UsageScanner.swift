@@ -110,8 +110,7 @@ public struct UsageScanner: Sendable {
   /// `ownersOnly` reads no maps and no descriptors: the report then counts processes by
   /// owner and names no users (what a broad clean of System V queues and sets asks).
   public func scan(ownersOnly: Bool = false) -> Report {
-    var shm = stat()
-    let shmDevice = stat(paths.shm, &shm) == 0 ? UInt64(shm.st_dev) : nil
+    let shmDevice = paths.shmDevice  // from the verified descriptor: no path of theirs followed
     guard let proc = try? FileDescriptor.open(paths.proc, O_RDONLY | O_DIRECTORY),
       let entries = try? proc.directoryEntries()
     else { return Report() }

@@ -26,7 +26,7 @@ public enum IPCTool {
         return unknownCommand(first, console)
       }
       do {
-        let parsed = try ArgumentParser(command: command).parse(Array(arguments.dropFirst()))
+        var parsed = try ArgumentParser(command: command).parse(Array(arguments.dropFirst()))
         if parsed.flag(.help) {
           console.out(help.render(command))
           return .success
@@ -37,10 +37,10 @@ public enum IPCTool {
           let pid = try parsed.value(SharedOptions.target, "a process id", { pid_t($0).flatMap { $0 > 0 ? $0 : nil } })
         {
           do {
-            setenv("IPCTOOL_SHM", try TargetNamespace.enter(pid), 1)
-            // A queue directory named for the caller's namespace is not the target's: queues
-            // are read through a mount made in the target's.
-            unsetenv("IPCTOOL_MQUEUE")
+            // Its /dev/shm opened once, inside its root, and handed to the command; a queue
+            // directory named for the caller's namespace is not the target's: queues are read
+            // through a mount made in the target's.
+            parsed.target = try TargetNamespace.enter(pid)
           } catch {
             console.error(error.line)
             return .failure

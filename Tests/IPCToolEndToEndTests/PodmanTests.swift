@@ -50,4 +50,29 @@ struct PodmanTests {
     #expect(left == ["sysv-mq:0", "sysv-shm:0", "sysv-sem:0"])
     #expect(try runProgram(toolPath, ["list", "--json"]).stdout == hostBefore)
   }
+
+  /// A hostile container (default, rootful): its entrypoint makes a /dev of its own in a user
+  /// namespace, where /dev/shm is an absolute symlink to a folder of the host's. Looked up
+  /// inside the container's root, the link never reaches the host: no command reads or
+  /// removes the host's files.
+  @Test func aContainersDevShmLinkNeverReachesTheHost() throws {
+    let victim = try VictimFolder()
+    let before = victim.snapshot()
+    let container = try PodmanContainer(entrypoint: [
+      "/bin/unshare", "-U", "-r", "-m", "/bin/sh", "-c",
+      "mount -t tmpfs none /dev && ln -s \(victim.path) /dev/shm && exec sleep 1000",
+    ])
+    let pid = String(container.pid)
+    try #require(waitUntil {
+      (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/root/dev/shm")) == victim.path
+    }, "the entrypoint did not make its link")
+    let runs = try [
+      ["namespaces", "--json"], ["list", "-A"], ["list", "--target", pid], ["inspect", "/passwd", "--target", pid],
+      ["unlink", "/passwd", "--target", pid], ["clean", "--all", "--force", "--target", pid],
+      ["create", "posix-shm", "/made", "--size", "8", "--target", pid],
+    ].map { try runProgram(toolPath, $0) }
+    #expect(victim.snapshot() == before)
+    for run in runs { #expect(!run.stdout.contains("passwd") && !run.stdout.contains("removed  "), "\(run)") }
+    #expect(runs[2].stderr.contains("/proc/\(pid)/root/dev/shm"), "\(runs[2])")
+  }
 }

@@ -7,6 +7,7 @@
 #include <mqueue.h>
 #include <sys/types.h>
 #include <sys/sem.h>
+#include <sys/stat.h>
 
 // <mqueue.h>
 mqd_t ipcshim_mq_open(const char *_Nonnull name, int oflag, mode_t mode,
@@ -44,6 +45,43 @@ int ipcshim_open_private_mqueue_mount(void);
 // namespace behind fd, a /proc/PID/ns/ipc descriptor. -1 with errno on failure.
 int ipcshim_join_ipc_namespace(int fd);
 
+
+// openat2(2) (no glibc wrapper): `resolve` is RESOLVE_* bits, e.g. IPCSHIM_RESOLVE_IN_ROOT, so a
+// path is looked up as if `dirfd` were "/" and can never leave it. -1 with errno on failure.
+#define IPCSHIM_RESOLVE_NO_MAGICLINKS 0x02
+#define IPCSHIM_RESOLVE_NO_SYMLINKS 0x04
+// Macros the Glibc module leaves out.
+#define IPCSHIM_O_PATH 010000000
+#define IPCSHIM_AT_EMPTY_PATH 0x1000
+#define IPCSHIM_RESOLVE_IN_ROOT 0x10
+int ipcshim_openat2(int dirfd, const char *_Nonnull path, int flags, unsigned long long resolve);
+
+// fstatat(2) by way of statx(2), which also tells the mount the file is on (STATX_MNT_ID): a file
+// bind-mounted over a name is on another mount than its directory. -1 with errno on failure.
+int ipcshim_fstatat_mount(int dirfd, const char *_Nonnull path, int flags,
+                          struct stat *_Nonnull status, unsigned long long *_Nonnull mount_id);
+
+// O_TMPFILE in the directory behind a descriptor (openat(dirfd, ".", O_TMPFILE|O_RDWR)).
+int ipcshim_open_tmpfile_at(int dirfd, mode_t mode);
+
+// Acting as the root of another user namespace, so the kernel checks what that root may do: a
+// forked, single-threaded helper drops its groups, joins `userns_fd` (a /proc/PID/ns/user
+// descriptor) with setns, becomes uid and gid 0 there, and then serves requests on `*channel`,
+// working only through the directory descriptors it inherited, until the channel is closed.
+// Returns its pid, or -1 with errno (fork) or with `*failure` set (it could not become that root).
+pid_t ipcshim_namespace_root_start(int userns_fd, int *_Nonnull channel, int *_Nonnull failure);
+// Closes the channel and reaps the helper.
+void ipcshim_namespace_root_stop(pid_t child, int channel);
+// Each request returns 0, or the errno of the step that failed (`*step`: 2 open, 3 fchmod,
+// 4 size or write, 5 link, 6 unlink; EIO if the helper is gone).
+// unlinkat(dirfd, name, 0):
+int ipcshim_namespace_root_unlink(int channel, int dirfd, const char *_Nonnull name,
+                                  int *_Nonnull step);
+// A nameless file of `mode` in dirfd, `length` bytes of `content` written (or, with no content,
+// `size` bytes allocated), linked as `name` once complete (EEXIST if the name is taken):
+int ipcshim_namespace_root_create(int channel, int dirfd, const char *_Nonnull name, mode_t mode,
+                                  const void *_Nullable content, size_t length,
+                                  unsigned long long size, int *_Nonnull step);
 
 // ipctool pi's parent: every catchable signal that would end it (HUP, INT, QUIT, TERM, USR1,
 // USR2, PIPE, an outside ALRM) is remembered, not fatal, so it can clean up; a 100 ms interval

@@ -23,9 +23,11 @@ public struct IPCNamespaceSummary: Sendable {
   /// Whether it is the caller's own (no joining needed, nor permitted to fail).
   public var isCallers = false
 
-  /// Where its processes see POSIX shared memory and semaphores.
+  /// Where its processes see POSIX shared memory and semaphores: its representative's /dev/shm,
+  /// opened inside that process's root and verified; one that is not a tmpfs is not entered
+  /// (decided from the mount table alone), and says so as a listing gap.
   public func paths(proc: String) -> IPCPaths {
-    IPCPaths(proc: proc, shm: "\(proc)/\(representative.pid)/root/dev/shm")
+    IPCPaths.target(representative.pid, proc: proc)
   }
 }
 
@@ -43,9 +45,10 @@ public enum NamespaceCensus {
   /// Runs `body` on a thread of its own that has joined `namespace` (unless it is the
   /// caller's), with the paths its processes see; the caller's thread stays where it is.
   public static func within<T>(
-    _ namespace: IPCNamespaceSummary, proc: String = "/proc", _ body: @escaping (IPCPaths) -> T
+    _ namespace: IPCNamespaceSummary, proc: String = "/proc", paths given: IPCPaths? = nil,
+    _ body: @escaping (IPCPaths) -> T
   ) -> Result<T, Errno> {
-    let paths = namespace.paths(proc: proc)
+    let paths = given ?? namespace.paths(proc: proc)
     let pid = namespace.representative.pid
     let joining = !namespace.isCallers
     return onOwnThread { () -> Result<T, Errno> in
@@ -97,16 +100,20 @@ public enum NamespaceCensus {
   }
 
   /// Counts the namespace's objects from a thread that joins it (queues through a mount made
-  /// there, POSIX shared memory through /proc/PID/root/dev/shm), and measures that /dev/shm.
+  /// there, POSIX shared memory through its verified /dev/shm handle), and measures that
+  /// /dev/shm.
   private static func readObjects(into summary: inout IPCNamespaceSummary, proc: String) {
-    let shm = summary.paths(proc: proc).shm
-    var space = statvfs()
-    if statvfs(shm, &space) == 0 {
+    let paths = summary.paths(proc: proc)
+    // Measured through the verified descriptor, never a path the namespace controls.
+    if let space = (try? paths.openShm().get())?.space() {
       let unit = UInt64(space.f_frsize)
       summary.shmSize = UInt64(space.f_blocks) * unit
       summary.shmUsed = UInt64(space.f_blocks - space.f_bfree) * unit
     }
-    let result = within(summary, proc: proc) { paths in
+    if case .failure(.shmRefused(_, let reason)) = paths.openShm() {
+      summary.notes.append("its /dev/shm is \(reason)")
+    }
+    let result = within(summary, proc: proc, paths: paths) { paths in
       Inventory(paths: paths).list(Set(IPCKind.allCases), withValues: false)
     }
     switch result {

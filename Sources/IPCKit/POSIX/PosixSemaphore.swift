@@ -18,28 +18,29 @@ enum PosixSemaphore {
   static func create(
     _ name: IPCName, value: UInt32, permissions: IPCPermissions, in directory: String
   ) throws(IPCError) {
+    try create(name, value: value, permissions: permissions, in: ShmHandle.plain(directory))
+  }
+
+  /// The same in a verified /dev/shm (see `ShmHandle.create`), or failing as it was refused.
+  static func create(
+    _ name: IPCName, value: UInt32, permissions: IPCPermissions,
+    in folder: Result<ShmHandle, ListingGap>
+  ) throws(IPCError) {
     let subject = "\(IPCKind.posixSemaphore.rawValue):\(name)"
     guard value <= UInt32(Int32.max) else {
       throw IPCError(
         operation: "create", subject: subject,
         reason: "value \(value) is above SEM_VALUE_MAX (\(Int32.max))", code: .invalidArgument)
     }
+    let handle = try ShmHandle.required(folder, operation: "create", subject: subject)
     do throws(SystemError) {
-      let file = FileDescriptor(
-        raw: try retryingOnInterrupt("open", directory) {
-          ipcshim_open_tmpfile(directory, permissions.rawValue)
-        })
-      try retryingOnInterrupt("fchmod") { fchmod(file.raw, permissions.rawValue) }
       var semaphore = sem_t()
       try retryingOnInterrupt("sem_init") { sem_init(&semaphore, 1, value) }
-      let size = MemoryLayout<sem_t>.size
-      let written = try retryingOnInterrupt("write") {
-        withUnsafeBytes(of: &semaphore) { write(file.raw, $0.baseAddress, size) }
-      }
-      guard written == size else { throw SystemError(call: "write", code: .noSpace) }
-      try PosixSharedMemory.linkIntoPlace(file, as: name, prefix: filePrefix, in: directory)
+      let content = withUnsafeBytes(of: &semaphore) { Array($0) }
+      try handle.create(
+        name, prefix: filePrefix, mode: permissions.rawValue, content: content, size: 0)
     } catch {
-      let hint = error.code == .noSpace ? IPCError.Hint("\(directory) is full") : nil
+      let hint = error.code == .noSpace ? IPCError.Hint("\(handle.path) is full") : nil
       throw IPCError(operation: "create", subject: subject, error, hint: hint)
     }
   }

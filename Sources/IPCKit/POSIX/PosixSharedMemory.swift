@@ -14,47 +14,45 @@ enum PosixSharedMemory {
   static func create(
     _ name: IPCName, size: UInt64, permissions: IPCPermissions, in directory: String
   ) throws(IPCError) {
+    try create(name, size: size, permissions: permissions, in: ShmHandle.plain(directory))
+  }
+
+  /// The same in a verified /dev/shm (see `ShmHandle.create`), or failing as it was refused.
+  static func create(
+    _ name: IPCName, size: UInt64, permissions: IPCPermissions,
+    in folder: Result<ShmHandle, ListingGap>
+  ) throws(IPCError) {
     let subject = "\(IPCKind.posixSharedMemory.rawValue):\(name)"
-    func failure(_ error: SystemError) -> IPCError {
-      let hint = error.code == .noSpace || error.code == .fileTooLarge
-        ? IPCError.Hint(noRoom(for: size, in: directory)) : nil
-      return IPCError(operation: "create", subject: subject, error, hint: hint)
-    }
+    let handle = try ShmHandle.required(folder, operation: "create", subject: subject)
     do throws(SystemError) {
-      let file = FileDescriptor(
-        raw: try retryingOnInterrupt("open", directory) {
-          ipcshim_open_tmpfile(directory, permissions.rawValue)
-        })
-      try retryingOnInterrupt("fchmod") { fchmod(file.raw, permissions.rawValue) }
-      if size > 0 {
-        guard size <= UInt64(Int64.max) else { throw SystemError(call: "fallocate", code: .fileTooLarge) }
-        let result = posix_fallocate(file.raw, 0, off_t(size))
-        if result != 0 { throw SystemError(call: "posix_fallocate", code: Errno(rawValue: result)) }
-      }
-      try linkIntoPlace(file, as: name, in: directory)
-    } catch { throw failure(error) }
+      try handle.create(name, prefix: "", mode: permissions.rawValue, content: nil, size: size)
+    } catch {
+      let full = error.code == .noSpace || error.code == .fileTooLarge
+      throw IPCError(
+        operation: "create", subject: subject, error,
+        hint: full ? IPCError.Hint(noRoom(for: size, in: handle)) : nil)
+    }
   }
 
   /// Why `size` bytes found no room: a segment larger than the whole file system is not a
   /// full one (an empty but small /dev/shm), and the two are fixed differently.
-  static func noRoom(for size: UInt64, in directory: String) -> String {
-    var info = statvfs()
-    guard statvfs(directory, &info) == 0 else { return "\(directory) is full" }
+  static func noRoom(for size: UInt64, in handle: ShmHandle) -> String {
+    let directory = handle.path
+    guard let info = handle.space() else { return "\(directory) is full" }
     let block = UInt64(info.f_frsize)
     let total = UInt64(info.f_blocks) * block
     if size > total { return "larger than \(directory) (\(ByteSize.human(total)) in all)" }
     return "\(directory) is full (\(ByteSize.human(UInt64(info.f_bavail) * block)) free)"
   }
 
-  /// Gives a nameless file its name (behind `prefix`: "sem." for semaphores); EEXIST if the
-  /// name is taken.
+  /// Gives a nameless file its name (behind `prefix`: "sem." for semaphores) in the folder
+  /// behind `directory`; EEXIST if the name is taken.
   static func linkIntoPlace(
-    _ file: borrowing FileDescriptor, as name: IPCName, prefix: String = "", in directory: String
+    _ file: borrowing FileDescriptor, as name: IPCName, prefix: String = "", in directory: CInt
   ) throws(SystemError) {
-    let target = try FileDescriptor.open(directory, O_RDONLY | O_DIRECTORY)
     let viaProc = valueOrErrno {
       name.withFileNameCString(prefix: prefix) {
-        linkat(AT_FDCWD, "/proc/self/fd/\(file.raw)", target.raw, $0, AT_SYMLINK_FOLLOW)
+        linkat(AT_FDCWD, "/proc/self/fd/\(file.raw)", directory, $0, AT_SYMLINK_FOLLOW)
       }
     }
     guard case .failure(let code) = viaProc else { return }
@@ -65,7 +63,7 @@ enum PosixSharedMemory {
     }
     let emptyPath: CInt = 0x1000  // AT_EMPTY_PATH
     try retryingOnInterrupt("linkat") {
-      name.withFileNameCString(prefix: prefix) { linkat(file.raw, "", target.raw, $0, emptyPath) }
+      name.withFileNameCString(prefix: prefix) { linkat(file.raw, "", directory, $0, emptyPath) }
     }
   }
 

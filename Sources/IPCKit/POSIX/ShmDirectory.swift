@@ -1,3 +1,4 @@
+import CIPCShims
 import Glibc
 
 /// The files of /dev/shm read as POSIX segments and semaphores, on all cores.
@@ -5,7 +6,7 @@ import Glibc
 /// Names stay in one block of NUL-terminated bytes and are sorted there: a listing of tens of
 /// thousands of files makes no String per file until it builds that object's record.
 struct ShmDirectory: ~Copyable {
-  let directory: FileDescriptor
+  let handle: ShmHandle
   private let names: Names
 
   /// The names, and where each starts in `bytes`: two lists, each in byte order (as `ls`
@@ -18,26 +19,28 @@ struct ShmDirectory: ~Copyable {
 
   /// `namePrefix` (bytes, with the slash) keeps only the names that start with it, before any
   /// file is stat'ed: completing "/s_12" in a directory of 100,000 files looks at a few.
-  init(path: String, namePrefix: [UInt8]? = nil) throws(SystemError) {
-    let directory = try FileDescriptor.open(path, O_RDONLY | O_DIRECTORY)
-    var names = try Self.readNames(directory, namePrefix: namePrefix)
+  init(handle: ShmHandle, namePrefix: [UInt8]? = nil) throws(SystemError) {
+    var names = try Self.readNames(handle, namePrefix: namePrefix)
     names.bytes.withUnsafeBufferPointer { block in
       let base = block.baseAddress!
       names.segments.sort { strcmp(base + $0, base + $1) < 0 }
       names.semaphores.sort { strcmp(base + $0, base + $1) < 0 }
     }
-    self.directory = directory
+    self.handle = handle
     self.names = names
   }
 
   /// Regular files (or files of unknown type) only; "sem.NAME" is a semaphore.
-  private static func readNames(_ directory: borrowing FileDescriptor, namePrefix: [UInt8]?)
+  private static func readNames(_ handle: ShmHandle, namePrefix: [UInt8]?)
     throws(SystemError) -> Names
   {
     // The name after its slash, compared with the file name (after "sem." for a semaphore).
     let wanted = namePrefix.map { $0.first == UInt8(ascii: "/") ? Array($0.dropFirst()) : $0 }
     var names = Names()
-    let copy = try retryingOnInterrupt("dup") { dup(directory.raw) }
+    // A description of its own (not a dup, whose offset the handle's other readers share).
+    let copy = try retryingOnInterrupt("open", handle.path) {
+      openat(handle.descriptor, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    }
     guard let stream = fdopendir(copy) else {
       let code = Errno.current
       close(copy)
@@ -49,7 +52,7 @@ struct ShmDirectory: ~Copyable {
       let type = entry.pointee.d_type
       let name = (UnsafeRawPointer(entry) + nameOffset).assumingMemoryBound(to: CChar.self)
       // Semaphores are opened to be read: only regular files, never a device node.
-      guard type == DT_REG || (type == DT_UNKNOWN && isRegularFile(name, in: directory.raw))
+      guard type == DT_REG || (type == DT_UNKNOWN && handle.objectStatus(name) != nil)
       else { continue }
       let length = strlen(name)
       let isSemaphore = PosixSemaphore.isSemaphoreFile(name, length: length)
@@ -84,13 +87,6 @@ struct ShmDirectory: ~Copyable {
     }
   }
 
-  /// For file systems whose directories do not tell types.
-  private static func isRegularFile(_ name: UnsafePointer<CChar>, in directory: CInt) -> Bool {
-    var status = stat()
-    return fstatat(directory, name, &status, AT_SYMLINK_NOFOLLOW) == 0
-      && status.st_mode & S_IFMT == S_IFREG
-  }
-
   /// The segments and semaphores of the given kinds, read on all cores in chunks of
   /// consecutive names, each chunk handed to `part` on the thread that read it; the parts come
   /// back in name order, segments and semaphores apart. Whatever `part` does (render, or
@@ -109,7 +105,7 @@ struct ShmDirectory: ~Copyable {
         $0.lowerBound + segmentOffsets.count..<$0.upperBound + segmentOffsets.count
       }
     let offsets = segmentOffsets + semaphoreOffsets
-    let fd = directory.raw
+    let handle = handle
     let parts = names.bytes.withUnsafeBufferPointer { block in
       let base = block.baseAddress!
       return inParallel(chunks: chunks, threads: usefulThreads(for: offsets.count)) { range in
@@ -118,7 +114,7 @@ struct ShmDirectory: ~Copyable {
         for index in range {
           let isSemaphore = index >= segmentOffsets.count
           if let object = Self.object(
-            fileName: base + offsets[index], isSemaphore: isSemaphore, in: fd,
+            fileName: base + offsets[index], isSemaphore: isSemaphore, in: handle,
             withValue: withValues)
           {
             found.append(object)
@@ -130,26 +126,30 @@ struct ShmDirectory: ~Copyable {
     return (Array(parts[..<segmentChunks.count]), Array(parts[segmentChunks.count...]))
   }
 
-  /// The object behind one file name; nil if it is gone or not a regular file.
+  /// The object behind one file name; nil if it is gone or not an object (not a regular
+  /// file on the folder's own mount).
   ///
-  /// A readable semaphore is opened first and stat'ed through its descriptor: one path
-  /// lookup instead of two. One the caller cannot open still shows what stat tells.
+  /// A semaphore is opened to read its value only once stat has shown it is an object, and
+  /// read only if the opened file is that same one. One the caller cannot open still shows
+  /// what stat tells.
   static func object(
-    fileName: UnsafePointer<CChar>, isSemaphore: Bool, in directory: CInt, withValue: Bool
+    fileName: UnsafePointer<CChar>, isSemaphore: Bool, in handle: ShmHandle, withValue: Bool
   ) -> IPCObjectInfo? {
-    var status = stat()
+    guard let status = handle.objectStatus(fileName) else { return nil }
     var value: UInt32?
-    let opened =
-      isSemaphore && withValue
-      ? openat(directory, fileName, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC) : -1
-    if opened >= 0 {
-      defer { close(opened) }
-      guard fstat(opened, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return nil }
-      value = PosixSemaphore.readValue(opened)
-    } else {
-      guard fstatat(directory, fileName, &status, AT_SYMLINK_NOFOLLOW) == 0,
-        status.st_mode & S_IFMT == S_IFREG
-      else { return nil }
+    if isSemaphore && withValue {
+      let opened = openat(
+        handle.descriptor, fileName, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
+      if opened >= 0 {
+        defer { close(opened) }
+        var now = stat()
+        var mount: UInt64 = 0
+        if ipcshim_fstatat_mount(opened, "", IPCSHIM_AT_EMPTY_PATH, &now, &mount) == 0,
+          now.st_ino == status.st_ino, handle.isObject(fileName, now, mountID: mount)
+        {
+          value = PosixSemaphore.readValue(opened)
+        }
+      }
     }
     let bare = isSemaphore ? fileName + PosixSemaphore.filePrefix.utf8.count : fileName
     let name = IPCName(fileNameBytes: UnsafeRawBufferPointer(start: bare, count: strlen(bare)))

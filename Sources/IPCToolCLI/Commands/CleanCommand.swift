@@ -64,7 +64,7 @@ enum CleanCommand {
     }
     let run = CleanRun(
       selection: selection, force: parsed.flag(force), unusedOnly: parsed.flag(SharedOptions.unused),
-      dryRun: parsed.flag(dryRun))
+      dryRun: parsed.flag(dryRun), paths: parsed.paths)
     // A selected kind that could not be read is a failure, not a note: its objects were
     // neither removed nor kept, and a script must not take the run for complete.
     let (report, gaps) = run.cleanAll(json: parsed.flag(SharedOptions.json))

@@ -8,13 +8,14 @@ struct CleanRun {
   let force: Bool
   let unusedOnly: Bool
   let dryRun: Bool
-  let inventory = Inventory()
+  let inventory: Inventory
   let cleaner: Cleaner
   let usage: UsageOnDemand
   let caller = Caller.current()
 
-  init(selection: ObjectSelection, force: Bool, unusedOnly: Bool, dryRun: Bool) {
+  init(selection: ObjectSelection, force: Bool, unusedOnly: Bool, dryRun: Bool, paths: IPCPaths) {
     (self.selection, self.force, self.unusedOnly, self.dryRun) = (selection, force, unusedOnly, dryRun)
+    inventory = Inventory(paths: paths)
     usage = UsageOnDemand(UsageScanner(paths: inventory.paths))
     var cleaner = Cleaner(inventory: inventory)
     cleaner.broadSelection = selection.namesNoObject

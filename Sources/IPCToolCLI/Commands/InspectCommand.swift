@@ -30,7 +30,7 @@ enum InspectCommand {
       console.errRaw(error.line + "\n")
       return .usage
     }
-    let inventory = Inventory()
+    let inventory = Inventory(paths: parsed.paths)
     var found: [IPCObjectInfo] = []
     var status = ExitStatus.success
     for reference in references {

@@ -130,17 +130,17 @@ enum ListCommand {
         var seenShm: Set<UInt64> = []
         for namespace in NamespaceCensus.find() {
           let paths = namespace.paths(proc: "/proc")
-          var device = stat()
-          let fresh = stat(paths.shm, &device) != 0 || seenShm.insert(UInt64(device.st_dev)).inserted
+          let fresh = paths.shmDevice.map { seenShm.insert($0).inserted } ?? true
           let tag = ListRun.NamespaceTag(inode: namespace.inode, container: namespace.container)
-          switch NamespaceCensus.within(namespace, { run.gather(paths: $0, namespace: tag, includeShm: fresh) }) {
+          let gather = { (paths: IPCPaths) in run.gather(paths: paths, namespace: tag, includeShm: fresh) }
+          switch NamespaceCensus.within(namespace, paths: paths, gather) {
           case .success(let part): gathered.append(part)
           case .failure(let code):
             console.error("namespace \(namespace.inode) (pid \(namespace.representative.pid)): cannot join: \(code)")
           }
         }
       } else {
-        gathered.append(run.gather(paths: .fromEnvironment(), namespace: nil, includeShm: true))
+        gathered.append(run.gather(paths: parsed.paths, namespace: nil, includeShm: true))
       }
       for note in gathered.flatMap(\.notes) { console.error(note) }
       console.out(run.render(gathered))

@@ -16,6 +16,9 @@ enum NamespacesCommand {
       "Reading another namespace's objects joins it (setns, which needs CAP_SYS_ADMIN) and reads"
         + " /proc/PID/root (which needs ptrace access): as another user, what cannot be read shows"
         + " as '?'. Use 'ipctool list --target PID' for one namespace's objects.",
+      "A /dev/shm that is not a tmpfs, as that process's mount table shows (a disk folder, a"
+        + " FUSE or network mount), is not read and never entered: its counts show as '?' and"
+        + " stderr says why (see TRUST MODEL in the man page).",
     ],
     options: [SharedOptions.json],
     examples: [

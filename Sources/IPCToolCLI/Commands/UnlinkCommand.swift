@@ -27,7 +27,7 @@ enum UnlinkCommand {
       console.errRaw(error.line + "\n")
       return .usage
     }
-    let inventory = Inventory()
+    let inventory = Inventory(paths: parsed.paths)
     var status = ExitStatus.success
     for reference in references {
       do {

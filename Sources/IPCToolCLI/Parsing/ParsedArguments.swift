@@ -6,6 +6,11 @@ public struct ParsedArguments: Sendable {
   /// Values by long option name; flags have one empty value per use.
   public var options: [String: [String]] = [:]
   public var positionals: [String] = []
+  /// What `--target PID` opened in the target (its verified /dev/shm); nil without it.
+  public var target: IPCPaths?
+
+  /// Where the command works: the target's paths, or the caller's own.
+  public var paths: IPCPaths { target ?? .fromEnvironment() }
 
   // Options are read through their descriptions, never by spelling a name again: what help
   // shows (the name, the default) is what the command reads.

@@ -104,6 +104,8 @@ extension ListingGap {
         + " so POSIX message queues are not listed; run as root to list them"
     case .shmDirectoryUnreadable(let path, let code):
       "posix-shm, posix-sem: \(path): \(code); POSIX shared memory and semaphores cannot be listed"
+    case .shmRefused(let path, let reason):
+      "posix-shm, posix-sem: \(path) is \(reason)"
     }
   }
 }

@@ -20,13 +20,14 @@ final class PodmanContainer {
   let pid: pid_t
   private let folder: TemporaryDirectory
 
-  init() throws {
+  /// `entrypoint` is what the container runs (busybox's applets are there by name).
+  init(entrypoint: [String] = ["/bin/sleep", "1000"]) throws {
     box = try Sandbox()
     folder = try TemporaryDirectory(shared: true)
     let root = folder.file("root")
     for sub in ["bin", "dev/shm", "proc", "tmp", "sys"] { folder.makeDirectory("root/" + sub) }
     try folder.copy("/usr/bin/busybox", as: "root/bin/busybox")
-    for link in ["sh", "sleep"] { folder.symlink("root/bin/" + link, to: "busybox") }
+    for link in ["sh", "sleep", "unshare", "mount", "ln"] { folder.symlink("root/bin/" + link, to: "busybox") }
     try folder.copy(toolPath, as: "root/bin/ipctool")
     // Whatever the two programs load (a static busybox: nothing), at the same paths.
     let libraries = try [toolPath, "/usr/bin/busybox"].flatMap { program in
@@ -40,7 +41,7 @@ final class PodmanContainer {
       try folder.copy(resolved, as: "root" + library)
     }
     try folder.write("containers.conf", "[containers]\ndefault_ulimits = []\n", mode: 0o644)
-    let started = try Self.podman(box, folder, ["run", "-d", "--network", "none", "--rootfs", root, "/bin/sleep", "1000"])
+    let started = try Self.podman(box, folder, ["run", "-d", "--network", "none", "--rootfs", root] + entrypoint)
     guard started.status == 0 else { throw SandboxError(message: "podman run failed: \(started)") }
     id = started.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     let inspected = try Self.podman(box, folder, ["inspect", "-f", "{{.State.Pid}}", id])
