@@ -196,6 +196,7 @@ unix"
 --sort
 --reverse
 --time-format
+--verbose
 --help"
         return
       fi

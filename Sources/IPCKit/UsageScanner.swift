@@ -1,3 +1,4 @@
+import CIPCShims
 import Glibc
 
 /// Finds, in one pass over /proc, which processes use which objects.
@@ -5,7 +6,12 @@ import Glibc
 /// POSIX shared memory and semaphores are found in /proc/PID/maps and, like POSIX queues, among
 /// the targets of /proc/PID/fd, all matched by device and inode (so a name in another mount
 /// namespace cannot be mistaken for ours). System V segments appear in maps as "/SYSV<key>"
-/// with the shmid as inode. The kernel records no users for System V queues and semaphore sets.
+/// with the shmid as inode, on the kernel's own shm mount (whose device is learnt from a memfd,
+/// which lives there too: a file a user names "/SYSV..." on a tmpfs of their own is not one).
+/// The kernel records no users for System V queues and semaphore sets.
+///
+/// What cannot be read whole is unknown, never "unused": a process whose maps or descriptors
+/// could not be read (or only in part) is kept as hidden, and named where it matters.
 public struct UsageScanner: Sendable {
   public let paths: IPCPaths
 
@@ -20,6 +26,9 @@ public struct UsageScanner: Sendable {
     var hidden: [HiddenProcess] = []
     /// Processes whose maps or descriptors could not be read: users may hide there.
     public var unreadableProcesses: Int { hidden.count }
+    /// Looks for the attachers of one System V segment again (set by `scan`): a segment
+    /// attached after the scan passed its process would otherwise show "?".
+    var lookAgain: (@Sendable (Int32) -> Set<ProcessRef>)?
     /// /proc does not even list other users' processes to this caller (hidepid).
     public var processesHidden = false
     /// POSIX objects already unlinked but still mapped: memory no listing shows.
@@ -54,7 +63,9 @@ public struct UsageScanner: Sendable {
       if object.kind == .sysvSharedMemory, let id = object.id {
         found = bySegment[id] ?? []
         // The kernel counts attachments itself: none means no user, hidden or not.
-        if found.isEmpty { return object.details.sysvSegment?.attached == 0 ? [] : nil }
+        if found.isEmpty && object.details.sysvSegment?.attached == 0 { return [] }
+        if found.isEmpty { found = lookAgain?(id) ?? [] }
+        if found.isEmpty { return nil }
       }
       if found.isEmpty && object.kind.isNamed
         && (processesHidden || hidden.contains(where: { $0.mayUse(object) }))
@@ -63,20 +74,33 @@ public struct UsageScanner: Sendable {
       }
       return found.sorted { $0.pid < $1.pid }
     }
+
+    /// The processes that could not be read and may use `object`: whom "users unknown" names.
+    public func unreadable(for object: IPCObjectInfo) -> [ProcessRef] {
+      hidden.filter { $0.mayUse(object) }.map(\.process)
+    }
   }
 
   /// A process this user may not fully read, and what can still be ruled out about it.
   struct HiddenProcess: Sendable {
+    var process: ProcessRef
     var descriptorsHidden: Bool
     var mapsHidden: Bool
     /// Devices of its mounts (from mountinfo, readable by anyone); nil if unknown.
     var mountedDevices: Set<UInt64>?
+    /// Whether it is known to be in the IPC namespace scanned (where mq_open reaches queues
+    /// without a mount).
+    var inOurIPCNamespace: Bool
 
     /// Whether it could be using `object` without our seeing it. A queue is used through a
-    /// descriptor; a file it cannot reach by any mount it cannot have mapped by name.
+    /// descriptor, a file through a descriptor or a mapping. A file it cannot reach by any of
+    /// its mounts (nor, for a queue, by its IPC namespace) it cannot have opened or mapped by
+    /// name; one handed to it by another process is not looked for, as for mappings. (On some
+    /// hosts even root may not read pid 1's descriptors: every object its mounts reach is
+    /// then unknown, and no other.)
     func mayUse(_ object: IPCObjectInfo) -> Bool {
-      if descriptorsHidden { return true }
-      guard mapsHidden, object.kind != .posixQueue else { return false }
+      guard descriptorsHidden || (mapsHidden && object.kind != .posixQueue) else { return false }
+      if object.kind == .posixQueue && descriptorsHidden && inOurIPCNamespace { return true }
       guard let device = object.file?.device, let mountedDevices else { return true }
       return mountedDevices.contains(device)
     }
@@ -86,6 +110,8 @@ public struct UsageScanner: Sendable {
     public var process: ProcessRef
     /// The path as /proc/PID/maps gives it: bytes (a name may hold any), shown escaped.
     public var pathBytes: [UInt8]
+    /// The file's inode, on /dev/shm's device: if a live name holds it, it is not unlinked.
+    var inode: UInt64
     public var path: String { Escaping.escape(pathBytes) }
 
     /// What the file was: a POSIX semaphore ("sem.NAME") or segment, and its name with its
@@ -112,6 +138,7 @@ public struct UsageScanner: Sendable {
   public func scan(ownersOnly: Bool = false) -> Report {
     var shm = stat()
     let shmDevice = stat(paths.shm, &shm) == 0 ? UInt64(shm.st_dev) : nil
+    let sysvDevices = Self.sysvShmDevices()
     guard let proc = try? FileDescriptor.open(paths.proc, O_RDONLY | O_DIRECTORY),
       let entries = try? proc.directoryEntries()
     else { return Report() }
@@ -129,7 +156,8 @@ public struct UsageScanner: Sendable {
       var part = Report()
       for pid in pids[range] {
         scanOne(
-          pid, shmDevice: shmDevice, namespace: namespace, counted: !mine.contains(pid),
+          pid, shmDevice: shmDevice, sysvDevices: sysvDevices, namespace: namespace,
+          counted: !mine.contains(pid),
           usersToo: !ownersOnly, proc: procFD, into: &part)
       }
       return part
@@ -137,12 +165,66 @@ public struct UsageScanner: Sendable {
     var report = Report()
     report.processesHidden = ProcVisibility.hidesOtherUsers(proc: paths.proc)
     for part in parts { report.merge(part) }
+    if !report.deletedMappings.isEmpty {
+      // A name that still holds the inode means it was not unlinked: glibc's sem_open maps a
+      // "sem.XXXXXX" it then links to "sem.NAME" and unlinks, and a live file may itself be
+      // called "X (deleted)".
+      let live = liveInodes()
+      report.deletedMappings.removeAll { live.contains($0.inode) }
+    }
+    if !ownersOnly {
+      let again = self
+      report.lookAgain = { id in
+        again.attachers(ofSegment: id, sysvDevices: sysvDevices, namespace: namespace, proc: procFD)
+      }
+    }
     return report
   }
 
+  /// The devices of the kernel's internal shm mounts, where System V segments live: a memfd
+  /// is made on the same mount (and a hugetlb one on the hugetlbfs one that SHM_HUGETLB
+  /// segments use). Nothing a user mounts has these devices.
+  static func sysvShmDevices() -> Set<UInt64> {
+    var devices: Set<UInt64> = []
+    for hugetlb: CInt in [0, 1] {
+      let fd = ipcshim_memfd("ipctool-shm-device", hugetlb)
+      guard fd >= 0 else { continue }
+      var status = stat()
+      if fstat(fd, &status) == 0 { devices.insert(UInt64(status.st_dev)) }
+      close(fd)
+    }
+    return devices
+  }
+
+  /// The inodes of the files in /dev/shm, as readdir gives them (no stat per file).
+  private func liveInodes() -> Set<UInt64> {
+    guard let stream = opendir(paths.shm) else { return [] }
+    defer { closedir(stream) }
+    var inodes: Set<UInt64> = []
+    while let entry = readdir(stream) { inodes.insert(UInt64(entry.pointee.d_ino)) }
+    return inodes
+  }
+
+  /// Every process attached to System V segment `id` now: a second look for one the kernel
+  /// counts attachments to but the scan found no process of (attached after it passed).
+  private func attachers(
+    ofSegment id: Int32, sysvDevices: Set<UInt64>, namespace: [UInt8]?, proc: CInt
+  ) -> Set<ProcessRef> {
+    var report = Report()
+    for pid in Processes.pids(proc: paths.proc) where pid != getpid() {
+      let theirs = ipcNamespace(String(pid))
+      let inOurNamespace = {
+        guard case .success(let main) = theirs, main != namespace else { return true }
+        return taskNamespaces(pid).contains { $0 == namespace }
+      }
+      scanProcess(pid, shmDevice: nil, sysvDevices: sysvDevices, inOurNamespace: inOurNamespace, into: &report)
+    }
+    return report.bySegment[id] ?? []
+  }
+
   private func scanOne(
-    _ pid: pid_t, shmDevice: UInt64?, namespace: [UInt8]?, counted: Bool, usersToo: Bool,
-    proc: CInt, into report: inout Report
+    _ pid: pid_t, shmDevice: UInt64?, sysvDevices: Set<UInt64>, namespace: [UInt8]?,
+    counted: Bool, usersToo: Bool, proc: CInt, into report: inout Report
   ) {
     let theirs = ipcNamespace(String(pid))
     if counted { countOwner(pid, proc: proc, namespace: theirs, ours: namespace, into: &report) }
@@ -155,7 +237,10 @@ public struct UsageScanner: Sendable {
       guard case .success(let main) = theirs, main != namespace else { return true }
       return taskNamespaces(pid).contains { $0 == namespace }
     }
-    scanProcess(pid, shmDevice: shmDevice, inOurNamespace: inOurNamespace, into: &report)
+    let known = if case .success(let main) = theirs { main == namespace } else { false }
+    scanProcess(
+      pid, shmDevice: shmDevice, sysvDevices: sysvDevices, inOurNamespace: inOurNamespace,
+      inOurIPCNamespace: known, into: &report)
   }
 
   /// Counts `pid` for its owner if it is in the IPC namespace `namespace`, or may be (its
@@ -208,38 +293,59 @@ public struct UsageScanner: Sendable {
   }
 
   private func scanProcess(
-    _ pid: pid_t, shmDevice: UInt64?, inOurNamespace: () -> Bool, into report: inout Report
+    _ pid: pid_t, shmDevice: UInt64?, sysvDevices: Set<UInt64>, inOurNamespace: () -> Bool,
+    inOurIPCNamespace: Bool = false, into report: inout Report
   ) {
     let base = "\(paths.proc)/\(pid)"
     guard let process = ProcessRef.reading(pid, proc: paths.proc) else { return }  // gone
-    // A process that ended meanwhile hides nothing; one we may not read may hide anything.
-    func denied(_ error: SystemError) -> Bool { error.code.isPermissionDenied }
+    // What this process uses, added only if it is still alive at the end: a zombie (or one
+    // on its way out) holds nothing, and is nobody's user.
+    var found = Report()
     var mapsHidden = false
     var descriptorsHidden = false
     do {
-      let maps = try FileDescriptor.open(base + "/maps", O_RDONLY).read(upTo: 1 << 26)
-      readMaps(maps, process, shmDevice: shmDevice, inOurNamespace: inOurNamespace, into: &report)
+      // Whole, however large (a database may have hundreds of thousands of mappings): a
+      // mapping past a cut would be a user missed, and its segment removed.
+      let maps = try FileDescriptor.open(base + "/maps", O_RDONLY).read(upTo: .max)
+      readMaps(
+        maps, process, shmDevice: shmDevice, sysvDevices: sysvDevices,
+        inOurNamespace: inOurNamespace, into: &found)
     } catch {
-      mapsHidden = denied(error)
+      mapsHidden = true  // denied, or stopped early: unknown (unless it ended, below)
     }
     do {
       let fds = try FileDescriptor.open(base + "/fd", O_RDONLY | O_DIRECTORY)
       for link in try fds.directoryEntries() {
         var status = stat()
         guard fstatat(fds.raw, String(decoding: link.name, as: UTF8.self), &status, 0) == 0 else {
+          // Closed meanwhile is nothing; a descriptor we may not follow (an LSM's denial)
+          // may be anything.
+          if Errno.current.isPermissionDenied { descriptorsHidden = true }
           continue
         }
-        report.byFile[FileIdentity(status), default: []].insert(process)
+        found.byFile[FileIdentity(status), default: []].insert(process)
       }
     } catch {
-      descriptorsHidden = denied(error)
+      descriptorsHidden = true
     }
+    guard isAlive(pid) else { return }
+    report.merge(found)
     if mapsHidden || descriptorsHidden {
       report.hidden.append(
         HiddenProcess(
-          descriptorsHidden: descriptorsHidden, mapsHidden: mapsHidden,
-          mountedDevices: mountedDevices(base + "/mountinfo")))
+          process: process, descriptorsHidden: descriptorsHidden, mapsHidden: mapsHidden,
+          mountedDevices: mountedDevices(base + "/mountinfo"), inOurIPCNamespace: inOurIPCNamespace))
     }
+  }
+
+  /// Whether `pid` still runs: it has not ended, and is not a zombie or dying ("Z", "X" in
+  /// /proc/PID/stat, after the command's closing parenthesis).
+  private func isAlive(_ pid: pid_t) -> Bool {
+    guard let file = try? FileDescriptor.open("\(paths.proc)/\(pid)/stat", O_RDONLY),
+      let stat = try? file.read(upTo: 4096),
+      let close = stat.lastIndex(of: UInt8(ascii: ")")), close + 2 < stat.count
+    else { return false }
+    return ![UInt8(ascii: "Z"), UInt8(ascii: "X"), UInt8(ascii: "x")].contains(stat[close + 2])
   }
 
   /// "7f..-7f.. rw-s 00000000 00:01 32769 /SYSV0001e240 (deleted)".
@@ -248,8 +354,8 @@ public struct UsageScanner: Sendable {
   /// too (its pages stay the file's until written), so those count; the other private
   /// mappings, every library of every process, are not looked at.
   private func readMaps(
-    _ bytes: [UInt8], _ process: ProcessRef, shmDevice: UInt64?, inOurNamespace: () -> Bool,
-    into report: inout Report
+    _ bytes: [UInt8], _ process: ProcessRef, shmDevice: UInt64?, sysvDevices: Set<UInt64>,
+    inOurNamespace: () -> Bool, into report: inout Report
   ) {
     var sameNamespace: Bool?  // asked at the first System V mapping only
     var lineStart = 0
@@ -264,7 +370,7 @@ public struct UsageScanner: Sendable {
       let pathBytes = Array(fields[5].drop { $0 == 0x20 })
       let path = String(decoding: pathBytes, as: UTF8.self)  // for the checks below only
       guard let inode = parseInteger(fields[4], radix: UInt64(10)) else { continue }
-      if path.hasPrefix("/SYSV") {
+      if path.hasPrefix("/SYSV"), let device = parseDevice(fields[3]), sysvDevices.contains(device) {
         if sameNamespace == nil { sameNamespace = inOurNamespace() }
         guard sameNamespace == true else { continue }
         report.bySegment[Int32(truncatingIfNeeded: inode), default: []].insert(process)
@@ -276,7 +382,7 @@ public struct UsageScanner: Sendable {
       // Only this /dev/shm's: another mount namespace's /dev/shm (a container's) has paths that
       // look the same and are other files.
       if path.hasSuffix(" (deleted)") && path.hasPrefix("/dev/shm/") && device == shmDevice {
-        let mapping = DeletedMapping(process: process, pathBytes: pathBytes)
+        let mapping = DeletedMapping(process: process, pathBytes: pathBytes, inode: inode)
         if report.seenDeletedMappings.insert(mapping).inserted { report.deletedMappings.append(mapping) }
       }
     }
