@@ -196,6 +196,22 @@ public struct UsageScanner: Sendable {
     return devices
   }
 
+  /// Whether a path is "/dev/shm/sem.XXXXXX (deleted)", the temporary name glibc's sem_open
+  /// makes (mkstemp's six letters or digits), maps, links to "sem.NAME" and unlinks: every
+  /// named semaphore is mapped under it. Where "sem.NAME" was unlinked too (Python's
+  /// multiprocessing does so at once, and goes on using it), the semaphore is one page its
+  /// program still uses, freed at its exit: no leftover to report.
+  static func isSemOpenTemporary(_ path: [UInt8]) -> Bool {
+    let head = Array("/dev/shm/sem.".utf8)
+    let tail = Array(" (deleted)".utf8)
+    guard path.count == head.count + 6 + tail.count, path.starts(with: head), path.suffix(tail.count).elementsEqual(tail)
+    else { return false }
+    return path[head.count..<head.count + 6].allSatisfy {
+      (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0)
+        || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
+    }
+  }
+
   /// The inodes of the files in /dev/shm, as readdir gives them (no stat per file).
   private func liveInodes() -> Set<UInt64> {
     guard let stream = opendir(paths.shm) else { return [] }
@@ -381,7 +397,9 @@ public struct UsageScanner: Sendable {
       report.byFile[identity, default: []].insert(process)
       // Only this /dev/shm's: another mount namespace's /dev/shm (a container's) has paths that
       // look the same and are other files.
-      if path.hasSuffix(" (deleted)") && path.hasPrefix("/dev/shm/") && device == shmDevice {
+      if path.hasSuffix(" (deleted)") && path.hasPrefix("/dev/shm/") && device == shmDevice
+        && !Self.isSemOpenTemporary(pathBytes)
+      {
         let mapping = DeletedMapping(process: process, pathBytes: pathBytes, inode: inode)
         if report.seenDeletedMappings.insert(mapping).inserted { report.deletedMappings.append(mapping) }
       }

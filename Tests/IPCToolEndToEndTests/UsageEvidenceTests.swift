@@ -1,0 +1,181 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// What the /proc scan may take as evidence of use, and what it must not (#22 items 4, 10, 11,
+/// 12; #23): a maps file is read whole, a "/SYSV" file counts only on the kernel's own shm
+/// mount, "(deleted)" means unlinked only when no name holds the inode, and who could not be
+/// read is named.
+@Suite(
+  .enabled(if: Sandbox.isRoot, "needs root for a private IPC + mount namespace"),
+  .enabled(if: installed("python3"), "python3 is not installed (it maps the objects)"))
+struct UsageEvidenceTests {
+  /// Runs a Python script inside the sandbox's namespaces until it says "ready" on stderr;
+  /// `wrapper` is a command that runs the rest (as `unshare ... sh -c '...; exec "$@"'` does).
+  func python(_ box: Sandbox, _ script: String, arguments: [String] = [], wrapper: [String] = [])
+    throws -> RunningProgram
+  {
+    let folder = try TemporaryDirectory(shared: true)
+    try folder.write("p.py", script, mode: 0o644)
+    let program = try RunningProgram(
+      "/usr/bin/nsenter",
+      ["--target", String(box.pid), "--ipc", "--mount", "--"] + wrapper
+        + ["python3", folder.file("p.py")] + arguments)
+    let ready = waitUntil(timeout: 120) { program.outputSoFar.contains("ready") }
+    try #require(ready, "\(program.outputSoFar)")
+    return program
+  }
+
+  /// A /proc file read to its end (its size says 0).
+  func procFile(_ pid: pid_t, _ name: String) throws -> Data {
+    let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: "/proc/\(pid)/\(name)"))
+    defer { try? handle.close() }
+    return try handle.readToEnd() ?? Data()
+  }
+
+  /// A process whose maps file is longer than 64 MiB (19,000 mappings of a file whose path is
+  /// near PATH_MAX: about 73 MB of text, a few MB of kernel memory), mapping a segment in the
+  /// part past 64 MiB: it is the segment's user, and clean keeps the segment.
+  @Test func aMapsFilePast64MiBIsReadWhole() throws {
+    let box = try Sandbox()
+    box.segment(named: Array("big".utf8), size: 4096)
+    let deep = try TemporaryDirectory(shared: true)
+    let mapper = try python(box, """
+      import mmap, os, sys
+      seg = open("/dev/shm/big", "r+b")
+      first = mmap.mmap(seg.fileno(), 4096)  # mapped first: the highest address, listed last
+      os.chdir(sys.argv[1])
+      for _ in range(15):
+          os.makedirs("d" * 250, exist_ok=True)
+          os.chdir("d" * 250)
+      with open("f", "wb") as f:
+          f.write(b"x" * 4096)
+      f = open("f", "rb")
+      many = [mmap.mmap(f.fileno(), 4096, prot=mmap.PROT_READ) for _ in range(19000)]
+      print("ready", file=sys.stderr, flush=True)
+      __import__("time").sleep(600)
+      """, arguments: [deep.path])
+    defer { mapper.stop() }
+    // The premise: the segment's line starts past 64 MiB of maps text.
+    let maps = try procFile(mapper.pid, "maps")
+    let offset = try #require(maps.range(of: Data("/big\n".utf8))?.lowerBound)
+    try #require(offset > 64 << 20, "the segment is listed at byte \(offset) of \(maps.count)")
+    let users = try box.run(["list", "--users", "--prefix", "/big", "-o", "ref,users", "--noheadings"])
+    #expect(users.lines.first?.hasPrefix("posix-shm:/big  \(mapper.pid) (") == true, "\(users)")
+    let clean = try box.run(["clean", "--all"])
+    #expect(clean.stdout.contains("kept     posix-shm:/big: in use by \(mapper.pid) ("), "\(clean)")
+    #expect(box.shmFileNames().contains(Array("big".utf8)))
+  }
+
+  /// A user's own tmpfs, in a mount namespace of its own, holds a file named "/SYSV00007777"
+  /// whose inode is the id of another's segment; mapping it makes nobody a user of the segment.
+  @Test func aFileNamedLikeASysVSegmentIsNoAttachment() throws {
+    let box = try Sandbox()
+    // Ids are the namespace's own: make the victim's id 2, the inode of the first file on a
+    // fresh tmpfs (1 is its root).
+    _ = try box.runInside(["/bin/sh", "-c", "echo 2 > /proc/sys/kernel/shm_next_id"])
+    let made = try box.run(["create", "sysv-shm", "--key", "0x7777", "--size", "4K"])
+    try #require(made.stdout == "sysv-shm:2\n", "\(made)")
+    let mountPoint = try TemporaryDirectory(shared: true)
+    let faker = try python(box, """
+      import mmap, os, sys
+      folder = sys.argv[1]
+      while True:  # until a file has the victim's id as inode
+          path = os.path.join(folder, "f%d" % len(os.listdir(folder)))
+          open(path, "wb").write(b"x" * 4096)
+          if os.stat(path).st_ino == 2:
+              break
+          if os.stat(path).st_ino > 2:
+              sys.exit("no inode 2")
+      os.rename(path, os.path.join(folder, "SYSV00007777"))
+      f = open(os.path.join(folder, "SYSV00007777"), "r+b")
+      m = mmap.mmap(f.fileno(), 4096)
+      print("ready", file=sys.stderr, flush=True)
+      __import__("time").sleep(600)
+      """, arguments: [mountPoint.path],
+      wrapper: [
+        "unshare", "--mount", "--propagation", "private", "/bin/sh", "-c",
+        "mount -t tmpfs fake \"$0\" && exec \"$@\"", mountPoint.path,
+      ])
+    defer { faker.stop() }
+    let maps = String(decoding: try procFile(faker.pid, "maps"), as: UTF8.self)
+    let fake = maps.split(separator: "\n").contains {
+      $0.hasSuffix("/SYSV00007777") && $0.split(separator: " ", omittingEmptySubsequences: true)[4] == "2"
+    }
+    try #require(fake, "\(maps)")
+    let users = try box.run(["list", "--users", "--kind", "sysv-shm", "-o", "ref,users", "--noheadings"])
+    #expect(users.lines == ["sysv-shm:2  -"], "\(users)")
+    let inspect = try box.run(["inspect", "sysv-shm:2"])
+    #expect(!inspect.stdout.contains("\(faker.pid)"), "\(inspect)")
+  }
+
+  /// A live file literally named "x (deleted)", mapped: it is listed with its user, and no
+  /// note calls it unlinked.
+  @Test func aLiveFileNamedDeletedIsNotUnlinked() throws {
+    let box = try Sandbox()
+    box.segment(named: Array("x (deleted)".utf8), size: 4096)
+    let mapper = try python(box, """
+      import mmap, sys
+      f = open("/dev/shm/x (deleted)", "r+b")
+      m = mmap.mmap(f.fileno(), 4096)
+      print("ready", file=sys.stderr, flush=True)
+      __import__("time").sleep(600)
+      """)
+    defer { mapper.stop() }
+    let run = try box.run(["list", "--users", "--verbose", "-o", "ref,users", "--noheadings"])
+    #expect(run.stderr == "", "\(run)")
+    #expect(run.lines.first?.hasPrefix("posix-shm:/x (deleted)  \(mapper.pid) (") == true, "\(run)")
+    let json = try box.run(["list", "--users", "--json"]).stdout
+    #expect(json.hasPrefix("{\"deleted_mappings\": [], "), "\(json)")
+  }
+
+  /// glibc's sem_open maps a "sem.XXXXXX" it then links to "sem.NAME" and unlinks; Python's
+  /// multiprocessing unlinks the name too, at once, and keeps using the semaphore. Three
+  /// healthy processes with a Lock each, and one named semaphore kept by name: no note.
+  @Test func healthySemaphoreUsersLeaveNoNotes() throws {
+    let box = try Sandbox()
+    var programs: [RunningProgram] = []
+    defer { for program in programs { program.stop() } }
+    for _ in 0..<3 {
+      programs.append(try python(box, """
+        import multiprocessing, sys
+        lock = multiprocessing.Lock()
+        with lock:
+            print("ready", file=sys.stderr, flush=True)
+        __import__("time").sleep(600)
+        """))
+    }
+    programs.append(try python(box, """
+      import ctypes, sys
+      libc = ctypes.CDLL(None)
+      libc.sem_open.restype = ctypes.c_void_p
+      assert libc.sem_open(b"/kept", 0o100, 0o600, 1)  # O_CREAT
+      print("ready", file=sys.stderr, flush=True)
+      __import__("time").sleep(600)
+      """))
+    let maps = String(decoding: try procFile(programs[0].pid, "maps"), as: UTF8.self)
+    try #require(maps.contains("/sem.") && maps.contains(" (deleted)"), "\(maps)")
+    let run = try box.run(["list", "--users", "--verbose"])
+    #expect(run.status == 0 && run.stderr == "", "\(run)")
+    #expect(run.stdout.contains("posix-sem:/kept"), "\(run)")
+    let json = try box.run(["list", "--users", "--json"]).stdout
+    #expect(json.hasPrefix("{\"deleted_mappings\": [], "), "\(json)")
+  }
+
+  /// Seen by a user who may not read root's processes: "users unknown" names them, says that
+  /// root would tell, and JSON lists each.
+  @Test(.otherUsersCanRunTheTool) func usersUnknownNamesWhoCouldNotBeRead() throws {
+    let box = try Sandbox()
+    box.segment(named: Array("unk".utf8), owner: 65534)
+    let run = try box.run(["clean", "--prefix", "/unk", "--dry-run"], as: 65534)
+    #expect(run.stdout.contains("kept         posix-shm:/unk: users unknown: pid"), "\(run)")
+    #expect(run.stdout.contains(" could not be read; running as root would tell, or --force removes it\n"), "\(run)")
+    let json = try box.run(["clean", "--prefix", "/unk", "--dry-run", "--json"], as: 65534).stdout
+    let item = try #require(
+      (try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])?["objects"] as? [[String: Any]]
+    ).first
+    let unreadable = (item?["unreadable"] as? [[String: Any]])?.compactMap { $0["pid"] as? Int } ?? []
+    #expect(unreadable.contains(Int(box.pid)), "\(json)")
+    #expect(box.shmFileNames().contains(Array("unk".utf8)))
+  }
+}
