@@ -41,17 +41,24 @@ struct UsageEvidenceTests {
     box.segment(named: Array("big".utf8), size: 4096)
     let deep = try TemporaryDirectory(shared: true)
     let mapper = try python(box, """
-      import mmap, os, sys
-      seg = open("/dev/shm/big", "r+b")
-      first = mmap.mmap(seg.fileno(), 4096)  # mapped first: the highest address, listed last
+      import ctypes, os, sys
+      libc = ctypes.CDLL(None, use_errno=True)
+      libc.mmap.restype = ctypes.c_void_p
+      libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long]
+      def mapped(path, prot):  # mmap(2) itself: Python's mmap keeps a descriptor open
+          fd = os.open(path, os.O_RDWR if prot == 3 else os.O_RDONLY)
+          address = libc.mmap(None, 4096, prot, 1, fd, 0)  # MAP_SHARED
+          os.close(fd)
+          assert address not in (None, ctypes.c_void_p(-1).value), ctypes.get_errno()
+      mapped("/dev/shm/big", 3)  # first: the highest address, listed last
       os.chdir(sys.argv[1])
       for _ in range(15):
           os.makedirs("d" * 250, exist_ok=True)
           os.chdir("d" * 250)
       with open("f", "wb") as f:
           f.write(b"x" * 4096)
-      f = open("f", "rb")
-      many = [mmap.mmap(f.fileno(), 4096, prot=mmap.PROT_READ) for _ in range(19000)]
+      for _ in range(19000):
+          mapped("f", 1)
       print("ready", file=sys.stderr, flush=True)
       __import__("time").sleep(600)
       """, arguments: [deep.path])
@@ -68,7 +75,9 @@ struct UsageEvidenceTests {
   }
 
   /// A user's own tmpfs, in a mount namespace of its own, holds a file named "/SYSV00007777"
-  /// whose inode is the id of another's segment; mapping it makes nobody a user of the segment.
+  /// whose inode is the id of another's segment; mapped, and the tmpfs moved onto that
+  /// namespace's "/" (so the path /proc shows is "/SYSV00007777"), it makes nobody a user of
+  /// the segment.
   @Test func aFileNamedLikeASysVSegmentIsNoAttachment() throws {
     let box = try Sandbox()
     // Ids are the namespace's own: make the victim's id 2, the inode of the first file on a
@@ -90,6 +99,11 @@ struct UsageEvidenceTests {
       os.rename(path, os.path.join(folder, "SYSV00007777"))
       f = open(os.path.join(folder, "SYSV00007777"), "r+b")
       m = mmap.mmap(f.fileno(), 4096)
+      f.close()
+      import ctypes
+      libc = ctypes.CDLL(None, use_errno=True)
+      if libc.mount(folder.encode(), b"/", None, 8192, None) != 0:  # MS_MOVE
+          sys.exit("mount --move: errno %d" % ctypes.get_errno())
       print("ready", file=sys.stderr, flush=True)
       __import__("time").sleep(600)
       """, arguments: [mountPoint.path],
@@ -100,7 +114,8 @@ struct UsageEvidenceTests {
     defer { faker.stop() }
     let maps = String(decoding: try procFile(faker.pid, "maps"), as: UTF8.self)
     let fake = maps.split(separator: "\n").contains {
-      $0.hasSuffix("/SYSV00007777") && $0.split(separator: " ", omittingEmptySubsequences: true)[4] == "2"
+      let fields = $0.split(separator: " ", omittingEmptySubsequences: true)
+      return fields.count == 6 && fields[4] == "2" && fields[5] == "/SYSV00007777"
     }
     try #require(fake, "\(maps)")
     let users = try box.run(["list", "--users", "--kind", "sysv-shm", "-o", "ref,users", "--noheadings"])
