@@ -354,14 +354,18 @@ public struct UsageScanner: Sendable {
     }
   }
 
-  /// Whether `pid` still runs: it has not ended, and is not a zombie or dying ("Z", "X" in
-  /// /proc/PID/stat, after the command's closing parenthesis).
+  /// Whether `pid` still runs: it has not ended, and is not a zombie or dying.
   private func isAlive(_ pid: pid_t) -> Bool {
-    guard let file = try? FileDescriptor.open("\(paths.proc)/\(pid)/stat", O_RDONLY),
-      let stat = try? file.read(upTo: 4096),
-      let close = stat.lastIndex(of: UInt8(ascii: ")")), close + 2 < stat.count
-    else { return false }
-    return ![UInt8(ascii: "Z"), UInt8(ascii: "X"), UInt8(ascii: "x")].contains(stat[close + 2])
+    state(pid, proc: paths.proc).map { !Self.ended($0) } ?? false
+  }
+
+  /// Whether `pid` is a zombie or dying; false for a process gone or unreadable.
+  static func isZombie(_ pid: pid_t, proc: String) -> Bool {
+    state(pid, proc: proc).map(ended) ?? false
+  }
+
+  private static func ended(_ state: UInt8) -> Bool {
+    [UInt8(ascii: "Z"), UInt8(ascii: "X"), UInt8(ascii: "x")].contains(state)
   }
 
   /// "7f..-7f.. rw-s 00000000 00:01 32769 /SYSV0001e240 (deleted)".
@@ -405,6 +409,16 @@ public struct UsageScanner: Sendable {
       }
     }
   }
+}
+
+/// A process's state letter in /proc/PID/stat (after the command's closing parenthesis: the
+/// command may hold one); nil once it is gone.
+private func state(_ pid: pid_t, proc: String) -> UInt8? {
+  guard let file = try? FileDescriptor.open("\(proc)/\(pid)/stat", O_RDONLY),
+    let stat = try? file.read(upTo: 4096),
+    let close = stat.lastIndex(of: UInt8(ascii: ")")), close + 2 < stat.count
+  else { return nil }
+  return stat[close + 2]
 }
 
 /// The devices a process's mounts are on: the third field of each mountinfo line, decimal

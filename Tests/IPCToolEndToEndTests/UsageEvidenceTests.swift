@@ -193,4 +193,32 @@ struct UsageEvidenceTests {
     #expect(unreadable.contains(Int(box.pid)), "\(json)")
     #expect(box.shmFileNames().contains(Array("unk".utf8)))
   }
+
+  /// A process that sent to a queue and ended, not yet reaped by its parent (a zombie, as a
+  /// killed server's workers are for a moment): nobody's user, and not named as one (#23).
+  @Test func aZombieIsNotAUser() throws {
+    let box = try Sandbox()
+    let made = try box.run(["create", "sysv-mq", "--key", "0x2323"])
+    try #require(made.status == 0, "\(made)")
+    let parent = try python(box, """
+      import ctypes, os, sys, time
+      libc = ctypes.CDLL(None)
+      queue = libc.msgget(0x2323, 0)
+      child = os.fork()
+      if child == 0:
+          message = ctypes.create_string_buffer(b"\\x01\\0\\0\\0\\0\\0\\0\\0x", 9)
+          libc.msgsnd(queue, message, 1, 0)
+          os._exit(0)
+      while open("/proc/%d/stat" % child).read().rsplit(")", 1)[1].split()[0] != "Z":
+          time.sleep(0.01)
+      print("ready", child, file=sys.stderr, flush=True)
+      time.sleep(600)
+      """)
+    defer { parent.stop() }
+    let child = try #require(parent.outputSoFar.split(separator: " ").last.flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
+    let listed = try box.run(["inspect", "sysv-mq:0", "--json"]).objects().first
+    try #require((listed?["last_send_pid"] as? Int).map(Int32.init) == child, "\(String(describing: listed))")
+    let clean = try box.run(["clean", "--all", "--dry-run"])
+    #expect(!clean.stdout.contains("by \(child) ("), "\(clean)")
+  }
 }
