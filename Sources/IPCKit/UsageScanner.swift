@@ -1,5 +1,6 @@
 import CIPCShims
 import Glibc
+import Synchronization
 
 /// Finds, in one pass over /proc, which processes use which objects.
 ///
@@ -173,9 +174,16 @@ public struct UsageScanner: Sendable {
       report.deletedMappings.removeAll { live.contains($0.inode) }
     }
     if !ownersOnly {
+      // One second pass at most, made at the first segment that needs it and shared: a
+      // caller who may not read other users' processes would otherwise rescan /proc for each
+      // of their attached segments.
       let again = self
+      let second = Mutex<[Int32: Set<ProcessRef>]?>(nil)
       report.lookAgain = { id in
-        again.attachers(ofSegment: id, sysvDevices: sysvDevices, namespace: namespace, proc: procFD)
+        second.withLock { found in
+          if found == nil { found = again.attachers(sysvDevices: sysvDevices, namespace: namespace) }
+          return found?[id] ?? []
+        }
       }
     }
     return report
@@ -221,11 +229,9 @@ public struct UsageScanner: Sendable {
     return inodes
   }
 
-  /// Every process attached to System V segment `id` now: a second look for one the kernel
-  /// counts attachments to but the scan found no process of (attached after it passed).
-  private func attachers(
-    ofSegment id: Int32, sysvDevices: Set<UInt64>, namespace: [UInt8]?, proc: CInt
-  ) -> Set<ProcessRef> {
+  /// The processes attached to each System V segment now: a second look, for segments the
+  /// kernel counts attachments to but the scan found no process of (attached after it passed).
+  private func attachers(sysvDevices: Set<UInt64>, namespace: [UInt8]?) -> [Int32: Set<ProcessRef>] {
     var report = Report()
     for pid in Processes.pids(proc: paths.proc) where pid != getpid() {
       let theirs = ipcNamespace(String(pid))
@@ -235,7 +241,7 @@ public struct UsageScanner: Sendable {
       }
       scanProcess(pid, shmDevice: nil, sysvDevices: sysvDevices, inOurNamespace: inOurNamespace, into: &report)
     }
-    return report.bySegment[id] ?? []
+    return report.bySegment
   }
 
   private func scanOne(
@@ -424,7 +430,10 @@ private func state(_ pid: pid_t, proc: String) -> UInt8? {
 /// The devices a process's mounts are on: the third field of each mountinfo line, decimal
 /// "major:minor".
 func mountedDevices(_ path: String) -> Set<UInt64>? {
-  guard let text = readTextFile(path) else { return nil }
+  // Whole, however many mounts: a device past a cut would rule the process out wrongly.
+  guard let file = try? FileDescriptor.open(path, O_RDONLY), let bytes = try? file.read(upTo: .max)
+  else { return nil }
+  let text = String(decoding: bytes, as: UTF8.self)
   var devices: Set<UInt64> = []
   for line in text.split(separator: "\n") {
     let fields = line.split(separator: " ", maxSplits: 3)
