@@ -318,8 +318,11 @@ public struct UsageScanner: Sendable {
     _ pid: pid_t, shmDevice: UInt64?, sysvDevices: Set<UInt64>, inOurNamespace: () -> Bool,
     inOurIPCNamespace: Bool = false, into report: inout Report
   ) {
-    let base = "\(paths.proc)/\(pid)"
-    guard let process = ProcessRef.reading(pid, proc: paths.proc) else { return }  // gone
+    // A process whose main thread has exited shows no maps and no descriptors there, while
+    // its other threads run on with both: read them through one of those.
+    guard let base = Self.liveTaskDirectory(pid, proc: paths.proc),  // none: a zombie, which uses nothing
+      let process = ProcessRef.reading(pid, proc: paths.proc)
+    else { return }  // gone
     // What this process uses, added only if it is still alive at the end: a zombie (or one
     // on its way out) holds nothing, and is nobody's user.
     var found = Report()
@@ -350,7 +353,7 @@ public struct UsageScanner: Sendable {
     } catch {
       descriptorsHidden = true
     }
-    guard isAlive(pid) else { return }
+    guard state(of: base).map(Self.ended) == false else { return }  // ended meanwhile
     report.merge(found)
     if mapsHidden || descriptorsHidden {
       report.hidden.append(
@@ -360,14 +363,26 @@ public struct UsageScanner: Sendable {
     }
   }
 
-  /// Whether `pid` still runs: it has not ended, and is not a zombie or dying.
-  private func isAlive(_ pid: pid_t) -> Bool {
-    state(pid, proc: paths.proc).map { !Self.ended($0) } ?? false
+  /// /proc/PID, or /proc/PID/task/TID of a thread still running where the main thread has
+  /// ended; nil for a zombie (or a process gone).
+  static func liveTaskDirectory(_ pid: pid_t, proc: String) -> String? {
+    let base = "\(proc)/\(pid)"
+    guard let main = state(of: base) else { return nil }
+    guard ended(main) else { return base }
+    guard let tasks = try? FileDescriptor.open(base + "/task", O_RDONLY | O_DIRECTORY),
+      let entries = try? tasks.directoryEntries()
+    else { return nil }
+    for entry in entries {
+      let task = base + "/task/" + String(decoding: entry.name, as: UTF8.self)
+      if let taskState = state(of: task), !ended(taskState) { return task }
+    }
+    return nil
   }
 
-  /// Whether `pid` is a zombie or dying; false for a process gone or unreadable.
+  /// Whether `pid` is a zombie or dying (every thread has ended); false for a process gone or
+  /// unreadable.
   static func isZombie(_ pid: pid_t, proc: String) -> Bool {
-    state(pid, proc: proc).map(ended) ?? false
+    state(of: "\(proc)/\(pid)") != nil && liveTaskDirectory(pid, proc: proc) == nil
   }
 
   private static func ended(_ state: UInt8) -> Bool {
@@ -417,10 +432,10 @@ public struct UsageScanner: Sendable {
   }
 }
 
-/// A process's state letter in /proc/PID/stat (after the command's closing parenthesis: the
-/// command may hold one); nil once it is gone.
-private func state(_ pid: pid_t, proc: String) -> UInt8? {
-  guard let file = try? FileDescriptor.open("\(proc)/\(pid)/stat", O_RDONLY),
+/// The state letter in DIRECTORY/stat of a process or thread (after the command's closing
+/// parenthesis: the command may hold one); nil once it is gone.
+private func state(of directory: String) -> UInt8? {
+  guard let file = try? FileDescriptor.open(directory + "/stat", O_RDONLY),
     let stat = try? file.read(upTo: 4096),
     let close = stat.lastIndex(of: UInt8(ascii: ")")), close + 2 < stat.count
   else { return nil }

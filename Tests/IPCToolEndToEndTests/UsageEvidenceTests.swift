@@ -221,4 +221,31 @@ struct UsageEvidenceTests {
     let clean = try box.run(["clean", "--all", "--dry-run"])
     #expect(!clean.stdout.contains("by \(child) ("), "\(clean)")
   }
+
+  /// A process whose main thread has exited (its /proc/PID shows state Z, no maps, no
+  /// descriptors) while another thread runs on with a segment mapped: it is the user.
+  @Test func aProcessWhoseMainThreadEndedStillUses() throws {
+    let box = try Sandbox()
+    box.segment(named: Array("thr".utf8), size: 4096)
+    let mapper = try python(box, """
+      import ctypes, os, sys, threading, time
+      libc = ctypes.CDLL(None)
+      libc.mmap.restype = ctypes.c_void_p
+      libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long]
+      fd = os.open("/dev/shm/thr", os.O_RDWR)
+      libc.mmap(None, 4096, 3, 1, fd, 0)  # MAP_SHARED, and no descriptor left
+      os.close(fd)
+      def report():
+          while open("/proc/%d/stat" % os.getpid()).read().rsplit(")", 1)[1].split()[0] != "Z":
+              time.sleep(0.01)
+          print("ready", file=sys.stderr, flush=True)
+          time.sleep(600)
+      threading.Thread(target=report).start()
+      libc.pthread_exit(None)
+      """)
+    defer { mapper.stop() }
+    let clean = try box.run(["clean", "--all"])
+    #expect(clean.stdout.contains("kept     posix-shm:/thr: in use by \(mapper.pid) ("), "\(clean)")
+    #expect(box.shmFileNames().contains(Array("thr".utf8)))
+  }
 }
