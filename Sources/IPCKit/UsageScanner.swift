@@ -248,7 +248,10 @@ public struct UsageScanner: Sendable {
     _ pid: pid_t, shmDevice: UInt64?, sysvDevices: Set<UInt64>, namespace: [UInt8]?,
     counted: Bool, usersToo: Bool, proc: CInt, into report: inout Report
   ) {
-    let theirs = ipcNamespace(String(pid))
+    // A zombie counts for nothing; a process whose main thread ended answers through a live
+    // thread (its own /proc/PID/ns links are gone).
+    guard let live = Self.liveTaskDirectory(pid, proc: paths.proc) else { return }
+    let theirs = ipcNamespace(String(live.dropFirst(paths.proc.count + 1)))
     if counted { countOwner(pid, proc: proc, namespace: theirs, ours: namespace, into: &report) }
     guard usersToo else { return }
     // System V ids restart in every IPC namespace: another namespace's "/SYSV" mapping of

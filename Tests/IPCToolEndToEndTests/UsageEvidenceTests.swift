@@ -12,14 +12,15 @@ import Testing
 struct UsageEvidenceTests {
   /// Runs a Python script inside the sandbox's namespaces until it says "ready" on stderr;
   /// `wrapper` is a command that runs the rest (as `unshare ... sh -c '...; exec "$@"'` does).
-  func python(_ box: Sandbox, _ script: String, arguments: [String] = [], wrapper: [String] = [])
-    throws -> RunningProgram
-  {
+  func python(
+    _ box: Sandbox, _ script: String, arguments: [String] = [], wrapper: [String] = [], as user: uid_t? = nil
+  ) throws -> RunningProgram {
     let folder = try TemporaryDirectory(shared: true)
     try folder.write("p.py", script, mode: 0o644)
     let program = try RunningProgram(
       "/usr/bin/nsenter",
-      ["--target", String(box.pid), "--ipc", "--mount", "--"] + wrapper
+      ["--target", String(box.pid), "--ipc", "--mount"]
+        + (user.map { ["--setuid", String($0), "--setgid", String($0), "--wd=/"] } ?? []) + ["--"] + wrapper
         + ["python3", folder.file("p.py")] + arguments)
     let ready = waitUntil(timeout: 120) { program.outputSoFar.contains("ready") }
     try #require(ready, "\(program.outputSoFar)")
@@ -247,5 +248,26 @@ struct UsageEvidenceTests {
     let clean = try box.run(["clean", "--all"])
     #expect(clean.stdout.contains("kept     posix-shm:/thr: in use by \(mapper.pid) ("), "\(clean)")
     #expect(box.shmFileNames().contains(Array("thr".utf8)))
+  }
+
+  /// The owner guard counts such a process too: its /proc/PID/ns links are gone with its main
+  /// thread, but it runs on, and may hold its owner's object without mapping it.
+  @Test func aProcessWhoseMainThreadEndedCountsForItsOwner() throws {
+    let box = try Sandbox()
+    box.segment(named: Array("owned".utf8), owner: 65534)
+    let runner = try python(box, """
+      import ctypes, os, sys, threading, time
+      def report():
+          while open("/proc/%d/stat" % os.getpid()).read().rsplit(")", 1)[1].split()[0] != "Z":
+              time.sleep(0.01)
+          print("ready", file=sys.stderr, flush=True)
+          time.sleep(600)
+      threading.Thread(target=report).start()
+      ctypes.CDLL(None).pthread_exit(None)
+      """, as: 65534)
+    defer { runner.stop() }
+    let clean = try box.run(["clean", "--all"])
+    #expect(clean.stdout.contains("kept     posix-shm:/owned: owner nobody has 1 live process here"), "\(clean)")
+    #expect(box.shmFileNames().contains(Array("owned".utf8)))
   }
 }
