@@ -270,4 +270,39 @@ struct UsageEvidenceTests {
     #expect(clean.stdout.contains("kept     posix-shm:/owned: owner nobody has 1 live process here"), "\(clean)")
     #expect(box.shmFileNames().contains(Array("owned".utf8)))
   }
+
+  /// A process of the same user with a capability the caller lacks: /proc lets the caller list
+  /// its descriptors but not follow them (nor read its maps). Holding a queue only by its
+  /// descriptor, it is "could not be read", not nobody.
+  @Test(.otherUsersCanRunTheTool, .enabled(if: installed("setpriv"), "setpriv is not installed"))
+  func descriptorsThatCannotBeFollowedAreUnknown() throws {
+    let box = try Sandbox()
+    let made = try box.run(["create", "posix-mq", "/capq"], as: 65534)
+    try #require(made.status == 0, "\(made)")
+    let holder = try python(box, """
+      import ctypes, os, sys, time
+      fd = ctypes.CDLL(None).mq_open(b"/capq", os.O_RDWR)
+      assert fd >= 0
+      print("ready", file=sys.stderr, flush=True)
+      time.sleep(600)
+      """, wrapper: [
+        "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=+net_raw",
+        "--ambient-caps=+net_raw", "--", "/usr/bin/env", "PATH=/usr/bin:/bin",  // a python3 it may run
+      ])
+    defer { holder.stop() }
+    let clean = try box.run(["clean", "--prefix", "/capq", "--dry-run"], as: 65534)
+    #expect(clean.stdout.contains("kept         posix-mq:/capq: users unknown: pid"), "\(clean)")
+    #expect(clean.stdout.contains("could not be read; running as root would tell, or --force removes it"), "\(clean)")
+    // The holder among them (besides the sandbox's root processes, hidden from this user too):
+    // its maps hide nothing a queue needs; its descriptors do.
+    let json = try box.run(["clean", "--prefix", "/capq", "--dry-run", "--json"], as: 65534).stdout
+    let item = try #require(
+      (try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])?["objects"] as? [[String: Any]]
+    ).first
+    let unreadable = (item?["unreadable"] as? [[String: Any]])?.compactMap { $0["pid"] as? Int } ?? []
+    #expect(unreadable.contains(Int(holder.pid)), "\(json)")
+    // Root reads it, and names the user.
+    let asRoot = try box.run(["clean", "--prefix", "/capq", "--dry-run"])
+    #expect(asRoot.stdout.contains("kept         posix-mq:/capq: in use by \(holder.pid) ("), "\(asRoot)")
+  }
 }
