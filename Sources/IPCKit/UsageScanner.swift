@@ -142,7 +142,12 @@ public struct UsageScanner: Sendable {
     let sysvDevices = Self.sysvShmDevices()
     guard let proc = try? FileDescriptor.open(paths.proc, O_RDONLY | O_DIRECTORY),
       let entries = try? proc.directoryEntries()
-    else { return Report() }
+    else {
+      // No process list is no answer: users unknown, never none.
+      var unknown = Report()
+      unknown.processesHidden = true
+      return unknown
+    }
     let me = getpid()
     let pids = entries.compactMap { pid_t(String(decoding: $0.name, as: UTF8.self)) }
       .filter { $0 != me }

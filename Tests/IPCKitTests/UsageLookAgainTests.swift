@@ -41,4 +41,13 @@ struct UsageLookAgainTests {
     }
     #expect(users == [attacher.pid])
   }
+
+  /// No process list at all is no answer: a file's users are unknown, not none.
+  @Test func anUnreadableProcListMeansUnknown() throws {
+    let shm = try TemporaryDirectory()
+    try shm.write("seg", "x")
+    let paths = IPCPaths(proc: "/nonexistent", shm: shm.path, mqueue: "/nonexistent")
+    let object = try #require(Inventory(paths: paths).list([.posixSharedMemory]).objects.first)
+    #expect(UsageScanner(paths: paths).scan().users(of: object) == nil)
+  }
 }
