@@ -52,7 +52,7 @@ struct ShellLocaleTests {
         for locale in locales {
           let environment = ["LOCPATH": localeFolder.path, "LC_ALL": locale, "LANG": locale]
           let arguments = shell == "zsh" ? ["-f", "-c", script, shell, folder.path] : ["-c", script, shell, folder.path]
-          let read = try runProgram("/usr/bin/env", ["LOCPATH=" + localeFolder.path, "LC_ALL=" + locale, "/bin/" + shell] + arguments, environment: environment)
+          let read = try runProgram("/usr/bin/env", ["LOCPATH=" + localeFolder.path, "LC_ALL=" + locale, shell] + arguments, environment: environment)
           #expect(read.lines == expected.map { $0 + "|root" }, "\(option) \(shell) \(locale): \(run.stdout)\n\(read)")
           #expect(!FileManager.default.fileExists(atPath: folder.file("pwn")), "\(option) \(shell) \(locale): a name ran a command")
           unlink(folder.file("pwn"))
