@@ -200,6 +200,7 @@ unix"
 --sort
 --reverse
 --time-format
+--verbose
 --help"
         return
       fi

@@ -61,8 +61,8 @@ complete -c ipctool -n '__ipctool_using list ls' -s t -l target -x -a '(__ipctoo
 complete -c ipctool -n '__ipctool_using list ls' -s A -l all-namespaces -d 'Every object of every IPC namespace on the host (containers\'), with NAMESPACE and CONTAINER columns; needs root.'
 complete -c ipctool -n '__ipctool_using list ls' -s J -l json -d 'Print JSON instead of text.'
 complete -c ipctool -n '__ipctool_using list ls' -l raw -d 'Cells one space apart, unaligned; a space within a cell is written \\x20.'
-complete -c ipctool -n '__ipctool_using list ls' -s P -l pairs -d 'Each row as KEY="value" pairs (REF="posix-shm:/x" OWNER="root"), quoted for a shell\'s eval.'
-complete -c ipctool -n '__ipctool_using list ls' -s y -l shell -d 'As --pairs, with keys usable as shell variable names.'
+complete -c ipctool -n '__ipctool_using list ls' -s P -l pairs -d 'Each row as KEY=\'value\' pairs (REF=\'posix-shm:/x\' OWNER=\'root\'), single-quoted for a shell\'s eval in any locale.'
+complete -c ipctool -n '__ipctool_using list ls' -s y -l shell -d 'As --pairs, with keys usable as shell variable names (-Py as in lsipc).'
 complete -c ipctool -n '__ipctool_using list ls' -s b -l bytes -d 'Print sizes in bytes instead of 4.0K, 1.5M.'
 complete -c ipctool -n '__ipctool_using list ls' -l noheadings -d 'Leave out the header line (also --no-headings).'
 complete -c ipctool -n '__ipctool_using list ls' -l users -d 'Add the processes using each object (scans /proc), and unlinked segments still mapped.'
@@ -80,6 +80,7 @@ function __ipctool_list_time_format
     printf '%s\t%s\n' 'standard' '2026-11-28 16:31:05 (the default)' 'short' '16:31 today, else Nov 28' 'full' 'Sat Nov 28 16:31:05 2026' 'iso' '2026-11-28T16:31:05+0100' 'relative' '5m ago' 'unix' 'seconds since 1970'
 end
 complete -c ipctool -n '__ipctool_using list ls' -l time-format -x -a '(__ipctool_list_time_format)' -d 'How times show.'
+complete -c ipctool -n '__ipctool_using list ls' -l verbose -d 'With --users, name each process that still maps an unlinked file (one summary line otherwise; JSON always names them).'
 complete -c ipctool -n '__ipctool_using list ls' -s h -l help -d 'Show help information.'
 
 # inspect

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/msg.h>
 #include <sys/prctl.h>
 #include <sys/shm.h>
@@ -170,3 +171,7 @@ __attribute__((constructor)) static void ipcshim_save_arguments(int argc, char *
 
 int ipcshim_argc(void) { return saved_argc; }
 char *const *ipcshim_argv(void) { return saved_argv; }
+
+int ipcshim_memfd(const char *_Nonnull name, int hugetlb) {
+  return memfd_create(name, MFD_CLOEXEC | (hugetlb ? MFD_HUGETLB : 0));
+}

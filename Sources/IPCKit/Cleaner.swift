@@ -61,8 +61,9 @@ public struct Cleaner {
     /// /proc hides other users' processes from this caller (hidepid), so whether they use it
     /// is unknown.
     case processesHidden
-    /// Some processes could not be read, so whether they use it is unknown.
-    case usersUnknown(unreadableProcesses: Int)
+    /// Some processes could not be read, so whether they use it is unknown: these, which
+    /// may reach it.
+    case usersUnknown(unreadable: [ProcessRef])
     /// The kernel would refuse this caller.
     case permissionDenied
     /// It was gone by the time it was to be removed.
@@ -85,7 +86,8 @@ public struct Cleaner {
   /// One object's fate; safe to call from several threads at once.
   ///
   /// `readJustNow` says the System V record was read from the kernel by id a moment ago (see
-  /// `Inventory.mapSysVSlots`): that read is the re-check before removal, not made twice.
+  /// `Inventory.mapSysVSlots`); the re-check before removal is made all the same, since
+  /// planning may have waited for the /proc scan in between (#22).
   public func clean(
     _ original: IPCObjectInfo, users: UsageScanner.Report?, dryRun: Bool, force: Bool,
     caller: Caller = .current(), readJustNow: Bool = false
@@ -119,7 +121,9 @@ public struct Cleaner {
   public func carriedOut(_ outcome: Outcome, readJustNow: Bool = false) -> Outcome {
     guard outcome.action == .wouldRemove else { return outcome }
     var done = outcome
-    (done.action, done.reason) = removal(outcome.object, recheck: !readJustNow)
+    // Always checked again: even a record read "just now" came before the /proc scan that
+    // planning it may have waited for.
+    (done.action, done.reason) = removal(outcome.object, recheck: true)
     return done
   }
 
@@ -174,7 +178,7 @@ public struct Cleaner {
     }
     if object.users == nil && object.kind.isNamed {
       if report?.processesHidden == true { return .processesHidden }
-      return .usersUnknown(unreadableProcesses: unreadable)
+      return .usersUnknown(unreadable: report?.unreadable(for: object) ?? [])
     }
     return nil
   }
@@ -196,10 +200,10 @@ public struct Cleaner {
   }
 
   /// A System V id is recycled once its object goes: before IPC_RMID, check that it still
-  /// names the same object (same key and change time). Returns why not, or nil if it does.
+  /// names the same object (see `isSameSysVObject`). Returns why not, or nil if it does.
   private func stillTheSame(_ object: IPCObjectInfo, id: Int32) -> Reason? {
     guard let now = inventory.sysvRecord(object.kind, id) else { return .vanished }
-    guard now.key == object.key && now.changed == object.changed else { return .idReused(id) }
+    guard now.isSameSysVObject(as: object) else { return .idReused(id) }
     return nil
   }
 }

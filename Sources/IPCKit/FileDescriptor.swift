@@ -60,7 +60,14 @@ struct FileDescriptor: ~Copyable {
     defer { closedir(stream) }
     rewinddir(stream)
     var entries: [(name: [UInt8], type: UInt8)] = []
-    while let entry = readdir(stream) {
+    while true {
+      errno = 0
+      // NULL is the end, or an error: a listing cut short must not pass for a whole one.
+      guard let entry = readdir(stream) else {
+        let code = Errno.current
+        if code.rawValue != 0 { throw SystemError(call: "readdir", code: code) }
+        break
+      }
       let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
         Array(raw.prefix { $0 != 0 })
       }

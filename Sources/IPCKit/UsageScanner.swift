@@ -1,11 +1,18 @@
+import CIPCShims
 import Glibc
+import Synchronization
 
 /// Finds, in one pass over /proc, which processes use which objects.
 ///
 /// POSIX shared memory and semaphores are found in /proc/PID/maps and, like POSIX queues, among
 /// the targets of /proc/PID/fd, all matched by device and inode (so a name in another mount
 /// namespace cannot be mistaken for ours). System V segments appear in maps as "/SYSV<key>"
-/// with the shmid as inode. The kernel records no users for System V queues and semaphore sets.
+/// with the shmid as inode, on the kernel's own shm mount (whose device is learnt from a memfd,
+/// which lives there too: a file a user names "/SYSV..." on a tmpfs of their own is not one).
+/// The kernel records no users for System V queues and semaphore sets.
+///
+/// What cannot be read whole is unknown, never "unused": a process whose maps or descriptors
+/// could not be read (or only in part) is kept as hidden, and named where it matters.
 public struct UsageScanner: Sendable {
   public let paths: IPCPaths
 
@@ -20,6 +27,9 @@ public struct UsageScanner: Sendable {
     var hidden: [HiddenProcess] = []
     /// Processes whose maps or descriptors could not be read: users may hide there.
     public var unreadableProcesses: Int { hidden.count }
+    /// Looks for the attachers of one System V segment again (set by `scan`): a segment
+    /// attached after the scan passed its process would otherwise show "?".
+    var lookAgain: (@Sendable (Int32) -> Set<ProcessRef>)?
     /// /proc does not even list other users' processes to this caller (hidepid).
     public var processesHidden = false
     /// POSIX objects already unlinked but still mapped: memory no listing shows.
@@ -54,7 +64,9 @@ public struct UsageScanner: Sendable {
       if object.kind == .sysvSharedMemory, let id = object.id {
         found = bySegment[id] ?? []
         // The kernel counts attachments itself: none means no user, hidden or not.
-        if found.isEmpty { return object.details.sysvSegment?.attached == 0 ? [] : nil }
+        if found.isEmpty && object.details.sysvSegment?.attached == 0 { return [] }
+        if found.isEmpty { found = lookAgain?(id) ?? [] }
+        if found.isEmpty { return nil }
       }
       if found.isEmpty && object.kind.isNamed
         && (processesHidden || hidden.contains(where: { $0.mayUse(object) }))
@@ -63,20 +75,33 @@ public struct UsageScanner: Sendable {
       }
       return found.sorted { $0.pid < $1.pid }
     }
+
+    /// The processes that could not be read and may use `object`: whom "users unknown" names.
+    public func unreadable(for object: IPCObjectInfo) -> [ProcessRef] {
+      hidden.filter { $0.mayUse(object) }.map(\.process)
+    }
   }
 
   /// A process this user may not fully read, and what can still be ruled out about it.
   struct HiddenProcess: Sendable {
+    var process: ProcessRef
     var descriptorsHidden: Bool
     var mapsHidden: Bool
     /// Devices of its mounts (from mountinfo, readable by anyone); nil if unknown.
     var mountedDevices: Set<UInt64>?
+    /// Whether it is known to be in the IPC namespace scanned (where mq_open reaches queues
+    /// without a mount).
+    var inOurIPCNamespace: Bool
 
     /// Whether it could be using `object` without our seeing it. A queue is used through a
-    /// descriptor; a file it cannot reach by any mount it cannot have mapped by name.
+    /// descriptor, a file through a descriptor or a mapping. A file it cannot reach by any of
+    /// its mounts (nor, for a queue, by its IPC namespace) it cannot have opened or mapped by
+    /// name; one handed to it by another process is not looked for, as for mappings. (On some
+    /// hosts even root may not read pid 1's descriptors: every object its mounts reach is
+    /// then unknown, and no other.)
     func mayUse(_ object: IPCObjectInfo) -> Bool {
-      if descriptorsHidden { return true }
-      guard mapsHidden, object.kind != .posixQueue else { return false }
+      guard descriptorsHidden || (mapsHidden && object.kind != .posixQueue) else { return false }
+      if object.kind == .posixQueue && descriptorsHidden && inOurIPCNamespace { return true }
       guard let device = object.file?.device, let mountedDevices else { return true }
       return mountedDevices.contains(device)
     }
@@ -86,6 +111,8 @@ public struct UsageScanner: Sendable {
     public var process: ProcessRef
     /// The path as /proc/PID/maps gives it: bytes (a name may hold any), shown escaped.
     public var pathBytes: [UInt8]
+    /// The file's inode, on /dev/shm's device: if a live name holds it, it is not unlinked.
+    var inode: UInt64
     public var path: String { Escaping.escape(pathBytes) }
 
     /// What the file was: a POSIX semaphore ("sem.NAME") or segment, and its name with its
@@ -111,9 +138,15 @@ public struct UsageScanner: Sendable {
   /// owner and names no users (what a broad clean of System V queues and sets asks).
   public func scan(ownersOnly: Bool = false) -> Report {
     let shmDevice = paths.shmDevice  // from the verified descriptor: no path of theirs followed
+    let sysvDevices = Self.sysvShmDevices()
     guard let proc = try? FileDescriptor.open(paths.proc, O_RDONLY | O_DIRECTORY),
       let entries = try? proc.directoryEntries()
-    else { return Report() }
+    else {
+      // No process list is no answer: users unknown, never none.
+      var unknown = Report()
+      unknown.processesHidden = true
+      return unknown
+    }
     let me = getpid()
     let pids = entries.compactMap { pid_t(String(decoding: $0.name, as: UTF8.self)) }
       .filter { $0 != me }
@@ -128,7 +161,8 @@ public struct UsageScanner: Sendable {
       var part = Report()
       for pid in pids[range] {
         scanOne(
-          pid, shmDevice: shmDevice, namespace: namespace, counted: !mine.contains(pid),
+          pid, shmDevice: shmDevice, sysvDevices: sysvDevices, namespace: namespace,
+          counted: !mine.contains(pid),
           usersToo: !ownersOnly, proc: procFD, into: &part)
       }
       return part
@@ -136,14 +170,99 @@ public struct UsageScanner: Sendable {
     var report = Report()
     report.processesHidden = ProcVisibility.hidesOtherUsers(proc: paths.proc)
     for part in parts { report.merge(part) }
+    if !report.deletedMappings.isEmpty {
+      // A name that still holds the inode means it was not unlinked: glibc's sem_open maps a
+      // "sem.XXXXXX" it then links to "sem.NAME" and unlinks, and a live file may itself be
+      // called "X (deleted)".
+      let live = liveInodes()
+      report.deletedMappings.removeAll { live.contains($0.inode) }
+    }
+    if !ownersOnly {
+      // One second pass at most, made at the first segment that needs it and shared: a
+      // caller who may not read other users' processes would otherwise rescan /proc for each
+      // of their attached segments.
+      let again = self
+      let second = Mutex<[Int32: Set<ProcessRef>]?>(nil)
+      report.lookAgain = { id in
+        second.withLock { found in
+          if found == nil { found = again.attachers(sysvDevices: sysvDevices, namespace: namespace) }
+          return found?[id] ?? []
+        }
+      }
+    }
     return report
   }
 
+  /// The devices of the kernel's internal shm mounts, where System V segments live: a memfd
+  /// is made on the same mount (and a hugetlb one on the hugetlbfs one that SHM_HUGETLB
+  /// segments use). Nothing a user mounts has these devices.
+  static func sysvShmDevices() -> Set<UInt64> {
+    var devices: Set<UInt64> = []
+    for hugetlb: CInt in [0, 1] {
+      let fd = ipcshim_memfd("ipctool-shm-device", hugetlb)
+      guard fd >= 0 else { continue }
+      var status = stat()
+      if fstat(fd, &status) == 0 { devices.insert(UInt64(status.st_dev)) }
+      close(fd)
+    }
+    return devices
+  }
+
+  /// Whether a path is "/dev/shm/sem.XXXXXX (deleted)", the temporary name glibc's sem_open
+  /// makes (mkstemp's six letters or digits), maps, links to "sem.NAME" and unlinks: every
+  /// named semaphore is mapped under it. Where "sem.NAME" was unlinked too (Python's
+  /// multiprocessing does so at once, and goes on using it), the semaphore is one page its
+  /// program still uses, freed at its exit: no leftover to report.
+  static func isSemOpenTemporary(_ path: [UInt8]) -> Bool {
+    let head = Array("/dev/shm/sem.".utf8)
+    let tail = Array(" (deleted)".utf8)
+    guard path.count == head.count + 6 + tail.count, path.starts(with: head), path.suffix(tail.count).elementsEqual(tail)
+    else { return false }
+    return path[head.count..<head.count + 6].allSatisfy {
+      (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0)
+        || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
+    }
+  }
+
+  /// The inodes of the files in /dev/shm, as readdir gives them (no stat per file).
+  /// Read through the verified handle, never by a path (under --target, one of theirs).
+  private func liveInodes() -> Set<UInt64> {
+    guard let handle = try? paths.openShm().get() else { return [] }
+    let folder = openat(handle.descriptor, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    guard folder >= 0 else { return [] }
+    guard let stream = fdopendir(folder) else {
+      close(folder)
+      return []
+    }
+    defer { closedir(stream) }
+    var inodes: Set<UInt64> = []
+    while let entry = readdir(stream) { inodes.insert(UInt64(entry.pointee.d_ino)) }
+    return inodes
+  }
+
+  /// The processes attached to each System V segment now: a second look, for segments the
+  /// kernel counts attachments to but the scan found no process of (attached after it passed).
+  private func attachers(sysvDevices: Set<UInt64>, namespace: [UInt8]?) -> [Int32: Set<ProcessRef>] {
+    var report = Report()
+    for pid in Processes.pids(proc: paths.proc) where pid != getpid() {
+      let theirs = ipcNamespace(String(pid))
+      let inOurNamespace = {
+        guard case .success(let main) = theirs, main != namespace else { return true }
+        return taskNamespaces(pid).contains { $0 == namespace }
+      }
+      scanProcess(pid, shmDevice: nil, sysvDevices: sysvDevices, inOurNamespace: inOurNamespace, into: &report)
+    }
+    return report.bySegment
+  }
+
   private func scanOne(
-    _ pid: pid_t, shmDevice: UInt64?, namespace: [UInt8]?, counted: Bool, usersToo: Bool,
-    proc: CInt, into report: inout Report
+    _ pid: pid_t, shmDevice: UInt64?, sysvDevices: Set<UInt64>, namespace: [UInt8]?,
+    counted: Bool, usersToo: Bool, proc: CInt, into report: inout Report
   ) {
-    let theirs = ipcNamespace(String(pid))
+    // A zombie counts for nothing; a process whose main thread ended answers through a live
+    // thread (its own /proc/PID/ns links are gone).
+    guard let live = Self.liveTaskDirectory(pid, proc: paths.proc) else { return }
+    let theirs = ipcNamespace(String(live.dropFirst(paths.proc.count + 1)))
     if counted { countOwner(pid, proc: proc, namespace: theirs, ours: namespace, into: &report) }
     guard usersToo else { return }
     // System V ids restart in every IPC namespace: another namespace's "/SYSV" mapping of
@@ -154,7 +273,10 @@ public struct UsageScanner: Sendable {
       guard case .success(let main) = theirs, main != namespace else { return true }
       return taskNamespaces(pid).contains { $0 == namespace }
     }
-    scanProcess(pid, shmDevice: shmDevice, inOurNamespace: inOurNamespace, into: &report)
+    let known = if case .success(let main) = theirs { main == namespace } else { false }
+    scanProcess(
+      pid, shmDevice: shmDevice, sysvDevices: sysvDevices, inOurNamespace: inOurNamespace,
+      inOurIPCNamespace: known, into: &report)
   }
 
   /// Counts `pid` for its owner if it is in the IPC namespace `namespace`, or may be (its
@@ -207,38 +329,78 @@ public struct UsageScanner: Sendable {
   }
 
   private func scanProcess(
-    _ pid: pid_t, shmDevice: UInt64?, inOurNamespace: () -> Bool, into report: inout Report
+    _ pid: pid_t, shmDevice: UInt64?, sysvDevices: Set<UInt64>, inOurNamespace: () -> Bool,
+    inOurIPCNamespace: Bool = false, into report: inout Report
   ) {
-    let base = "\(paths.proc)/\(pid)"
-    guard let process = ProcessRef.reading(pid, proc: paths.proc) else { return }  // gone
-    // A process that ended meanwhile hides nothing; one we may not read may hide anything.
-    func denied(_ error: SystemError) -> Bool { error.code.isPermissionDenied }
+    // A process whose main thread has exited shows no maps and no descriptors there, while
+    // its other threads run on with both: read them through one of those.
+    guard let base = Self.liveTaskDirectory(pid, proc: paths.proc),  // none: a zombie, which uses nothing
+      let process = ProcessRef.reading(pid, proc: paths.proc)
+    else { return }  // gone
+    // What this process uses, added only if it is still alive at the end: a zombie (or one
+    // on its way out) holds nothing, and is nobody's user.
+    var found = Report()
     var mapsHidden = false
     var descriptorsHidden = false
     do {
-      let maps = try FileDescriptor.open(base + "/maps", O_RDONLY).read(upTo: 1 << 26)
-      readMaps(maps, process, shmDevice: shmDevice, inOurNamespace: inOurNamespace, into: &report)
+      // Whole, however large (a database may have hundreds of thousands of mappings): a
+      // mapping past a cut would be a user missed, and its segment removed.
+      let maps = try FileDescriptor.open(base + "/maps", O_RDONLY).read(upTo: .max)
+      readMaps(
+        maps, process, shmDevice: shmDevice, sysvDevices: sysvDevices,
+        inOurNamespace: inOurNamespace, into: &found)
     } catch {
-      mapsHidden = denied(error)
+      mapsHidden = true  // denied, or stopped early: unknown (unless it ended, below)
     }
     do {
       let fds = try FileDescriptor.open(base + "/fd", O_RDONLY | O_DIRECTORY)
       for link in try fds.directoryEntries() {
         var status = stat()
         guard fstatat(fds.raw, String(decoding: link.name, as: UTF8.self), &status, 0) == 0 else {
+          // Closed meanwhile is nothing; a descriptor we may not follow (an LSM's denial)
+          // may be anything.
+          if Errno.current.isPermissionDenied { descriptorsHidden = true }
           continue
         }
-        report.byFile[FileIdentity(status), default: []].insert(process)
+        found.byFile[FileIdentity(status), default: []].insert(process)
       }
     } catch {
-      descriptorsHidden = denied(error)
+      descriptorsHidden = true
     }
+    guard state(of: base).map(Self.ended) == false else { return }  // ended meanwhile
+    report.merge(found)
     if mapsHidden || descriptorsHidden {
       report.hidden.append(
         HiddenProcess(
-          descriptorsHidden: descriptorsHidden, mapsHidden: mapsHidden,
-          mountedDevices: mountedDevices(base + "/mountinfo")))
+          process: process, descriptorsHidden: descriptorsHidden, mapsHidden: mapsHidden,
+          mountedDevices: mountedDevices(base + "/mountinfo"), inOurIPCNamespace: inOurIPCNamespace))
     }
+  }
+
+  /// /proc/PID, or /proc/PID/task/TID of a thread still running where the main thread has
+  /// ended; nil for a zombie (or a process gone).
+  static func liveTaskDirectory(_ pid: pid_t, proc: String) -> String? {
+    let base = "\(proc)/\(pid)"
+    guard let main = state(of: base) else { return nil }
+    guard ended(main) else { return base }
+    guard let tasks = try? FileDescriptor.open(base + "/task", O_RDONLY | O_DIRECTORY),
+      let entries = try? tasks.directoryEntries()
+    else { return nil }
+    for entry in entries {
+      let task = base + "/task/" + String(decoding: entry.name, as: UTF8.self)
+      if let taskState = state(of: task), !ended(taskState) { return task }
+    }
+    return nil
+  }
+
+  /// Whether `pid` is a zombie or dying (every thread has ended); false for a process gone or
+  /// unreadable.
+  static func isZombie(_ pid: pid_t, proc: String) -> Bool {
+    state(of: "\(proc)/\(pid)") != nil && liveTaskDirectory(pid, proc: proc) == nil
+  }
+
+  private static func ended(_ state: UInt8) -> Bool {
+    [UInt8(ascii: "Z"), UInt8(ascii: "X"), UInt8(ascii: "x")].contains(state)
   }
 
   /// "7f..-7f.. rw-s 00000000 00:01 32769 /SYSV0001e240 (deleted)".
@@ -247,8 +409,8 @@ public struct UsageScanner: Sendable {
   /// too (its pages stay the file's until written), so those count; the other private
   /// mappings, every library of every process, are not looked at.
   private func readMaps(
-    _ bytes: [UInt8], _ process: ProcessRef, shmDevice: UInt64?, inOurNamespace: () -> Bool,
-    into report: inout Report
+    _ bytes: [UInt8], _ process: ProcessRef, shmDevice: UInt64?, sysvDevices: Set<UInt64>,
+    inOurNamespace: () -> Bool, into report: inout Report
   ) {
     var sameNamespace: Bool?  // asked at the first System V mapping only
     var lineStart = 0
@@ -263,7 +425,7 @@ public struct UsageScanner: Sendable {
       let pathBytes = Array(fields[5].drop { $0 == 0x20 })
       let path = String(decoding: pathBytes, as: UTF8.self)  // for the checks below only
       guard let inode = parseInteger(fields[4], radix: UInt64(10)) else { continue }
-      if path.hasPrefix("/SYSV") {
+      if path.hasPrefix("/SYSV"), let device = parseDevice(fields[3]), sysvDevices.contains(device) {
         if sameNamespace == nil { sameNamespace = inOurNamespace() }
         guard sameNamespace == true else { continue }
         report.bySegment[Int32(truncatingIfNeeded: inode), default: []].insert(process)
@@ -274,18 +436,33 @@ public struct UsageScanner: Sendable {
       report.byFile[identity, default: []].insert(process)
       // Only this /dev/shm's: another mount namespace's /dev/shm (a container's) has paths that
       // look the same and are other files.
-      if path.hasSuffix(" (deleted)") && path.hasPrefix("/dev/shm/") && device == shmDevice {
-        let mapping = DeletedMapping(process: process, pathBytes: pathBytes)
+      if path.hasSuffix(" (deleted)") && path.hasPrefix("/dev/shm/") && device == shmDevice
+        && !Self.isSemOpenTemporary(pathBytes)
+      {
+        let mapping = DeletedMapping(process: process, pathBytes: pathBytes, inode: inode)
         if report.seenDeletedMappings.insert(mapping).inserted { report.deletedMappings.append(mapping) }
       }
     }
   }
 }
 
+/// The state letter in DIRECTORY/stat of a process or thread (after the command's closing
+/// parenthesis: the command may hold one); nil once it is gone.
+private func state(of directory: String) -> UInt8? {
+  guard let file = try? FileDescriptor.open(directory + "/stat", O_RDONLY),
+    let stat = try? file.read(upTo: 4096),
+    let close = stat.lastIndex(of: UInt8(ascii: ")")), close + 2 < stat.count
+  else { return nil }
+  return stat[close + 2]
+}
+
 /// The devices a process's mounts are on: the third field of each mountinfo line, decimal
 /// "major:minor".
 func mountedDevices(_ path: String) -> Set<UInt64>? {
-  guard let text = readTextFile(path) else { return nil }
+  // Whole, however many mounts: a device past a cut would rule the process out wrongly.
+  guard let file = try? FileDescriptor.open(path, O_RDONLY), let bytes = try? file.read(upTo: .max)
+  else { return nil }
+  let text = String(decoding: bytes, as: UTF8.self)
   var devices: Set<UInt64> = []
   for line in text.split(separator: "\n") {
     let fields = line.split(separator: " ", maxSplits: 3)

@@ -170,13 +170,16 @@ struct HostileNameTests {
       ["--target", String(box.pid), "--ipc", "--mount", "--", "python3", folder.file("m.py")])
     defer { mapper.stop() }
     try #require(waitUntil { commandName(mapper.pid) == "\u{1B}[2Jmapper" && box.shmFileNames().isEmpty }, "\(mapper.outputSoFar)")
-    let run = try box.run(["list", "--users"])
+    // One summary line; --verbose names each (#23).
+    let summary = try box.run(["list", "--users"])
+    #expect(summary.stderr == "ipctool: note: 1 unlinked file of /dev/shm still mapped by 1 process, not yet freed (--verbose names them)\n", "\(summary)")
+    let run = try box.run(["list", "--users", "--verbose"])
     let note = "ipctool: note: \(mapper.pid) (\\e[2Jmapper \(folder.file("m.py"))) still maps /dev/shm/gone\\e]0;x\\x07"
       + " (deleted): unlinked, not yet freed\n"
     #expect(run.stderr == note, "\(run)")
     #expect(Self.isSafe(Array(run.stderr.utf8)))
     // Only for what the selectors name.
-    #expect(try box.run(["list", "--users", "--prefix", "/gone"]).stderr == note)
+    #expect(try box.run(["list", "--users", "--verbose", "--prefix", "/gone"]).stderr == note)
     #expect(try box.run(["list", "--users", "--prefix", "/other"]).stderr == "")
     #expect(try box.run(["list", "--users", "--kind", "sysv"]).stderr == "")
     #expect(try box.run(["list", "--users", "--kind", "posix-sem"]).stderr == "")

@@ -24,6 +24,10 @@ int ipcshim_semctl_getall(int semid, unsigned short *_Nonnull values);
 int ipcshim_semctl_setall(int semid, unsigned short *_Nonnull values);
 int ipcshim_semctl_stat(int semid, int command, struct semid_ds *_Nonnull info); // IPC_STAT...
 
+// A memfd (MFD_CLOEXEC, plus MFD_HUGETLB when `hugetlb`): it lives on the kernel's internal shm
+// (or hugetlbfs) mount, where System V segments live, so its st_dev tells theirs. -1 with errno.
+int ipcshim_memfd(const char *_Nonnull name, int hugetlb);
+
 // The highest slot in use of each System V kind (IPC_INFO), -1 when none is, or -1 with errno.
 int ipcshim_msg_highest_slot(void);
 int ipcshim_shm_highest_slot(void);

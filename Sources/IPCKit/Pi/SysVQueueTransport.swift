@@ -19,6 +19,7 @@ final class SysVQueueTransport: PiTransport {
       id = try PiRunKeys.creating { key throws(IPCError) in
         try SysVMessageQueue.create(key: key, permissions: [.ownerRead, .ownerWrite], paths: paths)
       }
+      PiRunKeys.markQueue(id)
     } catch {
       throw .setup(error.asPiSetup)
     }

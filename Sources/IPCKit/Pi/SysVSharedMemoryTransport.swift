@@ -30,7 +30,8 @@ final class SysVSharedMemoryTransport: PiTransport {
     }
     do {
       semaphores = try PiRunKeys.creating { key throws(IPCError) in
-        try SysVSemaphoreSet.create(key: key, count: 1, value: 1, permissions: mine, paths: paths)
+        // Two: the lock, and one that only carries the run's mark (see PiRunKeys).
+        try SysVSemaphoreSet.create(key: key, count: 2, value: 1, permissions: mine, paths: paths)
       }
     } catch {
       remove()

@@ -139,6 +139,12 @@ final class CleanReport {
       ("reason", .string(outcome.reason?.words)),
       ("why", .string(outcome.reason?.code)),
       ("users", usersJSON(outcome.object.users)),
-    ])
+    ] + unreadableJSON(outcome.reason))
+  }
+
+  /// Every process that could not be read, where that kept the object (the text names two).
+  private static func unreadableJSON(_ reason: Cleaner.Reason?) -> [(String, JSON)] {
+    guard case .usersUnknown(let processes) = reason else { return [] }
+    return [("unreadable", usersJSON(processes))]
   }
 }

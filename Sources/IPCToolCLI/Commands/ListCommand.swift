@@ -14,7 +14,7 @@ enum ListCommand {
       SharedOptions.kind, SharedOptions.prefix, SharedOptions.owner, SharedOptions.olderThan,
       SharedOptions.idle, SharedOptions.unused, SharedOptions.target, allNamespaces,
       SharedOptions.json, raw, pairs, shell, bytes, noHeadings, users, output, sort, reverse,
-      timeFormat,
+      timeFormat, verbose,
     ],
     examples: [
       Example(command: "ipctool list", explanation: "Every object on the machine."),
@@ -27,7 +27,7 @@ enum ListCommand {
         explanation: "Shared memory, with the processes that map or hold each segment."),
       Example(
         command: "ipctool list --pairs -o ref,owner,size",
-        explanation: "One line per object as REF=\"...\" pairs, quoted for a shell's eval."),
+        explanation: "One line per object as REF='...' pairs, quoted for a shell's eval in any locale."),
       Example(
         command: "ipctool list --kind sysv -o +id,cpid,status --sort size -r",
         explanation: "System V objects, largest first, with ids, creators and state."),
@@ -48,9 +48,14 @@ enum ListCommand {
     help: "Cells one space apart, unaligned; a space within a cell is written \\x20.")
   static let pairs = OptionSpec(
     "pairs", short: "P",
-    help: "Each row as KEY=\"value\" pairs (REF=\"posix-shm:/x\" OWNER=\"root\"), quoted for a shell's eval.")
+    help: "Each row as KEY='value' pairs (REF='posix-shm:/x' OWNER='root'), single-quoted for a shell's eval"
+      + " in any locale.")
   static let shell = OptionSpec(
-    "shell", short: "y", help: "As --pairs, with keys usable as shell variable names.")
+    "shell", short: "y", help: "As --pairs, with keys usable as shell variable names (-Py as in lsipc).")
+  static let verbose = OptionSpec(
+    "verbose",
+    help: "With --users, name each process that still maps an unlinked file (one summary line"
+      + " otherwise; JSON always names them).")
   static let bytes = OptionSpec("bytes", short: "b", help: "Print sizes in bytes instead of 4.0K, 1.5M.")
   /// Spelled as lsipc and lsblk spell it. Not -n: that is --dry-run in clean, and lsipc's
   /// --newline; a letter means one thing across the tool.
@@ -82,7 +87,8 @@ enum ListCommand {
       if let typed = parsed.typed(output) {
         columns = try parseColumns(typed, defaults: columns, parsed.command)
       }
-      let formats = [raw, pairs, shell, SharedOptions.json].filter(parsed.flag)
+      // lsipc's idiom -Py: --shell is --pairs with shell names, so the two together are one.
+      let formats = [raw, parsed.flag(shell) ? shell : pairs, SharedOptions.json].filter(parsed.flag)
       if formats.count > 1 {
         throw UsageError(
           formats.map { "'--\($0.long)'" }.joined(separator: " and ") + " cannot be combined",
@@ -115,6 +121,7 @@ enum ListCommand {
       }
       if let name = parsed.typed(sort) { run.sortBy = try column(name, for: sort, parsed.command) }
       run.reversed = parsed.flag(reverse)
+      run.verbose = parsed.flag(verbose)
       if let word = parsed.typed(timeFormat) {
         guard let format = TimeFormat(rawValue: word) else {
           throw UsageError(

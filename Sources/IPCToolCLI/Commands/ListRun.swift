@@ -18,6 +18,8 @@ struct ListRun {
   /// --sort, and --reverse.
   var sortBy: ListColumn?
   var reversed = false
+  /// --verbose: a note per unlinked-but-mapped file, not one summary line.
+  var verbose = false
   var timeFormat = TimeFormat.standard
   /// The terminal's width, which the table fits (nil on a pipe), and the columns that may go.
   var terminalWidth: Int?
@@ -76,8 +78,7 @@ struct ListRun {
       (gathered.cells, listNotes) = listed(inventory, kinds, selected, holds, namespace, table.cells)
     }
     let prefix = namespace.map { "namespace \($0.inode): " } ?? ""
-    gathered.notes = listNotes.map { prefix + $0.sentence }
-      + gathered.deletedMappings.map { "note: \($0.process) still maps \($0.path): unlinked, not yet freed" }
+    gathered.notes = listNotes.map { prefix + $0.sentence } + deletedNotes(gathered.deletedMappings)
     return gathered
   }
 
@@ -95,6 +96,21 @@ struct ListRun {
     keyed.sort { ($0.0, $0.1) < ($1.0, $1.1) }
     if reversed { keyed.reverse() }
     return ([render(keyed.map(\.2))], gaps)
+  }
+
+  /// A line per unlinked-but-mapped file with --verbose; else one for all, so a listing is
+  /// not buried under notes (JSON names them all).
+  private func deletedNotes(_ mappings: [UsageScanner.DeletedMapping]) -> [String] {
+    guard !verbose else {
+      return mappings.map { "note: \($0.process) still maps \($0.path): unlinked, not yet freed" }
+    }
+    guard !mappings.isEmpty else { return [] }
+    let files = Set(mappings.map(\.pathBytes)).count
+    let processes = Set(mappings.map(\.process.pid)).count
+    return [
+      "note: \(files) unlinked \(files == 1 ? "file" : "files") of /dev/shm still mapped by"
+        + " \(processes) \(processes == 1 ? "process" : "processes"), not yet freed (--verbose names them)"
+    ]
   }
 
   /// Whether an unlinked-but-mapped file is among what the selectors ask for: its kind and its

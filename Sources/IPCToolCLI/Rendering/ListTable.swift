@@ -6,8 +6,8 @@ import IPCKit
 ///
 /// For scripts, as lsipc and lsblk print them: `raw`, cells one space apart, unpadded, a
 /// space inside a cell written as \x20 (so a line splits on spaces into its cells); `pairs`,
-/// `REF="posix-shm:/x" OWNER="root"`, quoted so that a shell's eval gives back each cell as
-/// shown (with `shellNames`, keys usable as shell variables). Cells are escaped already (see
+/// `REF='posix-shm:/x' OWNER='root'`, single-quoted so that a shell's eval gives back each cell
+/// as shown, in any locale (with `shellNames`, keys usable as shell variables). Cells are escaped already (see
 /// `Escaping`): no control byte is in them.
 struct ListTable {
   enum Format: Equatable {
@@ -104,17 +104,20 @@ struct ListTable {
             out.append(cell.contains(" ") ? cell.replacing(" ", with: "\\x20") : cell)
             continue
           }
-          out.append(keys[index] + "=\"")
+          // Single quotes, in which a shell reads no byte but the closing quote: a backslash
+          // or dollar there is literal in every locale. (Inside double quotes, bash under GBK or
+          // BIG5 reads a UTF-8 character's last byte and the escaping backslash after it as one
+          // character, and the '$' that follows runs.) A quote is written '\'' : its backslash
+          // follows the closing quote, never a non-ASCII byte.
+          out.append(keys[index] + "='")
           for byte in cell.utf8 {
-            // Inside double quotes a shell still reads these four: a backslash keeps each as is.
-            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "$")
-              || byte == UInt8(ascii: "`")
-            {
-              out.append(UInt8(ascii: "\\"))
+            if byte == UInt8(ascii: "'") {
+              out.append("'\\''" as StaticString)
+            } else {
+              out.append(byte)
             }
-            out.append(byte)
           }
-          out.append(UInt8(ascii: "\""))
+          out.append(UInt8(ascii: "'"))
         }
         out.append(UInt8(ascii: "\n"))
       }

@@ -40,7 +40,9 @@ extension Cleaner.Reason {
     case .processesHidden:
       "users unknown: /proc hides other users' processes (hidepid) (--force removes it)"
     case .usersUnknown(let unreadable):
-      "users unknown: \(unreadable) processes could not be read (--force removes it)"
+      // Who, so that one can look: "pid 1 (systemd) could not be read".
+      "users unknown: \(unreadable.count == 1 ? "pid" : "pids") \(listed(unreadable))"
+        + " could not be read; \(geteuid() == 0 ? "" : "running as root would tell, or ")--force removes it"
     case .permissionDenied: Errno.permissionDenied.description
     case .vanished: "vanished before removal"
     case .idReused(let id): "id \(id) now names another object"
@@ -72,6 +74,16 @@ extension Cleaner.Reason {
     case .idReused: "id_reused"
     case .failed: "failed"
     }
+  }
+}
+
+/// "1 (systemd)", "1 (systemd) and 77 (x)", "1 (systemd), 77 (x) and 3 more".
+func listed(_ processes: [ProcessRef]) -> String {
+  let shown = processes.prefix(2).map(\.description)
+  switch processes.count {
+  case 0: return "unknown"
+  case 1, 2: return shown.joined(separator: " and ")
+  default: return shown.joined(separator: ", ") + " and \(processes.count - 2) more"
   }
 }
 
