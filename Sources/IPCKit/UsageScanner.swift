@@ -356,7 +356,13 @@ public struct UsageScanner: Sendable {
       let fds = try FileDescriptor.open(base + "/fd", O_RDONLY | O_DIRECTORY)
       for link in try fds.directoryEntries() {
         var status = stat()
-        guard fstatat(fds.raw, String(decoding: link.name, as: UTF8.self), &status, 0) == 0 else {
+        var mount: UInt64 = 0
+        // The attributes the kernel has cached, never asked of the file system again: a FUSE
+        // file a user holds open, whose server never answers, would otherwise stop us in an
+        // uninterruptible wait (a tmpfs or mqueue file's are always current).
+        let followed = ipcshim_fstatat_mount(
+          fds.raw, String(decoding: link.name, as: UTF8.self), IPCSHIM_AT_STATX_DONT_SYNC, &status, &mount)
+        guard followed == 0 else {
           // Closed meanwhile is nothing; a descriptor we may not follow (an LSM's denial)
           // may be anything.
           if Errno.current.isPermissionDenied { descriptorsHidden = true }

@@ -258,4 +258,59 @@ struct TargetTrustTests {
     let listed = try box.runInside([toolPath, "list", "--target", pid], timeout: 20)
     #expect(listed.lines.dropFirst().map { $0.split(separator: " ").first } == ["posix-shm:/kept"], "\(listed)")
   }
+
+  /// A FUSE server that answers INIT and OPEN, and nothing after: a file of it held open by a
+  /// forked child (which prints "ready"), whose attributes the kernel can never fetch.
+  static let stalledOpenFile = """
+    import ctypes, os, struct, sys, time
+    fd = os.open("/dev/fuse", os.O_RDWR)
+    libc = ctypes.CDLL(None, use_errno=True)
+    options = f"fd={fd},rootmode=100000,user_id=0,group_id=0".encode()
+    if libc.mount(b"stall", sys.argv[1].encode(), b"fuse.stall", 0, options) != 0:
+        sys.exit("mount: " + os.strerror(ctypes.get_errno()))
+    def answer(unique, reply):
+        os.write(fd, struct.pack("<IiQ", 16 + len(reply), 0, unique) + reply)
+    request = os.read(fd, 1 << 20)
+    length, opcode, unique = struct.unpack_from("<IIQ", request)
+    assert opcode == 26, opcode  # FUSE_INIT
+    answer(unique, struct.pack("<IIIIHHI", 7, 22, 0, 0, 1, 1, 4096))
+    if os.fork() == 0:
+        libc.prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL: it goes with the server
+        os.close(fd)  # else, the server gone, its FLUSH at exit would wait on itself
+        held = os.open(sys.argv[1], os.O_RDONLY)
+        print("ready", file=sys.stderr, flush=True)
+        time.sleep(3600)
+        os._exit(0)
+    while True:  # FUSE_OPEN gets a file handle; GETATTR and the rest wait forever
+        request = os.read(fd, 1 << 20)
+        length, opcode, unique = struct.unpack_from("<IIQ", request)
+        if opcode == 14:
+            answer(unique, struct.pack("<QII", 1, 0, 0))
+    """
+
+  /// A user's process holding open a FUSE file whose server stopped answering: the /proc scan
+  /// of `list --users` and `clean` follows its descriptor with the attributes the kernel has
+  /// cached, and never waits on the server (it hung in an uninterruptible sleep before).
+  @Test(
+    .enabled(if: access("/dev/fuse", R_OK | W_OK) == 0, "needs /dev/fuse"),
+    .enabled(if: installed("python3"), "needs python3 (the FUSE server)"))
+  func aStalledFuseFileHeldOpenStopsNoScan() throws {
+    let box = try Sandbox()
+    let name = box.name("kept")
+    box.segment(named: Array(name.dropFirst().utf8), size: 8)
+    let folder = try TemporaryDirectory()
+    try folder.write("stall.py", Self.stalledOpenFile)
+    let script = "mkdir -p /run/stall && mount -t tmpfs none /run/stall && : > /run/stall/f"
+      + " && exec /usr/bin/python3 \"$0\" /run/stall/f"
+    let server = try RunningProgram(
+      "/usr/bin/nsenter",
+      ["--target", String(box.pid), "--ipc", "--mount", "--", "/usr/bin/unshare", "--mount",
+       "--propagation", "private", "/bin/sh", "-c", script, folder.file("stall.py")])
+    defer { server.stop() }
+    try #require(waitUntil { server.outputSoFar.contains("ready") }, "\(server.outputSoFar)")
+    for arguments in [["list", "--users"], ["clean", "--all", "--dry-run"], ["inspect", name]] {
+      let run = try box.runInside([toolPath] + arguments, timeout: 20)
+      #expect(!run.signaled && run.status == 0, "\(arguments): \(run)")
+    }
+  }
 }

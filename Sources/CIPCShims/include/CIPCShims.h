@@ -57,6 +57,7 @@ int ipcshim_join_ipc_namespace(int fd);
 // Macros the Glibc module leaves out.
 #define IPCSHIM_O_PATH 010000000
 #define IPCSHIM_AT_EMPTY_PATH 0x1000
+#define IPCSHIM_AT_STATX_DONT_SYNC 0x4000
 #define IPCSHIM_RESOLVE_IN_ROOT 0x10
 int ipcshim_openat2(int dirfd, const char *_Nonnull path, int flags, unsigned long long resolve);
 
