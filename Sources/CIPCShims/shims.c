@@ -9,6 +9,7 @@
 #include <sys/prctl.h>
 #include <sys/shm.h>
 #include <sys/time.h>
+#include <sys/uio.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -170,3 +171,9 @@ __attribute__((constructor)) static void ipcshim_save_arguments(int argc, char *
 
 int ipcshim_argc(void) { return saved_argc; }
 char *const *ipcshim_argv(void) { return saved_argv; }
+
+ssize_t ipcshim_read_process_memory(pid_t pid, unsigned long address, void *buffer, size_t length) {
+  struct iovec local = {.iov_base = buffer, .iov_len = length};
+  struct iovec remote = {.iov_base = (void *)address, .iov_len = length};
+  return process_vm_readv(pid, &local, 1, &remote, 1, 0);
+}

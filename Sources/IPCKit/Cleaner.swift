@@ -161,7 +161,11 @@ public struct Cleaner {
     if let evidence = ActivityEvidence.of(object, live: liveProcesses) {
       return .activity(evidence)
     }
-    if broadSelection, object.uid != 0, let report, report.processes(ofOwner: object.uid) > 0 {
+    // A crashed cluster's set is known to be no running program's: the owner's other
+    // processes (another cluster) do not keep it.
+    if broadSelection, object.uid != 0, holds.leftSetIndex(of: object) == nil, let report,
+      report.processes(ofOwner: object.uid) > 0
+    {
       return .ownerActive(uid: object.uid, processes: report.processes(ofOwner: object.uid))
     }
     if object.users == nil && object.kind.isNamed {

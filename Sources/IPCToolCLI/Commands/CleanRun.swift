@@ -22,7 +22,8 @@ struct CleanRun {
     if !force && !selection.kinds.isDisjoint(with: [.sysvSharedMemory, .posixSharedMemory]) {
       // Before anything is removed: which objects applications hold, and which sets they
       // left may go whole.
-      cleaner.holds = ApplicationHolds.read(inventory, findLeftSets: true)
+      // A dry run attaches nothing: the kernel would record the attachment.
+      cleaner.holds = ApplicationHolds.read(inventory, findLeftSets: true, mayAttach: !dryRun)
       if !cleaner.holds.leftSets.isEmpty {
         let selected = { [selection, unusedOnly, usage] (object: IPCObjectInfo) in
           selection.matches(object) && (!unusedOnly || Self.isUnused(object, usage))

@@ -223,7 +223,7 @@ func usersText(
   _ users: [ProcessRef]?, _ kind: IPCKind, heldBy holder: Holder? = nil, capped: Bool = false
 ) -> String {
   guard kind.hasKnowableUsers else { return "n/a" }
-  let held = holder.map { "held by " + $0.description }
+  let held = holder.map { ($0.basis == .unread ? "may be held by " : "held by ") + $0.description }
   guard let users else { return held ?? "?" }
   let named = capped && users.count > 3
     ? "\(users[0]) +\(users.count - 1)" : users.map(\.description).joined(separator: ", ")

@@ -30,7 +30,15 @@ extension Cleaner.Reason {
       "in use: created by \(creator), not attached yet"
     case .activity(.new(let created)):
       "new: created \(ago(created)), not used yet (--force removes it)"
-    case .heldBy(let holder): "held by \(holder.description) between uses"
+    case .heldBy(let holder):
+      switch holder.basis {
+      case .listed: "held by \(holder.description) between uses"
+      case .unread:
+        "may be held by \(holder.description): its records could not be read (--force removes it)"
+      case .justMade(let changed):
+        "made \(ago(changed)) beside \(holder.description), which lists it soon; kept for"
+          + " \(ActivityEvidence.quietSeconds) s"
+      }
     case .setStays(let holder, let staying):
       "left by \(holder.description) with \(listed(staying)), which stay; the set goes whole"
         + " or not at all"
