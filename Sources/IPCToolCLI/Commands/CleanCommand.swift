@@ -69,11 +69,16 @@ enum CleanCommand {
     // neither removed nor kept, and a script must not take the run for complete.
     let (report, gaps) = run.cleanAll(json: parsed.flag(SharedOptions.json))
     for gap in gaps { console.error(gap.sentence) }
+    // One gap may be two kinds: /dev/shm holds segments and semaphores.
+    report.counts.kindsNotRead = gaps.reduce(0) { count, gap in
+      guard case .shmDirectoryUnreadable = gap else { return count + 1 }
+      return count + selection.kinds.intersection([.posixSharedMemory, .posixSemaphore]).count
+    }
     console.out(report.document(dryRun: run.dryRun))
     // The record was lost (a full disk, a closed stdout) but the objects are gone all the
     // same: say what was done where it can still be read.
     if console.outputFailure != nil { console.error("clean: " + report.counts.summary(dryRun: run.dryRun)) }
-    return report.counts.failed > 0 || !gaps.isEmpty ? .failure : .success
+    return report.counts.isFailure ? .failure : .success
   }
 }
 

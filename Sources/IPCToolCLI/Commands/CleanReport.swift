@@ -10,7 +10,7 @@ final class CleanReport {
   let json: Bool
   /// A dry run's lines say "would remove", and the others are padded to line up with it.
   let dryRun: Bool
-  private(set) var counts = ActionCounts()
+  var counts = ActionCounts()
   /// Text lines, or JSON items each after ",\n  ".
   private var body: [ByteBuffer]
 
@@ -95,10 +95,14 @@ final class CleanReport {
       ("dry_run", .bool(dryRun)), ("removed", .number(counts.removed)),
       ("would_remove", .number(counts.wouldRemove)), ("kept", .number(counts.kept)),
       ("failed", .number(counts.failed)), ("gone", .number(counts.gone)),
-      ("in_use", .number(counts.inUse)), ("users_unknown", .number(counts.usersUnknown)),
+      ("in_use", .number(counts.inUse)), ("recently_used", .number(counts.recentlyUsed)),
+      ("new", .number(counts.new)), ("holds_messages", .number(counts.holdsMessages)),
+      ("held_by_application", .number(counts.heldByApplication)),
+      ("set_stays", .number(counts.setStays)), ("users_unknown", .number(counts.usersUnknown)),
       ("owner_active", .number(counts.ownerActive)),
       ("marked_for_removal", .number(counts.markedForRemoval)),
       ("permission_denied", .number(counts.permissionDenied)),
+      ("kinds_not_read", .number(counts.kindsNotRead)),
     ]
   }
 
@@ -139,6 +143,8 @@ final class CleanReport {
       ("reason", .string(outcome.reason?.words)),
       ("why", .string(outcome.reason?.code)),
       ("users", usersJSON(outcome.object.users)),
+      // Of a queue, how many messages it held (and, removed, took with it); null for others.
+      ("messages", .number(outcome.object.queuedMessages ?? ([.posixQueue, .sysvQueue].contains(outcome.object.kind) ? 0 : nil))),
     ])
   }
 }
