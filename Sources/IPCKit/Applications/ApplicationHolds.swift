@@ -2,8 +2,9 @@ import Glibc
 
 /// Which objects known applications hold without any process mapping them or holding them
 /// open, read once for a clean or a listing: PostgreSQL's segments, each attributed to the one
-/// cluster whose records list it (see `PostgreSQL`), never to a cluster by its owner alone.
-/// Programs that keep what they use mapped or open (browsers, PulseAudio, JACK) need no
+/// cluster whose records list it (see `PostgreSQL`), never to a cluster by its owner alone;
+/// and what a running Python multiprocessing resource tracker may hold (see
+/// `PythonMultiprocessing`). Programs that keep what they use mapped or open (browsers, PulseAudio, JACK) need no
 /// knowledge: the users scan sees them.
 public struct ApplicationHolds: Sendable {
   /// Segments a running postmaster holds: its interlock, its control segment and the dynamic
@@ -15,6 +16,9 @@ public struct ApplicationHolds: Sendable {
   /// Owners with a running postmaster whose records were read, and when.
   private var runningOwners: [uid_t: Holder] = [:]
   private var readAt = 0
+  /// Python multiprocessing's resource trackers, by owner: they may hold any of the owner's
+  /// POSIX segments and semaphores.
+  private var trackers: [uid_t: Holder] = [:]
   /// Sets a crashed postmaster left, by member: removed together or not at all.
   private var setOf: [IPCObjectInfo.Identity: Int] = [:]
   public private(set) var leftSets: [LeftSet] = []
@@ -29,6 +33,11 @@ public struct ApplicationHolds: Sendable {
 
   /// The running application holding `object`, if any.
   public func holder(of object: IPCObjectInfo) -> Holder? {
+    if object.kind == .posixSharedMemory || object.kind == .posixSemaphore,
+      let tracker = trackers[object.uid]
+    {
+      return held[object.identity] ?? tracker
+    }
     guard isSegment(object) else { return nil }
     if let holder = held[object.identity] { return holder }
     guard let name = object.name, PostgreSQL.isDynamicSegment(name), setOf[object.identity] == nil
@@ -68,6 +77,7 @@ public struct ApplicationHolds: Sendable {
     var holds = ApplicationHolds()
     holds.readAt = time(nil)
     let proc = inventory.paths.proc
+    holds.trackers = PythonMultiprocessing.trackers(proc: proc)
     // PostgreSQL refuses to run as root: its segments never belong to root.
     let dynamic = dynamicSegments(inventory).filter { $0.uid != 0 }
     let segments = SysVSharedMemory.list(paths: inventory.paths, withValues: false)

@@ -18,8 +18,10 @@ struct CleanRun {
     usage = UsageOnDemand(UsageScanner(paths: inventory.paths))
     var cleaner = Cleaner(inventory: inventory)
     cleaner.broadSelection = selection.namesNoObject
-    // Only segments are held (queues and sets never are).
-    if !force && !selection.kinds.isDisjoint(with: [.sysvSharedMemory, .posixSharedMemory]) {
+    // Only segments and POSIX semaphores are held (queues and System V sets never are).
+    if !force
+      && !selection.kinds.isDisjoint(with: [.sysvSharedMemory, .posixSharedMemory, .posixSemaphore])
+    {
       // Before anything is removed: which objects applications hold, and which sets they
       // left may go whole.
       // A dry run attaches nothing: the kernel would record the attachment.
