@@ -146,7 +146,15 @@ struct CleanRun {
 
   private func selected(_ object: IPCObjectInfo) -> Bool {
     guard selection.matches(object) else { return false }
+    if selection.olderThan != nil && Self.isMapped(object, usage) { return false }
     return !unusedOnly || Self.isUnused(object, usage)
+  }
+
+  /// Whether a POSIX segment is mapped (or held open) now: then its age is unknown, and an
+  /// age selects it not. (A System V segment's attachments are in its record: see
+  /// `knownLastActivity`.)
+  static func isMapped(_ object: IPCObjectInfo, _ usage: UsageOnDemand) -> Bool {
+    object.kind == .posixSharedMemory && usage.report.users(of: object)?.isEmpty == false
   }
 
   /// What of the /proc scan planning `object` needs: its users, or, in a broad clean, only

@@ -44,7 +44,7 @@ struct ListColumn: Sendable {
     },
     ListColumn(name: "idle", header: "IDLE",
       help: "time since the last change, message, attach or semop", alignment: .right) {
-      object, context in object.lastActivity.map { idleText(context.now - $0) } ?? "?"
+      object, context in object.knownLastActivity.map { idleText(context.now - $0) } ?? "?"
     },
     ListColumn(name: "id", header: "ID", help: "System V id", alignment: .right) { object, _ in
       object.id.map(String.init) ?? "-"
@@ -130,7 +130,7 @@ struct ListColumn: Sendable {
     case "id": return number(object.id)
     case "key": return number(object.key.map { UInt32(bitPattern: $0) })
     case "changed": return number(object.changed)
-    case "idle": return number(object.lastActivity.map { context.now - $0 })
+    case "idle": return number(object.knownLastActivity.map { context.now - $0 })
     case "uid": return number(object.uid)
     case "gid": return number(object.gid)
     case "cuid": return number(object.creator?.uid)
