@@ -98,11 +98,17 @@ public struct ApplicationHolds: Sendable {
     for interlock in segments where (interlock.details.sysvSegment?.attached ?? 0) > 0 {
       guard let id = interlock.id, let key = interlock.key,
         let pid = interlock.details.sysvSegment?.creatorPID, pid > 0,
-        let memory = ForeignMemory(pid, proc: proc),
-        let address = memory.sysvMapping(id: id, key: key)
+        let process = ProcessRef.reading(pid, proc: proc)
       else { continue }
-      let process = ProcessRef.reading(pid, proc: proc) ?? ProcessRef(pid: pid, commandBytes: [])
       var holder = Holder(application: PostgreSQL.application, role: PostgreSQL.role, process: process)
+      // A live creator whose mappings cannot be read (another user's, a maps file past the
+      // cap) may be a postmaster: unknown, not "none".
+      guard let memory = ForeignMemory(pid, proc: proc) else {
+        holder.basis = .unread
+        holds.unreadOwners[interlock.uid] = holder
+        continue
+      }
+      guard let address = memory.sysvMapping(id: id, key: key) else { continue }
       guard let bytes = memory.read(address, count: PostgreSQL.headerBytes) else {
         // Perhaps a postmaster; its records are out of reach (ptrace denied).
         holder.basis = .unread
@@ -173,8 +179,12 @@ public struct ApplicationHolds: Sendable {
         leftSet(control, bytes: contents, size: controlSize, formerPID: header.creator, interlock: interlock)
       }
     }
-    // POSIX control segments whose interlock is gone or was not read.
-    for object in dynamic where !seen.contains(object.identity) && (object.details.size ?? 0) <= PostgreSQL.largestControl {
+    // POSIX control segments whose interlock is gone or was not read; not of an owner whose
+    // running postmaster could not be read (the segment may be its).
+    for object in dynamic
+    where !seen.contains(object.identity) && holds.unreadOwners[object.uid] == nil
+      && (object.details.size ?? 0) <= PostgreSQL.largestControl
+    {
       guard directory >= 0,
         let head = readShmFile(object.name!.bytes, in: directory, limit: PostgreSQL.largestControl, count: 4),
         head.bytes.count == 4, head.bytes.withUnsafeBytes({ $0.loadUnaligned(as: UInt32.self) }) == PostgreSQL.controlMagic,
