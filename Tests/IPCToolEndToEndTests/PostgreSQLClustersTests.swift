@@ -36,8 +36,9 @@ struct PostgreSQLClustersTests {
 
     let load = try running.startScript(Self.parallelQueries)
     var removed: [String] = []
-    var rounds = 0
+    var rounds = 0, beside = 0
     while load.process.isRunning || rounds < 10 {
+      if load.process.isRunning { beside += 1 }
       for selector in [["--prefix", "/PostgreSQL."], ["--all"]] {
         let run = try box.run(["clean"] + selector)
         #expect(run.status == 0, "\(run)")
@@ -47,6 +48,7 @@ struct PostgreSQLClustersTests {
       rounds += 1
     }
     let queries = load.finish()
+    #expect(beside > 0, "no clean ran beside the queries")
     #expect(queries.status == 0 && queries.stderr.isEmpty, "queries failed: \(queries)")
     // Only the crashed set went, all of it, and the running cluster still has its own.
     #expect(Set(removed) == crashedSet && removed.count == crashedSet.count, "\(removed)")
@@ -58,7 +60,7 @@ struct PostgreSQLClustersTests {
     #expect(try crashed.start(), "the crashed server did not start again:\n\(crashed.log)")
     #expect(!crashed.log.contains("could not open shared memory segment"), "\(crashed.log)")
     #expect(!running.log.contains("ERROR"), "\(running.log)")
-    print("PostgreSQLClustersTests: \(rounds) rounds of clean beside 1,500 parallel queries")
+    print("PostgreSQLClustersTests: \(beside) of \(rounds) rounds of clean beside 1,500 parallel queries")
   }
 
   @Test func aSystemVDynamicMemoryCrashIsOneSetAndADryRunAttachesNothing() throws {

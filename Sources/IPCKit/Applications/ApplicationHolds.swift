@@ -94,7 +94,9 @@ public struct ApplicationHolds: Sendable {
     }
 
     // Running clusters: an interlock attached to, mapped by its live creator, whose header
-    // there names that creator.
+    // there names that creator. Each creator's mappings read once (an X server's clients
+    // make many segments each).
+    var mappingsOf: [pid_t: ForeignMemory?] = [:]
     for interlock in segments where (interlock.details.sysvSegment?.attached ?? 0) > 0 {
       guard let id = interlock.id, let key = interlock.key,
         let pid = interlock.details.sysvSegment?.creatorPID, pid > 0,
@@ -103,7 +105,8 @@ public struct ApplicationHolds: Sendable {
       var holder = Holder(application: PostgreSQL.application, role: PostgreSQL.role, process: process)
       // A live creator whose mappings cannot be read (another user's, a maps file past the
       // cap) may be a postmaster: unknown, not "none".
-      guard let memory = ForeignMemory(pid, proc: proc) else {
+      if mappingsOf[pid] == nil { mappingsOf[pid] = ForeignMemory(pid, proc: proc) }
+      guard let memory = mappingsOf[pid] ?? nil else {
         holder.basis = .unread
         holds.unreadOwners[interlock.uid] = holder
         continue
