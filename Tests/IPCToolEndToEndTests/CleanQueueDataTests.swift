@@ -20,6 +20,8 @@ struct CleanQueueDataTests {
         "\(selector): \(run)")
       #expect(run.stdout.contains("would remove posix-mq:\(empty)\n"), "\(selector): \(run)")
     }
+    let dry = try box.run(["clean", "--dry-run", "--prefix", full])
+    #expect(dry.lines.first == "would remove posix-mq:\(full): 1 message in it would go too", "\(dry)")
     let broad = try box.run(["clean", "--all", "--json"])
     let document = try #require(
       try JSONSerialization.jsonObject(with: Data(broad.stdout.utf8)) as? [String: Any])

@@ -24,7 +24,7 @@ final class CleanReport {
     let out = body[body.count - 1]
     if json {
       out.append(",\n  " as StaticString)
-      Self.item(outcome).write(to: out)
+      Self.item(outcome, dryRun: dryRun).write(to: out)
     } else {
       Self.line(outcome, dryRun: dryRun, into: out)
     }
@@ -119,7 +119,7 @@ final class CleanReport {
     }
     if let reason = outcome.reason {
       out.append(": " as StaticString)
-      out.append(reason.words)
+      out.append(reason.words(dryRun: dryRun))
     }
     out.append(UInt8(ascii: "\n"))
   }
@@ -135,12 +135,12 @@ final class CleanReport {
     }
   }
 
-  static func item(_ outcome: Cleaner.Outcome) -> JSON {
+  static func item(_ outcome: Cleaner.Outcome, dryRun: Bool = false) -> JSON {
     .object([
       ("ref", .string(outcome.object.reference.description)),
       ("kind", .string(outcome.object.kind.rawValue)),
       ("action", .string(outcome.action.rawValue)),
-      ("reason", .string(outcome.reason?.words)),
+      ("reason", .string(outcome.reason?.words(dryRun: dryRun))),
       ("why", .string(outcome.reason?.code)),
       ("users", usersJSON(outcome.object.users)),
       // Of a queue, how many messages it held (and, removed, took with it); null for others.

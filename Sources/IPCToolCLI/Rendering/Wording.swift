@@ -69,6 +69,14 @@ extension Cleaner.Reason {
 }
 
 extension Cleaner.Reason {
+  /// The words, in a dry run's tense where they tell what removal does.
+  func words(dryRun: Bool) -> String {
+    guard dryRun, case .messagesWent(let count) = self else { return words }
+    return "\(messages(count)) in it would go too"
+  }
+}
+
+extension Cleaner.Reason {
   /// The reason as a value for JSON: in_use, attached, waiting, active, recently_used,
   /// not_attached_yet, new, holds_messages, messages_discarded, held_by_application, set_stays, owner_active, users_unknown,
   /// marked_for_removal, permission_denied, vanished, id_reused, failed.
