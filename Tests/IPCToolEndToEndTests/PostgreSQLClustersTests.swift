@@ -113,4 +113,23 @@ struct PostgreSQLClustersTests {
     #expect(try table() == before, "\(dry)")
     #expect(try objects(box) == left)
   }
+
+  /// With dynamic_shared_memory_type = mmap the dynamic segments are files of the data
+  /// directory: the interlock is the whole set, read as a running cluster's while it runs.
+  @Test func anMmapClusterIsOneInterlock() throws {
+    let box = try Sandbox()
+    let cluster = try PostgreSQLCluster(in: box, settings: ["dynamic_shared_memory_type = mmap"])
+    try #require(try cluster.start(), "the server did not start:\n\(cluster.log)")
+    let postmaster = try #require(cluster.postmasterPID)
+    let live = try objects(box)
+    try #require(live.count == 1, "\(live)")
+    let held = try box.run(["clean", "--all"])
+    #expect(held.lines.first?.hasPrefix("kept     \(live.first!): in use by \(postmaster) ") == true, "\(held)")
+    let users = try box.run(["list", "--users", "--kind", "sysv-shm", "-o", "ref,users", "--no-headings"])
+    #expect(users.lines.first?.hasSuffix("; held by PostgreSQL, postmaster \(postmaster)") == true, "\(users)")
+    cluster.crash()
+    let all = try box.run(["clean", "--all"])
+    #expect(all.lines == ["removed  \(live.first!)", "removed 1, kept 0 in use, failed 0"], "\(all)")
+    #expect(try cluster.start(), "the server did not start again:\n\(cluster.log)")
+  }
 }

@@ -120,9 +120,14 @@ public struct ApplicationHolds: Sendable {
       }
       guard let header = PostgreSQL.header(bytes), header.creator == pid else { continue }
       holds.held[interlock.identity] = holder
-      guard header.control != 0 else { continue }  // no dynamic shared memory
+      // No dynamic shared memory, or (dynamic_shared_memory_type = mmap) in files of the data
+      // directory, which are no IPC objects: the interlock is all there is.
+      guard header.control != 0, let control = segment(header.control, uid: interlock.uid) else {
+        holds.runningOwners[interlock.uid] = holder
+        continue
+      }
       var items: [UInt32]?
-      if let control = segment(header.control, uid: interlock.uid), let size = control.details.size,
+      if let size = control.details.size,
         size <= PostgreSQL.largestControl,
         let at = control.name.map({ memory.posixMapping($0.bytes) })
           ?? memory.sysvMapping(id: control.id!, key: control.key!),
