@@ -10,6 +10,7 @@
 #include <sys/prctl.h>
 #include <sys/shm.h>
 #include <sys/time.h>
+#include <sys/uio.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -174,4 +175,10 @@ char *const *ipcshim_argv(void) { return saved_argv; }
 
 int ipcshim_memfd(const char *_Nonnull name, int hugetlb) {
   return memfd_create(name, MFD_CLOEXEC | (hugetlb ? MFD_HUGETLB : 0));
+}
+
+ssize_t ipcshim_read_process_memory(pid_t pid, unsigned long address, void *buffer, size_t length) {
+  struct iovec local = {.iov_base = buffer, .iov_len = length};
+  struct iovec remote = {.iov_base = (void *)address, .iov_len = length};
+  return process_vm_readv(pid, &local, 1, &remote, 1, 0);
 }

@@ -22,6 +22,8 @@ public enum ActivityEvidence: Sendable, Equatable {
 
   public enum Operation: String, Sendable {
     case send, receive, semop
+    /// semctl's SETVAL or SETALL, which records the pid but no time (sem_otime stays 0).
+    case setValue = "change"
   }
 
   /// How many seconds of quiet before a queue or set without other evidence counts as
@@ -54,8 +56,10 @@ public enum ActivityEvidence: Sendable, Equatable {
       let waiting = states.reduce(0) { $0 + Int($1.waitingForIncrease) + Int($1.waitingForZero) }
       if waiting > 0 { return .waiting(count: waiting) }
       // semop's time is the set's; each semaphore keeps the pid of its own last operation.
+      // With no semop time, the pids were set by SETVAL or SETALL: a change, not an operation.
+      let operation: Operation = set.lastOperation == nil ? .setValue : .semop
       return lastUse(
-        states.lazy.map { (.semop, $0.lastPID, set.lastOperation) }, created: object.changed,
+        states.lazy.map { (operation, $0.lastPID, set.lastOperation) }, created: object.changed,
         live: live, now: now)
     default:
       return nil

@@ -50,6 +50,12 @@ public struct Cleaner {
     case attached(count: UInt64)
     /// A System V queue or set the kernel shows in use: waiters, or a live last user.
     case activity(ActivityEvidence)
+    /// A queue holding messages nobody has received; said only of broad selections (a name
+    /// or prefix removes it, and says so with `messagesWent`).
+    case holdsMessages(UInt64)
+    /// Of a queue removed (or that would be), not a reason to keep it: the messages it held
+    /// went with it.
+    case messagesWent(UInt64)
     /// A running application keeps it between uses (PostgreSQL's postmaster).
     case heldBy(Holder)
     /// One of a set a gone application left, which goes whole or not at all: these members
@@ -113,7 +119,8 @@ public struct Cleaner {
     if let reason = keepReason(object, force: force, unreadable: unreadable, users: users) {
       return Outcome(object: object, action: .kept, reason: reason)
     }
-    return Outcome(object: object, action: .wouldRemove, reason: nil)
+    return Outcome(
+      object: object, action: .wouldRemove, reason: object.queuedMessages.map(Reason.messagesWent))
   }
 
   /// Removes what a plan would remove, turning it into removed, gone or failed; every other
@@ -123,7 +130,9 @@ public struct Cleaner {
     var done = outcome
     // Always checked again: even a record read "just now" came before the /proc scan that
     // planning it may have waited for.
-    (done.action, done.reason) = removal(outcome.object, recheck: true)
+    let (action, reason) = removal(outcome.object, recheck: true)
+    done.action = action
+    done.reason = action == .removed ? outcome.reason : reason  // removed: the messages that went
     return done
   }
 
@@ -168,7 +177,11 @@ public struct Cleaner {
     if let evidence = ActivityEvidence.of(object, live: liveProcesses) {
       return .activity(evidence)
     }
-    if broadSelection, object.uid != 0, let report {
+    // Data nobody has read yet is not discarded by a selector that names no object.
+    if broadSelection, let messages = object.queuedMessages { return .holdsMessages(messages) }
+    // A crashed cluster's set is known to be no running program's: the owner's other
+    // processes (another cluster) do not keep it.
+    if broadSelection, object.uid != 0, holds.leftSetIndex(of: object) == nil, let report {
       // A POSIX object is a file of /dev/shm: any process that sees that /dev/shm may hold it,
       // whichever IPC namespace it is in.
       let here = report.processes(ofOwner: object.uid)
@@ -205,5 +218,18 @@ public struct Cleaner {
     guard let now = inventory.sysvRecord(object.kind, id) else { return .vanished }
     guard now.isSameSysVObject(as: object) else { return .idReused(id) }
     return nil
+  }
+}
+
+extension IPCObjectInfo {
+  /// How many messages a queue holds, if it holds any.
+  public var queuedMessages: UInt64? {
+    let count: UInt64? =
+      switch details {
+      case .posixQueue(let queue): queue.messages
+      case .sysvQueue(let queue): queue.messages
+      default: nil
+      }
+    return count.flatMap { $0 > 0 ? $0 : nil }
   }
 }

@@ -101,6 +101,12 @@ void ipcshim_ignore_stop_signals(void);
 /// In a forked worker: stop signals ignored, and death when the parent dies.
 void ipcshim_worker_after_fork(pid_t parent);
 
+// process_vm_readv(2) for one range, which Glibc's module leaves out: reads another process's
+// memory without attaching anything (a System V segment's attach time and pid stay as they were).
+// The count read, or -1 with errno.
+ssize_t ipcshim_read_process_memory(pid_t pid, unsigned long address, void *_Nonnull buffer,
+                                    size_t length);
+
 // The process's arguments as the kernel passed them (saved by a constructor at start-up).
 int ipcshim_argc(void);
 char *_Nullable const *_Nullable ipcshim_argv(void);

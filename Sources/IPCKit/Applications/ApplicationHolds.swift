@@ -1,19 +1,29 @@
 import Glibc
 
 /// Which objects known applications hold without any process mapping them or holding them
-/// open, read once for a clean or a listing. Only PostgreSQL is known (see `PostgreSQL`);
-/// programs that keep what they use mapped or open (browsers, PulseAudio, JACK, Python's
-/// multiprocessing) need no knowledge: the users scan sees them.
+/// open, read once for a clean or a listing: PostgreSQL's segments, each attributed to the one
+/// cluster whose records list it (see `PostgreSQL`), never to a cluster by its owner alone;
+/// and what a running Python multiprocessing resource tracker may hold (see
+/// `PythonMultiprocessing`). Programs that keep what they use mapped or open (browsers, PulseAudio, JACK) need no
+/// knowledge: the users scan sees them.
 public struct ApplicationHolds: Sendable {
-  /// Segments a running postmaster holds: its interlock, and every dynamic segment of its
-  /// owner (which of its owner's postmasters made a dynamic segment is not recorded outside
-  /// PostgreSQL's own memory, so each running one holds them all).
+  /// Segments a running postmaster holds: its interlock, its control segment and the dynamic
+  /// segments the control segment lists.
   private var held: [IPCObjectInfo.Identity: Holder] = [:]
+  /// Owners with a running postmaster whose records could not be read: a dynamic segment of
+  /// theirs that no other cluster lists may be its.
+  private var unreadOwners: [uid_t: Holder] = [:]
+  /// Owners with a running postmaster whose records were read, and when.
+  private var runningOwners: [uid_t: Holder] = [:]
+  private var readAt = 0
+  /// Python multiprocessing's resource trackers, by owner: they may hold any of the owner's
+  /// POSIX segments and semaphores.
+  private var trackers: [uid_t: Holder] = [:]
   /// Sets a crashed postmaster left, by member: removed together or not at all.
   private var setOf: [IPCObjectInfo.Identity: Int] = [:]
   public private(set) var leftSets: [LeftSet] = []
 
-  /// The interlocks and dynamic segments of one owner whose postmaster is gone.
+  /// The interlock, control segment and dynamic segments of one cluster whose postmaster is gone.
   public struct LeftSet: Sendable {
     public var holder: Holder
     public var members: [IPCObjectInfo]
@@ -23,7 +33,25 @@ public struct ApplicationHolds: Sendable {
 
   /// The running application holding `object`, if any.
   public func holder(of object: IPCObjectInfo) -> Holder? {
-    isSegment(object) ? held[object.identity] : nil
+    if object.kind == .posixSharedMemory || object.kind == .posixSemaphore,
+      let tracker = trackers[object.uid]
+    {
+      return held[object.identity] ?? tracker
+    }
+    guard isSegment(object) else { return nil }
+    if let holder = held[object.identity] { return holder }
+    guard let name = object.name, PostgreSQL.isDynamicSegment(name), setOf[object.identity] == nil
+    else { return nil }
+    if let holder = unreadOwners[object.uid] { return holder }
+    // A segment made after the records were read, or in the moment between its making and its
+    // listing: kept while that could be so.
+    if var holder = runningOwners[object.uid], let changed = object.changed,
+      changed >= readAt - ActivityEvidence.quietSeconds
+    {
+      holder.basis = .justMade(changed: changed)
+      return holder
+    }
+    return nil
   }
 
   /// Which set a gone application left `object` belongs to, if any.
@@ -35,61 +63,146 @@ public struct ApplicationHolds: Sendable {
     object.kind == .sysvSharedMemory || object.kind == .posixSharedMemory
   }
 
-  /// Reads the holds in this IPC namespace and /dev/shm. `findLeftSets` also recognises a
-  /// crashed postmaster's interlock by its header, which takes a read-only attachment of the
-  /// unattached segments of owners that have dynamic segments: `clean` does it, listings
-  /// do not (a look should leave every time as it was).
+  /// Reads the holds in this IPC namespace and /dev/shm.
   ///
-  /// For a clean (`findLeftSets`), the dynamic segments are looked for first, and with none
-  /// there is nothing to read: a running postmaster's interlock is attached, which keeps it
-  /// before any hold is asked, and a crashed one's matters only beside dynamic segments. On a
-  /// host without PostgreSQL a clean then never reads the System V segment table, which at
-  /// 32,768 segments costs more than removing a kind of object.
-  public static func read(_ inventory: Inventory, findLeftSets: Bool) -> ApplicationHolds {
+  /// A running cluster is read from its postmaster's memory (process_vm_readv: nothing is
+  /// attached, no time changes), where it maps its interlock and control segment.
+  /// `findLeftSets` also gathers crashed clusters' sets: a POSIX control segment is read as a
+  /// file; an interlock or a System V control segment nobody maps can only be read by
+  /// attaching it, which the kernel records, so only where `mayAttach` (a clean that is not a
+  /// dry run). Without, an unread interlock is planned as any other segment.
+  public static func read(_ inventory: Inventory, findLeftSets: Bool, mayAttach: Bool = false)
+    -> ApplicationHolds
+  {
     var holds = ApplicationHolds()
+    holds.readAt = time(nil)
     let proc = inventory.paths.proc
-    let dynamicFirst = findLeftSets ? dynamicSegments(inventory) : nil
-    if dynamicFirst?.isEmpty == true { return holds }
+    holds.trackers = PythonMultiprocessing.trackers(proc: proc)
     // PostgreSQL refuses to run as root: its segments never belong to root.
+    let dynamic = dynamicSegments(inventory).filter { $0.uid != 0 }
     let segments = SysVSharedMemory.list(paths: inventory.paths, withValues: false)
       .filter { $0.uid != 0 && $0.details.sysvSegment?.markedForRemoval == false }
-    var postmasters: [uid_t: Holder] = [:]
-    for segment in segments {
-      // A running postmaster stays attached to its interlock; its creator is the postmaster.
-      guard let id = segment.id, (segment.details.sysvSegment?.attached ?? 0) > 0,
-        let pid = segment.details.sysvSegment?.creatorPID,
-        PostgreSQL.postmasterInterlock(pid, proc: proc) == id,
+    guard !dynamic.isEmpty || !segments.isEmpty else { return holds }
+    var byName: [[UInt8]: IPCObjectInfo] = [:]
+    for object in dynamic { byName[object.name!.bytes] = object }
+    var byKey: [Int32: IPCObjectInfo] = [:]
+    for segment in segments where segment.key != 0 { byKey[segment.key!] = byKey[segment.key!] ?? segment }
+    /// The segment a handle names, if its owner is `uid`.
+    func segment(_ handle: UInt32, uid: uid_t) -> IPCObjectInfo? {
+      let found = byName[PostgreSQL.dynamicName(handle)] ?? byKey[PostgreSQL.sysvKey(handle)]
+      return found?.uid == uid ? found : nil
+    }
+
+    // Running clusters: an interlock attached to, mapped by its live creator, whose header
+    // there names that creator. Each creator's mappings read once (an X server's clients
+    // make many segments each).
+    var mappingsOf: [pid_t: ForeignMemory?] = [:]
+    for interlock in segments where (interlock.details.sysvSegment?.attached ?? 0) > 0 {
+      guard let id = interlock.id, let key = interlock.key,
+        let pid = interlock.details.sysvSegment?.creatorPID, pid > 0,
         let process = ProcessRef.reading(pid, proc: proc)
       else { continue }
-      let holder = Holder(
-        application: PostgreSQL.application, role: PostgreSQL.role, process: process)
-      holds.held[segment.identity] = holder
-      if postmasters[segment.uid].map({ $0.process!.pid > pid }) ?? true {
-        postmasters[segment.uid] = holder
+      var holder = Holder(application: PostgreSQL.application, role: PostgreSQL.role, process: process)
+      // A live creator whose mappings cannot be read (another user's, a maps file past the
+      // cap) may be a postmaster: unknown, not "none".
+      if mappingsOf[pid] == nil { mappingsOf[pid] = ForeignMemory(pid, proc: proc) }
+      guard let memory = mappingsOf[pid] ?? nil else {
+        holder.basis = .unread
+        holds.unreadOwners[interlock.uid] = holder
+        continue
+      }
+      guard let address = memory.sysvMapping(id: id, key: key) else { continue }
+      guard let bytes = memory.read(address, count: PostgreSQL.headerBytes) else {
+        // Perhaps a postmaster; its records are out of reach (ptrace denied).
+        holder.basis = .unread
+        holds.unreadOwners[interlock.uid] = holder
+        continue
+      }
+      guard let header = PostgreSQL.header(bytes), header.creator == pid else { continue }
+      holds.held[interlock.identity] = holder
+      // No dynamic shared memory, or (dynamic_shared_memory_type = mmap) in files of the data
+      // directory, which are no IPC objects: the interlock is all there is.
+      guard header.control != 0, let control = segment(header.control, uid: interlock.uid) else {
+        holds.runningOwners[interlock.uid] = holder
+        continue
+      }
+      var items: [UInt32]?
+      if let size = control.details.size,
+        size <= PostgreSQL.largestControl,
+        let at = control.name.map({ memory.posixMapping($0.bytes) })
+          ?? memory.sysvMapping(id: control.id!, key: control.key!),
+        let bytes = memory.read(at, count: Int(size))
+      {
+        holds.held[control.identity] = holder
+        items = PostgreSQL.controlItems(bytes, size: Int(size))
+      }
+      guard let items else {
+        holder.basis = .unread
+        holds.unreadOwners[interlock.uid] = holder
+        continue
+      }
+      holds.runningOwners[interlock.uid] = holder
+      for handle in items {
+        if let member = segment(handle, uid: interlock.uid) { holds.held[member.identity] = holder }
       }
     }
-    let unattached = segments.filter { $0.details.sysvSegment?.attached == 0 }
-    guard !postmasters.isEmpty || (findLeftSets && !unattached.isEmpty) else { return holds }
-    let dynamic = dynamicFirst ?? dynamicSegments(inventory)
-    for segment in dynamic {
-      if let holder = postmasters[segment.uid] { holds.held[segment.identity] = holder }
-    }
     guard findLeftSets else { return holds }
-    // A crashed postmaster's interlock matters only where its owner has dynamic segments:
-    // alone, it is an ordinary leftover.
-    let owners = Set(dynamic.map(\.uid))
-    var interlocks: [uid_t: [(IPCObjectInfo, pid_t)]] = [:]
-    for segment in unattached where owners.contains(segment.uid) {
-      guard let id = segment.id, let creator = PostgreSQL.interlockCreator(id) else { continue }
-      interlocks[segment.uid, default: []].append((segment, creator))
-    }
-    for (owner, found) in interlocks.sorted(by: { $0.key < $1.key }) {
-      let members = found.map(\.0) + dynamic.filter { $0.uid == owner }
+
+    // Crashed clusters: control segments no running cluster holds, each with what it lists
+    // and, where read, the interlock that names it.
+    var sets: [(control: IPCObjectInfo, holder: Holder, members: [IPCObjectInfo])] = []
+    var seen = Set(holds.held.keys)
+    func leftSet(_ control: IPCObjectInfo, bytes: [UInt8], size: Int, formerPID: pid_t?, interlock: IPCObjectInfo?) {
+      guard !seen.contains(control.identity), let items = PostgreSQL.controlItems(bytes, size: size) else { return }
+      let members = [interlock, control].compactMap { $0 }
+        + items.compactMap { segment($0, uid: control.uid) }.filter { !seen.contains($0.identity) }
+      seen.formUnion(members.map(\.identity))
       let holder = Holder(
-        application: PostgreSQL.application, role: PostgreSQL.role, process: nil,
-        formerPID: found.first?.1)
-      for member in members { holds.setOf[member.identity] = holds.leftSets.count }
-      holds.leftSets.append(LeftSet(holder: holder, members: members))
+        application: PostgreSQL.application, role: PostgreSQL.role, process: nil, formerPID: formerPID)
+      sets.append((control, holder, members))
+    }
+    // A descriptor, not a path, for every read (a raw one: the nested functions capture it).
+    let directory = open(inventory.paths.shm, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    defer { if directory >= 0 { close(directory) } }
+    /// A control segment's bytes, read as a file or (where allowed) through an attachment.
+    func controlBytes(_ control: IPCObjectInfo) -> (bytes: [UInt8], size: Int)? {
+      guard let size = control.details.size, size <= PostgreSQL.largestControl else { return nil }
+      if let name = control.name {
+        guard directory >= 0 else { return nil }
+        return readShmFile(name.bytes, in: directory, limit: PostgreSQL.largestControl)
+      }
+      guard mayAttach, let id = control.id,
+        let bytes = SysVSharedMemory.contents(id, count: Int(size), size: Int(size))
+      else { return nil }
+      return (bytes, Int(size))
+    }
+    if mayAttach {
+      for interlock in segments where interlock.details.sysvSegment?.attached == 0 && !seen.contains(interlock.identity) {
+        guard let id = interlock.id, let size = interlock.details.size,
+          let bytes = SysVSharedMemory.contents(id, count: PostgreSQL.headerBytes, size: Int(size)),
+          let header = PostgreSQL.header(bytes), header.control != 0,
+          let control = segment(header.control, uid: interlock.uid),
+          let (contents, controlSize) = controlBytes(control)
+        else { continue }
+        leftSet(control, bytes: contents, size: controlSize, formerPID: header.creator, interlock: interlock)
+      }
+    }
+    // POSIX control segments whose interlock is gone or was not read; not of an owner whose
+    // running postmaster could not be read (the segment may be its).
+    for object in dynamic
+    where !seen.contains(object.identity) && holds.unreadOwners[object.uid] == nil
+      && (object.details.size ?? 0) <= PostgreSQL.largestControl
+    {
+      guard directory >= 0,
+        let head = readShmFile(object.name!.bytes, in: directory, limit: PostgreSQL.largestControl, count: 4),
+        head.bytes.count == 4, head.bytes.withUnsafeBytes({ $0.loadUnaligned(as: UInt32.self) }) == PostgreSQL.controlMagic,
+        let (contents, size) = controlBytes(object)
+      else { continue }
+      leftSet(object, bytes: contents, size: size, formerPID: nil, interlock: nil)
+    }
+    for (index, set) in sets.enumerated() {
+      for member in set.members { holds.setOf[member.identity] = index }
+      holds.leftSets.append(LeftSet(holder: set.holder, members: set.members))
     }
     return holds
   }

@@ -11,6 +11,26 @@ public struct Holder: Sendable, Equatable {
   public var process: ProcessRef?
   /// The pid of a holder that is gone, where the objects record it.
   public var formerPID: pid_t?
+  /// How the claim is known.
+  public var basis: Basis = .listed
+
+  public enum Basis: Sendable, Equatable {
+    /// The application's own records list the object.
+    case listed
+    /// The application runs, but its records could not be read: the object may be its.
+    case unread
+    /// Its records, read a moment ago, do not list it, but it was made seconds before (an
+    /// application lists what it makes just after making it).
+    case justMade(changed: Int)
+  }
+
+  public init(
+    application: String, role: String, process: ProcessRef?, formerPID: pid_t? = nil,
+    basis: Basis = .listed
+  ) {
+    (self.application, self.role, self.process) = (application, role, process)
+    (self.formerPID, self.basis) = (formerPID, basis)
+  }
 
   /// "PostgreSQL, postmaster 4242", or "PostgreSQL, postmaster 4242 (gone)".
   public var description: String {

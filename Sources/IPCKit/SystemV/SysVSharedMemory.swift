@@ -107,6 +107,15 @@ enum SysVSharedMemory: SysVFamily {
     return address
   }
 
+  /// The first `count` bytes of a segment (fewer if it is smaller), read through a read-only
+  /// attachment, which the kernel records (the attach and detach times, the last pid): never
+  /// in a dry run or a listing. Nil if it cannot be attached.
+  static func contents(_ id: Int32, count: Int, size: Int) -> [UInt8]? {
+    guard let address = try? attach(id, readOnly: true) else { return nil }
+    defer { detach(address) }
+    return Array(UnsafeRawBufferPointer(start: address, count: min(count, size)))
+  }
+
   /// Unmaps it; never retried (a second shmdt could detach what was mapped there since).
   ///
   /// The corresponding C call is `shmdt(2)`.

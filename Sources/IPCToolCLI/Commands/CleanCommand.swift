@@ -13,9 +13,11 @@ enum CleanCommand {
         + " (found in /proc), or,"
         + " for System V segments, while processes are attached. Objects whose users cannot be"
         + " known (processes this user may not read) are kept too. So are the segments a running"
-        + " PostgreSQL holds unmapped, a crashed one's set unless all of it goes, and, when no"
-        + " selector names objects (--all, --kind, --owner, an age), unused objects whose"
-        + " owner (not root) still runs processes in this namespace; see NOTES in the man page."
+        + " PostgreSQL cluster lists, a crashed one's set unless all of it goes, what a running"
+        + " Python multiprocessing resource tracker may hold, and, when no selector names"
+        + " objects (--all, --kind, --owner, an age), queues holding messages and unused objects"
+        + " whose owner (not root) still runs processes in this namespace; see NOTES in the man"
+        + " page."
         + " --force removes them anyway.",
       "What the caller may not remove fails with 'Permission denied' before anything else is"
         + " decided, by the kernel's rules for this caller: POSIX objects (in sticky"
@@ -69,11 +71,16 @@ enum CleanCommand {
     // neither removed nor kept, and a script must not take the run for complete.
     let (report, gaps) = run.cleanAll(json: parsed.flag(SharedOptions.json))
     for gap in gaps { console.error(gap.sentence) }
+    // One gap may be two kinds: /dev/shm holds segments and semaphores.
+    report.counts.kindsNotRead = gaps.reduce(0) { count, gap in
+      guard case .shmDirectoryUnreadable = gap else { return count + 1 }
+      return count + selection.kinds.intersection([.posixSharedMemory, .posixSemaphore]).count
+    }
     console.out(report.document(dryRun: run.dryRun))
     // The record was lost (a full disk, a closed stdout) but the objects are gone all the
     // same: say what was done where it can still be read.
     if console.outputFailure != nil { console.error("clean: " + report.counts.summary(dryRun: run.dryRun)) }
-    return report.counts.failed > 0 || !gaps.isEmpty ? .failure : .success
+    return report.counts.isFailure ? .failure : .success
   }
 }
 

@@ -10,7 +10,7 @@ final class CleanReport {
   let json: Bool
   /// A dry run's lines say "would remove", and the others are padded to line up with it.
   let dryRun: Bool
-  private(set) var counts = ActionCounts()
+  var counts = ActionCounts()
   /// Text lines, or JSON items each after ",\n  ".
   private var body: [ByteBuffer]
 
@@ -24,7 +24,7 @@ final class CleanReport {
     let out = body[body.count - 1]
     if json {
       out.append(",\n  " as StaticString)
-      Self.item(outcome).write(to: out)
+      Self.item(outcome, dryRun: dryRun).write(to: out)
     } else {
       Self.line(outcome, dryRun: dryRun, into: out)
     }
@@ -95,10 +95,14 @@ final class CleanReport {
       ("dry_run", .bool(dryRun)), ("removed", .number(counts.removed)),
       ("would_remove", .number(counts.wouldRemove)), ("kept", .number(counts.kept)),
       ("failed", .number(counts.failed)), ("gone", .number(counts.gone)),
-      ("in_use", .number(counts.inUse)), ("users_unknown", .number(counts.usersUnknown)),
+      ("in_use", .number(counts.inUse)), ("recently_used", .number(counts.recentlyUsed)),
+      ("new", .number(counts.new)), ("holds_messages", .number(counts.holdsMessages)),
+      ("held_by_application", .number(counts.heldByApplication)),
+      ("set_stays", .number(counts.setStays)), ("users_unknown", .number(counts.usersUnknown)),
       ("owner_active", .number(counts.ownerActive)),
       ("marked_for_removal", .number(counts.markedForRemoval)),
       ("permission_denied", .number(counts.permissionDenied)),
+      ("kinds_not_read", .number(counts.kindsNotRead)),
     ]
   }
 
@@ -115,7 +119,7 @@ final class CleanReport {
     }
     if let reason = outcome.reason {
       out.append(": " as StaticString)
-      out.append(reason.words)
+      out.append(reason.words(dryRun: dryRun))
     }
     out.append(UInt8(ascii: "\n"))
   }
@@ -131,14 +135,16 @@ final class CleanReport {
     }
   }
 
-  static func item(_ outcome: Cleaner.Outcome) -> JSON {
+  static func item(_ outcome: Cleaner.Outcome, dryRun: Bool = false) -> JSON {
     .object([
       ("ref", .string(outcome.object.reference.description)),
       ("kind", .string(outcome.object.kind.rawValue)),
       ("action", .string(outcome.action.rawValue)),
-      ("reason", .string(outcome.reason?.words)),
+      ("reason", .string(outcome.reason?.words(dryRun: dryRun))),
       ("why", .string(outcome.reason?.code)),
       ("users", usersJSON(outcome.object.users)),
+      // Of a queue, how many messages it held (and, removed, took with it); null for others.
+      ("messages", .number(outcome.object.queuedMessages ?? ([.posixQueue, .sysvQueue].contains(outcome.object.kind) ? 0 : nil))),
     ] + unreadableJSON(outcome.reason))
   }
 

@@ -19,11 +19,14 @@ struct CleanRun {
     usage = UsageOnDemand(UsageScanner(paths: inventory.paths))
     var cleaner = Cleaner(inventory: inventory)
     cleaner.broadSelection = selection.namesNoObject
-    // Only segments are held (queues and sets never are).
-    if !force && !selection.kinds.isDisjoint(with: [.sysvSharedMemory, .posixSharedMemory]) {
+    // Only segments and POSIX semaphores are held (queues and System V sets never are).
+    if !force
+      && !selection.kinds.isDisjoint(with: [.sysvSharedMemory, .posixSharedMemory, .posixSemaphore])
+    {
       // Before anything is removed: which objects applications hold, and which sets they
       // left may go whole.
-      cleaner.holds = ApplicationHolds.read(inventory, findLeftSets: true)
+      // A dry run attaches nothing: the kernel would record the attachment.
+      cleaner.holds = ApplicationHolds.read(inventory, findLeftSets: true, mayAttach: !dryRun)
       if !cleaner.holds.leftSets.isEmpty {
         let selected = { [selection, unusedOnly, usage] (object: IPCObjectInfo) in
           selection.matches(object) && (!unusedOnly || Self.isUnused(object, usage))
@@ -144,7 +147,15 @@ struct CleanRun {
 
   private func selected(_ object: IPCObjectInfo) -> Bool {
     guard selection.matches(object) else { return false }
+    if selection.olderThan != nil && Self.isMapped(object, usage) { return false }
     return !unusedOnly || Self.isUnused(object, usage)
+  }
+
+  /// Whether a POSIX segment is mapped (or held open) now: then its age is unknown, and an
+  /// age selects it not. (A System V segment's attachments are in its record: see
+  /// `knownLastActivity`.)
+  static func isMapped(_ object: IPCObjectInfo, _ usage: UsageOnDemand) -> Bool {
+    object.kind == .posixSharedMemory && usage.report.users(of: object)?.isEmpty == false
   }
 
   /// What of the /proc scan planning `object` needs: its users, or, in a broad clean, only

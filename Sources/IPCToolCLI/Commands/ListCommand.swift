@@ -98,7 +98,11 @@ enum ListCommand {
       if everywhere && parsed.typed(SharedOptions.target) != nil {
         throw UsageError("'--all-namespaces' and '--target' cannot be combined", parsed.command)
       }
-      if parsed.flag(users) && parsed.typed(output) == nil, let column = ListColumn.named("users") {
+      // "-o +key" adds to the default columns, which --users extends with USERS.
+      let addsColumns = parsed.typed(output).map { $0.hasPrefix("+") } ?? true
+      if parsed.flag(users) && addsColumns && !columns.contains(where: { $0.name == "users" }),
+        let column = ListColumn.named("users")
+      {
         columns.append(column)
       }
       if everywhere && parsed.typed(output) == nil {

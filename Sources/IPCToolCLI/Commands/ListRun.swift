@@ -45,7 +45,9 @@ struct ListRun {
   func gather(paths: IPCPaths, namespace: NamespaceTag?, includeShm: Bool) -> Gathered {
     let inventory = Inventory(paths: paths)
     // One /proc scan serves both --users and --unused.
-    let usage = withUsers || unusedOnly ? UsageOnDemand(UsageScanner(paths: paths)) : nil
+    // --older-than and --idle too: a mapped segment's age is unknown, and it is not old.
+    let usage = withUsers || unusedOnly || selection.olderThan != nil
+      ? UsageOnDemand(UsageScanner(paths: paths)) : nil
     let report = withUsers ? usage?.report : nil
     let filtered = selection.prefix != nil || selection.owner != nil || selection.olderThan != nil
     // The same selectors as clean: `list SELECTORS` is what `clean SELECTORS --dry-run` weighs.
@@ -55,6 +57,7 @@ struct ListRun {
     let selected = { (run: [IPCObjectInfo]) -> [IPCObjectInfo] in
       var objects = filtered ? run.filter { selection.matches($0) } : run
       if let usage, unusedOnly { objects = objects.filter { CleanRun.isUnused($0, usage) } }
+      if let usage, selection.olderThan != nil { objects = objects.filter { !CleanRun.isMapped($0, usage) } }
       if let report {
         for index in objects.indices { objects[index].users = report.users(of: objects[index]) }
       }

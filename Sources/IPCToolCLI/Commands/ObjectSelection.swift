@@ -74,7 +74,7 @@ struct ObjectSelection {
     }
     if let owner, object.uid != owner { return false }
     if let olderThan {
-      guard let last = object.lastActivity, now - last >= olderThan else { return false }
+      guard let last = object.knownLastActivity, now - last >= olderThan else { return false }
     }
     if !keys.isEmpty && !(object.key.map(keys.contains) ?? false) { return false }
     if !references.isEmpty && !references.contains(where: { $0.matches(object) }) { return false }

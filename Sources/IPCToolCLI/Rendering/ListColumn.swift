@@ -44,7 +44,7 @@ struct ListColumn: Sendable {
     },
     ListColumn(name: "idle", header: "IDLE",
       help: "time since the last change, message, attach or semop", alignment: .right) {
-      object, context in object.lastActivity.map { idleText(context.now - $0) } ?? "?"
+      object, context in object.knownLastActivity.map { idleText(context.now - $0) } ?? "?"
     },
     ListColumn(name: "id", header: "ID", help: "System V id", alignment: .right) { object, _ in
       object.id.map(String.init) ?? "-"
@@ -130,7 +130,7 @@ struct ListColumn: Sendable {
     case "id": return number(object.id)
     case "key": return number(object.key.map { UInt32(bitPattern: $0) })
     case "changed": return number(object.changed)
-    case "idle": return number(object.lastActivity.map { context.now - $0 })
+    case "idle": return number(object.knownLastActivity.map { context.now - $0 })
     case "uid": return number(object.uid)
     case "gid": return number(object.gid)
     case "cuid": return number(object.creator?.uid)
@@ -223,7 +223,7 @@ func usersText(
   _ users: [ProcessRef]?, _ kind: IPCKind, heldBy holder: Holder? = nil, capped: Bool = false
 ) -> String {
   guard kind.hasKnowableUsers else { return "n/a" }
-  let held = holder.map { "held by " + $0.description }
+  let held = holder.map { ($0.basis == .unread ? "may be held by " : "held by ") + $0.description }
   guard let users else { return held ?? "?" }
   let named = capped && users.count > 3
     ? "\(users[0]) +\(users.count - 1)" : users.map(\.description).joined(separator: ", ")

@@ -19,18 +19,37 @@ extension Cleaner.Reason {
     switch self {
     case .markedForRemoval(let attached):
       "already marked for removal; freed when \(attached == 1 ? "its process detaches" : "its \(attached) processes detach")"
-    case .inUse(let users): "in use by " + users.map(\.description).joined(separator: ", ")
+    // Capped as list's USERS cell is (inspect and JSON name them all).
+    case .inUse(let users):
+      "in use by "
+        + (users.count > 3
+          ? "\(users[0]) +\(users.count - 1)" : users.map(\.description).joined(separator: ", "))
     case .attached(let count): "attached by \(count) \(count == 1 ? "process" : "processes")"
     case .activity(.waiting(let count)): "in use: \(count) waiting"
+    case .activity(.recent(.setValue, let process, _)):
+      "in use: last changed by \(process) (semctl SETVAL or SETALL; no semop yet)"
     case .activity(.recent(let operation, let process, let time)):
       "in use: last \(operation.rawValue)\(time.map { " " + ago($0) } ?? "") by \(process)"
+    // The last user has ended: others may be at work still, so kept a moment, not "in use".
     case .activity(.recentlyUsed(let operation, let time)):
-      "in use: last \(operation.rawValue) \(ago(time)) (--force removes it)"
+      "recently used (last \(operation.rawValue) \(ago(time)), by a process that has ended),"
+        + " kept for \(ActivityEvidence.quietSeconds) s (--force removes it)"
     case .activity(.notAttachedYet(let creator)):
       "in use: created by \(creator), not attached yet"
     case .activity(.new(let created)):
       "new: created \(ago(created)), not used yet (--force removes it)"
-    case .heldBy(let holder): "held by \(holder.description) between uses"
+    case .holdsMessages(let count):
+      "holds \(messages(count)) nobody has received (a name, a prefix or --force removes it)"
+    case .messagesWent(let count): "\(messages(count)) in it went too"
+    case .heldBy(let holder):
+      switch holder.basis {
+      case .listed: "held by \(holder.description) between uses"
+      case .unread:
+        "may be held by \(holder.description): its records could not be read (--force removes it)"
+      case .justMade(let changed):
+        "made \(ago(changed)) beside \(holder.description), which lists it soon; kept for"
+          + " \(ActivityEvidence.quietSeconds) s"
+      }
     case .setStays(let holder, let staying):
       "left by \(holder.description) with \(listed(staying)), which stay; the set goes whole"
         + " or not at all"
@@ -52,8 +71,16 @@ extension Cleaner.Reason {
 }
 
 extension Cleaner.Reason {
+  /// The words, in a dry run's tense where they tell what removal does.
+  func words(dryRun: Bool) -> String {
+    guard dryRun, case .messagesWent(let count) = self else { return words }
+    return "\(messages(count)) in it would go too"
+  }
+}
+
+extension Cleaner.Reason {
   /// The reason as a value for JSON: in_use, attached, waiting, active, recently_used,
-  /// not_attached_yet, new, held_by_application, set_stays, owner_active, users_unknown,
+  /// not_attached_yet, new, holds_messages, messages_discarded, held_by_application, set_stays, owner_active, users_unknown,
   /// marked_for_removal, permission_denied, vanished, id_reused, failed.
   var code: String {
     switch self {
@@ -64,6 +91,8 @@ extension Cleaner.Reason {
     case .activity(.recentlyUsed): "recently_used"
     case .activity(.notAttachedYet): "not_attached_yet"
     case .activity(.new): "new"
+    case .holdsMessages: "holds_messages"
+    case .messagesWent: "messages_discarded"
     case .heldBy: "held_by_application"
     case .setStays: "set_stays"
     case .ownerActive: "owner_active"
@@ -86,6 +115,9 @@ func listed(_ processes: [ProcessRef]) -> String {
   default: return shown.joined(separator: ", ") + " and \(processes.count - 2) more"
   }
 }
+
+/// "1 message", "3 messages".
+func messages(_ count: UInt64) -> String { count == 1 ? "1 message" : "\(count) messages" }
 
 /// "sysv-shm:5", "sysv-shm:5 and posix-shm:/PostgreSQL.1", "sysv-shm:5 and 3 more".
 func listed(_ references: [IPCReference]) -> String {

@@ -28,7 +28,8 @@ final class PostgreSQLCluster {
   var data: String { folder.file("data") }
   var socket: String { folder.file("socket") }
 
-  init(in box: Sandbox) throws {
+  /// `settings` are more postgresql.conf lines ("dynamic_shared_memory_type = sysv").
+  init(in box: Sandbox, settings: [String] = []) throws {
     self.box = box
     folder = try TemporaryDirectory(shared: true)
     for sub in ["data", "socket"] {
@@ -46,6 +47,7 @@ final class PostgreSQLCluster {
         autovacuum = off
         max_logical_replication_workers = 0
         fsync = off
+        \(settings.joined(separator: "\n"))
 
         """.utf8))
       file.closeFile()
@@ -102,6 +104,39 @@ final class PostgreSQLCluster {
       return stat("/proc/\(pid)", &status) == 0 && status.st_uid == Self.user!
         && readLink("/proc/\(pid)/ns/ipc") == namespace
     }
+  }
+
+  /// This cluster's processes: its postmaster and the postmaster's children.
+  var ownProcesses: [pid_t] {
+    guard let postmaster = postmasterPID else { return [] }
+    return processes.filter { pid in
+      pid == postmaster
+        || (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8))
+          .flatMap { $0.split(separator: ")").last?.split(separator: " ").dropFirst(1).first }
+          .flatMap { pid_t($0) } == postmaster
+    }
+  }
+
+  /// A crash of this cluster alone (others in the sandbox run on): its processes killed at
+  /// once, and reaped before this returns.
+  func crash() {
+    let pids = ownProcesses
+    for pid in pids { kill(pid, SIGKILL) }
+    server?.stop()
+    server = nil
+    for pid in pids { _ = processGone(pid) }
+  }
+
+  /// psql running `sql` (statements, one per line) against this cluster, in the background.
+  func startScript(_ sql: String) throws -> RunningProgram {
+    let file = folder.file("script-\(UInt32.random(in: 0...UInt32.max)).sql")
+    FileManager.default.createFile(atPath: file, contents: Data(sql.utf8))
+    chmod(file, 0o644)
+    return try RunningProgram(
+      "/usr/bin/nsenter",
+      ["--target", String(box.pid), "--ipc", "--mount", "--setuid", String(Self.user!),
+       "--setgid", String(Self.group), "--wd=/", "--", "/usr/bin/psql", "-h", socket, "-d", "postgres",
+       "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", file])
   }
 
   /// A crash: every server process killed at once, and gone (reaped) before this returns.
