@@ -75,6 +75,15 @@ int ipcshim_fstatat_mount(int dirfd, const char *path, int flags, struct stat *s
   return 0;
 }
 
+int ipcshim_identity_at(int dirfd, const char *path, unsigned long long *device,
+                        unsigned long long *inode) {
+  struct statx x;
+  if (statx(dirfd, path, AT_STATX_DONT_SYNC, STATX_INO, &x) != 0) return -1;
+  *device = makedev(x.stx_dev_major, x.stx_dev_minor);
+  *inode = x.stx_ino;
+  return 0;
+}
+
 int ipcshim_open_tmpfile_at(int dirfd, mode_t mode) {
   return openat(dirfd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, mode);
 }

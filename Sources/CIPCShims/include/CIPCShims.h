@@ -71,6 +71,12 @@ int ipcshim_open_in_folder(int dirfd, const char *_Nonnull name, int flags);
 int ipcshim_fstatat_mount(int dirfd, const char *_Nonnull path, int flags,
                           struct stat *_Nonnull status, unsigned long long *_Nonnull mount_id);
 
+// The device and inode of `path` (followed, /proc/PID/fd/N included) as its inode already has
+// them (AT_STATX_DONT_SYNC): its file system is asked nothing, so a stalled FUSE server cannot
+// hold the caller. -1 with errno on failure.
+int ipcshim_identity_at(int dirfd, const char *_Nonnull path,
+                        unsigned long long *_Nonnull device, unsigned long long *_Nonnull inode);
+
 // O_TMPFILE in the directory behind a descriptor (openat(dirfd, ".", O_TMPFILE|O_RDWR)).
 int ipcshim_open_tmpfile_at(int dirfd, mode_t mode);
 
