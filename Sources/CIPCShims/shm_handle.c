@@ -28,10 +28,32 @@ int ipcshim_openat2(int dirfd, const char *path, int flags, unsigned long long r
   return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof how);
 }
 
+int ipcshim_open_in_folder(int dirfd, const char *name, int flags) {
+  // RESOLVE_NO_XDEV is checked while the lookup steps onto a mount, before that file system
+  // is asked anything; a plain fstatat or openat would ask a FUSE server and wait on it.
+  return ipcshim_openat2(dirfd, name, flags | O_NOFOLLOW,
+                         IPCSHIM_RESOLVE_BENEATH | IPCSHIM_RESOLVE_NO_XDEV |
+                             IPCSHIM_RESOLVE_NO_SYMLINKS | IPCSHIM_RESOLVE_NO_MAGICLINKS);
+}
+
 int ipcshim_fstatat_mount(int dirfd, const char *path, int flags, struct stat *status,
                           unsigned long long *mount_id) {
   struct statx x;
-  if (statx(dirfd, path, flags, STATX_BASIC_STATS | STATX_MNT_ID, &x) != 0) return -1;
+  int found = -1;
+  if (path[0] != 0) {
+    found = ipcshim_open_in_folder(dirfd, path, O_PATH);
+    if (found < 0) return -1;
+    dirfd = found;
+    path = "";
+    flags = (flags & ~AT_SYMLINK_NOFOLLOW) | AT_EMPTY_PATH;
+  }
+  int result = statx(dirfd, path, flags, STATX_BASIC_STATS | STATX_MNT_ID, &x);
+  if (found >= 0) {
+    int code = errno;
+    close(found);
+    errno = code;
+  }
+  if (result != 0) return -1;
   memset(status, 0, sizeof *status);
   status->st_dev = makedev(x.stx_dev_major, x.stx_dev_minor);
   status->st_rdev = makedev(x.stx_rdev_major, x.stx_rdev_minor);
@@ -50,6 +72,15 @@ int ipcshim_fstatat_mount(int dirfd, const char *path, int flags, struct stat *s
   status->st_ctim.tv_sec = x.stx_ctime.tv_sec;
   status->st_ctim.tv_nsec = x.stx_ctime.tv_nsec;
   *mount_id = (x.stx_mask & STATX_MNT_ID) ? x.stx_mnt_id : 0;
+  return 0;
+}
+
+int ipcshim_identity_at(int dirfd, const char *path, unsigned long long *device,
+                        unsigned long long *inode) {
+  struct statx x;
+  if (statx(dirfd, path, AT_STATX_DONT_SYNC, STATX_INO, &x) != 0) return -1;
+  *device = makedev(x.stx_dev_major, x.stx_dev_minor);
+  *inode = x.stx_ino;
   return 0;
 }
 

@@ -217,7 +217,7 @@ public struct Inventory: Sendable {
               errno = ENOENT
               return -1
             }
-            return fstatat(handle.descriptor, file, &status, AT_SYMLINK_NOFOLLOW)
+            return handle.status(of: file, &status)
           }
         }
         // Not an object (a link, a folder, a file mounted over the name): not found.

@@ -355,20 +355,19 @@ public struct UsageScanner: Sendable {
     do {
       let fds = try FileDescriptor.open(base + "/fd", O_RDONLY | O_DIRECTORY)
       for link in try fds.directoryEntries() {
-        var status = stat()
-        var mount: UInt64 = 0
-        // The attributes the kernel has cached, never asked of the file system again: a FUSE
+        var device: UInt64 = 0
+        var inode: UInt64 = 0
+        // The identity the kernel has cached, never asked of the file system again: a FUSE
         // file a user holds open, whose server never answers, would otherwise stop us in an
-        // uninterruptible wait (a tmpfs or mqueue file's are always current).
-        let followed = ipcshim_fstatat_mount(
-          fds.raw, String(decoding: link.name, as: UTF8.self), IPCSHIM_AT_STATX_DONT_SYNC, &status, &mount)
-        guard followed == 0 else {
+        // uninterruptible wait (a tmpfs or mqueue file's is always current).
+        guard ipcshim_identity_at(fds.raw, String(decoding: link.name, as: UTF8.self), &device, &inode) == 0
+        else {
           // Closed meanwhile is nothing; a descriptor we may not follow (an LSM's denial)
           // may be anything.
           if Errno.current.isPermissionDenied { descriptorsHidden = true }
           continue
         }
-        found.byFile[FileIdentity(status), default: []].insert(process)
+        found.byFile[FileIdentity(device: device, inode: inode), default: []].insert(process)
       }
     } catch {
       descriptorsHidden = true

@@ -62,4 +62,22 @@ import Testing
     #expect(table.mount(covering: Array("/proc".utf8))?.device == status.st_dev)
     #expect(MountInfo.device(8, 1) == 0x801)
   }
+
+  /// A user may stack as many mounts on its /dev/shm as fs.mount-max allows (100,000), and
+  /// `namespaces`, `list -A` and the owner guard read its table unasked: one lookup through it
+  /// must cost about the table's length, not its square (which took half an hour). The limit
+  /// is a safety net three orders of magnitude above the time it takes.
+  @Test(.timeLimit(.minutes(1))) func aStackOfAHundredThousandMountsIsWalkedOnce() throws {
+    var lines = ["27 1 254:0 / / rw - ext4 /dev/vda rw", "24 27 0:6 / /dev rw - devtmpfs devtmpfs rw"]
+    var parent = 24
+    for id in 100...100_099 {
+      lines.append("\(id) \(parent) 0:\(id) / /dev/shm rw - tmpfs none rw")
+      parent = id
+    }
+    let table = MountInfo(parsing: Array(lines.joined(separator: "\n").utf8))
+    let way = table.mounts(onTheWayTo: Array("/dev/shm/sem.x".utf8))
+    #expect(way.count == 100_002)
+    #expect(way.last?.id == 100_099)
+    #expect(table.mount(covering: Array("/dev".utf8))?.id == 24)
+  }
 }

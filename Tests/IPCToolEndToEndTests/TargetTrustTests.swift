@@ -313,4 +313,104 @@ struct TargetTrustTests {
       #expect(!run.signaled && run.status == 0, "\(arguments): \(run)")
     }
   }
+  /// The stalled FUSE server above, mounted over `argv[2]` in the mount namespace of `argv[3]`
+  /// at the moment root's ipctool first opens the folder `argv[1]` for reading (a fanotify
+  /// permission event holds that open until the mount is made): after the handle is verified
+  /// and the mount table read, before any name in it is looked up. Deterministic, no timing.
+  static let fuseAtFirstOpen = """
+    import ctypes, os, struct, sys, time
+    libc = ctypes.CDLL(None, use_errno=True)
+    def check(result, what):
+        if result < 0:
+            sys.exit(what + ": " + os.strerror(ctypes.get_errno()))
+        return result
+    FAN_CLASS_CONTENT, FAN_OPEN_PERM, FAN_ONDIR, FAN_MARK_ADD, FAN_MARK_FLUSH = 8, 0x10000, 0x40000000, 1, 0x80
+    notify = check(libc.fanotify_init(FAN_CLASS_CONTENT, os.O_RDONLY), "fanotify_init")
+    check(libc.fanotify_mark(notify, FAN_MARK_ADD, ctypes.c_uint64(FAN_OPEN_PERM | FAN_ONDIR), -100,
+                             sys.argv[1].encode()), "fanotify_mark")
+    namespace = os.open(f"/proc/{sys.argv[3]}/ns/mnt", os.O_RDONLY)
+    print("armed", file=sys.stderr, flush=True)
+    event = os.read(notify, 4096)
+    length, version, _, _, mask, opened, pid = struct.unpack_from("<IBBHQii", event)
+    check(libc.setns(namespace, 0x20000), "setns")  # CLONE_NEWNS
+    fuse = os.open("/dev/fuse", os.O_RDWR)
+    options = f"fd={fuse},rootmode=100000,user_id=0,group_id=0".encode()
+    check(libc.mount(b"stall", sys.argv[2].encode(), b"fuse.stall", 0, options), "mount")
+    request = os.read(fuse, 1 << 20)
+    _, opcode, unique = struct.unpack_from("<IIQ", request)
+    assert opcode == 26, opcode  # FUSE_INIT
+    reply = struct.pack("<IIIIHHI", 7, 22, 0, 0, 1, 1, 4096)
+    os.write(fuse, struct.pack("<IiQ", 16 + len(reply), 0, unique) + reply)
+    libc.fanotify_mark(notify, FAN_MARK_FLUSH, ctypes.c_uint64(0), -100, None)
+    os.write(notify, struct.pack("<iI", opened, 1))  # FAN_ALLOW
+    os.close(opened)
+    print("mounted", file=sys.stderr, flush=True)
+    while True:
+        time.sleep(3600)
+    """
+
+  /// The same stalled FUSE file, mounted over "sem.x" only once root's ipctool has opened and
+  /// verified the folder: the mount table it read shows nothing on the name, yet no name is
+  /// looked up across a mount (a stat or open there would wait on the FUSE server forever).
+  @Test(
+    .enabled(if: access("/dev/fuse", R_OK | W_OK) == 0, "needs /dev/fuse"),
+    .enabled(if: installed("python3"), "needs python3 (the FUSE server)"),
+    arguments: [
+      ["list"], ["inspect", "posix-sem:/x"], ["clean", "--all", "--dry-run"], ["list", "--users"],
+    ])
+  func aFuseFileMountedOverANameAfterTheFolderIsOpenedIsNeverEntered(command: [String]) throws {
+    let box = try Sandbox()
+    let folder = try TemporaryDirectory()
+    try folder.write("gate.py", Self.fuseAtFirstOpen)
+    let script = "mount -t tmpfs none /dev/shm && : > /dev/shm/sem.x && : > /dev/shm/kept && exec sleep 120"
+    let target = try RunningProgram(
+      "/usr/bin/nsenter",
+      ["--target", String(box.pid), "--ipc", "--mount", "--", "/usr/bin/unshare", "--mount", "--ipc",
+       "--propagation", "private", "/bin/sh", "-c", script])
+    defer { target.stop() }
+    try #require(waitUntil { comm(target.pid) == "sleep" }, "\(target.outputSoFar)")
+    let pid = String(target.pid)
+    let gate = try RunningProgram(
+      "/usr/bin/python3", [folder.file("gate.py"), "/proc/\(pid)/root/dev/shm", "/dev/shm/sem.x", pid])
+    defer { gate.stop() }
+    try #require(waitUntil { gate.outputSoFar.contains("armed") }, "\(gate.outputSoFar)")
+
+    let run = try box.runInside([toolPath] + command + ["--target", pid], timeout: 20)
+    #expect(gate.outputSoFar.contains("mounted"), "\(gate.outputSoFar)")
+    #expect(!run.signaled && !run.stdout.contains("posix-sem:/x"), "\(command): \(run)")
+    if command == ["list"] {
+      #expect(run.lines.dropFirst().map { $0.split(separator: " ").first } == ["posix-shm:/kept"], "\(run)")
+    }
+  }
+
+  /// An unprivileged process holding a descriptor (O_PATH, which asks FUSE nothing) on a stalled
+  /// FUSE mount: root's scan of who uses what must not stat through /proc/PID/fd into it (the
+  /// stat waits on the FUSE server forever). Found in the hostile pass.
+  @Test(
+    .enabled(if: access("/dev/fuse", R_OK | W_OK) == 0, "needs /dev/fuse"),
+    .enabled(if: installed("python3"), "needs python3 (the FUSE server)"),
+    arguments: [["list", "--users"], ["clean", "--all", "--dry-run"], ["inspect", "/obj"]])
+  func aDescriptorOnAStalledFuseMountDoesNotHangTheUsersScan(command: [String]) throws {
+    let box = try Sandbox()
+    let folder = try TemporaryDirectory(shared: true)
+    try folder.write("stall.py", Self.stalledFuse)
+    let mountPoint = folder.file("mnt")
+    mkdir(mountPoint, 0o755)
+    let server = try RunningProgram(
+      "/usr/bin/nsenter",
+      ["--target", String(box.pid), "--ipc", "--mount", "--", "/usr/bin/python3", folder.file("stall.py"), mountPoint, "40000"])
+    defer { server.stop() }
+    try #require(waitUntil { server.outputSoFar.contains("ready") }, "\(server.outputSoFar)")
+    let hold = "import os, sys, time; os.open(sys.argv[1], os.O_PATH); print('holding', file=sys.stderr, flush=True); time.sleep(120)"
+    let holder = try RunningProgram(
+      "/usr/bin/nsenter",
+      ["--target", String(box.pid), "--ipc", "--mount", "--setuid", Self.nobody, "--setgid", Self.nobody,
+       "--wd=/", "--", "/usr/bin/python3", "-c", hold, mountPoint])
+    defer { holder.stop() }
+    try #require(waitUntil { holder.outputSoFar.contains("holding") }, "\(holder.outputSoFar)")
+    box.segment(named: Array("obj".utf8), size: 8)
+
+    let run = try box.runInside([toolPath] + command, timeout: 20)
+    #expect(!run.signaled && run.status == 0 && run.stdout.contains("/obj"), "\(command): \(run)")
+  }
 }

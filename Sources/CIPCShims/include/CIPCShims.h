@@ -57,14 +57,29 @@ int ipcshim_join_ipc_namespace(int fd);
 // Macros the Glibc module leaves out.
 #define IPCSHIM_O_PATH 010000000
 #define IPCSHIM_AT_EMPTY_PATH 0x1000
-#define IPCSHIM_AT_STATX_DONT_SYNC 0x4000
 #define IPCSHIM_RESOLVE_IN_ROOT 0x10
+#define IPCSHIM_RESOLVE_NO_XDEV 0x01
+#define IPCSHIM_RESOLVE_BENEATH 0x08
 int ipcshim_openat2(int dirfd, const char *_Nonnull path, int flags, unsigned long long resolve);
 
+// One name in the folder `dirfd` opened (openat2) without leaving it: no symlink, no "..", and no
+// mount crossed (EXDEV): whatever is mounted on the name, a stalled FUSE file included, is never
+// asked anything, even if it was mounted after the folder's mount table was read. O_NOFOLLOW
+// and O_CLOEXEC are added. -1 with errno on failure.
+int ipcshim_open_in_folder(int dirfd, const char *_Nonnull name, int flags);
+
 // fstatat(2) by way of statx(2), which also tells the mount the file is on (STATX_MNT_ID): a file
-// bind-mounted over a name is on another mount than its directory. -1 with errno on failure.
+// bind-mounted over a name is on another mount than its directory. A non-empty `path` is a name
+// in the folder `dirfd`, looked up as ipcshim_open_in_folder does (a symlink is stat'ed itself).
+// -1 with errno on failure.
 int ipcshim_fstatat_mount(int dirfd, const char *_Nonnull path, int flags,
                           struct stat *_Nonnull status, unsigned long long *_Nonnull mount_id);
+
+// The device and inode of `path` (followed, /proc/PID/fd/N included) as its inode already has
+// them (AT_STATX_DONT_SYNC): its file system is asked nothing, so a stalled FUSE server cannot
+// hold the caller. -1 with errno on failure.
+int ipcshim_identity_at(int dirfd, const char *_Nonnull path,
+                        unsigned long long *_Nonnull device, unsigned long long *_Nonnull inode);
 
 // O_TMPFILE in the directory behind a descriptor (openat(dirfd, ".", O_TMPFILE|O_RDWR)).
 int ipcshim_open_tmpfile_at(int dirfd, mode_t mode);

@@ -138,8 +138,7 @@ struct ShmDirectory: ~Copyable {
     guard let status = handle.objectStatus(fileName) else { return nil }
     var value: UInt32?
     if isSemaphore && withValue {
-      let opened = openat(
-        handle.descriptor, fileName, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
+      let opened = handle.open(fileName, O_RDONLY | O_NONBLOCK | O_NOCTTY)
       if opened >= 0 {
         defer { close(opened) }
         var now = stat()

@@ -246,6 +246,21 @@ public final class ShmHandle: Sendable {
     return status
   }
 
+  /// Stats one name in the folder as it is, without following a link or crossing a mount on
+  /// it: -1 with errno, as fstatat; ENOENT for a mounted-on name (whatever is there is not an
+  /// object of this folder).
+  func status(of name: UnsafePointer<CChar>, _ status: inout stat) -> CInt {
+    var fileMount: UInt64 = 0
+    let result = ipcshim_fstatat_mount(descriptor, name, AT_SYMLINK_NOFOLLOW, &status, &fileMount)
+    if result != 0 && errno == EXDEV { errno = ENOENT }
+    return result
+  }
+
+  /// Opens one name in the folder, never across a mount on it nor through a link.
+  func open(_ name: UnsafePointer<CChar>, _ flags: CInt) -> CInt {
+    ipcshim_open_in_folder(descriptor, name, flags)
+  }
+
   /// Removes one object's name, with the powers of the folder's user namespace's root.
   func unlink(_ name: IPCName, prefix: String) throws(SystemError) {
     if userNamespace < 0 {
