@@ -98,18 +98,6 @@ enum MqueueFilesystem {
 
   /// The mount table writes space, tab, newline and backslash as octal escapes.
   static func unescapeMountField(_ field: Substring) -> String {
-    var bytes: [UInt8] = []
-    var input = Array(field.utf8)[...]
-    while let byte = input.popFirst() {
-      if byte == UInt8(ascii: "\\"), input.count >= 3,
-        let code = UInt8(String(decoding: input.prefix(3), as: UTF8.self), radix: 8)
-      {
-        bytes.append(code)
-        input = input.dropFirst(3)
-      } else {
-        bytes.append(byte)
-      }
-    }
-    return String(decoding: bytes, as: UTF8.self)
+    String(decoding: MountInfo.unescape(Array(field.utf8)[...]), as: UTF8.self)
   }
 }
