@@ -150,7 +150,7 @@ public struct UsageScanner: Sendable {
     let me = getpid()
     let pids = entries.compactMap { pid_t(String(decoding: $0.name, as: UTF8.self)) }
       .filter { $0 != me }
-    let mine = ancestry()
+    let mine = Processes.ancestry(proc: paths.proc)
     // thread-self: a thread may have joined another namespace than the process's main thread
     // (and the threads below start in the caller's).
     let namespace = try? ipcNamespace("thread-self").get()
@@ -313,20 +313,6 @@ public struct UsageScanner: Sendable {
     return .success(buffer.prefix(count).map { UInt8(bitPattern: $0) })
   }
 
-  /// This process and those that started it, up to init: their users are the caller's own
-  /// doing (and a clean run from a user's shell must not count that shell against them).
-  private func ancestry() -> Set<pid_t> {
-    var chain: Set<pid_t> = [getpid()]
-    var pid = getppid()
-    while pid > 1, chain.insert(pid).inserted {
-      guard let text = readTextFile("\(paths.proc)/\(pid)/status", limit: 4096),
-        let line = text.split(separator: "\n").first(where: { $0.hasPrefix("PPid:") }),
-        let parent = pid_t(line.dropFirst(5).filter { !$0.isWhitespace })
-      else { break }
-      pid = parent
-    }
-    return chain
-  }
 
   private func scanProcess(
     _ pid: pid_t, shmDevice: UInt64?, sysvDevices: Set<UInt64>, inOurNamespace: () -> Bool,
@@ -378,7 +364,7 @@ public struct UsageScanner: Sendable {
       report.hidden.append(
         HiddenProcess(
           process: process, descriptorsHidden: descriptorsHidden, mapsHidden: mapsHidden,
-          mountedDevices: mountedDevices(base + "/mountinfo"), inOurIPCNamespace: inOurIPCNamespace))
+          mountedDevices: MountInfo.read(directory: base)?.devices, inOurIPCNamespace: inOurIPCNamespace))
     }
   }
 
@@ -459,24 +445,6 @@ private func state(of directory: String) -> UInt8? {
     let close = stat.lastIndex(of: UInt8(ascii: ")")), close + 2 < stat.count
   else { return nil }
   return stat[close + 2]
-}
-
-/// The devices a process's mounts are on: the third field of each mountinfo line, decimal
-/// "major:minor".
-func mountedDevices(_ path: String) -> Set<UInt64>? {
-  // Whole, however many mounts: a device past a cut would rule the process out wrongly.
-  guard let file = try? FileDescriptor.open(path, O_RDONLY), let bytes = try? file.read(upTo: .max)
-  else { return nil }
-  let text = String(decoding: bytes, as: UTF8.self)
-  var devices: Set<UInt64> = []
-  for line in text.split(separator: "\n") {
-    let fields = line.split(separator: " ", maxSplits: 3)
-    guard fields.count > 2 else { continue }
-    let parts = fields[2].split(separator: ":")
-    guard parts.count == 2, let major = UInt64(parts[0]), let minor = UInt64(parts[1]) else { continue }
-    devices.insert(makeDevice(major: major, minor: minor))
-  }
-  return devices
 }
 
 /// st_dev from major and minor, as glibc's makedev builds it.

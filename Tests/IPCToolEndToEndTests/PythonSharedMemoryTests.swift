@@ -5,16 +5,21 @@ import Testing
 /// Python's `SharedMemory(create=True)`, written and closed (not unlinked) by a program that
 /// runs on and attaches it again later: nothing maps it meanwhile, but the program's resource
 /// tracker runs, and root's `clean --all` must keep it (the bug report: the re-attach failed
-/// with FileNotFoundError).
+/// with FileNotFoundError). Also where the program runs in a namespace of its own with its own
+/// /dev/shm (a container), and root cleans it with --target.
 @Suite(.enabled(if: Sandbox.isRoot, "needs root for a private IPC + mount namespace"))
 struct PythonSharedMemoryTests {
-  @Test func aClosedSegmentOfAProgramWithALiveResourceTrackerSurvivesCleanAll() throws {
+  @Test(arguments: [false, true])
+  func aClosedSegmentOfAProgramWithALiveResourceTrackerSurvivesCleanAll(contained: Bool) throws {
     let box = try Sandbox()
     let folder = try TemporaryDirectory()
     let go = folder.file("go")
+    // Contained: its own mount and IPC namespaces and tmpfs /dev/shm (exec keeps the pid).
+    let container = ["/usr/bin/unshare", "--mount", "--ipc", "--propagation", "private", "/bin/sh", "-c",
+      "mount -t tmpfs none /dev/shm && exec python3 -c \"$0\""]
     let program = try RunningProgram(
       "/usr/bin/nsenter",
-      ["--target", String(box.pid), "--ipc", "--mount", "--", "python3", "-c", """
+      ["--target", String(box.pid), "--ipc", "--mount", "--"] + (contained ? container : ["python3", "-c"]) + ["""
         import os, sys, time
         from multiprocessing import shared_memory
         made = shared_memory.SharedMemory(create=True, size=64)
@@ -49,13 +54,14 @@ struct PythonSharedMemoryTests {
             .split(separator: ")").last?.split(separator: " ").dropFirst().first == "\(program.pid)"
       })
 
+    let target = contained ? ["--target", String(program.pid)] : []
     for selector in [["--all"], ["--kind", "posix-shm"], ["--all", "--dry-run"]] {
-      let run = try box.run(["clean"] + selector)
+      let run = try box.run(["clean"] + selector + target)
       #expect(run.stdout.contains(
         "posix-shm:\(name): held by Python multiprocessing, resource tracker \(tracker) between uses"),
         "\(selector): \(run)")
     }
-    let users = try box.run(["list", "--users", "--kind", "posix-shm", "-o", "ref,users", "--no-headings"])
+    let users = try box.run(["list", "--users", "--kind", "posix-shm", "-o", "ref,users", "--no-headings"] + target)
     #expect(users.lines.contains { $0.hasSuffix("held by Python multiprocessing, resource tracker \(tracker)") }, "\(users)")
     FileManager.default.createFile(atPath: go, contents: nil)
     let result = program.finish(timeout: 20)

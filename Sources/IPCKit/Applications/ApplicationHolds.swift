@@ -77,7 +77,9 @@ public struct ApplicationHolds: Sendable {
     var holds = ApplicationHolds()
     holds.readAt = time(nil)
     let proc = inventory.paths.proc
-    holds.trackers = PythonMultiprocessing.trackers(proc: proc)
+    // The verified /dev/shm (a target's, under --target): every file is read through it.
+    let shm = try? inventory.paths.openShm().get()
+    holds.trackers = PythonMultiprocessing.trackers(proc: proc, shmDevice: shm?.device)
     // PostgreSQL refuses to run as root: its segments never belong to root.
     let dynamic = dynamicSegments(inventory).filter { $0.uid != 0 }
     let segments = SysVSharedMemory.list(paths: inventory.paths, withValues: false)
@@ -161,15 +163,12 @@ public struct ApplicationHolds: Sendable {
         application: PostgreSQL.application, role: PostgreSQL.role, process: nil, formerPID: formerPID)
       sets.append((control, holder, members))
     }
-    // A descriptor, not a path, for every read (a raw one: the nested functions capture it).
-    let directory = open(inventory.paths.shm, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-    defer { if directory >= 0 { close(directory) } }
     /// A control segment's bytes, read as a file or (where allowed) through an attachment.
     func controlBytes(_ control: IPCObjectInfo) -> (bytes: [UInt8], size: Int)? {
       guard let size = control.details.size, size <= PostgreSQL.largestControl else { return nil }
       if let name = control.name {
-        guard directory >= 0 else { return nil }
-        return readShmFile(name.bytes, in: directory, limit: PostgreSQL.largestControl)
+        guard let shm else { return nil }
+        return readShmFile(name.bytes, in: shm, limit: PostgreSQL.largestControl)
       }
       guard mayAttach, let id = control.id,
         let bytes = SysVSharedMemory.contents(id, count: Int(size), size: Int(size))
@@ -193,8 +192,8 @@ public struct ApplicationHolds: Sendable {
     where !seen.contains(object.identity) && holds.unreadOwners[object.uid] == nil
       && (object.details.size ?? 0) <= PostgreSQL.largestControl
     {
-      guard directory >= 0,
-        let head = readShmFile(object.name!.bytes, in: directory, limit: PostgreSQL.largestControl, count: 4),
+      guard let shm,
+        let head = readShmFile(object.name!.bytes, in: shm, limit: PostgreSQL.largestControl, count: 4),
         head.bytes.count == 4, head.bytes.withUnsafeBytes({ $0.loadUnaligned(as: UInt32.self) }) == PostgreSQL.controlMagic,
         let (contents, size) = controlBytes(object)
       else { continue }

@@ -61,22 +61,22 @@ func hex8(_ key: Int32) -> String {
   return String(repeating: "0", count: max(0, 8 - digits.count)) + digits
 }
 
-/// The first `count` bytes (all by default) of a file in the shm directory, and its size, read
-/// without following a link, blocking on a FIFO, or changing its access time where the caller
-/// may (O_NOATIME); nil unless it is a regular file no larger than `limit`.
-func readShmFile(_ name: [UInt8], in directory: CInt, limit: Int, count: Int? = nil)
+/// The first `count` bytes (all by default) of a file in the verified shm folder, and its
+/// size, read without following a link, crossing a mount on the name, blocking on a FIFO, or
+/// changing its access time where the caller may (O_NOATIME); nil unless it is a regular file
+/// no larger than `limit`.
+func readShmFile(_ name: [UInt8], in folder: ShmHandle, limit: Int, count: Int? = nil)
   -> (bytes: [UInt8], size: Int)?
 {
   let fileName = Array(name.drop { $0 == UInt8(ascii: "/") }) + [0]
-  let flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC
-  var fd = fileName.withUnsafeBufferPointer { pointer in
-    pointer.withMemoryRebound(to: CChar.self) { openat(directory, $0.baseAddress!, flags | noAccessTime) }
-  }
-  if fd < 0 && errno == EPERM {
-    fd = fileName.withUnsafeBufferPointer { pointer in
-      pointer.withMemoryRebound(to: CChar.self) { openat(directory, $0.baseAddress!, flags) }
+  let flags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC
+  func open(_ flags: CInt) -> CInt {
+    fileName.withUnsafeBufferPointer { pointer in
+      pointer.withMemoryRebound(to: CChar.self) { folder.open($0.baseAddress!, flags) }
     }
   }
+  var fd = open(flags | noAccessTime)
+  if fd < 0 && errno == EPERM { fd = open(flags) }
   guard fd >= 0 else { return nil }
   let file = FileDescriptor(raw: fd)
   guard let status = try? file.status(), status.st_mode & S_IFMT == S_IFREG,

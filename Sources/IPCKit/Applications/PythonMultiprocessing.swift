@@ -6,7 +6,7 @@ import Glibc
 /// lives as long as the program and unlinks what is left when the program ends: while a tracker
 /// runs, the owner's POSIX segments and semaphores may be its program's. Which names it holds
 /// lives only in the tracker's memory (a Python dict), so every one of the owner's POSIX
-/// objects in the tracker's mount namespace counts as held.
+/// objects in the /dev/shm the tracker sees counts as held.
 enum PythonMultiprocessing {
   static let application = "Python multiprocessing"
   static let role = "resource tracker"
@@ -14,27 +14,22 @@ enum PythonMultiprocessing {
   /// it with `-c 'from multiprocessing.resource_tracker import main;main(FD)'`).
   static let marker = Array("from multiprocessing.resource_tracker import main".utf8)
 
-  /// The running trackers in this mount namespace, by owner (the lowest pid of each).
-  static func trackers(proc: String) -> [uid_t: Holder] {
-    let ownNamespace = namespace("\(proc)/self/ns/mnt")
+  /// The running trackers that see the /dev/shm on `shmDevice` (whatever their namespaces: a
+  /// container's, under --target), by owner (the lowest pid of each). One whose mount table
+  /// cannot be read may see it: counted, the side that keeps objects.
+  static func trackers(proc: String, shmDevice: UInt64?) -> [uid_t: Holder] {
     var found: [uid_t: Holder] = [:]
     for pid in Processes.pids(proc: proc) {
       guard let file = try? FileDescriptor.open("\(proc)/\(pid)/cmdline", O_RDONLY),
         let arguments = try? file.read(upTo: 4096), contains(arguments, marker),
         let owner = try? FileDescriptor.open("\(proc)/\(pid)", O_RDONLY | O_DIRECTORY).status().st_uid,
-        found[owner] == nil, namespace("\(proc)/\(pid)/ns/mnt") == ownNamespace, ownNamespace != nil,
+        found[owner] == nil,
+        MountInfo.read(pid: pid, proc: proc).map({ $0.shmDevice == shmDevice }) ?? true,
         let process = ProcessRef.reading(pid, proc: proc)
       else { continue }
       found[owner] = Holder(application: application, role: role, process: process)
     }
     return found
-  }
-
-  /// "mnt:[4026531841]": a namespace link's text, read, never followed.
-  private static func namespace(_ path: String) -> [UInt8]? {
-    var buffer = [UInt8](repeating: 0, count: 64)
-    let count = buffer.withUnsafeMutableBytes { readlink(path, $0.baseAddress!, 64) }
-    return count > 0 ? Array(buffer[..<count]) : nil
   }
 
   private static func contains(_ bytes: [UInt8], _ part: [UInt8]) -> Bool {

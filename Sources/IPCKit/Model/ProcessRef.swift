@@ -87,4 +87,20 @@ public enum Processes {
     else { return [] }
     return entries.compactMap { pid_t(String(decoding: $0.name, as: UTF8.self)) }.sorted()
   }
+
+  /// This process and those that started it, up to init: their use of an object is the
+  /// caller's own doing (and a clean run from a user's shell must not count that shell
+  /// against them).
+  static func ancestry(proc: String) -> Set<pid_t> {
+    var chain: Set<pid_t> = [getpid()]
+    var pid = getppid()
+    while pid > 1, chain.insert(pid).inserted {
+      guard let text = readTextFile("\(proc)/\(pid)/status", limit: 4096),
+        let line = text.split(separator: "\n").first(where: { $0.hasPrefix("PPid:") }),
+        let parent = pid_t(line.dropFirst(5).filter { !$0.isWhitespace })
+      else { break }
+      pid = parent
+    }
+    return chain
+  }
 }

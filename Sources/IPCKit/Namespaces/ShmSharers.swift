@@ -32,7 +32,7 @@ public final class ShmSharers: Sendable {
       let folder = try? FileDescriptor.open(proc, O_RDONLY | O_DIRECTORY),
       let entries = try? folder.directoryEntries()
     else { return [:] }
-    let mine = ancestry()
+    let mine = Processes.ancestry(proc: proc)
     var seesIt: [UInt64: Bool] = [:]  // by mount namespace
     var byOwner: [uid_t: Int] = [:]
     for entry in entries {
@@ -50,26 +50,11 @@ public final class ShmSharers: Sendable {
       } else {
         // A table that cannot be read may show it: counted, the side that keeps objects.
         let table = MountInfo.read(pid: pid, proc: proc)
-        sees = table.map { UInt64($0.mount(covering: ShmHandle.folder)?.device ?? 0) == device }
-          ?? true
+        sees = table.map { $0.shmDevice == device } ?? true
         if known && table != nil { seesIt[UInt64(namespace.st_ino)] = sees }
       }
       if sees { byOwner[process.st_uid, default: 0] += 1 }
     }
     return byOwner
-  }
-
-  /// This process and those that started it: the caller's own doing.
-  private func ancestry() -> Set<pid_t> {
-    var chain: Set<pid_t> = [getpid()]
-    var pid = getppid()
-    while pid > 1, chain.insert(pid).inserted {
-      guard let text = readTextFile("\(proc)/\(pid)/status", limit: 4096),
-        let line = text.split(separator: "\n").first(where: { $0.hasPrefix("PPid:") }),
-        let parent = pid_t(String(line.dropFirst(5).filter { !$0.isWhitespace }))
-      else { break }
-      pid = parent
-    }
-    return chain
   }
 }

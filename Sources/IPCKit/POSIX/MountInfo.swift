@@ -24,6 +24,13 @@ struct MountInfo {
     return read(process: process.raw)
   }
 
+  /// The table of the process or thread whose /proc directory is `path` ("/proc/7",
+  /// "/proc/7/task/9"); nil if it cannot be read whole.
+  static func read(directory path: String) -> MountInfo? {
+    guard let process = try? FileDescriptor.open(path, O_RDONLY | O_DIRECTORY) else { return nil }
+    return read(process: process.raw)
+  }
+
   /// The table of the process whose /proc directory is open as `process`: that process's,
   /// even if its pid is reused meanwhile (the directory then answers nothing).
   static func read(process: CInt) -> MountInfo? {
@@ -60,10 +67,14 @@ struct MountInfo {
 
   /// glibc's makedev(3), a macro Swift cannot import.
   static func device(_ major: UInt32, _ minor: UInt32) -> dev_t {
-    let (major, minor) = (dev_t(major), dev_t(minor))
-    return (major & 0xffff_f000) << 32 | (major & 0xfff) << 8
-      | (minor & 0xffff_ff00) << 12 | (minor & 0xff)
+    dev_t(makeDevice(major: UInt64(major), minor: UInt64(minor)))
   }
+
+  /// The devices the mounts are on.
+  var devices: Set<UInt64> { Set(mounts.map { UInt64($0.device) }) }
+
+  /// The device of what this table shows at /dev/shm; nil if nothing is mounted there.
+  var shmDevice: UInt64? { mount(covering: ShmHandle.folder).map { UInt64($0.device) } }
 
   /// The table writes space, tab, newline and backslash as octal escapes ("\040").
   static func unescape(_ field: ArraySlice<UInt8>) -> [UInt8] {
