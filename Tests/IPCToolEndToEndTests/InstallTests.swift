@@ -91,6 +91,26 @@ struct InstallTests {
     #expect(unknown.stderr.split(separator: "\n").count == 1, "\(unknown)")
   }
 
+  /// The made binary acting in a user's own namespaces through `--target`: listing through the
+  /// verified handle, and creating and removing through the forked helper that becomes that
+  /// namespace's root (what the release build alone runs for users).
+  @Test(.enabled(if: Sandbox.isRoot, "needs root for a private IPC + mount namespace"))
+  func actsInAUsersNamespaceAsItsRoot() throws {
+    let tool = try made()
+    let box = try Sandbox()
+    let target = try box.usersTarget("mount -t tmpfs none /dev/shm")
+    defer { target.stop() }
+    let pid = String(target.pid)
+    for (kind, size) in [("posix-shm", ["--size", "8"]), ("posix-sem", [])] {
+      let create = try box.runInside([tool, "create", kind, "/made", "--target", pid] + size)
+      #expect(create.status == 0, "\(create)")
+    }
+    let listed = try box.runInside([tool, "list", "--target", pid, "-o", "ref,owner", "--noheadings"])
+    #expect(listed.lines == ["posix-shm:/made  nobody", "posix-sem:/made  nobody"], "\(listed)")
+    let clean = try box.runInside([tool, "clean", "--target", pid, "--prefix", "/made"])
+    #expect(clean.lines.last == "removed 2, kept 0 in use, failed 0", "\(clean)")
+  }
+
   /// A user and a group that only an NSS module knows (Debian's libnss-extrausers, reading
   /// files in /var/lib/extrausers): named in the listing, and `--owner NAME` finds the user, as
   /// `ls -l` would. The group lists 3,000 members, more than a 4 KiB lookup buffer holds.

@@ -10,21 +10,6 @@ import Testing
 struct TargetTrustTests {
   static let nobody = "65534"
 
-  /// A process of nobody's inside the sandbox, in user, IPC and mount namespaces of its own
-  /// (`unshare -Urim`), that runs `script` there and then sleeps; its pid once it sleeps.
-  func usersTarget(_ box: Sandbox, _ script: String) throws -> RunningProgram {
-    let target = try RunningProgram(
-      "/usr/bin/nsenter",
-      ["--target", String(box.pid), "--ipc", "--mount", "--setuid", Self.nobody, "--setgid", Self.nobody,
-       "--wd=/", "--", "/usr/bin/unshare", "-Urim", "/bin/sh", "-c", script + " && exec sleep 120"])
-    try #require(waitUntil { comm(target.pid) == "sleep" }, "the target did not start: \(target.outputSoFar)")
-    return target
-  }
-
-  func comm(_ pid: pid_t) -> String? {
-    (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8))?.trimmingCharacters(in: .newlines)
-  }
-
   /// Every command that reads, creates or removes through a target's /dev/shm.
   func everyCommand(_ box: Sandbox, _ pid: pid_t) throws -> [ToolRun] {
     let target = ["--target", String(pid)]
@@ -44,7 +29,7 @@ struct TargetTrustTests {
     let box = try Sandbox()
     let victim = try VictimFolder(in: box.shmDirectory)
     let before = victim.snapshot()
-    let target = try usersTarget(box, "mount --bind /dev/shm/victim /dev/shm")
+    let target = try box.usersTarget("mount --bind /dev/shm/victim /dev/shm")
     defer { target.stop() }
 
     let runs = try everyCommand(box, target.pid)
@@ -62,7 +47,7 @@ struct TargetTrustTests {
     let victim = try VictimFolder()
     let onTmpfs = try runProgram("/usr/bin/stat", ["-f", "-c", "%T", victim.path]).stdout == "tmpfs\n"
     let before = victim.snapshot()
-    let target = try usersTarget(box, "mount --bind \(victim.path) /dev/shm")
+    let target = try box.usersTarget("mount --bind \(victim.path) /dev/shm")
     defer { target.stop() }
 
     let runs = try everyCommand(box, target.pid)
@@ -118,8 +103,8 @@ struct TargetTrustTests {
     try #require(fd >= 0)
     _ = ([42, 0, 0, 0] + [UInt8](repeating: 0, count: 28)).withUnsafeBytes { write(fd, $0.baseAddress, 32) }
     close(fd)
-    let target = try usersTarget(
-      box, "mount -t tmpfs none /dev/shm && : > /dev/shm/sem.x && mount --bind \(secret) /dev/shm/sem.x")
+    let target = try box.usersTarget(
+      "mount -t tmpfs none /dev/shm && : > /dev/shm/sem.x && mount --bind \(secret) /dev/shm/sem.x")
     defer { target.stop() }
 
     for arguments in [["list", "--target", String(target.pid)], ["list", "-A"], ["inspect", "posix-sem:/x", "--target", String(target.pid)]] {
@@ -132,7 +117,7 @@ struct TargetTrustTests {
   /// before, and what is made is that root's (nobody's, seen from here).
   @Test func aUsersOwnTmpfsStillWorks() throws {
     let box = try Sandbox()
-    let target = try usersTarget(box, "mount -t tmpfs none /dev/shm")
+    let target = try box.usersTarget("mount -t tmpfs none /dev/shm")
     defer { target.stop() }
     let pid = String(target.pid)
     #expect(try box.run(["create", "posix-shm", "/made", "--size", "8", "--target", pid]).status == 0)
