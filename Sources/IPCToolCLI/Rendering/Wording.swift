@@ -60,7 +60,9 @@ extension Cleaner.Reason {
       "users unknown: /proc hides other users' processes (hidepid) (--force removes it)"
     case .usersUnknown(let unreadable):
       // Who, so that one can look: "pid 1 (systemd) could not be read".
-      "users unknown: \(unreadable.count == 1 ? "pid" : "pids") \(listed(unreadable))"
+      "users unknown: "
+        + (unreadable.isEmpty
+          ? "processes" : "\(unreadable.count == 1 ? "pid" : "pids") \(listed(unreadable))")
         + " could not be read; \(geteuid() == 0 ? "" : "running as root would tell, or ")--force removes it"
     case .permissionDenied: Errno.permissionDenied.description
     case .vanished: "vanished before removal"
@@ -110,8 +112,7 @@ extension Cleaner.Reason {
 func listed(_ processes: [ProcessRef]) -> String {
   let shown = processes.prefix(2).map(\.description)
   switch processes.count {
-  case 0: return "unknown"
-  case 1, 2: return shown.joined(separator: " and ")
+  case 0, 1, 2: return shown.joined(separator: " and ")
   default: return shown.joined(separator: ", ") + " and \(processes.count - 2) more"
   }
 }
