@@ -34,7 +34,7 @@ public enum ActivityEvidence: Sendable, Equatable {
 
   /// The evidence of use the kernel holds, or nil where there is none (a crashed program's
   /// leftovers: dead last users, nobody waiting, quiet for a while).
-  static func of(_ object: IPCObjectInfo, live: LiveProcesses, now: Int = time(nil))
+  static func of(_ object: IPCObjectInfo, live: LiveProcesses, now: Int)
     -> ActivityEvidence?
   {
     switch object.details {

@@ -19,7 +19,7 @@ public struct Cleaner {
   /// The owners of processes that see this /dev/shm, in any IPC namespace (counted on first use).
   private let shmSharers: ShmSharers
 
-  public init(inventory: Inventory = Inventory()) {
+  public init(inventory: Inventory) {
     self.inventory = inventory
     liveProcesses = LiveProcesses(proc: inventory.paths.proc)
     shmSharers = ShmSharers(paths: inventory.paths)
@@ -85,8 +85,7 @@ public struct Cleaner {
   public func clean(
     _ objects: [IPCObjectInfo], users: UsageScanner.Report?, dryRun: Bool, force: Bool
   ) -> [Outcome] {
-    let caller = Caller.current(proc: inventory.paths.proc)  // read once, not per object
-    return objects.map { clean($0, users: users, dryRun: dryRun, force: force, caller: caller) }
+    objects.map { clean($0, users: users, dryRun: dryRun, force: force) }
   }
 
   /// One object's fate; safe to call from several threads at once.
@@ -96,9 +95,9 @@ public struct Cleaner {
   /// planning may have waited for the /proc scan in between (#22).
   public func clean(
     _ original: IPCObjectInfo, users: UsageScanner.Report?, dryRun: Bool, force: Bool,
-    caller: Caller = .current(), readJustNow: Bool = false
+    readJustNow: Bool = false
   ) -> Outcome {
-    let outcome = plan(original, users: users, force: force, caller: caller)
+    let outcome = plan(original, users: users, force: force)
     return dryRun ? outcome : carriedOut(outcome, readJustNow: readJustNow)
   }
 
@@ -107,11 +106,10 @@ public struct Cleaner {
   /// never remove would send them to --force for nothing. Changes nothing; safe to call from
   /// several threads at once.
   public func plan(
-    _ original: IPCObjectInfo, users: UsageScanner.Report?, force: Bool,
-    caller: Caller = .current()
+    _ original: IPCObjectInfo, users: UsageScanner.Report?, force: Bool
   ) -> Outcome {
     var object = original
-    guard caller.mayRemove(object) else {
+    guard inventory.context.caller.mayRemove(object) else {
       return Outcome(object: object, action: .failed, reason: .permissionDenied)
     }
     object.users = users?.users(of: object)
@@ -141,10 +139,10 @@ public struct Cleaner {
   /// strands the rest (a new postmaster finds its old dynamic segments through the old
   /// interlock). `selected` is the run's selection.
   public mutating func planLeftSets(
-    selected: (IPCObjectInfo) -> Bool, users: UsageScanner.Report?, force: Bool,
-    caller: Caller = .current()
+    selected: (IPCObjectInfo) -> Bool, users: UsageScanner.Report?, force: Bool
   ) {
     guard !force else { return }
+    let caller = inventory.context.caller
     for (index, set) in holds.leftSets.enumerated() {
       let stay = set.members.filter { member in
         guard selected(member), caller.mayRemove(member) else { return true }
@@ -174,7 +172,7 @@ public struct Cleaner {
       return .setStays(
         holds.leftSets[index].holder, staying: stay.filter { $0 != object.reference })
     }
-    if let evidence = ActivityEvidence.of(object, live: liveProcesses) {
+    if let evidence = ActivityEvidence.of(object, live: liveProcesses, now: inventory.context.clock.now) {
       return .activity(evidence)
     }
     // Data nobody has read yet is not discarded by a selector that names no object.

@@ -22,19 +22,6 @@ public struct IPCPaths: Sendable {
     self.shmAccess = shmAccess
   }
 
-  /// The real system, unless IPCTOOL_PROC, IPCTOOL_SHM or IPCTOOL_MQUEUE say otherwise; the
-  /// caller's own /dev/shm is verified as a target's is.
-  public static func fromEnvironment() -> IPCPaths {
-    func variable(_ name: String) -> String? {
-      getenv(name).map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 }
-    }
-    let proc = variable("IPCTOOL_PROC") ?? "/proc"
-    let shm = variable("IPCTOOL_SHM")
-    return IPCPaths(
-      proc: proc, shm: shm ?? "/dev/shm", mqueue: variable("IPCTOOL_MQUEUE"),
-      shmAccess: shm == nil ? ShmHandle.open(pid: nil) : nil)
-  }
-
   /// The paths a process `pid` sees: its /dev/shm opened inside its root and verified; its
   /// queues are read through a mount made in its IPC namespace (none named here).
   public static func target(_ pid: pid_t, proc: String = "/proc") -> IPCPaths {

@@ -2,10 +2,11 @@ import Glibc
 
 /// Gathers, finds and removes IPC objects of every kind. It returns values and never prints.
 public struct Inventory: Sendable {
-  public let paths: IPCPaths
+  public let context: IPCContext
+  public var paths: IPCPaths { context.paths }
 
-  public init(paths: IPCPaths = .fromEnvironment()) {
-    self.paths = paths
+  public init(context: IPCContext) {
+    self.context = context
   }
 
   /// What a listing found, and what it could not look at.

@@ -33,7 +33,7 @@ public struct KernelLimit: Sendable, Equatable {
 public struct KernelLimits {
   public let inventory: Inventory
 
-  public init(inventory: Inventory = Inventory()) {
+  public init(inventory: Inventory) {
     self.inventory = inventory
   }
 

@@ -7,7 +7,7 @@ enum ProcVisibility {
   /// CAP_SYS_PTRACE: whoever holds it sees every process whatever hidepid says.
   static let ptraceCapability = 19
 
-  static func hidesOtherUsers(proc: String, caller: Caller = .current()) -> Bool {
+  static func hidesOtherUsers(proc: String, caller: Caller) -> Bool {
     guard !caller.has(ptraceCapability), let options = superOptions(of: proc)
     else { return false }
     var hidden = false

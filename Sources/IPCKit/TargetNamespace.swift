@@ -8,10 +8,11 @@ import Glibc
 /// thread and the threads it starts afterwards join: a command joins first, before it starts
 /// any.
 public enum TargetNamespace {
-  /// Joins `pid`'s IPC namespace (unless it is this one already) and returns the paths to use:
+  /// Joins `pid`'s IPC namespace (unless it is this one already) and returns the context to
+  /// work in:
   /// its /dev/shm as a verified handle, or why it was refused (then POSIX shared memory and
   /// semaphores are not touched; everything else still works).
-  public static func enter(_ pid: pid_t, proc: String = "/proc") throws(IPCError) -> IPCPaths {
+  public static func enter(_ pid: pid_t, proc: String = "/proc") throws(IPCError) -> IPCContext {
     func failure(_ what: String, _ code: Errno, hint: String? = nil) -> IPCError {
       let gone = code == .noSuchFileOrDirectory
       var error = IPCError(
@@ -34,6 +35,6 @@ public enum TargetNamespace {
         throw failure("cannot join its IPC namespace", .current, hint: "CAP_SYS_ADMIN is needed")
       }
     }
-    return IPCPaths.target(pid, proc: proc)
+    return IPCContext(paths: .target(pid, proc: proc))
   }
 }

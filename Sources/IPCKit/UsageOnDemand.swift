@@ -39,4 +39,20 @@ public final class UsageOnDemand: Sendable {
   public static func isNeeded(for object: IPCObjectInfo) -> Bool {
     object.kind.isNamed || (object.details.sysvSegment?.attached ?? 0) > 0
   }
+
+  /// What `--unused` selects, for clean and list alike: nobody maps it or holds it open, and
+  /// for System V segments none attached. (Queues and sets have no users the kernel records;
+  /// their evidence of use is weighed when clean plans, not here.)
+  public func isUnused(_ object: IPCObjectInfo) -> Bool {
+    guard Self.isNeeded(for: object) else { return true }
+    return report.users(of: object)?.isEmpty == true
+      && (object.details.sysvSegment?.attached ?? 0) == 0
+  }
+
+  /// Whether a POSIX segment is mapped (or held open) now: then its age is unknown, and an
+  /// age selects it not. (A System V segment's attachments are in its record: see
+  /// `knownLastActivity`.)
+  public func isMapped(_ object: IPCObjectInfo) -> Bool {
+    object.kind == .posixSharedMemory && report.users(of: object)?.isEmpty == false
+  }
 }

@@ -14,10 +14,11 @@ import Synchronization
 /// What cannot be read whole is unknown, never "unused": a process whose maps or descriptors
 /// could not be read (or only in part) is kept as hidden, and named where it matters.
 public struct UsageScanner: Sendable {
-  public let paths: IPCPaths
+  public let context: IPCContext
+  public var paths: IPCPaths { context.paths }
 
-  public init(paths: IPCPaths = .fromEnvironment()) {
-    self.paths = paths
+  public init(context: IPCContext) {
+    self.context = context
   }
 
   /// What one scan found.
@@ -168,7 +169,7 @@ public struct UsageScanner: Sendable {
       return part
     }
     var report = Report()
-    report.processesHidden = ProcVisibility.hidesOtherUsers(proc: paths.proc)
+    report.processesHidden = ProcVisibility.hidesOtherUsers(proc: paths.proc, caller: context.caller)
     for part in parts { report.merge(part) }
     if !report.deletedMappings.isEmpty {
       // A name that still holds the inode means it was not unlinked: glibc's sem_open maps a

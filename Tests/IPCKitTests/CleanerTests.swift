@@ -9,7 +9,7 @@ import Testing
 struct CleanerTests {
   @Test func aRecycledSysVIdIsNeverRemoved() throws {
     let kept = try onThread(in: .fresh) { () throws -> Bool in
-      let inventory = Inventory(paths: IPCPaths(shm: "/nonexistent", mqueue: "/nonexistent"))
+      let inventory = Inventory(context: IPCContext(paths: IPCPaths(shm: "/nonexistent", mqueue: "/nonexistent")))
       let id = msgget(IPC_PRIVATE, IPC_CREAT | 0o600)
       defer { msgctl(id, IPC_RMID, nil) }
       var listed = try #require(inventory.list([.sysvQueue]).objects.first)
@@ -27,7 +27,7 @@ struct CleanerTests {
     let outcomes = try onThread(in: .fresh) { () throws -> [Cleaner.Action] in
       let shm = try TemporaryDirectory()
       try shm.write("seg", "x")
-      let inventory = Inventory(paths: IPCPaths(shm: shm.path, mqueue: "/nonexistent"))
+      let inventory = Inventory(context: IPCContext(paths: IPCPaths(shm: shm.path, mqueue: "/nonexistent")))
       _ = semget(IPC_PRIVATE, 1, IPC_CREAT | 0o600)
       let objects = inventory.list([.posixSharedMemory, .sysvSemaphore]).objects
       try #require(objects.count == 2)
@@ -44,7 +44,7 @@ struct CleanerTests {
   /// new sequence number), and is left alone.
   @Test func aSlotReadNeverRemovesTheObjectThatReplacedIt() throws {
     let (actions, replacementKept) = try onThread(in: .fresh) { () throws -> ([Cleaner.Action], Bool) in
-      let inventory = Inventory(paths: IPCPaths(shm: "/nonexistent", mqueue: "/nonexistent"))
+      let inventory = Inventory(context: IPCContext(paths: IPCPaths(shm: "/nonexistent", mqueue: "/nonexistent")))
       let cleaner = Cleaner(inventory: inventory)
       _ = msgget(IPC_PRIVATE, IPC_CREAT | 0o600)
       var replacement: Int32 = -1
@@ -68,7 +68,7 @@ struct CleanerTests {
   /// same ids, keys and owners, in id order, including ids past a freed slot.
   @Test func slotReadsAgreeWithTheProcListing() throws {
     let agree = try onThread(in: .fresh) { () throws -> Bool in
-      let inventory = Inventory(paths: IPCPaths(shm: "/nonexistent", mqueue: "/nonexistent"))
+      let inventory = Inventory(context: IPCContext(paths: IPCPaths(shm: "/nonexistent", mqueue: "/nonexistent")))
       var queues = (Int32(1)...5).map { msgget($0, IPC_CREAT | 0o640) }
       let segment = shmget(7, 4096, IPC_CREAT | 0o600)
       let set = semget(8, 3, IPC_CREAT | 0o600)

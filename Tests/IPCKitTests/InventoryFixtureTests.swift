@@ -16,7 +16,7 @@ import Testing
     shm.symlink("link", to: "/etc/passwd")
     #expect(mkfifo(shm.path + "/sem.fifo", 0o644) == 0)  // opening it to read must not block
     #expect(mkfifo(shm.path + "/pipe", 0o644) == 0)
-    let inventory = Inventory(paths: IPCPaths(proc: fixtures + "/proc", shm: shm.path, mqueue: shm.path + "/frames"))
+    let inventory = Inventory(context: IPCContext(paths: IPCPaths(proc: fixtures + "/proc", shm: shm.path, mqueue: shm.path + "/frames")))
     let listing = inventory.list([.posixSharedMemory, .posixSemaphore, .posixQueue])
     let refs = listing.objects.map(\.reference.description)
     #expect(refs == ["posix-shm:/frames", "posix-shm:/sem.", "posix-sem:/empty"])
@@ -31,7 +31,7 @@ import Testing
 
   @Test func createsSemaphoresGlibcCanOpen() throws {
     let shm = try TemporaryDirectory()
-    let inventory = Inventory(paths: IPCPaths(proc: "/proc", shm: shm.path))
+    let inventory = Inventory(context: IPCContext(paths: IPCPaths(proc: "/proc", shm: shm.path)))
     let name = try IPCName(parsing: "/ready")
     _ = try inventory.create(.posixSemaphore(name, value: 3), permissions: .init(rawValue: 0o640))
     let object = try #require(inventory.list([.posixSemaphore]).objects.first)
@@ -48,7 +48,7 @@ import Testing
 
   @Test func createsSharedMemoryOfTheRightSize() throws {
     let shm = try TemporaryDirectory()
-    let inventory = Inventory(paths: IPCPaths(proc: "/proc", shm: shm.path))
+    let inventory = Inventory(context: IPCContext(paths: IPCPaths(proc: "/proc", shm: shm.path)))
     _ = try inventory.create(.posixSharedMemory(IPCName(parsing: "/seg"), size: 12345), permissions: .init(rawValue: 0o600))
     let object = try #require(inventory.list([.posixSharedMemory]).objects.first)
     #expect(object.details.size == 12345)
@@ -58,7 +58,7 @@ import Testing
   }
 
   @Test func aMissingShmDirectoryListsNothing() {
-    let inventory = Inventory(paths: IPCPaths(proc: "/nonexistent", shm: "/nonexistent", mqueue: "/nonexistent"))
+    let inventory = Inventory(context: IPCContext(paths: IPCPaths(proc: "/nonexistent", shm: "/nonexistent", mqueue: "/nonexistent")))
     let listing = inventory.list(Set(IPCKind.allCases))
     #expect(listing.objects.isEmpty)
     #expect(Set(listing.gaps.map { "\($0)" }) == [

@@ -26,7 +26,7 @@ struct SysVIdReuseTests {
   func replacedInTheWindow(
     _ kind: IPCKind, make: () -> Int32, replace: (Int32) throws -> Int32, remove: (Int32) -> Void
   ) throws -> (outcomes: [Cleaner.Outcome], replacementKept: Bool, sameID: Bool) {
-    let inventory = Inventory(paths: IPCPaths(shm: "/nonexistent", mqueue: "/nonexistent"))
+    let inventory = Inventory(context: IPCContext(paths: IPCPaths(shm: "/nonexistent", mqueue: "/nonexistent")))
     let cleaner = Cleaner(inventory: inventory)
     let first = make()
     try #require(first >= 0)

@@ -31,10 +31,10 @@ struct UsageLookAgainTests {
     try #require(waitUntil { attacher.outputSoFar.contains("ready") }, "\(attacher.outputSoFar)")
     let users = try onThread(in: .of(attacher.pid)) { () throws -> [pid_t]? in
       let paths = IPCPaths(shm: "/nonexistent", mqueue: "/nonexistent")
-      let report = UsageScanner(paths: paths).scan()  // before the attach
+      let report = UsageScanner(context: IPCContext(paths: paths)).scan()  // before the attach
       try folder.write("go", "")
       try #require(waitUntil { attacher.outputSoFar.contains("attached") }, "\(attacher.outputSoFar)")
-      let segment = try #require(Inventory(paths: paths).list([.sysvSharedMemory]).objects.first)
+      let segment = try #require(Inventory(context: IPCContext(paths: paths)).list([.sysvSharedMemory]).objects.first)
       try #require(segment.details.sysvSegment?.attached == 1)
       defer { shmctl(segment.id!, IPC_RMID, nil) }
       return report.users(of: segment)?.map(\.pid)
@@ -47,7 +47,7 @@ struct UsageLookAgainTests {
     let shm = try TemporaryDirectory()
     try shm.write("seg", "x")
     let paths = IPCPaths(proc: "/nonexistent", shm: shm.path, mqueue: "/nonexistent")
-    let object = try #require(Inventory(paths: paths).list([.posixSharedMemory]).objects.first)
-    #expect(UsageScanner(paths: paths).scan().users(of: object) == nil)
+    let object = try #require(Inventory(context: IPCContext(paths: paths)).list([.posixSharedMemory]).objects.first)
+    #expect(UsageScanner(context: IPCContext(paths: paths)).scan().users(of: object) == nil)
   }
 }

@@ -75,7 +75,7 @@ public struct ApplicationHolds: Sendable {
     -> ApplicationHolds
   {
     var holds = ApplicationHolds()
-    holds.readAt = time(nil)
+    holds.readAt = inventory.context.clock.now
     let proc = inventory.paths.proc
     // The verified /dev/shm (a target's, under --target): every file is read through it.
     let shm = try? inventory.paths.openShm().get()

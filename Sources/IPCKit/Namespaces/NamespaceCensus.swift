@@ -114,7 +114,7 @@ public enum NamespaceCensus {
       summary.notes.append("its /dev/shm is \(reason)")
     }
     let result = within(summary, proc: proc, paths: paths) { paths in
-      Inventory(paths: paths).list(Set(IPCKind.allCases), withValues: false)
+      Inventory(context: IPCContext(paths: paths)).list(Set(IPCKind.allCases), withValues: false)
     }
     switch result {
     case .failure(let code):

@@ -31,13 +31,14 @@ public struct PiResult: Sendable {
 /// Runs the forked computation over one mechanism at a time and proves it left nothing.
 public struct PiRunner {
   public let plan: PiPlan
-  public let paths: IPCPaths
+  public let context: IPCContext
+  public var paths: IPCPaths { context.paths }
   /// When every run must be over (--timeout): CLOCK_MONOTONIC seconds, and the timeout.
   public var deadline: (at: Double, seconds: Double)?
 
-  public init(plan: PiPlan, paths: IPCPaths = .fromEnvironment(), timeout: Double? = nil) {
+  public init(plan: PiPlan, context: IPCContext, timeout: Double? = nil) {
     self.plan = plan
-    self.paths = paths
+    self.context = context
     deadline = timeout.map { (monotonicSeconds() + $0, $0) }
   }
 

@@ -49,9 +49,9 @@ enum CleanCommand {
   static let force = OptionSpec("force", short: "f", help: "Remove objects even when in use.")
 
   static func run(_ parsed: ParsedArguments, _ console: Console) -> ExitStatus {
-    let selection: ObjectSelection
+    let selection: Selection
     do throws(UsageError) {
-      selection = try ObjectSelection(parsed)
+      selection = try Selection(parsed)
       if selection.selectsEverything && !parsed.flag(all) {
         guard !parsed.flag(SharedOptions.unused) else {
           throw UsageError(
@@ -66,7 +66,7 @@ enum CleanCommand {
     }
     let run = CleanRun(
       selection: selection, force: parsed.flag(force), unusedOnly: parsed.flag(SharedOptions.unused),
-      dryRun: parsed.flag(dryRun), paths: parsed.paths)
+      dryRun: parsed.flag(dryRun), context: parsed.context)
     // A selected kind that could not be read is a failure, not a note: its objects were
     // neither removed nor kept, and a script must not take the run for complete.
     let (report, gaps) = run.cleanAll(json: parsed.flag(SharedOptions.json))

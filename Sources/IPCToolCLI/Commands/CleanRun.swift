@@ -4,19 +4,18 @@ import IPCKit
 /// One `clean`: which objects it selects, what it plans for each, and carrying that out, kind
 /// by kind, as the objects are read.
 struct CleanRun {
-  let selection: ObjectSelection
+  let selection: Selection
   let force: Bool
   let unusedOnly: Bool
   let dryRun: Bool
   let inventory: Inventory
   let cleaner: Cleaner
   let usage: UsageOnDemand
-  let caller = Caller.current()
 
-  init(selection: ObjectSelection, force: Bool, unusedOnly: Bool, dryRun: Bool, paths: IPCPaths) {
+  init(selection: Selection, force: Bool, unusedOnly: Bool, dryRun: Bool, context: IPCContext) {
     (self.selection, self.force, self.unusedOnly, self.dryRun) = (selection, force, unusedOnly, dryRun)
-    inventory = Inventory(paths: paths)
-    usage = UsageOnDemand(UsageScanner(paths: inventory.paths))
+    inventory = Inventory(context: context)
+    usage = UsageOnDemand(UsageScanner(context: context))
     var cleaner = Cleaner(inventory: inventory)
     cleaner.broadSelection = selection.namesNoObject
     // Only segments and POSIX semaphores are held (queues and System V sets never are).
@@ -28,10 +27,11 @@ struct CleanRun {
       // A dry run attaches nothing: the kernel would record the attachment.
       cleaner.holds = ApplicationHolds.read(inventory, findLeftSets: true, mayAttach: !dryRun)
       if !cleaner.holds.leftSets.isEmpty {
+        let now = context.clock.now
         let selected = { [selection, unusedOnly, usage] (object: IPCObjectInfo) in
-          selection.matches(object) && (!unusedOnly || Self.isUnused(object, usage))
+          selection.matches(object, now: now) && (!unusedOnly || usage.isUnused(object))
         }
-        cleaner.planLeftSets(selected: selected, users: usage.report, force: force, caller: caller)
+        cleaner.planLeftSets(selected: selected, users: usage.report, force: force)
       }
     }
     self.cleaner = cleaner
@@ -146,16 +146,9 @@ struct CleanRun {
   }
 
   private func selected(_ object: IPCObjectInfo) -> Bool {
-    guard selection.matches(object) else { return false }
-    if selection.olderThan != nil && Self.isMapped(object, usage) { return false }
-    return !unusedOnly || Self.isUnused(object, usage)
-  }
-
-  /// Whether a POSIX segment is mapped (or held open) now: then its age is unknown, and an
-  /// age selects it not. (A System V segment's attachments are in its record: see
-  /// `knownLastActivity`.)
-  static func isMapped(_ object: IPCObjectInfo, _ usage: UsageOnDemand) -> Bool {
-    object.kind == .posixSharedMemory && usage.report.users(of: object)?.isEmpty == false
+    guard selection.matches(object, now: inventory.context.clock.now) else { return false }
+    if selection.olderThan != nil && usage.isMapped(object) { return false }
+    return !unusedOnly || usage.isUnused(object)
   }
 
   /// What of the /proc scan planning `object` needs: its users, or, in a broad clean, only
@@ -165,20 +158,11 @@ struct CleanRun {
     return cleaner.broadSelection && object.uid != 0 ? usage.owners : nil
   }
 
-  /// What `--unused` selects, for clean and list alike: nobody maps it or holds it open, and
-  /// for System V segments none attached. (Queues and sets have no users the kernel records;
-  /// their evidence of use is weighed when clean plans, not here.)
-  static func isUnused(_ object: IPCObjectInfo, _ usage: UsageOnDemand) -> Bool {
-    guard UsageOnDemand.isNeeded(for: object) else { return true }
-    return usage.report.users(of: object)?.isEmpty == true
-      && (object.details.sysvSegment?.attached ?? 0) == 0
-  }
-
   /// The outcome planned for a selected object; nil for one not selected.
   private func plan(_ object: IPCObjectInfo) -> Cleaner.Outcome? {
     guard selected(object) else { return nil }
     let users = force ? nil : scan(for: object)
-    return cleaner.plan(object, users: users, force: force, caller: caller)
+    return cleaner.plan(object, users: users, force: force)
   }
 
   /// Planned and, unless a dry run, carried out at once.

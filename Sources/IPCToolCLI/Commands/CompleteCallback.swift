@@ -26,7 +26,7 @@ enum CompleteCallback {
     // A word that starts with "/" can only be a POSIX name: read only the names it starts,
     // before any file is stat'ed.
     let kinds = Set(named.hasPrefix("/") || what == "names" ? IPCKind.allCases.filter(\.isNamed) : IPCKind.allCases)
-    let inventory = Inventory()
+    let inventory = Inventory(context: parsed.context)
     let fileKinds = kinds.intersection([.posixSharedMemory, .posixSemaphore])
     // /dev/shm's names alone first: where they make more candidates than will be described
     // (they are grouped), no file is stat'ed to describe them; else only theirs are.
@@ -91,7 +91,7 @@ enum CompleteCallback {
 
   /// Every process whose pid starts with `prefix`, with its command line, for --target.
   static func processes(_ prefix: String) -> [(String, String)] {
-    Processes.all(proc: IPCPaths.fromEnvironment().proc).filter { String($0.pid).hasPrefix(prefix) }
+    Processes.all(proc: IPCContext.fromEnvironment().paths.proc).filter { String($0.pid).hasPrefix(prefix) }
       .map { (String($0.pid), $0.shortCommand) }
   }
 

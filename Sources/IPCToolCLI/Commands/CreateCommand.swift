@@ -56,7 +56,7 @@ enum CreateCommand {
   static func run(_ parsed: ParsedArguments, _ console: Console) -> ExitStatus {
     do {
       let (spec, permissions) = try request(parsed)
-      let reference = try Inventory(paths: parsed.paths).create(spec, permissions: permissions)
+      let reference = try Inventory(context: parsed.context).create(spec, permissions: permissions)
       console.out(reference.description + "\n")
       return .success
     } catch let error as UsageError {

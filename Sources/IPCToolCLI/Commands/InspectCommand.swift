@@ -30,7 +30,7 @@ enum InspectCommand {
       console.errRaw(error.line + "\n")
       return .usage
     }
-    let inventory = Inventory(paths: parsed.paths)
+    let inventory = Inventory(context: parsed.context)
     var found: [IPCObjectInfo] = []
     var status = ExitStatus.success
     for reference in references {
@@ -52,7 +52,7 @@ enum InspectCommand {
     }
     var fields = ObjectFields(users: UserNames())
     if !found.isEmpty {  // a /proc scan only when there is something to show users of
-      let report = UsageScanner(paths: inventory.paths).scan()
+      let report = UsageScanner(context: inventory.context).scan()
       for index in found.indices { found[index].users = report.users(of: found[index]) }
       fields.holds = ApplicationHolds.read(inventory, findLeftSets: false)
     }
@@ -92,7 +92,7 @@ func parseReferences(_ parsed: ParsedArguments) throws(UsageError) -> [IPCRefere
     do {
       references.append(try IPCReference(parsing: word))
     } catch {
-      guard case .malformed = error, let objects = systemVObjects(spelled: word) else {
+      guard case .malformed = error, let objects = systemVObjects(spelled: word, in: parsed.context) else {
         throw UsageError(error.description, parsed.command)
       }
       // A bare key or id: the System V objects that have it, not the POSIX name "/0x1e240".
@@ -108,7 +108,7 @@ func parseReferences(_ parsed: ParsedArguments) throws(UsageError) -> [IPCRefere
 
 /// The references of the System V objects whose key ("0x1e240") or id ("32769") `word` is,
 /// as list spells them; nil when none has it.
-func systemVObjects(spelled word: String) -> [String]? {
+func systemVObjects(spelled word: String, in context: IPCContext) -> [String]? {
   let kinds = Set(IPCKind.allCases.filter { !$0.isNamed })
   let key: Int32?
   let id: Int32?
@@ -119,7 +119,7 @@ func systemVObjects(spelled word: String) -> [String]? {
   } else {
     return nil
   }
-  let found = Inventory().list(kinds, withValues: false).objects.compactMap { object -> String? in
+  let found = Inventory(context: context).list(kinds, withValues: false).objects.compactMap { object -> String? in
     if let key, key != 0, object.key == key { return "\(object.kind.rawValue):\(formatKey(key))" }
     if let id, object.id == id { return "\(object.kind.rawValue):\(id)" }
     return nil

@@ -26,7 +26,7 @@ enum LimitsCommand {
   ]
 
   static func run(_ parsed: ParsedArguments, _ console: Console) -> ExitStatus {
-    let (limits, notes) = KernelLimits(inventory: Inventory(paths: parsed.paths)).read()
+    let (limits, notes) = KernelLimits(inventory: Inventory(context: parsed.context)).read()
     for note in notes { console.error(note.sentence) }
     if parsed.flag(SharedOptions.json) {
       let items: [JSON] = limits.map { limit in

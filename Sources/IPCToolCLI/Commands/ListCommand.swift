@@ -82,7 +82,7 @@ enum ListCommand {
 
   static func run(_ parsed: ParsedArguments, _ console: Console) -> ExitStatus {
     do throws(UsageError) {
-      let selection = try ObjectSelection(parsed)
+      let selection = try Selection(parsed)
       var columns = defaultColumns(selection)
       if let typed = parsed.typed(output) {
         columns = try parseColumns(typed, defaults: columns, parsed.command)
@@ -143,7 +143,9 @@ enum ListCommand {
           let paths = namespace.paths(proc: "/proc")
           let fresh = paths.shmDevice.map { seenShm.insert($0).inserted } ?? true
           let tag = ListRun.NamespaceTag(inode: namespace.inode, container: namespace.container)
-          let gather = { (paths: IPCPaths) in run.gather(paths: paths, namespace: tag, includeShm: fresh) }
+          let gather = { (paths: IPCPaths) in
+            run.gather(context: IPCContext(paths: paths), namespace: tag, includeShm: fresh)
+          }
           switch NamespaceCensus.within(namespace, paths: paths, gather) {
           case .success(let part): gathered.append(part)
           case .failure(let code):
@@ -151,7 +153,7 @@ enum ListCommand {
           }
         }
       } else {
-        gathered.append(run.gather(paths: parsed.paths, namespace: nil, includeShm: true))
+        gathered.append(run.gather(context: parsed.context, namespace: nil, includeShm: true))
       }
       for note in gathered.flatMap(\.notes) { console.error(note) }
       console.out(run.render(gathered))
@@ -163,7 +165,7 @@ enum ListCommand {
   }
 
   /// The columns without -o; for System V alone the key too, as lsipc shows it.
-  static func defaultColumns(_ selection: ObjectSelection) -> [ListColumn] {
+  static func defaultColumns(_ selection: Selection) -> [ListColumn] {
     var columns = ListColumn.defaultNames.compactMap(ListColumn.named)
     if selection.kinds.allSatisfy({ !$0.isNamed }), let key = ListColumn.named("key") {
       columns.insert(key, at: 1)

@@ -5,7 +5,7 @@ import IPCKit
 /// --all-namespaces every one, from a thread that joined it), then rendered as one table or
 /// document.
 struct ListRun {
-  let selection: ObjectSelection
+  let selection: Selection
   let columns: [ListColumn]
   let withUsers: Bool
   let unusedOnly: Bool
@@ -42,22 +42,24 @@ struct ListRun {
 
   /// Reads and renders the objects `paths` show. `includeShm` false leaves out POSIX shared
   /// memory and semaphores (a /dev/shm listed already).
-  func gather(paths: IPCPaths, namespace: NamespaceTag?, includeShm: Bool) -> Gathered {
-    let inventory = Inventory(paths: paths)
+  func gather(context: IPCContext, namespace: NamespaceTag?, includeShm: Bool) -> Gathered {
+    let inventory = Inventory(context: context)
+    let paths = context.paths
     // One /proc scan serves both --users and --unused.
     // --older-than and --idle too: a mapped segment's age is unknown, and it is not old.
     let usage = withUsers || unusedOnly || selection.olderThan != nil
-      ? UsageOnDemand(UsageScanner(paths: paths)) : nil
+      ? UsageOnDemand(UsageScanner(context: context)) : nil
     let report = withUsers ? usage?.report : nil
     let filtered = selection.prefix != nil || selection.owner != nil || selection.olderThan != nil
     // The same selectors as clean: `list SELECTORS` is what `clean SELECTORS --dry-run` weighs.
     // Runs on the threads that read the objects, a sorted run at a time.
     let selection = self.selection
+    let now = context.clock.now
     let unusedOnly = self.unusedOnly
     let selected = { (run: [IPCObjectInfo]) -> [IPCObjectInfo] in
-      var objects = filtered ? run.filter { selection.matches($0) } : run
-      if let usage, unusedOnly { objects = objects.filter { CleanRun.isUnused($0, usage) } }
-      if let usage, selection.olderThan != nil { objects = objects.filter { !CleanRun.isMapped($0, usage) } }
+      var objects = filtered ? run.filter { selection.matches($0, now: now) } : run
+      if let usage, unusedOnly { objects = objects.filter { usage.isUnused($0) } }
+      if let usage, selection.olderThan != nil { objects = objects.filter { !usage.isMapped($0) } }
       if let report {
         for index in objects.indices { objects[index].users = report.users(of: objects[index]) }
       }
@@ -76,7 +78,7 @@ struct ListRun {
       (gathered.lines, listNotes) = listed(inventory, kinds, selected, holds, namespace, render)
     } else {
       let table = ListTable(
-        columns: columns, context: context(holds, namespace, proc: paths.proc), headings: headings,
+        columns: columns, context: listContext(holds, namespace, proc: paths.proc), headings: headings,
         format: format)
       (gathered.cells, listNotes) = listed(inventory, kinds, selected, holds, namespace, table.cells)
     }
@@ -93,7 +95,7 @@ struct ListRun {
   ) -> ([Part], [ListingGap]) {
     guard sortBy != nil || reversed else { return inventory.list(kinds) { render(selected($0)) } }
     let (parts, gaps) = inventory.list(kinds, selected)
-    let context = context(holds, namespace, proc: inventory.paths.proc)
+    let context = listContext(holds, namespace, proc: inventory.paths.proc)
     // Keys made once per object; ties keep listing order.
     var keyed = parts.joined().enumerated().map { (sortBy?.sortKey($1, context) ?? .none, $0, $1) }
     keyed.sort { ($0.0, $0.1) < ($1.0, $1.1) }
@@ -126,7 +128,7 @@ struct ListRun {
     return selection.prefix.map { name.starts(with: $0) } ?? true
   }
 
-  private func context(_ holds: ApplicationHolds, _ namespace: NamespaceTag?, proc: String = "/proc")
+  private func listContext(_ holds: ApplicationHolds, _ namespace: NamespaceTag?, proc: String = "/proc")
     -> ListContext
   {
     var context = ListContext(users: users, exactBytes: exactBytes, holds: holds)
@@ -144,7 +146,7 @@ struct ListRun {
         lines: parts.flatMap(\.lines), deletedMappings: withUsers ? parts.flatMap(\.deletedMappings) : nil)
     }
     var table = ListTable(
-      columns: columns, context: context(ApplicationHolds(), nil), headings: headings, format: format)
+      columns: columns, context: listContext(ApplicationHolds(), nil), headings: headings, format: format)
     table.terminalWidth = format == .aligned ? terminalWidth : nil
     table.droppable = droppable
     let cells = parts.flatMap(\.cells)

@@ -76,7 +76,7 @@ enum PiCommand {
       console.errRaw(error.line + "\n")
       return .usage
     }
-    let runner = PiRunner(plan: plan, timeout: seconds.map(Double.init))
+    let runner = PiRunner(plan: plan, context: parsed.context, timeout: seconds.map(Double.init))
     var results: [PiResult] = []
     do {
       try PiRunner.watchingSignals { () throws(PiError) in

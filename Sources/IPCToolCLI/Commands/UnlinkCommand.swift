@@ -27,7 +27,7 @@ enum UnlinkCommand {
       console.errRaw(error.line + "\n")
       return .usage
     }
-    let inventory = Inventory(paths: parsed.paths)
+    let inventory = Inventory(context: parsed.context)
     var status = ExitStatus.success
     for reference in references {
       do {

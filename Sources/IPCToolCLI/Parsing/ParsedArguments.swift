@@ -7,10 +7,11 @@ public struct ParsedArguments: Sendable {
   public var options: [String: [String]] = [:]
   public var positionals: [String] = []
   /// What `--target PID` opened in the target (its verified /dev/shm); nil without it.
-  public var target: IPCPaths?
+  public var target: IPCContext?
 
-  /// Where the command works: the target's paths, or the caller's own.
-  public var paths: IPCPaths { target ?? .fromEnvironment() }
+  /// Where the command works: the target's context, or the caller's own. Made anew at each
+  /// use: a command reads it once and passes it on.
+  public var context: IPCContext { target ?? .fromEnvironment() }
 
   // Options are read through their descriptions, never by spelling a name again: what help
   // shows (the name, the default) is what the command reads.

@@ -1,0 +1,44 @@
+import Glibc
+
+/// What every job works on, made once by the front end and passed explicitly: where the kernel
+/// shows objects (with /dev/shm opened and verified), who is asking, and what time it is. No
+/// environment variable changes what a library call does; a test builds a context on fixture
+/// folders and a fixed clock.
+public struct IPCContext: Sendable {
+  public var paths: IPCPaths
+  /// The caller as the kernel's permission checks see it, read once.
+  public var caller: Caller
+  public var clock: IPCClock
+
+  public init(paths: IPCPaths, caller: Caller? = nil, clock: IPCClock = .system) {
+    self.paths = paths
+    self.caller = caller ?? Caller.current(proc: paths.proc)
+    self.clock = clock
+  }
+
+  /// The system as this process sees it: /proc, its own /dev/shm (verified as a target's is)
+  /// and its IPC namespace's queues.
+  public static func system() -> IPCContext {
+    IPCContext(paths: IPCPaths(shmAccess: ShmHandle.open(pid: nil)))
+  }
+
+  /// What the process `pid` sees: its /dev/shm opened inside its root and verified.
+  public static func target(_ pid: pid_t) -> IPCContext {
+    IPCContext(paths: .target(pid))
+  }
+}
+
+/// The wall clock in whole seconds, as the kernel stamps IPC objects; fixed in tests, so that
+/// "changed in the last 5 seconds" is decided without waiting.
+public struct IPCClock: Sendable {
+  private let read: @Sendable () -> Int
+
+  public init(_ read: @escaping @Sendable () -> Int) { self.read = read }
+
+  public var now: Int { read() }
+
+  public static let system = IPCClock { time(nil) }
+
+  /// A clock that always says `seconds` (since the epoch).
+  public static func fixed(_ seconds: Int) -> IPCClock { IPCClock { seconds } }
+}
