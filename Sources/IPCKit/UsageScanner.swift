@@ -34,10 +34,8 @@ public struct UsageScanner: Sendable {
     /// /proc does not even list other users' processes to this caller (hidepid).
     public var processesHidden = false
     /// POSIX objects already unlinked but still mapped: memory no listing shows.
+    /// A process is scanned once, by one thread: each is named here once per file.
     public var deletedMappings: [DeletedMapping] = []
-    /// The same, to find a repeat in constant time: a process maps a file in many pieces, and
-    /// a host may hold 100,000 such mappings.
-    var seenDeletedMappings: Set<DeletedMapping> = []
     /// Live processes in this IPC namespace by owner (effective uid), leaving out this one
     /// and the processes that started it (the caller's own shell and sudo).
     var processesByOwner: [uid_t: Int] = [:]
@@ -47,14 +45,20 @@ public struct UsageScanner: Sendable {
 
     /// Adds what another part of the scan found (a later run of pids).
     mutating func merge(_ other: Report) {
-      byFile.merge(other.byFile) { $0.union($1) }
-      bySegment.merge(other.bySegment) { $0.union($1) }
+      Self.unite(&byFile, other.byFile)
+      Self.unite(&bySegment, other.bySegment)
       hidden += other.hidden
-      for mapping in other.deletedMappings where seenDeletedMappings.insert(mapping).inserted {
-        deletedMappings.append(mapping)
-      }
+      deletedMappings += other.deletedMappings  // other processes': no repeats to find
       processesByOwner.merge(other.processesByOwner, uniquingKeysWith: +)
       processesHidden = processesHidden || other.processesHidden
+    }
+
+    /// Adds `other`'s users to `users`: the smaller into the larger (each part of a scan may
+    /// hold tens of thousands of files), and into an empty report as it is, without a copy.
+    private static func unite<Key>(_ users: inout [Key: Set<ProcessRef>], _ other: [Key: Set<ProcessRef>]) {
+      var other = other
+      if users.count < other.count { swap(&users, &other) }
+      users.merge(other) { $0.union($1) }
     }
 
     /// The object's users; nil when some process could not be read and none was found.
@@ -113,7 +117,7 @@ public struct UsageScanner: Sendable {
     /// The path as /proc/PID/maps gives it: bytes (a name may hold any), shown escaped.
     public var pathBytes: [UInt8]
     /// The file's inode, on /dev/shm's device: if a live name holds it, it is not unlinked.
-    var inode: UInt64
+    public var inode: UInt64
     public var path: String { Escaping.escape(pathBytes) }
 
     /// What the file was: a POSIX semaphore ("sem.NAME") or segment, and its name with its
@@ -405,6 +409,9 @@ public struct UsageScanner: Sendable {
     inOurNamespace: () -> Bool, into report: inout Report
   ) {
     var sameNamespace: Bool?  // asked at the first System V mapping only
+    // A process maps a file in many pieces: each unlinked file is named once, found again in
+    // constant time by its inode (on /dev/shm's one device) without hashing its path.
+    var deletedSeen: Set<UInt64> = []
     var lineStart = 0
     for index in bytes.indices where bytes[index] == 0x0A {
       defer { lineStart = index + 1 }
@@ -431,8 +438,9 @@ public struct UsageScanner: Sendable {
       if path.hasSuffix(" (deleted)") && path.hasPrefix("/dev/shm/") && device == shmDevice
         && !Self.isSemOpenTemporary(pathBytes)
       {
-        let mapping = DeletedMapping(process: process, pathBytes: pathBytes, inode: inode)
-        if report.seenDeletedMappings.insert(mapping).inserted { report.deletedMappings.append(mapping) }
+        if deletedSeen.insert(inode).inserted {
+          report.deletedMappings.append(DeletedMapping(process: process, pathBytes: pathBytes, inode: inode))
+        }
       }
     }
   }

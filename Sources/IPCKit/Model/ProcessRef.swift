@@ -20,6 +20,11 @@ public struct ProcessRef: Hashable, Sendable, CustomStringConvertible {
     self.commandBytes = commandBytes
   }
 
+  /// By pid alone: a scan puts the same process in a set once per object it uses (30,000
+  /// times for a process holding 30,000 segments), and a command line is long to hash. Equal
+  /// processes have equal pids, so the hash stays consistent with `==`.
+  public func hash(into hasher: inout Hasher) { hasher.combine(pid) }
+
   /// The process with this pid; nil once it is gone.
   public static func reading(_ pid: pid_t, proc: String) -> ProcessRef? {
     let base = "\(proc)/\(pid)"

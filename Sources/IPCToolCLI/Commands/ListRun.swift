@@ -110,7 +110,7 @@ struct ListRun {
       return mappings.map { "note: \($0.process) still maps \($0.path): unlinked, not yet freed" }
     }
     guard !mappings.isEmpty else { return [] }
-    let files = Set(mappings.map(\.pathBytes)).count
+    let files = Set(mappings.map(\.inode)).count  // one /dev/shm: an inode is a file
     let processes = Set(mappings.map(\.process.pid)).count
     return [
       "note: \(files) unlinked \(files == 1 ? "file" : "files") of /dev/shm still mapped by"

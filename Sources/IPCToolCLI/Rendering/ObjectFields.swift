@@ -154,15 +154,8 @@ struct ObjectFields {
     let head = ByteBuffer(capacity: 64)
     head.append(UInt8(ascii: "{"))
     if let deletedMappings {
-      let mappings: JSON = .array(
-        deletedMappings.map {
-          .object([
-            ("pid", .number($0.process.pid)), ("command", .string($0.process.command)),
-            ("path", .string($0.path)),
-          ])
-        })
       head.append("\"deleted_mappings\": " as StaticString)
-      mappings.write(to: head)
+      Self.write(deletedMappings, to: head)
       head.append(", " as StaticString)
     }
     head.append("\"objects\": [" as StaticString)
@@ -171,6 +164,28 @@ struct ObjectFields {
     let tail = ByteBuffer(capacity: 64)
     tail.append(first == nil ? "]}\n" as StaticString : "\n]}\n")
     return [head] + parts + [tail]
+  }
+
+  /// `[{"pid": 4242, "command": "...", "path": "..."}, ...]`, written straight out: a host may
+  /// hold 100,000 such mappings, a few processes each many, so a process's command is escaped
+  /// once, not once per mapping.
+  static func write(_ mappings: [UsageScanner.DeletedMapping], to out: ByteBuffer) {
+    var command = (pid: Int32(-1), json: ByteBuffer(capacity: 0))
+    out.append(UInt8(ascii: "["))
+    for (index, mapping) in mappings.enumerated() {
+      if command.pid != mapping.process.pid {
+        command = (mapping.process.pid, ByteBuffer(capacity: 128))
+        JSON.escape(mapping.process.command, into: command.json)
+      }
+      out.append(index == 0 ? "{\"pid\": " as StaticString : ", {\"pid\": ")
+      JSON.number(mapping.process.pid).write(to: out)
+      out.append(", \"command\": " as StaticString)
+      out.append(command.json.bytes)
+      out.append(", \"path\": " as StaticString)
+      JSON.escape(mapping.path, into: out)
+      out.append(UInt8(ascii: "}"))
+    }
+    out.append(UInt8(ascii: "]"))
   }
 
   func document(_ objects: [IPCObjectInfo], detail: Bool) -> [ByteBuffer] {
