@@ -138,7 +138,7 @@ struct ListTable {
       guard let width = widths[index] else { continue }
       let last = index == lastShown
       var cell = cell
-      if displayWidth(cell) > width { cell = String(cell.prefix(max(0, width - 1))) + "…" }
+      if displayWidth(cell) > width { cell = elide(cell, to: width) }
       let padding = width - displayWidth(cell)
       if columns[index].alignment == .right { out.appendSpaces(padding) }
       out.append(cell)
@@ -148,12 +148,4 @@ struct ListTable {
     }
     out.append(UInt8(ascii: "\n"))
   }
-}
-
-/// The columns a cell takes: its bytes when ASCII, as nearly every cell is (counting
-/// Characters is slow), else its Characters.
-func displayWidth(_ text: String) -> Int {
-  var text = text
-  let ascii = text.withUTF8 { bytes in bytes.allSatisfy { $0 < 0x80 } ? bytes.count : nil }
-  return ascii ?? text.count
 }
