@@ -188,6 +188,10 @@ enum ListCommand {
     throws(UsageError) -> ListColumn
   {
     guard let column = ListColumn.named(name.lowercased()) else {
+      if ListColumn.lsipcLimitNames.contains(name.lowercased()) {
+        throw UsageError(
+          "column '\(Escaping.escape(name))' is lsipc --global's: see 'ipctool limits'", command)
+      }
       throw UsageError(
         "unknown column '\(Escaping.escape(name))' for '--\(option.long)'; columns: "
           + ListColumn.all.map(\.name).joined(separator: ", "), command)

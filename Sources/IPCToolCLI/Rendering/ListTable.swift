@@ -62,13 +62,9 @@ struct ListTable {
     return [heading] + lines
   }
 
-  /// The columns that elide to fit a terminal (their end gives way to "…"), and the narrowest
-  /// each goes: room for a pid and a program's and script's names; never a reference, which
-  /// must stay pasteable.
-  static let elidable: [String: Int] = ["users": 32, "container": 20]
-
   /// Each column's width on a terminal `limit` wide, nil for a column left out: as lsipc
-  /// does, the elidable columns give way first, then the columns nobody asked for by name go
+  /// does, the elidable columns (`ListColumn.narrowest`: room for a pid and a program's and
+  /// script's names; never a reference, which must stay pasteable) give way first, then the columns nobody asked for by name go
   /// (`droppable`, in its order), and the elided ones take back what that freed. A table still
   /// too wide after that wraps, whole.
   func fit(_ widths: [Int], to limit: Int) -> [Int?] {
@@ -77,8 +73,8 @@ struct ListTable {
       let shown = fitted.compactMap { $0 }
       return shown.reduce(0, +) + 2 * max(0, shown.count - 1)
     }
-    let elided = columns.indices.filter { Self.elidable[columns[$0].name] != nil }
-    for index in elided { fitted[index] = min(widths[index], Self.elidable[columns[index].name] ?? 0) }
+    let elided = columns.indices.filter { columns[$0].narrowest != nil }
+    for index in elided { fitted[index] = min(widths[index], columns[index].narrowest ?? 0) }
     for name in droppable where total() > limit {
       if let index = columns.firstIndex(where: { $0.name == name }) { fitted[index] = nil }
     }
