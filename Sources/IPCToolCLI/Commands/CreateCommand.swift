@@ -148,12 +148,10 @@ enum CreateCommand {
     }
   }
 
-  /// "0x1e240" (hex) or "123456" (decimal); 0 would be IPC_PRIVATE, so it is refused.
+  /// A key as `IPCKeyText` reads it ("0x1e240", "123456", "3735928559"); 0 would be
+  /// IPC_PRIVATE, which names no single object, so it is refused.
   static func parseKey(_ text: String) -> Int32? {
-    let value: UInt32? =
-      text.hasPrefix("0x") || text.hasPrefix("0X")
-      ? UInt32(text.dropFirst(2), radix: 16) : Int32(text).map { UInt32(bitPattern: $0) }
-    guard let value, value != 0 else { return nil }
-    return Int32(bitPattern: value)
+    guard let key = IPCKeyText.parse(text), key != 0 else { return nil }
+    return key
   }
 }
