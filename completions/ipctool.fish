@@ -101,7 +101,7 @@ complete -c ipctool -n '__ipctool_using create mk' -l max-messages -x -d 'Queue 
 complete -c ipctool -n '__ipctool_using create mk' -l message-size -x -d 'Largest message (posix-mq; default fs.mqueue.msgsize_default).'
 complete -c ipctool -n '__ipctool_using create mk' -s c -l count -x -d 'Semaphores in the set (sysv-sem).'
 complete -c ipctool -n '__ipctool_using create mk' -s v -l value -x -d 'Initial semaphore value (posix-sem, sysv-sem).'
-complete -c ipctool -n '__ipctool_using create mk' -l key -x -d 'System V key, such as 0x1e240 (default IPC_PRIVATE).'
+complete -c ipctool -n '__ipctool_using create mk' -l key -x -d 'System V key, such as 0x1e240 or 123456 (default IPC_PRIVATE).'
 complete -c ipctool -n '__ipctool_using create mk' -s t -l target -x -a '(__ipctool_objects pids)' -d 'Act in the IPC namespace of this process and on the /dev/shm it sees (a container\'s), as nsenter -t PID -i does.'
 complete -c ipctool -n '__ipctool_using create mk' -s h -l help -d 'Show help information.'
 function __ipctool_create_kind

@@ -9,7 +9,7 @@ import Testing
 @Suite struct ListColumnTests {
 
   static func column(_ name: String) throws(UsageError) -> ListColumn {
-    try ListCommand.column(name, for: ListCommand.output, nil)
+    try ListCommand.column(name, for: ListCommand.output.spec, nil)
   }
 
   static var context: ListContext { ListContext(users: UserNames(), exactBytes: true) }

@@ -84,7 +84,7 @@ struct ManPage {
       label += "\\fB\\-\\-\(roff(option.long))\\fR"
       if let value = option.valueName { label += " \\fI\(roff(value))\\fR" }
       // list's columns get a line each: what -o's help leaves out to stay short.
-      guard option.long == ListCommand.output.long, case .choices(let choices) = option.values
+      guard option.long == ListCommand.output.spec.long, case .choices(let choices) = option.values
       else {
         out += ".TP\n\(label)\n" + roffParagraph(HelpRenderer.helpText(option))
         continue
