@@ -53,10 +53,7 @@ struct ListColumn: Sendable {
     _ name: String, _ header: String, _ help: String, lsipc: [String] = [], json: [String],
     _ number: @escaping @Sendable (IPCObjectInfo) -> T?
   ) -> ListColumn {
-    ListColumn(
-      name: name, header: header, help: help, alignment: .right, lsipcNames: lsipc, jsonKeys: json,
-      value: { object, _ in number(object).map { String($0) } ?? "-" },
-      number: { object, _ in number(object).map { Int64(clamping: $0) } })
+    numbered(name, header, help, lsipc, json, .right, number) { value, _ in value.map { String($0) } ?? "-" }
   }
 
   /// A time, shown in --time-format and sorted by its seconds.
@@ -64,10 +61,7 @@ struct ListColumn: Sendable {
     _ name: String, _ header: String, _ help: String, lsipc: [String] = [], json: [String],
     _ seconds: @escaping @Sendable (IPCObjectInfo) -> Int?
   ) -> ListColumn {
-    ListColumn(
-      name: name, header: header, help: help, alignment: .left, lsipcNames: lsipc, jsonKeys: json,
-      value: { object, context in context.times.text(seconds(object)) },
-      number: { object, _ in seconds(object).map { Int64($0) } })
+    numbered(name, header, help, lsipc, json, .left, seconds) { value, context in context.times.text(value) }
   }
 
   /// A process: "4242 (worker)" while it runs, sorted by its pid.
@@ -75,10 +69,19 @@ struct ListColumn: Sendable {
     _ name: String, _ header: String, _ help: String, lsipc: [String] = [], json: [String],
     _ pid: @escaping @Sendable (IPCObjectInfo) -> pid_t?
   ) -> ListColumn {
+    numbered(name, header, help, lsipc, json, .left, pid) { value, context in processText(value, context) }
+  }
+
+  /// A value rows sort by as a number, shown by `show`.
+  private static func numbered<T: BinaryInteger & Sendable>(
+    _ name: String, _ header: String, _ help: String, _ lsipc: [String], _ json: [String],
+    _ alignment: Alignment, _ get: @escaping @Sendable (IPCObjectInfo) -> T?,
+    show: @escaping @Sendable (T?, ListContext) -> String
+  ) -> ListColumn {
     ListColumn(
-      name: name, header: header, help: help, alignment: .left, lsipcNames: lsipc, jsonKeys: json,
-      value: { object, context in processText(pid(object), context) },
-      number: { object, _ in pid(object).map { Int64($0) } })
+      name: name, header: header, help: help, alignment: alignment, lsipcNames: lsipc, jsonKeys: json,
+      value: { object, context in show(get(object), context) },
+      number: { object, _ in get(object).map { Int64(clamping: $0) } })
   }
 
   static let all: [ListColumn] = [
