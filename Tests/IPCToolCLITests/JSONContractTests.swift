@@ -64,6 +64,10 @@ import Testing
     #expect(kinds, "README's per-kind JSON table:\n\(JSONContract.readmeKindTable)")
     let columns = readme.contains(ListColumn.readmeTable)
     #expect(columns, "README's column table:\n\(ListColumn.readmeTable)")
+    for key in Set(JSONContract.fields.map(\.key)) {
+      let named = readme.contains("`\(key)`")
+      #expect(named, "README names no field \(key)")
+    }
   }
 
   /// The man page names each kind's fields from the table, and every column with its lsipc
@@ -71,7 +75,7 @@ import Testing
   @Test func manPageListsAreGenerated() {
     let man = inProcess(["__manpage"]).out
     for kind in IPCKind.allCases {
-      for key in JSONContract.keys(kind, [.list]) {
+      for key in JSONContract.keys(kind, Set(JSONField.Scope.allCases)) {
         let named = man.contains(roff(key))
         #expect(named, "\(key) in the man page")
       }
