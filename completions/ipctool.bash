@@ -131,13 +131,19 @@ cgid
 cuser
 cgroup
 cpid
+command
 lpid
+lspid
+lrpid
 status
 attach
 detach
 send
 receive
 semop
+name
+modified
+value
 users"
           return ;;
         -s|--sort)
@@ -162,13 +168,19 @@ cgid
 cuser
 cgroup
 cpid
+command
 lpid
+lspid
+lrpid
 status
 attach
 detach
 send
 receive
 semop
+name
+modified
+value
 users"
           return ;;
         --time-format)

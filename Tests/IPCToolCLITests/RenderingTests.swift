@@ -36,6 +36,26 @@ import Testing
     #expect(lines.contains { $0.hasPrefix("posix-shm:/v\\xff ") })
   }
 
+  /// Wide, emoji and combining names pad by the columns they take, as lsipc's table does.
+  @Test func tableAlignsWideAndCombiningNamesByColumns() throws {
+    let names = ["/日本", "/e\u{301}", "/😀", "/ascii"]
+    let objects = try names.enumerated().map { index, name in
+      try Self.segment(Array(name.utf8), size: [1, 22, 333, 4444][index])
+    }
+    let columns = ["ref", "size", "owner"].compactMap(ListColumn.named)
+    let context = ListContext(users: UserNames(), exactBytes: true)
+    let table = ListTable(columns: columns, context: context, headings: true)
+    let text = table.render(cells: [table.cells(objects)]).map(\.string).joined()
+    let owner = UserNames().name(of: 0)
+    func line(_ ref: String, _ pad: Int, _ size: String, _ last: String) -> String {
+      ref + String(repeating: " ", count: pad) + "  " + String(repeating: " ", count: 4 - size.count)
+        + size + "  " + last + "\n"
+    }
+    #expect(text == line("REF", 13, "SIZE", "OWNER")
+      + line("posix-shm:/日本", 1, "1", owner) + line("posix-shm:/e\u{301}", 4, "22", owner)
+      + line("posix-shm:/😀", 3, "333", owner) + line("posix-shm:/ascii", 0, "4444", owner))
+  }
+
   @Test func jsonKeepsTheExactBytesAndShowsNoControl() throws {
     let objects = try Self.hostile.map { try Self.segment($0) }
     let fields = ObjectFields(users: UserNames())

@@ -25,11 +25,10 @@ public enum IPCReference: Hashable, Sendable, CustomStringConvertible {
       return
     }
     if rest.hasPrefix("0x") || rest.hasPrefix("0X") {
-      guard let key = UInt32(rest.dropFirst(2), radix: 16), !rest.dropFirst(2).isEmpty else {
-        throw .malformedKey(word)
-      }
+      // A key in hex (a decimal here is an id), read as every typed key is.
+      guard let key = IPCKeyText.parse(rest) else { throw .malformedKey(word) }
       guard key != 0 else { throw .privateKey(word) }
-      self = .sysvKey(kind, Int32(bitPattern: key))
+      self = .sysvKey(kind, key)
     } else {
       guard let id = Int32(rest), id >= 0, rest.allSatisfy(\.isASCII) else {
         throw .malformedID(word)

@@ -16,11 +16,22 @@ enum CandidateGroups {
   static func fit(_ candidates: [(String, String)]) -> [Candidate] {
     let all = candidates.map { Candidate(value: $0.0, description: $0.1) }
     guard all.count > limit else { return all }
-    let sorted = all.sorted { $0.value.utf8.lexicographicallyPrecedes($1.value.utf8) }
+    // One offer a value (the first one's description): the same word twice would be two
+    // singles however long the prefixes grow.
+    var seen: Set<String> = []
+    let sorted = all.filter { seen.insert($0.value).inserted }
+      .sorted { $0.value.utf8.lexicographicallyPrecedes($1.value.utf8) }
+    guard sorted.count > limit else { return sorted }
     let bytes = sorted.map { Array($0.value.utf8) }
-    // Neighbours in sorted order share a prefix; the prefixes of length L are as many as
-    // there are neighbours sharing less than L, plus one. The longest L within the limit:
-    let shared = zip(bytes, bytes.dropFirst()).map { zip($0, $1).prefix { $0 == $1 }.count }
+    // Neighbours in sorted order share a prefix, counted in whole characters (a name may hold
+    // any UTF-8, and an offer cut inside a character would be shortened after the choice,
+    // into another group's offer); the prefixes of length L are as many as there are
+    // neighbours sharing less than L, plus one. The longest L within the limit:
+    let shared = zip(bytes, bytes.dropFirst()).map { pair in
+      var common = zip(pair.0, pair.1).prefix { $0 == $1 }.count
+      while common > 0 && common < pair.0.count && pair.0[common] & 0xC0 == 0x80 { common -= 1 }
+      return common
+    }
     let length = shared.sorted()[limit - 1]
     var groups: [Candidate] = []
     var start = 0
@@ -28,11 +39,7 @@ enum CandidateGroups {
       if end - start == 1 {
         groups.append(sorted[start])
       } else {
-        var common = shared[start..<(end - 1)].min() ?? 0
-        // Not inside a character: a name may hold any UTF-8.
-        while common > 0 && common < bytes[start].count && bytes[start][common] & 0xC0 == 0x80 {
-          common -= 1
-        }
+        let common = shared[start..<(end - 1)].min() ?? 0
         groups.append(
           Candidate(
             value: String(decoding: bytes[start].prefix(common), as: UTF8.self),

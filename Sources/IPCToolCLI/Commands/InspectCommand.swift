@@ -112,8 +112,8 @@ func systemVObjects(spelled word: String, in context: IPCContext) -> [String]? {
   let kinds = Set(IPCKind.allCases.filter { !$0.isNamed })
   let key: Int32?
   let id: Int32?
-  if word.lowercased().hasPrefix("0x"), let value = UInt32(word.dropFirst(2), radix: 16) {
-    (key, id) = (Int32(bitPattern: value), nil)
+  if word.lowercased().hasPrefix("0x"), let value = IPCKeyText.parse(word) {
+    (key, id) = (value, nil)
   } else if let value = Int32(word), value >= 0, word.allSatisfy(\.isASCII) {
     (key, id) = (nil, value)
   } else {

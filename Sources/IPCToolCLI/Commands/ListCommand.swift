@@ -13,8 +13,8 @@ enum ListCommand {
     options: [
       SharedOptions.kind, SharedOptions.prefix, SharedOptions.owner, SharedOptions.olderThan,
       SharedOptions.idle, SharedOptions.unused, SharedOptions.target, allNamespaces,
-      SharedOptions.json, raw, pairs, shell, bytes, noHeadings, users, output, sort, reverse,
-      timeFormat, verbose,
+      SharedOptions.json, raw, pairs, shell, bytes, noHeadings, users, output.spec, sort.spec, reverse,
+      timeFormat.spec, verbose,
     ],
     examples: [
       Example(command: "ipctool list", explanation: "Every object on the machine."),
@@ -34,14 +34,24 @@ enum ListCommand {
     ],
     run: { parsed, console in run(parsed, console) })
 
-  static let sort = OptionSpec(
-    "sort", short: "s", value: "column",
-    help: "Sort by this column (see --output): sizes, ids, keys, pids and times as numbers.",
-    values: .choices(ListColumn.all.map { Choice(value: $0.name, summary: $0.help) }))
+  static let sort = TypedOption(
+    OptionSpec(
+      "sort", short: "s", value: "column",
+      help: "Sort by this column (see --output): sizes, ids, keys, pids and times as numbers.",
+      values: .choices(ListColumn.all.map { Choice(value: $0.name, summary: $0.help) })),
+    read: { ListColumn.named($0.lowercased()) }, problem: { columnProblem($0, option: "sort") })
   static let reverse = OptionSpec("reverse", short: "r", help: "Reverse the order (with --sort, or the listing's).")
-  static let timeFormat = OptionSpec(
-    "time-format", value: "format", help: "How times show.", default: TimeFormat.standard.rawValue,
-    values: .choices(TimeFormat.allCases.map { Choice(value: $0.rawValue, summary: $0.summary) }))
+  static let timeFormat = DefaultedOption(
+    TypedOption(
+      OptionSpec(
+        "time-format", value: "format", help: "How times show.",
+        values: .choices(TimeFormat.allCases.map { Choice(value: $0.rawValue, summary: $0.summary) })),
+      read: { TimeFormat(rawValue: $0) },
+      problem: {
+        "unknown time format '\(Escaping.escape($0))' for '--time-format'; formats: "
+          + TimeFormat.allCases.map(\.rawValue).joined(separator: ", ")
+      }),
+    default: .standard, shown: TimeFormat.standard.rawValue)
   /// No -r: that is --reverse, as in ls and sort.
   static let raw = OptionSpec(
     "raw",
@@ -67,13 +77,15 @@ enum ListCommand {
   static let users = OptionSpec(
     "users",
     help: "Add the processes using each object (scans /proc), and unlinked segments still mapped.")
-  static let output = OptionSpec(
-    "output", short: "o", value: "columns",
-    help: "Columns to print, comma-separated, any case; '+' first adds them to the default"
-      + " ones (-o +key). lsipc's names work too (CTIME, NATTCH). With --json, their fields."
-      + " What each holds: man ipctool, or TAB.",
-    default: ListColumn.defaultNames.joined(separator: ","),
-    values: .choices(ListColumn.all.map { Choice(value: $0.name, summary: $0.help) }), commaList: true)
+  static let output = TypedOption(
+    OptionSpec(
+      "output", short: "o", value: "columns",
+      help: "Columns to print, comma-separated, any case; '+' first adds them to the default"
+        + " ones (-o +key). lsipc's names work too (CTIME, NATTCH). With --json, their fields."
+        + " What each holds: man ipctool, or TAB.",
+      default: ListColumn.defaultNames.joined(separator: ","),
+      values: .choices(ListColumn.all.map { Choice(value: $0.name, summary: $0.help) }), commaList: true),
+    read: ColumnRequest.init, problem: { ColumnRequest.problem($0) })
 
   static let allNamespaces = OptionSpec(
     "all-namespaces", short: "A",
@@ -84,9 +96,8 @@ enum ListCommand {
     do throws(UsageError) {
       let selection = try Selection(parsed)
       var columns = defaultColumns(selection)
-      if let typed = parsed.typed(output) {
-        columns = try parseColumns(typed, defaults: columns, parsed.command)
-      }
+      let requested = try parsed.value(output)
+      if let requested { columns = requested.applied(to: columns) }
       // lsipc's idiom -Py: --shell is --pairs with shell names, so the two together are one.
       let formats = [raw, parsed.flag(shell) ? shell : pairs, SharedOptions.json].filter(parsed.flag)
       if formats.count > 1 {
@@ -99,13 +110,13 @@ enum ListCommand {
         throw UsageError("'--all-namespaces' and '--target' cannot be combined", parsed.command)
       }
       // "-o +key" adds to the default columns, which --users extends with USERS.
-      let addsColumns = parsed.typed(output).map { $0.hasPrefix("+") } ?? true
+      let addsColumns = requested?.adds ?? true
       if parsed.flag(users) && addsColumns && !columns.contains(where: { $0.name == "users" }),
         let column = ListColumn.named("users")
       {
         columns.append(column)
       }
-      if everywhere && parsed.typed(output) == nil {
+      if everywhere && requested == nil {
         columns.insert(contentsOf: ["namespace", "container"].compactMap(ListColumn.named), at: 0)
       }
       // Asking for the users column is asking for the scan that fills it.
@@ -116,24 +127,17 @@ enum ListCommand {
         exactBytes: parsed.flag(bytes), headings: !parsed.flag(noHeadings))
       run.format = parsed.flag(raw) ? .raw : parsed.flag(pairs) ? .pairs(shellNames: false)
         : parsed.flag(shell) ? .pairs(shellNames: true) : .aligned
-      if parsed.typed(output) != nil { run.jsonFields = columns }
+      if requested != nil { run.jsonFields = columns }
       // On a terminal the table fits its width (as lsipc's does); columns named with -o stay.
       run.terminalWidth = terminalWidth()
-      if parsed.typed(output) == nil || parsed.typed(output)?.hasPrefix("+") == true {
+      if addsColumns {
         // The widest and least telling first: IDLE says what CHANGED does, in 4 columns.
         run.droppable = ["changed", "mode", "idle", "usage", "key"]
       }
-      if let name = parsed.typed(sort) { run.sortBy = try column(name, for: sort, parsed.command) }
+      run.sortBy = try parsed.value(sort)
       run.reversed = parsed.flag(reverse)
       run.verbose = parsed.flag(verbose)
-      if let word = parsed.typed(timeFormat) {
-        guard let format = TimeFormat(rawValue: word) else {
-          throw UsageError(
-            "unknown time format '\(Escaping.escape(word))' for '--time-format'; formats: "
-              + TimeFormat.allCases.map(\.rawValue).joined(separator: ", "), parsed.command)
-        }
-        run.timeFormat = format
-      }
+      run.timeFormat = try parsed.value(timeFormat)
       var gathered: [ListRun.Gathered] = []
       if everywhere {
         // POSIX shared memory belongs to a /dev/shm, not to an IPC namespace: one that several
@@ -173,27 +177,48 @@ enum ListCommand {
     return columns
   }
 
-  /// "ref,owner", in any case, or "+key" for the default columns and more.
-  static func parseColumns(_ text: String, defaults: [ListColumn], _ command: CommandSpec?)
-    throws(UsageError) -> [ListColumn]
-  {
-    let adding = text.hasPrefix("+")
-    var columns = adding ? defaults : []
-    for name in text.dropFirst(adding ? 1 : 0).split(separator: ",", omittingEmptySubsequences: false) {
-      columns.append(try column(String(name), for: output, command))
-    }
-    return columns
-  }
-
   /// The column a word names, in any case; else a usage error that lists them.
   static func column(_ name: String, for option: OptionSpec, _ command: CommandSpec?)
     throws(UsageError) -> ListColumn
   {
     guard let column = ListColumn.named(name.lowercased()) else {
-      throw UsageError(
-        "unknown column '\(Escaping.escape(name))' for '--\(option.long)'; columns: "
-          + ListColumn.all.map(\.name).joined(separator: ", "), command)
+      throw UsageError(columnProblem(name, option: option.long), command)
     }
     return column
+  }
+
+  /// Why `name` names no column: lsipc --global's columns are `ipctool limits`; else the list.
+  static func columnProblem(_ name: String, option: String) -> String {
+    if ListColumn.lsipcLimitNames.contains(name.lowercased()) {
+      return "column '\(Escaping.escape(name))' is lsipc --global's: see 'ipctool limits'"
+    }
+    return "unknown column '\(Escaping.escape(name))' for '--\(option)'; columns: "
+      + ListColumn.all.map(\.name).joined(separator: ", ")
+  }
+}
+
+/// What -o asks for: "ref,owner" (these columns), in any case, or "+key" (the default ones
+/// and these).
+struct ColumnRequest: Sendable {
+  var adds: Bool
+  var columns: [ListColumn]
+
+  init?(_ text: String) {
+    adds = text.hasPrefix("+")
+    var columns: [ListColumn] = []
+    for word in text.dropFirst(adds ? 1 : 0).split(separator: ",", omittingEmptySubsequences: false) {
+      guard let column = ListColumn.named(word.lowercased()) else { return nil }
+      columns.append(column)
+    }
+    self.columns = columns
+  }
+
+  func applied(to defaults: [ListColumn]) -> [ListColumn] { adds ? defaults + columns : columns }
+
+  /// The first word of `text` that names no column, and why.
+  static func problem(_ text: String) -> String {
+    let words = text.dropFirst(text.hasPrefix("+") ? 1 : 0).split(separator: ",", omittingEmptySubsequences: false)
+    let bad = words.first { ListColumn.named($0.lowercased()) == nil }.map(String.init) ?? text
+    return ListCommand.columnProblem(bad, option: ListCommand.output.spec.long)
   }
 }

@@ -84,14 +84,21 @@ struct ManPage {
       label += "\\fB\\-\\-\(roff(option.long))\\fR"
       if let value = option.valueName { label += " \\fI\(roff(value))\\fR" }
       // list's columns get a line each: what -o's help leaves out to stay short.
-      guard option.long == ListCommand.output.long, case .choices(let choices) = option.values
+      guard option.long == ListCommand.output.spec.long, case .choices(let choices) = option.values
       else {
         out += ".TP\n\(label)\n" + roffParagraph(HelpRenderer.helpText(option))
         continue
       }
       let defaultText = (option.defaultValue ?? option.defaultDescription).map { " (default: \($0))" } ?? ""
       out += ".TP\n\(label)\n" + roffParagraph(option.help + defaultText) + ".RS\n.PD 0\n"
-      for choice in choices { out += ".TP 12\n.B \(roff(choice.value))\n" + roffParagraph(choice.summary) }
+      // Each column with what lsipc calls it and the JSON fields that hold it, from its one
+      // description (the choices are the same columns, by name).
+      for column in ListColumn.all where choices.contains(where: { $0.value == column.name }) {
+        let lsipc = column.lsipcNames.isEmpty
+          ? "" : " lsipc: " + column.lsipcNames.map { $0.uppercased() }.joined(separator: ", ") + "."
+        let json = " JSON: " + column.jsonKeys.joined(separator: ", ") + "."
+        out += ".TP 12\n.B \(roff(column.name))\n" + roffParagraph(column.help + "." + lsipc + json)
+      }
       out += ".PD\n.RE\n"
     }
     return out
@@ -122,10 +129,10 @@ struct ManPage {
     "A POSIX name is bytes: whatever the file system holds, compared byte for byte, never as text (so /Kafka and a name spelled with KELVIN SIGN, or two Unicode spellings of /caf\u{E9}, are different objects). Names, and the names processes give themselves, are shown escaped, as ls -b does: printable UTF-8 as it is; the backslash as \\\\; tab, newline, carriage return and escape as \\t, \\n, \\r and \\e; other control bytes, DEL, C1 controls, bidirectional overrides and isolates, line and paragraph separators, and every byte that is not valid UTF-8 as \\xHH. A word typed on the command line is read with the same rule (\\a, \\b, \\v and \\f are also understood), so a name copied from the output, such as /v\\xff, names exactly that object; a raw byte typed with the shell's $'\\xff' names it too.",
   ]
 
-  private let json = [
-    "list --json prints {\"objects\": [...]}, one object per line. Every object has ref (the reference as printed, escaped), kind, name (a POSIX name with its slash, exactly, where it is valid UTF-8; else null), name_hex (a POSIX name's exact bytes, slash included, as hex digits, which xxd -r -p reads back; null for System V), id and key (System V numbers, key unsigned as ipcs shows it in hex; else null), uid, gid, owner, mode (an octal string such as \"0600\"), changed (seconds since the epoch) and last_activity (the newest sign of use: change, send, receive, attach, detach or semop for System V, the file's modification or change for POSIX; --older-than and IDLE go by it). Per kind: posix-mq has messages, max_messages, message_size and bytes; sysv-mq has messages, bytes and max_bytes; posix-shm and sysv-shm have size, and sysv-shm attached; posix-sem has value; sysv-sem has semaphores. Numbers are JSON numbers; what cannot be read is null.",
-    "inspect --json adds the detail (pids, times, permissions, users, and semaphore_states for sets). list --users adds users: a list of {\"pid\", \"command\"} (the command escaped), [] where nobody uses the object, null where the answer is unknown or, for sysv-mq and sysv-sem, not recorded by the kernel at all. list --users and inspect add held_by: {\"application\", \"role\", \"pid\", \"command\"} for an object a running application holds (see NOTES), else null. The command is the process's command line, arguments joined by spaces, as ps -o args shows it (text output cuts it after 48 bytes with an ellipsis). clean --json prints counts (removed, would_remove, kept, failed, gone, and in_use, recently_used, new, holds_messages, held_by_application, set_stays, users_unknown, owner_active, marked_for_removal, permission_denied, kinds_not_read) and per object its action, reason (a sentence), why (a value: in_use, attached, waiting, active, recently_used, not_attached_yet, new, holds_messages, messages_discarded, held_by_application, set_stays, owner_active, users_unknown, marked_for_removal, permission_denied, vanished, id_reused, failed), users (all of them) and, for queues, messages. pi --json prints cleanup_verified, value_verified and one run per mechanism, each with its sum, expected_sum (the closed form) and tolerance. limits --json prints name, value, unlimited, used, fraction_used and set_by.",
-  ]
+  private var json: [String] { [
+    "list --json prints {\"objects\": [...]}, one object per line. Every object has ref (the reference as printed, escaped), kind, name (a POSIX name with its slash, exactly, where it is valid UTF-8; else null), name_hex (a POSIX name's exact bytes, slash included, as hex digits, which xxd -r -p reads back; null for System V), id and key (System V numbers, key unsigned as ipcs shows it in hex; else null), uid, gid, owner, mode (an octal string such as \"0600\"), changed (seconds since the epoch) and last_activity (the newest sign of use: change, send, receive, attach, detach or semop for System V, the file's modification or change for POSIX; --older-than and IDLE go by it). Per kind: \(JSONContract.perKindSentence). Numbers are JSON numbers; what cannot be read is null.",
+    "inspect --json adds the detail: permissions and readable, users and held_by, and per kind: \(JSONContract.inspectSentence). list --users adds users: a list of {\"pid\", \"command\"} (the command escaped), [] where nobody uses the object, null where the answer is unknown or, for sysv-mq and sysv-sem, not recorded by the kernel at all. list --users and inspect add held_by: {\"application\", \"role\", \"pid\", \"command\"} for an object a running application holds (see NOTES), else null. The command is the process's command line, arguments joined by spaces, as ps -o args shows it (text output cuts it after 48 bytes with an ellipsis). clean --json prints counts (removed, would_remove, kept, failed, gone, and in_use, recently_used, new, holds_messages, held_by_application, set_stays, users_unknown, owner_active, marked_for_removal, permission_denied, kinds_not_read) and per object its action, reason (a sentence), why (a value: in_use, attached, waiting, active, recently_used, not_attached_yet, new, holds_messages, messages_discarded, held_by_application, set_stays, owner_active, users_unknown, marked_for_removal, permission_denied, vanished, id_reused, failed), users (all of them) and, for queues, messages. pi --json prints cleanup_verified, value_verified and one run per mechanism, each with its sum, expected_sum (the closed form) and tolerance. limits --json prints name, value, unlimited, used, fraction_used and set_by.",
+  ] }
 
   private let exitStatus = [
     "@0|Success.",

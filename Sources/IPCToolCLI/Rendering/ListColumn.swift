@@ -1,119 +1,11 @@
 import Glibc
 import IPCKit
 
-/// A column of `list`'s table: the one place that names it for `-o`, heads it, and says in help
-/// what it holds.
+/// A column of `list`'s table: the one place that names it for `-o` (and lsipc's names for
+/// it), heads it, says in help what it holds, makes its cell, orders rows by it and names the
+/// fields of the JSON contract that hold the same (`list --json -o`).
 struct ListColumn: Sendable {
   enum Alignment: Sendable { case left, right }
-
-  var name: String
-  var header: String
-  var help: String
-  var alignment: Alignment
-  var value: @Sendable (IPCObjectInfo, ListContext) -> String
-
-  static let all: [ListColumn] = [
-    ListColumn(name: "namespace", header: "NAMESPACE", help: "IPC namespace inode (with -A)",
-      alignment: .left) { _, context in context.namespace.map(String.init) ?? "-" },
-    ListColumn(name: "container", header: "CONTAINER", help: "container or host (with -A)",
-      alignment: .left) { _, context in context.container ?? "-" },
-    ListColumn(name: "ref", header: "REF", help: "the reference that names the object",
-      alignment: .left) { object, _ in object.reference.description },
-    ListColumn(name: "kind", header: "KIND", help: "posix-mq, sysv-shm, ...", alignment: .left) {
-      object, _ in object.kind.rawValue
-    },
-    ListColumn(name: "key", header: "KEY", help: "System V key", alignment: .left) { object, _ in
-      object.key.map(formatKey) ?? "-"
-    },
-    ListColumn(name: "owner", header: "OWNER", help: "owner's user name", alignment: .left) {
-      object, context in context.users.name(of: object.uid)
-    },
-    ListColumn(name: "mode", header: "MODE", help: "permissions, as ls shows them",
-      alignment: .left) { object, _ in object.permissions.description },
-    ListColumn(name: "size", header: "SIZE",
-      help: "bytes of shared memory, or bytes queued", alignment: .right) { object, context in
-      guard let size = object.details.listedSize else { return "-" }
-      return context.exactBytes ? String(size) : ByteSize.human(size)
-    },
-    ListColumn(name: "usage", header: "USAGE",
-      help: "messages queued, processes attached, semaphore value or count", alignment: .left) {
-      object, _ in object.details.usage
-    },
-    ListColumn(name: "changed", header: "CHANGED", help: "last change", alignment: .left) {
-      object, context in context.times.text(object.changed)
-    },
-    ListColumn(name: "idle", header: "IDLE",
-      help: "time since the last change, message, attach or semop", alignment: .right) {
-      object, context in object.knownLastActivity.map { idleText(context.now - $0) } ?? "?"
-    },
-    ListColumn(name: "id", header: "ID", help: "System V id", alignment: .right) { object, _ in
-      object.id.map(String.init) ?? "-"
-    },
-    ListColumn(name: "uid", header: "UID", help: "owner's uid", alignment: .right) { object, _ in
-      String(object.uid)
-    },
-    ListColumn(name: "group", header: "GROUP", help: "group's name", alignment: .left) {
-      object, context in context.groups.name(of: object.gid)
-    },
-    ListColumn(name: "gid", header: "GID", help: "group's gid", alignment: .right) { object, _ in
-      String(object.gid)
-    },
-    ListColumn(name: "perms", header: "PERMS", help: "permissions as a number (0640)",
-      alignment: .left) { object, _ in object.permissions.octal },
-    ListColumn(name: "cuid", header: "CUID", help: "System V creator's uid", alignment: .right) {
-      object, _ in object.creator.map { String($0.uid) } ?? "-"
-    },
-    ListColumn(name: "cgid", header: "CGID", help: "System V creator's gid", alignment: .right) {
-      object, _ in object.creator.map { String($0.gid) } ?? "-"
-    },
-    ListColumn(name: "cuser", header: "CUSER", help: "System V creator's user name",
-      alignment: .left) { object, context in object.creator.map { context.users.name(of: $0.uid) } ?? "-" },
-    ListColumn(name: "cgroup", header: "CGROUP", help: "System V creator's group name",
-      alignment: .left) { object, context in object.creator.map { context.groups.name(of: $0.gid) } ?? "-" },
-    ListColumn(name: "cpid", header: "CPID",
-      help: "System V segment's creator pid, with its command while it runs", alignment: .left) {
-      object, context in processText(object.details.sysvSegment?.creatorPID, context)
-    },
-    ListColumn(name: "lpid", header: "LPID",
-      help: "last pid to attach, detach, send or receive, with its command while it runs",
-      alignment: .left) { object, context in processText(object.lastPID, context) },
-    ListColumn(name: "status", header: "STATUS",
-      help: "System V segment's state: dest (marked for removal), locked", alignment: .left) {
-      object, _ in
-      guard let segment = object.details.sysvSegment else { return "-" }
-      let states = [segment.markedForRemoval ? "dest" : nil, segment.locked ? "locked" : nil]
-      return states.compactMap { $0 }.joined(separator: ",").nonEmpty ?? "-"
-    },
-    ListColumn(name: "attach", header: "ATTACH", help: "last attach (System V segment)",
-      alignment: .left) { object, context in context.times.text(object.details.sysvSegment?.lastAttach) },
-    ListColumn(name: "detach", header: "DETACH", help: "last detach (System V segment)",
-      alignment: .left) { object, context in context.times.text(object.details.sysvSegment?.lastDetach) },
-    ListColumn(name: "send", header: "SEND", help: "last message sent (System V queue)",
-      alignment: .left) { object, context in context.times.text(object.details.sysvQueue?.lastSend) },
-    ListColumn(name: "receive", header: "RECEIVE", help: "last message received (System V queue)",
-      alignment: .left) { object, context in context.times.text(object.details.sysvQueue?.lastReceive) },
-    ListColumn(name: "semop", header: "SEMOP", help: "last semop (System V set)", alignment: .left) {
-      object, context in context.times.text(object.details.sysvSemaphoreSet?.lastOperation)
-    },
-    ListColumn(name: "users", header: "USERS", help: "processes using it (with --users)",
-      alignment: .left) { object, context in
-        usersText(object.users, object.kind, heldBy: context.holds.holder(of: object), capped: true)
-      },
-  ]
-
-  static let defaultNames = ["ref", "owner", "mode", "size", "usage", "changed", "idle"]
-
-  static func named(_ name: String) -> ListColumn? {
-    let name = lsipcNames[name] ?? name
-    return all.first { $0.name == name }
-  }
-
-  /// lsipc's names for the columns that show the same thing here, so that `-o CTIME,NATTCH`
-  /// typed from habit works (its count columns are this tool's USAGE).
-  static let lsipcNames = [
-    "ctime": "changed", "user": "owner", "recv": "receive", "otime": "semop",
-    "nattch": "usage", "msgs": "usage", "nsems": "usage",
-  ]
 
   /// How rows sort by this column (--sort): numbers and times as numbers, the rest as the
   /// cell reads; an object without a value first.
@@ -123,55 +15,244 @@ struct ListColumn: Sendable {
     case text(String)
   }
 
+  typealias Value = @Sendable (IPCObjectInfo, ListContext) -> String
+
+  var name: String
+  var header: String
+  var help: String
+  var alignment: Alignment
+  /// lsipc's names for what this column shows, where they differ from `name`, so that
+  /// `-o CTIME,NATTCH` typed from habit works.
+  var lsipcNames: [String] = []
+  /// The fields of `JSONContract` that hold what it shows.
+  var jsonKeys: [String]
+  /// The narrowest it is elided to on a narrow terminal (its end gives way to "…"); nil for
+  /// a column never cut.
+  var narrowest: Int?
+  var value: Value
+  /// The number rows sort by; nil for a column that sorts by its text.
+  var number: (@Sendable (IPCObjectInfo, ListContext) -> Int64?)?
+
   func sortKey(_ object: IPCObjectInfo, _ context: ListContext) -> SortKey {
-    func number<T: BinaryInteger>(_ value: T?) -> SortKey { value.map { .number(Int64(clamping: $0)) } ?? .none }
-    switch name {
-    case "size": return number(object.details.listedSize)
-    case "id": return number(object.id)
-    case "key": return number(object.key.map { UInt32(bitPattern: $0) })
-    case "changed": return number(object.changed)
-    case "idle": return number(object.knownLastActivity.map { context.now - $0 })
-    case "uid": return number(object.uid)
-    case "gid": return number(object.gid)
-    case "cuid": return number(object.creator?.uid)
-    case "cgid": return number(object.creator?.gid)
-    case "cpid": return number(object.details.sysvSegment?.creatorPID)
-    case "lpid": return number(object.lastPID)
-    case "attach": return number(object.details.sysvSegment?.lastAttach)
-    case "detach": return number(object.details.sysvSegment?.lastDetach)
-    case "send": return number(object.details.sysvQueue?.lastSend)
-    case "receive": return number(object.details.sysvQueue?.lastReceive)
-    case "semop": return number(object.details.sysvSemaphoreSet?.lastOperation)
-    case "namespace": return number(context.namespace)
-    default: return .text(value(object, context))
+    guard let number else { return .text(value(object, context)) }
+    return number(object, context).map(SortKey.number) ?? .none
+  }
+
+  /// A column shown as text and sorted by it.
+  static func text(
+    _ name: String, _ header: String, _ help: String, lsipc: [String] = [], json: [String],
+    alignment: Alignment = .left, narrowest: Int? = nil, _ value: @escaping Value
+  ) -> ListColumn {
+    ListColumn(
+      name: name, header: header, help: help, alignment: alignment, lsipcNames: lsipc,
+      jsonKeys: json, narrowest: narrowest, value: value)
+  }
+
+  /// A number, right-aligned, "-" where there is none.
+  static func number<T: BinaryInteger & Sendable>(
+    _ name: String, _ header: String, _ help: String, lsipc: [String] = [], json: [String],
+    _ number: @escaping @Sendable (IPCObjectInfo) -> T?
+  ) -> ListColumn {
+    numbered(name, header, help, lsipc, json, .right, number) { value, _ in value.map { String($0) } ?? "-" }
+  }
+
+  /// A time, shown in --time-format and sorted by its seconds.
+  static func time(
+    _ name: String, _ header: String, _ help: String, lsipc: [String] = [], json: [String],
+    _ seconds: @escaping @Sendable (IPCObjectInfo) -> Int?
+  ) -> ListColumn {
+    numbered(name, header, help, lsipc, json, .left, seconds) { value, context in context.times.text(value) }
+  }
+
+  /// A process: "4242 (worker)" while it runs, sorted by its pid.
+  static func process(
+    _ name: String, _ header: String, _ help: String, lsipc: [String] = [], json: [String],
+    _ pid: @escaping @Sendable (IPCObjectInfo) -> pid_t?
+  ) -> ListColumn {
+    numbered(name, header, help, lsipc, json, .left, pid) { value, context in processText(value, context) }
+  }
+
+  /// A value rows sort by as a number, shown by `show`.
+  private static func numbered<T: BinaryInteger & Sendable>(
+    _ name: String, _ header: String, _ help: String, _ lsipc: [String], _ json: [String],
+    _ alignment: Alignment, _ get: @escaping @Sendable (IPCObjectInfo) -> T?,
+    show: @escaping @Sendable (T?, ListContext) -> String
+  ) -> ListColumn {
+    ListColumn(
+      name: name, header: header, help: help, alignment: alignment, lsipcNames: lsipc, jsonKeys: json,
+      value: { object, context in show(get(object), context) },
+      number: { object, _ in get(object).map { Int64(clamping: $0) } })
+  }
+
+  static let all: [ListColumn] = [
+    ListColumn(
+      name: "namespace", header: "NAMESPACE", help: "IPC namespace inode (with -A)", alignment: .left,
+      jsonKeys: ["namespace"], value: { _, context in context.namespace.map(String.init) ?? "-" },
+      number: { _, context in context.namespace.map { Int64(clamping: $0) } }),
+    .text("container", "CONTAINER", "container or host (with -A)", json: ["container"], narrowest: 20) {
+      _, context in context.container ?? "-"
+    },
+    .text("ref", "REF", "the reference that names the object", json: ["ref"]) { object, _ in
+      object.reference.description
+    },
+    .text("kind", "KIND", "posix-mq, sysv-shm, ...", json: ["kind"]) { object, _ in object.kind.rawValue },
+    ListColumn(
+      name: "key", header: "KEY", help: "System V key", alignment: .left, jsonKeys: ["key"],
+      value: { object, _ in object.key.map(formatKey) ?? "-" },
+      number: { object, _ in object.key.map { Int64(UInt32(bitPattern: $0)) } }),
+    .text("owner", "OWNER", "owner's user name", lsipc: ["user"], json: ["owner", "uid"]) {
+      object, context in context.users.name(of: object.uid)
+    },
+    .text("mode", "MODE", "permissions, as ls shows them", json: ["mode"]) { object, _ in
+      object.permissions.description
+    },
+    ListColumn(
+      name: "size", header: "SIZE", help: "bytes of shared memory, or bytes queued", alignment: .right,
+      lsipcNames: ["usedbytes"], jsonKeys: ["size", "bytes"],
+      value: { object, context in
+        guard let size = object.details.listedSize else { return "-" }
+        return context.exactBytes ? String(size) : ByteSize.human(size)
+      },
+      number: { object, _ in object.details.listedSize.map { Int64(clamping: $0) } }),
+    // lsipc's count columns are this tool's USAGE.
+    .text(
+      "usage", "USAGE", "messages queued, processes attached, semaphore value or count",
+      lsipc: ["nattch", "msgs", "nsems"], json: ["messages", "attached", "value", "semaphores"]
+    ) { object, _ in object.details.usage },
+    .time("changed", "CHANGED", "last change", lsipc: ["ctime"], json: ["changed"]) { $0.changed },
+    ListColumn(
+      name: "idle", header: "IDLE", help: "time since the last change, message, attach or semop",
+      alignment: .right, jsonKeys: ["last_activity"],
+      value: { object, context in object.knownLastActivity.map { idleText(context.now - $0) } ?? "?" },
+      number: { object, context in object.knownLastActivity.map { Int64(context.now - $0) } }),
+    .number("id", "ID", "System V id", json: ["id"]) { $0.id },
+    .number("uid", "UID", "owner's uid", json: ["uid"]) { $0.uid },
+    .text("group", "GROUP", "group's name", json: ["gid"]) { object, context in
+      context.groups.name(of: object.gid)
+    },
+    .number("gid", "GID", "group's gid", json: ["gid"]) { $0.gid },
+    .text("perms", "PERMS", "permissions as a number (0640)", json: ["mode"]) { object, _ in
+      object.permissions.octal
+    },
+    .number("cuid", "CUID", "System V creator's uid", json: ["creator_uid"]) { $0.creator?.uid },
+    .number("cgid", "CGID", "System V creator's gid", json: ["creator_gid"]) { $0.creator?.gid },
+    .text("cuser", "CUSER", "System V creator's user name", json: ["creator_uid"]) { object, context in
+      object.creator.map { context.users.name(of: $0.uid) } ?? "-"
+    },
+    .text("cgroup", "CGROUP", "System V creator's group name", json: ["creator_gid"]) {
+      object, context in object.creator.map { context.groups.name(of: $0.gid) } ?? "-"
+    },
+    .process(
+      "cpid", "CPID", "System V segment's creator pid, with its command while it runs",
+      json: ["creator_pid"]
+    ) { $0.details.sysvSegment?.creatorPID },
+    .text(
+      "command", "COMMAND", "System V segment's creator's command line, while it runs",
+      json: ["creator_pid"]
+    ) { object, context in
+      guard let pid = object.details.sysvSegment?.creatorPID, pid > 0 else { return "-" }
+      return ProcessRef.reading(pid, proc: context.proc)?.command ?? "-"
+    },
+    .process(
+      "lpid", "LPID", "last pid to attach, detach, send or receive, with its command while it runs",
+      json: ["last_pid", "last_send_pid", "last_receive_pid"]
+    ) { $0.lastPID },
+    .process(
+      "lspid", "LSPID", "System V queue's last sender, with its command while it runs",
+      json: ["last_send_pid"]
+    ) { $0.details.sysvQueue?.lastSendPID },
+    .process(
+      "lrpid", "LRPID", "System V queue's last receiver, with its command while it runs",
+      json: ["last_receive_pid"]
+    ) { $0.details.sysvQueue?.lastReceivePID },
+    .text(
+      "status", "STATUS", "System V segment's state: dest (marked for removal), locked",
+      json: ["marked_for_removal", "locked"]
+    ) { object, _ in
+      guard let segment = object.details.sysvSegment else { return "-" }
+      let states = [segment.markedForRemoval ? "dest" : nil, segment.locked ? "locked" : nil]
+      return states.compactMap { $0 }.joined(separator: ",").nonEmpty ?? "-"
+    },
+    .time("attach", "ATTACH", "last attach (System V segment)", json: ["last_attach"]) {
+      $0.details.sysvSegment?.lastAttach
+    },
+    .time("detach", "DETACH", "last detach (System V segment)", json: ["last_detach"]) {
+      $0.details.sysvSegment?.lastDetach
+    },
+    .time("send", "SEND", "last message sent (System V queue)", json: ["last_send"]) {
+      $0.details.sysvQueue?.lastSend
+    },
+    .time(
+      "receive", "RECEIVE", "last message received (System V queue)", lsipc: ["recv"],
+      json: ["last_receive"]
+    ) { $0.details.sysvQueue?.lastReceive },
+    .time("semop", "SEMOP", "last semop (System V set)", lsipc: ["otime"], json: ["last_operation"]) {
+      $0.details.sysvSemaphoreSet?.lastOperation
+    },
+    .text("name", "NAME", "POSIX name, escaped (the reference without its kind)", json: ["name", "name_hex"]) {
+      object, _ in object.name?.description ?? "-"
+    },
+    .time(
+      "modified", "MODIFIED", "POSIX file's last modification (its contents or size)",
+      lsipc: ["mtime"], json: ["last_activity"]
+    ) { $0.details.modified },
+    .number("value", "VALUE", "POSIX semaphore's value", lsipc: ["sval"], json: ["value"]) {
+      $0.details.posixSemaphoreValue
+    },
+    .text("users", "USERS", "processes using it (with --users)", json: ["users", "held_by"], narrowest: 32) {
+      object, context in
+      usersText(object.users, object.kind, heldBy: context.holds.holder(of: object), capped: true)
+    },
+  ]
+
+  static let defaultNames = ["ref", "owner", "mode", "size", "usage", "changed", "idle"]
+
+  /// The column `name` (lowercase) names, as this tool or lsipc spells it.
+  static func named(_ name: String) -> ListColumn? {
+    all.first { $0.name == name } ?? all.first { $0.lsipcNames.contains(name) }
+  }
+
+  /// Every column name util-linux lsipc 2.43 accepts for objects (sys-utils/lsipc.c's
+  /// coldescs): each names a column here, by its own name or as one of `lsipcNames`.
+  static let lsipcColumns = [
+    "KEY", "ID", "OWNER", "PERMS", "CUID", "CUSER", "CGID", "CGROUP", "UID", "USER", "GID", "GROUP",
+    "CTIME", "NAME", "MTIME", "USEDBYTES", "MSGS", "SEND", "RECV", "LSPID", "LRPID", "SIZE",
+    "NATTCH", "STATUS", "ATTACH", "DETACH", "COMMAND", "CPID", "LPID", "NSEMS", "OTIME", "SVAL",
+  ]
+
+  /// lsipc --global's columns: `ipctool limits`' table, not a column of objects.
+  static let lsipcLimitNames: Set<String> = ["resource", "description", "limit", "used", "use%"]
+
+  /// The README's table of columns, made from this one.
+  /// The README's table of columns, made from this one: a field only `inspect --json` has is
+  /// marked so (`list --json -o` shows it for no object).
+  static var readmeTable: String {
+    let listed = Set(JSONContract.fields.filter { $0.scope != .inspect }.map(\.key))
+    return "| `-o` | lsipc | shows | JSON |\n| --- | --- | --- | --- |\n"
+      + all.map { column in
+        let lsipc = ([column.name] + column.lsipcNames).map { $0.uppercased() }
+          .filter(lsipcColumns.contains)
+        let json = column.jsonKeys.map { listed.contains($0) ? "`\($0)`" : "`\($0)` (inspect)" }
+        return "| `\(column.name)` | \(lsipc.isEmpty ? "-" : lsipc.joined(separator: ", ")) | "
+          + "\(column.help) | \(json.joined(separator: ", ")) |\n"
+      }.joined()
+  }
+}
+
+extension Details {
+  /// A POSIX object's file's modification time (lsipc's MTIME); nil for System V.
+  var modified: Int? {
+    switch self {
+    case .posixQueue(let queue): queue.modified
+    case .posixSharedMemory(let segment): segment.modified
+    case .posixSemaphore(let semaphore): semaphore.modified
+    default: nil
     }
   }
 
-  /// The fields of `list --json` that hold what this column shows.
-  var jsonKeys: [String] {
-    switch name {
-    case "owner": ["owner", "uid"]
-    case "size": ["size", "bytes"]
-    case "usage": ["messages", "attached", "value", "semaphores"]
-    case "idle": ["last_activity"]
-    case "group", "gid": ["gid"]
-    case "uid": ["uid"]
-    case "cuser": ["creator_uid"]
-    case "cgroup": ["creator_gid"]
-    case "perms": ["mode"]
-    case "cuid": ["creator_uid"]
-    case "cgid": ["creator_gid"]
-    case "cpid": ["creator_pid"]
-    case "lpid": ["last_pid", "last_send_pid", "last_receive_pid"]
-    case "status": ["marked_for_removal", "locked"]
-    case "attach": ["last_attach"]
-    case "detach": ["last_detach"]
-    case "send": ["last_send"]
-    case "receive": ["last_receive"]
-    case "semop": ["last_operation"]
-    case "users": ["users", "held_by"]
-    default: [name]
-    }
+  /// A POSIX semaphore's value (lsipc's SVAL); nil for the other kinds.
+  var posixSemaphoreValue: UInt32? {
+    if case .posixSemaphore(let semaphore) = self { semaphore.value } else { nil }
   }
 }
 

@@ -62,13 +62,9 @@ struct ListTable {
     return [heading] + lines
   }
 
-  /// The columns that elide to fit a terminal (their end gives way to "…"), and the narrowest
-  /// each goes: room for a pid and a program's and script's names; never a reference, which
-  /// must stay pasteable.
-  static let elidable: [String: Int] = ["users": 32, "container": 20]
-
   /// Each column's width on a terminal `limit` wide, nil for a column left out: as lsipc
-  /// does, the elidable columns give way first, then the columns nobody asked for by name go
+  /// does, the elidable columns (`ListColumn.narrowest`: room for a pid and a program's and
+  /// script's names; never a reference, which must stay pasteable) give way first, then the columns nobody asked for by name go
   /// (`droppable`, in its order), and the elided ones take back what that freed. A table still
   /// too wide after that wraps, whole.
   func fit(_ widths: [Int], to limit: Int) -> [Int?] {
@@ -77,8 +73,8 @@ struct ListTable {
       let shown = fitted.compactMap { $0 }
       return shown.reduce(0, +) + 2 * max(0, shown.count - 1)
     }
-    let elided = columns.indices.filter { Self.elidable[columns[$0].name] != nil }
-    for index in elided { fitted[index] = min(widths[index], Self.elidable[columns[index].name] ?? 0) }
+    let elided = columns.indices.filter { columns[$0].narrowest != nil }
+    for index in elided { fitted[index] = min(widths[index], columns[index].narrowest ?? 0) }
     for name in droppable where total() > limit {
       if let index = columns.firstIndex(where: { $0.name == name }) { fitted[index] = nil }
     }
@@ -138,7 +134,7 @@ struct ListTable {
       guard let width = widths[index] else { continue }
       let last = index == lastShown
       var cell = cell
-      if displayWidth(cell) > width { cell = String(cell.prefix(max(0, width - 1))) + "…" }
+      if displayWidth(cell) > width { cell = elide(cell, to: width) }
       let padding = width - displayWidth(cell)
       if columns[index].alignment == .right { out.appendSpaces(padding) }
       out.append(cell)
@@ -148,12 +144,4 @@ struct ListTable {
     }
     out.append(UInt8(ascii: "\n"))
   }
-}
-
-/// The columns a cell takes: its bytes when ASCII, as nearly every cell is (counting
-/// Characters is slow), else its Characters.
-func displayWidth(_ text: String) -> Int {
-  var text = text
-  let ascii = text.withUTF8 { bytes in bytes.allSatisfy { $0 < 0x80 } ? bytes.count : nil }
-  return ascii ?? text.count
 }
