@@ -38,6 +38,12 @@ import Testing
     byOwner.owner = 1000
     #expect(references(Snapshot(selection: byOwner), context) == ["sysv-mq:0", "sysv-shm:1"])
 
+    // Keys and references too, though list's command line gives neither (clean's does).
+    var byKey = Selection()
+    byKey.keys = [874_369_140]
+    byKey.references = [.sysvID(.sysvSemaphore, 0), .sysvID(.sysvQueue, 0)]
+    #expect(references(Snapshot(selection: byKey), context) == ["sysv-sem:0"])
+
     // A day by the fixed clock: the System V objects, but not sysv-shm:1, which is attached
     // (its age unknown, so not old); the files are an hour old.
     var byAge = Selection()
@@ -73,6 +79,7 @@ import Testing
     ])
     #expect(reading.gaps == [.queueDirectoryUnreadable(path: "/nonexistent", code: .noSuchFileOrDirectory)])
     #expect(reading.deletedMappings.isEmpty)
+    #expect((reading.shmSpace?.size ?? 0) > 0)
   }
 
   /// An order is by the front end's key, ties in listing order, the whole namespace as one run.

@@ -45,6 +45,8 @@ public struct Snapshot {
     /// With users: the unlinked files of /dev/shm still mapped, of the selected kinds and
     /// prefix (their owner and age are gone with their names: a selection by those has none).
     public var deletedMappings: [UsageScanner.DeletedMapping]
+    /// Size and use of the /dev/shm the context names; nil where it was not opened.
+    public var shmSpace: ShmSpace?
   }
 
   /// The objects `context` shows. `render` is given the namespace's scope once, and what it
@@ -82,7 +84,9 @@ public struct Snapshot {
       (parts, gaps) = inventory.list(kinds, withValues: withValues) { part(chosen($0)) }
     }
     let mappings = (report?.deletedMappings ?? []).filter(isSelected)
-    return Reading(scope: scope, parts: parts, gaps: gaps, deletedMappings: mappings)
+    return Reading(
+      scope: scope, parts: parts, gaps: gaps, deletedMappings: mappings,
+      shmSpace: (try? context.paths.openShm().get()).flatMap(ShmSpace.init))
   }
 
   /// What picks a run's objects and gives them their users: run on the threads that read them.
@@ -92,7 +96,9 @@ public struct Snapshot {
   {
     let selection = self.selection
     let unusedOnly = self.unusedOnly
+    // Kinds are chosen by what is listed; every other selector by looking at each object.
     let filtered = selection.prefix != nil || selection.owner != nil || selection.olderThan != nil
+      || !selection.keys.isEmpty || !selection.references.isEmpty
     return { run in
       var objects = filtered ? run.filter { selection.matches($0, now: now) } : run
       if let usage, unusedOnly { objects = objects.filter { usage.isUnused($0) } }

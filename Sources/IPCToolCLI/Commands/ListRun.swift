@@ -119,6 +119,7 @@ struct ListRun {
     context.times = TimeTexts(format: timeFormat)
     context.namespace = scope?.namespace?.inode
     context.container = scope?.namespace?.container
+    if let scope { context.now = scope.context.clock.now }  // IDLE by the snapshot's clock
     return context
   }
 
