@@ -16,7 +16,8 @@ import Testing
     try shm.write("other", "x")
     try shm.write("sem.app_lock", "")
     let paths = IPCPaths(proc: fixtures + "/proc", shm: shm.path, mqueue: "/nonexistent")
-    return IPCContext(paths: paths, caller: Caller(euid: 0, capabilities: 0), clock: .fixed(time(nil) + 3600))
+    let caller = Caller(euid: 0, capabilities: 0)
+    return IPCContext(paths: paths, caller: caller, clock: .fixed(time(nil) + 3600))
   }
 
   func references(_ snapshot: Snapshot, _ context: IPCContext) -> [String] {
@@ -77,7 +78,9 @@ import Testing
       "sysv-mq:0", "sysv-mq:32769", "posix-shm:/app_one", "posix-shm:/app_two", "posix-shm:/other",
       "sysv-shm:0", "sysv-shm:1", "posix-sem:/app_lock", "sysv-sem:0",
     ])
-    #expect(reading.gaps == [.queueDirectoryUnreadable(path: "/nonexistent", code: .noSuchFileOrDirectory)])
+    #expect(reading.gaps == [
+      .queueDirectoryUnreadable(path: "/nonexistent", code: .noSuchFileOrDirectory)
+    ])
     #expect(reading.deletedMappings.isEmpty)
     #expect((reading.shmSpace?.size ?? 0) > 0)
   }
@@ -114,8 +117,11 @@ import Testing
 struct SnapshotNamespaceTests {
   /// Python in a namespace of its own: makes a System V queue with `key`, attaches a new
   /// segment, holds `file` open if given, and waits.
-  func holder(_ launcher: [String], key: Int32, holding file: String? = nil) throws -> RunningProgram {
-    let program = try RunningProgram(launcher[0], Array(launcher.dropFirst()) + ["python3", "-c", """
+  func holder(_ launcher: [String], key: Int32, holding file: String? = nil)
+    throws -> RunningProgram
+  {
+    let arguments = Array(launcher.dropFirst())
+    let program = try RunningProgram(launcher[0], arguments + ["python3", "-c", """
       import ctypes, os, sys, time
       libc = ctypes.CDLL(None)
       libc.shmat.restype = ctypes.c_void_p
@@ -138,7 +144,8 @@ struct SnapshotNamespaceTests {
   ]
 
   @Test func usersAndUnusedComeFromTheProcessScan() throws {
-    let python = try holder(["/usr/bin/env", "FILES=held free"] + privateShm, key: 0x5eed, holding: "/dev/shm/held")
+    let python = try holder(
+      ["/usr/bin/env", "FILES=held free"] + privateShm, key: 0x5eed, holding: "/dev/shm/held")
     defer { python.stop() }
     // Its /dev/shm, verified as --target's is.
     let context = IPCContext(paths: .target(python.pid), clock: .fixed(time(nil)))
@@ -204,7 +211,8 @@ struct SnapshotNamespaceTests {
         #expect(reading.parts.flatMap { $0 } == ["\(inode) sysv-mq:0 \(key)"] + shared + ["\(inode) sysv-shm:0 0"])
       }
     }
-    #expect(scopes.all.allSatisfy { $0.context.clock.now == 1_000_000 && $0.context.caller == caller })
+    #expect(scopes.all.allSatisfy { $0.context.clock.now == 1_000_000 })
+    #expect(scopes.all.allSatisfy { $0.context.caller == caller })
     let census = NamespaceCensus.read(context).filter { inodes.contains($0.inode) }
     #expect(census.map { $0.counts?[.posixSharedMemory] } == [1, 1])
     #expect(census.map { $0.counts?[.sysvQueue] } == [1, 1])

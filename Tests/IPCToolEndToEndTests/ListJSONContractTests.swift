@@ -11,9 +11,11 @@ import Testing
 struct ListJSONContractTests {
   static let listings = [
     ["list", "--json"], ["list", "--json", "--users"], ["list", "--json", "--sort", "size", "-r"],
-    ["list", "--json", "-o", "ref,size,users"], ["list", "--json", "--users", "--verbose", "--prefix", "/golden"],
+    ["list", "--json", "-o", "ref,size,users"],
+    ["list", "--json", "--users", "--verbose", "--prefix", "/golden"],
     ["list", "--users", "--prefix", "/golden_", "-o", "ref,size,users"],
-    ["list", "--json", "--prefix", "/golden_", "--reverse"], ["list", "--json", "--unused", "--kind", "shm"],
+    ["list", "--json", "--prefix", "/golden_", "--reverse"],
+    ["list", "--json", "--unused", "--kind", "shm"],
     ["list", "--json", "--kind", "sysv", "--owner", "root"],
   ]
 
@@ -44,7 +46,9 @@ struct ListJSONContractTests {
       time.sleep(600)
       """])
     defer { mapper.stop() }
-    try #require(waitUntil { mapper.outputSoFar.contains("ready") && readLink("/proc/\(holder.pid)/fd/3") != nil })
+    try #require(waitUntil {
+      mapper.outputSoFar.contains("ready") && readLink("/proc/\(holder.pid)/fd/3") != nil
+    })
 
     var output = ""
     for arguments in Self.listings {
@@ -62,7 +66,8 @@ struct ListJSONContractTests {
 
   /// A program running in the sandbox's namespaces (nsenter execs it: the pid is its own).
   func inside(_ box: Sandbox, _ command: [String]) throws -> RunningProgram {
-    try RunningProgram("/usr/bin/nsenter", ["--target", String(box.pid), "--ipc", "--mount", "--"] + command)
+    let enter = ["--target", String(box.pid), "--ipc", "--mount", "--"]
+    return try RunningProgram("/usr/bin/nsenter", enter + command)
   }
 
   /// Times, pids and command lines as placeholders: what differs from run to run and host to

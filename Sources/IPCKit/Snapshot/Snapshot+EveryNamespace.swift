@@ -27,7 +27,8 @@ extension Snapshot {
     return NamespaceCensus.find(proc: proc).map { namespace in
       let paths = namespace.paths(proc: proc)
       let shm = paths.openShm()
-      let includeShm = !shmOnce || (paths.shmDevice.map { seenShm.insert($0).inserted } ?? true)
+      let device = (try? shm.get())?.device
+      let includeShm = !shmOnce || (device.map { seenShm.insert($0).inserted } ?? true)
       let inside = IPCContext(paths: paths, caller: context.caller, clock: context.clock)
       let reading = NamespaceCensus.within(namespace, proc: proc, paths: paths) { _ in
         read(inside, namespace: namespace.tag, includeShm: includeShm, render)

@@ -69,8 +69,10 @@ public struct Snapshot {
     let usage = withUsers || unusedOnly || selection.olderThan != nil
       ? UsageOnDemand(UsageScanner(context: context)) : nil
     let report = withUsers ? usage?.report : nil
-    let holds = report != nil ? ApplicationHolds.read(inventory, findLeftSets: false) : ApplicationHolds()
-    let scope = Scope(context: context, namespace: namespace, holds: holds, withUsers: report != nil)
+    let holds =
+      report != nil ? ApplicationHolds.read(inventory, findLeftSets: false) : ApplicationHolds()
+    let scope = Scope(
+      context: context, namespace: namespace, holds: holds, withUsers: report != nil)
     let chosen = choosing(usage: usage, report: report, now: context.clock.now)
     var kinds = selection.kinds
     if !includeShm { kinds.subtract([.posixSharedMemory, .posixSemaphore]) }

@@ -139,7 +139,8 @@ enum ListCommand {
       if everywhere {
         let (parts, unjoined) = run.gatherEveryNamespace(parsed.context)
         for (namespace, code) in unjoined {
-          console.error("namespace \(namespace.inode) (pid \(namespace.representative.pid)): cannot join: \(code)")
+          let pid = namespace.representative.pid
+          console.error("namespace \(namespace.inode) (pid \(pid)): cannot join: \(code)")
         }
         gathered = parts
       } else {

@@ -85,16 +85,21 @@ struct ListRun {
 
   /// A run of objects as the table's cells, row after row.
   private func tableCells(_ scope: Snapshot.Scope) -> ([IPCObjectInfo]) -> [String] {
-    ListTable(columns: columns, context: listContext(scope), headings: headings, format: format).cells
+    let table = ListTable(
+      columns: columns, context: listContext(scope), headings: headings, format: format)
+    return table.cells
   }
 
-  private func gathered<Part>(_ reading: Snapshot.Reading<Part>, _ field: WritableKeyPath<Gathered, [Part]>)
-    -> Gathered
+  /// One namespace's parts, and its gaps and unlinked mappings as lines for stderr.
+  private func gathered<Part>(
+    _ reading: Snapshot.Reading<Part>, _ field: WritableKeyPath<Gathered, [Part]>
+  ) -> Gathered
   {
     var gathered = Gathered(deletedMappings: reading.deletedMappings)
     gathered[keyPath: field] = reading.parts
     let prefix = reading.scope.namespace.map { "namespace \($0.inode): " } ?? ""
-    gathered.notes = reading.gaps.map { prefix + $0.sentence } + deletedNotes(reading.deletedMappings)
+    gathered.notes =
+      reading.gaps.map { prefix + $0.sentence } + deletedNotes(reading.deletedMappings)
     return gathered
   }
 
@@ -114,7 +119,8 @@ struct ListRun {
   }
 
   private func listContext(_ scope: Snapshot.Scope?) -> ListContext {
-    var context = ListContext(users: users, exactBytes: exactBytes, holds: scope?.holds ?? ApplicationHolds())
+    var context = ListContext(
+      users: users, exactBytes: exactBytes, holds: scope?.holds ?? ApplicationHolds())
     context.proc = scope?.context.paths.proc ?? "/proc"
     context.times = TimeTexts(format: timeFormat)
     context.namespace = scope?.namespace?.inode
@@ -130,7 +136,8 @@ struct ListRun {
         lines: parts.flatMap(\.lines),
         deletedMappings: snapshot.withUsers ? parts.flatMap(\.deletedMappings) : nil)
     }
-    var table = ListTable(columns: columns, context: listContext(nil), headings: headings, format: format)
+    var table = ListTable(
+      columns: columns, context: listContext(nil), headings: headings, format: format)
     table.terminalWidth = format == .aligned ? terminalWidth : nil
     table.droppable = droppable
     let cells = parts.flatMap(\.cells)
