@@ -19,9 +19,12 @@ public struct IPCNamespaceSummary: Sendable {
   public var shmSize: UInt64?
   public var shmUsed: UInt64?
   /// Why its objects could not be read, or why some kind is missing.
-  public var notes: [String] = []
+  public var notes: [NamespaceNote] = []
   /// Whether it is the caller's own (no joining needed, nor permitted to fail).
   public var isCallers = false
+
+  /// How a reading of every namespace tags its objects.
+  public var tag: NamespaceTag { NamespaceTag(inode: inode, container: container) }
 
   /// Where its processes see POSIX shared memory and semaphores: its representative's /dev/shm,
   /// opened inside that process's root and verified; one that is not a tmpfs is not entered
@@ -33,11 +36,30 @@ public struct IPCNamespaceSummary: Sendable {
 
 /// Every IPC namespace of the host, found through the processes in /proc.
 public enum NamespaceCensus {
-  /// Every namespace with its objects counted.
-  public static func read(proc: String = "/proc") -> [IPCNamespaceSummary] {
-    find(proc: proc).map { namespace in
-      var summary = namespace
-      readObjects(into: &summary, proc: proc)
+  /// Every namespace with its objects counted, each read from a thread that joins it (queues
+  /// through a mount made there, POSIX shared memory through its verified /dev/shm handle), and
+  /// the /dev/shm its processes see measured. `context` gives /proc, the caller and the clock.
+  public static func read(_ context: IPCContext) -> [IPCNamespaceSummary] {
+    var snapshot = Snapshot(selection: Selection())
+    snapshot.withValues = false
+    let readings = snapshot.readEveryNamespace(context, shmOnce: false) { _ in ObjectTally.init }
+    return readings.map { reading in
+      var summary = reading.namespace
+      summary.shmSize = reading.shmSpace?.size
+      summary.shmUsed = reading.shmSpace?.used
+      if case .shmRefused(_, let reason)? = reading.shmGap {
+        summary.notes.append(.shmRefused(reason: reason))
+      }
+      switch reading.reading {
+      case .failure(let code): summary.notes.append(.cannotJoin(code))
+      case .success(let objects):
+        var tally = ObjectTally(runs: objects.parts)
+        for gap in objects.gaps {
+          for kind in gap.kinds { tally.counts[kind] = nil }
+        }
+        summary.counts = tally.counts
+        summary.sharedMemoryBytes = tally.bytes
+      }
       return summary
     }
   }
@@ -98,40 +120,24 @@ public enum NamespaceCensus {
     var status = stat()
     return stat("\(proc)/\(entry)/ns/ipc", &status) == 0 ? UInt64(status.st_ino) : nil
   }
+}
 
-  /// Counts the namespace's objects from a thread that joins it (queues through a mount made
-  /// there, POSIX shared memory through its verified /dev/shm handle), and measures that
-  /// /dev/shm.
-  private static func readObjects(into summary: inout IPCNamespaceSummary, proc: String) {
-    let paths = summary.paths(proc: proc)
-    // Measured through the verified descriptor, never a path the namespace controls.
-    if let space = (try? paths.openShm().get())?.space() {
-      let unit = UInt64(space.f_frsize)
-      summary.shmSize = UInt64(space.f_blocks) * unit
-      summary.shmUsed = UInt64(space.f_blocks - space.f_bfree) * unit
+/// Objects of each kind and bytes of shared memory, counted a run at a time as they are read.
+private struct ObjectTally {
+  var counts: [IPCKind: Int] = Dictionary(uniqueKeysWithValues: IPCKind.allCases.map { ($0, 0) })
+  var bytes: UInt64 = 0
+
+  init(_ objects: [IPCObjectInfo]) {
+    for object in objects {
+      counts[object.kind, default: 0] += 1
+      bytes += object.details.size ?? 0
     }
-    if case .failure(.shmRefused(_, let reason)) = paths.openShm() {
-      summary.notes.append("its /dev/shm is \(reason)")
-    }
-    let result = within(summary, proc: proc, paths: paths) { paths in
-      Inventory(context: IPCContext(paths: paths)).list(Set(IPCKind.allCases), withValues: false)
-    }
-    switch result {
-    case .failure(let code):
-      summary.notes.append("cannot join its IPC namespace: \(code)")
-    case .success(let listing):
-      var counts: [IPCKind: Int] = [:]
-      for kind in IPCKind.allCases { counts[kind] = 0 }
-      var bytes: UInt64 = 0
-      for object in listing.objects {
-        counts[object.kind, default: 0] += 1
-        bytes += object.details.size ?? 0
-      }
-      for gap in listing.gaps {
-        for kind in gap.kinds { counts[kind] = nil }
-      }
-      summary.counts = counts
-      summary.sharedMemoryBytes = bytes
+  }
+
+  init(runs: [ObjectTally]) {
+    for run in runs {
+      counts.merge(run.counts, uniquingKeysWith: +)
+      bytes += run.bytes
     }
   }
 }

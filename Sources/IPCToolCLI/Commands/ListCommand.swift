@@ -121,9 +121,10 @@ enum ListCommand {
       }
       // Asking for the users column is asking for the scan that fills it.
       let withUsers = parsed.flag(users) || columns.contains { $0.name == "users" }
+      let snapshot = Snapshot(
+        selection: selection, withUsers: withUsers, unusedOnly: parsed.flag(SharedOptions.unused))
       var run = ListRun(
-        selection: selection, columns: columns, withUsers: withUsers,
-        unusedOnly: parsed.flag(SharedOptions.unused), json: parsed.flag(SharedOptions.json),
+        snapshot: snapshot, columns: columns, json: parsed.flag(SharedOptions.json),
         exactBytes: parsed.flag(bytes), headings: !parsed.flag(noHeadings))
       run.format = parsed.flag(raw) ? .raw : parsed.flag(pairs) ? .pairs(shellNames: false)
         : parsed.flag(shell) ? .pairs(shellNames: true) : .aligned
@@ -140,24 +141,14 @@ enum ListCommand {
       run.timeFormat = try parsed.value(timeFormat)
       var gathered: [ListRun.Gathered] = []
       if everywhere {
-        // POSIX shared memory belongs to a /dev/shm, not to an IPC namespace: one that several
-        // namespaces see is listed once.
-        var seenShm: Set<UInt64> = []
-        for namespace in NamespaceCensus.find() {
-          let paths = namespace.paths(proc: "/proc")
-          let fresh = paths.shmDevice.map { seenShm.insert($0).inserted } ?? true
-          let tag = ListRun.NamespaceTag(inode: namespace.inode, container: namespace.container)
-          let gather = { (paths: IPCPaths) in
-            run.gather(context: IPCContext(paths: paths), namespace: tag, includeShm: fresh)
-          }
-          switch NamespaceCensus.within(namespace, paths: paths, gather) {
-          case .success(let part): gathered.append(part)
-          case .failure(let code):
-            console.error("namespace \(namespace.inode) (pid \(namespace.representative.pid)): cannot join: \(code)")
-          }
+        let (parts, unjoined) = run.gatherEveryNamespace(parsed.context)
+        for (namespace, code) in unjoined {
+          let pid = namespace.representative.pid
+          console.error("namespace \(namespace.inode) (pid \(pid)): cannot join: \(code)")
         }
+        gathered = parts
       } else {
-        gathered.append(run.gather(context: parsed.context, namespace: nil, includeShm: true))
+        gathered.append(run.gather(parsed.context))
       }
       for note in gathered.flatMap(\.notes) { console.error(note) }
       console.out(run.render(gathered))

@@ -1,14 +1,12 @@
 import Glibc
 import IPCKit
 
-/// One `list`: what it selects and shows, gathered namespace by namespace (one, or with
-/// --all-namespaces every one, from a thread that joined it), then rendered as one table or
-/// document.
+/// How one `list` shows what it reads: the snapshot (IPCKit's job: which objects, their users,
+/// in which order, namespace by namespace) rendered as one table or document, each run of
+/// objects as it is read.
 struct ListRun {
-  let selection: Selection
+  var snapshot: Snapshot
   let columns: [ListColumn]
-  let withUsers: Bool
-  let unusedOnly: Bool
   let json: Bool
   let exactBytes: Bool
   let headings: Bool
@@ -26,12 +24,6 @@ struct ListRun {
   var droppable: [String] = []
   let users = UserNames()
 
-  /// Which namespace objects came from, for --all-namespaces.
-  struct NamespaceTag: Sendable {
-    var inode: UInt64
-    var container: String?
-  }
-
   /// One namespace's part: JSON lines or table cells, and what to say on stderr.
   struct Gathered {
     var lines: [ByteBuffer] = []
@@ -40,67 +32,75 @@ struct ListRun {
     var deletedMappings: [UsageScanner.DeletedMapping] = []
   }
 
-  /// Reads and renders the objects `paths` show. `includeShm` false leaves out POSIX shared
-  /// memory and semaphores (a /dev/shm listed already).
-  func gather(context: IPCContext, namespace: NamespaceTag?, includeShm: Bool) -> Gathered {
-    let inventory = Inventory(context: context)
-    let paths = context.paths
-    // One /proc scan serves both --users and --unused.
-    // --older-than and --idle too: a mapped segment's age is unknown, and it is not old.
-    let usage = withUsers || unusedOnly || selection.olderThan != nil
-      ? UsageOnDemand(UsageScanner(context: context)) : nil
-    let report = withUsers ? usage?.report : nil
-    let filtered = selection.prefix != nil || selection.owner != nil || selection.olderThan != nil
-    // The same selectors as clean: `list SELECTORS` is what `clean SELECTORS --dry-run` weighs.
-    // Runs on the threads that read the objects, a sorted run at a time.
-    let selection = self.selection
-    let now = context.clock.now
-    let unusedOnly = self.unusedOnly
-    let selected = { (run: [IPCObjectInfo]) -> [IPCObjectInfo] in
-      var objects = filtered ? run.filter { selection.matches($0, now: now) } : run
-      if let usage, unusedOnly { objects = objects.filter { usage.isUnused($0) } }
-      if let usage, selection.olderThan != nil { objects = objects.filter { !usage.isMapped($0) } }
-      if let report {
-        for index in objects.indices { objects[index].users = report.users(of: objects[index]) }
+  /// The snapshot in the order --sort and --reverse ask for: a column's sort key, made against
+  /// each namespace's scope.
+  private var ordered: Snapshot {
+    var snapshot = self.snapshot
+    if let sortBy {
+      snapshot.order = Snapshot.Order(reversed: reversed) { scope in
+        let context = listContext(scope)
+        return { sortBy.sortKey($0, context) }
       }
-      return objects
+    } else if reversed {
+      snapshot.order = .reversedListing
     }
-    let kinds = includeShm ? selection.kinds : selection.kinds.subtracting([.posixSharedMemory, .posixSemaphore])
-    let holds = report != nil ? ApplicationHolds.read(inventory, findLeftSets: false) : ApplicationHolds()
-    var gathered = Gathered(deletedMappings: (report?.deletedMappings ?? []).filter(noted))
-    let listNotes: [ListingGap]
-    if json {
-      var fields = ObjectFields(
-        users: users, withUsers: report != nil, holds: holds,
-        namespace: namespace.map { ($0.inode, $0.container) })
-      fields.only = jsonFields.map { Set($0.flatMap(\.jsonKeys)) }
-      let render = { (objects: [IPCObjectInfo]) in fields.lines(objects, detail: false) }
-      (gathered.lines, listNotes) = listed(inventory, kinds, selected, holds, namespace, render)
-    } else {
-      let table = ListTable(
-        columns: columns, context: listContext(holds, namespace, proc: paths.proc), headings: headings,
-        format: format)
-      (gathered.cells, listNotes) = listed(inventory, kinds, selected, holds, namespace, table.cells)
-    }
-    let prefix = namespace.map { "namespace \($0.inode): " } ?? ""
-    gathered.notes = listNotes.map { prefix + $0.sentence } + deletedNotes(gathered.deletedMappings)
-    return gathered
+    return snapshot
   }
 
-  /// The selected objects rendered, chunk by chunk as they are read; with --sort or
-  /// --reverse, all of them read first, put in order, and rendered as one part.
-  private func listed<Part>(
-    _ inventory: Inventory, _ kinds: Set<IPCKind>, _ selected: @escaping ([IPCObjectInfo]) -> [IPCObjectInfo],
-    _ holds: ApplicationHolds, _ namespace: NamespaceTag?, _ render: @escaping ([IPCObjectInfo]) -> Part
-  ) -> ([Part], [ListingGap]) {
-    guard sortBy != nil || reversed else { return inventory.list(kinds) { render(selected($0)) } }
-    let (parts, gaps) = inventory.list(kinds, selected)
-    let context = listContext(holds, namespace, proc: inventory.paths.proc)
-    // Keys made once per object; ties keep listing order.
-    var keyed = parts.joined().enumerated().map { (sortBy?.sortKey($1, context) ?? .none, $0, $1) }
-    keyed.sort { ($0.0, $0.1) < ($1.0, $1.1) }
-    if reversed { keyed.reverse() }
-    return ([render(keyed.map(\.2))], gaps)
+  /// The objects `context` shows, rendered as they are read.
+  func gather(_ context: IPCContext) -> Gathered {
+    json ? gathered(ordered.read(context, jsonLines), \.lines)
+      : gathered(ordered.read(context, tableCells), \.cells)
+  }
+
+  /// The objects of every IPC namespace, each rendered on the thread that joined it; and the
+  /// namespaces that could not be joined.
+  func gatherEveryNamespace(_ context: IPCContext)
+    -> (parts: [Gathered], unjoined: [(IPCNamespaceSummary, Errno)])
+  {
+    func each<Part>(_ render: @escaping (Snapshot.Scope) -> ([IPCObjectInfo]) -> Part,
+      _ field: WritableKeyPath<Gathered, [Part]>
+    ) -> ([Gathered], [(IPCNamespaceSummary, Errno)]) {
+      var parts: [Gathered] = []
+      var unjoined: [(IPCNamespaceSummary, Errno)] = []
+      for namespace in ordered.readEveryNamespace(context, render) {
+        switch namespace.reading {
+        case .success(let reading): parts.append(gathered(reading, field))
+        case .failure(let code): unjoined.append((namespace.namespace, code))
+        }
+      }
+      return (parts, unjoined)
+    }
+    return json ? each(jsonLines, \.lines) : each(tableCells, \.cells)
+  }
+
+  /// A run of objects as JSON lines (see `ObjectFields.lines`).
+  private func jsonLines(_ scope: Snapshot.Scope) -> ([IPCObjectInfo]) -> ByteBuffer {
+    var fields = ObjectFields(
+      users: users, withUsers: scope.withUsers, holds: scope.holds,
+      namespace: scope.namespace.map { ($0.inode, $0.container) })
+    fields.only = jsonFields.map { Set($0.flatMap(\.jsonKeys)) }
+    return { fields.lines($0, detail: false) }
+  }
+
+  /// A run of objects as the table's cells, row after row.
+  private func tableCells(_ scope: Snapshot.Scope) -> ([IPCObjectInfo]) -> [String] {
+    let table = ListTable(
+      columns: columns, context: listContext(scope), headings: headings, format: format)
+    return table.cells
+  }
+
+  /// One namespace's parts, and its gaps and unlinked mappings as lines for stderr.
+  private func gathered<Part>(
+    _ reading: Snapshot.Reading<Part>, _ field: WritableKeyPath<Gathered, [Part]>
+  ) -> Gathered
+  {
+    var gathered = Gathered(deletedMappings: reading.deletedMappings)
+    gathered[keyPath: field] = reading.parts
+    let prefix = reading.scope.namespace.map { "namespace \($0.inode): " } ?? ""
+    gathered.notes =
+      reading.gaps.map { prefix + $0.sentence } + deletedNotes(reading.deletedMappings)
+    return gathered
   }
 
   /// A line per unlinked-but-mapped file with --verbose; else one for all, so a listing is
@@ -118,35 +118,26 @@ struct ListRun {
     ]
   }
 
-  /// Whether an unlinked-but-mapped file is among what the selectors ask for: its kind and its
-  /// name's prefix. Its owner and age are gone with its name, so a selection by those notes
-  /// none.
-  private func noted(_ mapping: UsageScanner.DeletedMapping) -> Bool {
-    guard let (kind, name) = mapping.object, selection.kinds.contains(kind),
-      selection.owner == nil, selection.olderThan == nil, !unusedOnly
-    else { return false }
-    return selection.prefix.map { name.starts(with: $0) } ?? true
-  }
-
-  private func listContext(_ holds: ApplicationHolds, _ namespace: NamespaceTag?, proc: String = "/proc")
-    -> ListContext
-  {
-    var context = ListContext(users: users, exactBytes: exactBytes, holds: holds)
-    context.proc = proc
+  private func listContext(_ scope: Snapshot.Scope?) -> ListContext {
+    var context = ListContext(
+      users: users, exactBytes: exactBytes, holds: scope?.holds ?? ApplicationHolds())
+    context.proc = scope?.context.paths.proc ?? "/proc"
     context.times = TimeTexts(format: timeFormat)
-    context.namespace = namespace?.inode
-    context.container = namespace?.container
+    context.namespace = scope?.namespace?.inode
+    context.container = scope?.namespace?.container
+    if let scope { context.now = scope.context.clock.now }  // IDLE by the snapshot's clock
     return context
   }
 
   func render(_ parts: [Gathered]) -> [ByteBuffer] {
     if json {
-      let fields = ObjectFields(users: users, withUsers: withUsers)
+      let fields = ObjectFields(users: users, withUsers: snapshot.withUsers)
       return fields.document(
-        lines: parts.flatMap(\.lines), deletedMappings: withUsers ? parts.flatMap(\.deletedMappings) : nil)
+        lines: parts.flatMap(\.lines),
+        deletedMappings: snapshot.withUsers ? parts.flatMap(\.deletedMappings) : nil)
     }
     var table = ListTable(
-      columns: columns, context: listContext(ApplicationHolds(), nil), headings: headings, format: format)
+      columns: columns, context: listContext(nil), headings: headings, format: format)
     table.terminalWidth = format == .aligned ? terminalWidth : nil
     table.droppable = droppable
     let cells = parts.flatMap(\.cells)

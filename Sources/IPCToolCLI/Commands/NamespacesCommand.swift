@@ -27,7 +27,7 @@ enum NamespacesCommand {
     run: { parsed, console in run(parsed, console) })
 
   static func run(_ parsed: ParsedArguments, _ console: Console) -> ExitStatus {
-    let namespaces = NamespaceCensus.read()
+    let namespaces = NamespaceCensus.read(parsed.context)
     if parsed.flag(SharedOptions.json) {
       console.out(JSON.document("namespaces", namespaces.map(json)))
       return .success
@@ -54,7 +54,7 @@ enum NamespacesCommand {
     }
     console.out(simpleTable(headers, rows))
     for namespace in namespaces {
-      for note in namespace.notes { console.error("namespace \(namespace.inode): \(note)") }
+      for note in namespace.notes { console.error("namespace \(namespace.inode): \(note.sentence)") }
     }
     return .success
   }
