@@ -114,11 +114,7 @@ public struct Inventory: Sendable {
     {
       return info
     }
-    var status = stat()
-    let found = name.withFileNameCString {
-      fstatat(directory.raw, $0, &status, AT_SYMLINK_NOFOLLOW) == 0
-    }
-    guard found else {
+    guard let status = try? FileStatus.at(directory.raw, name) else {
       return nil  // vanished
     }
     return PosixMessageQueue.info(name, status: status)
@@ -199,10 +195,7 @@ public struct Inventory: Sendable {
       switch kind {
       case .posixQueue:
         if case .directory(let directory) = MqueueFilesystem.open(paths) {
-          var status = stat()
-          try retryingOnInterrupt("stat", name.description) {
-            name.withFileNameCString { fstatat(directory.raw, $0, &status, AT_SYMLINK_NOFOLLOW) }
-          }
+          _ = try FileStatus.at(directory.raw, name)
           return queueInfo(name, in: directory)
         }
         let queue = try PosixMessageQueue.open(name)
@@ -210,16 +203,11 @@ public struct Inventory: Sendable {
       default:
         let handle = try shmHandle()
         let prefix = kind == .posixSemaphore ? PosixSemaphore.filePrefix : ""
-        var status = stat()
-        try retryingOnInterrupt("stat", name.description) {
-          name.withFileNameCString(prefix: prefix) { file -> CInt in
-            guard !handle.isMountedOver(file) else {
-              errno = ENOENT
-              return -1
-            }
-            return handle.status(of: file, &status)
-          }
+        let found = name.withFileNameCString(prefix: prefix) { file -> Result<stat, Errno> in
+          handle.isMountedOver(file) ? .failure(.noSuchFileOrDirectory) : handle.status(of: file)
         }
+        _ = try found.mapError { SystemError(call: "stat", subject: name.description, code: $0) }
+          .get()
         // Not an object (a link, a folder, a file mounted over the name): not found.
         return name.withFileNameCString(prefix: prefix) {
           ShmDirectory.object(

@@ -50,7 +50,7 @@ public struct KernelLimits {
     // Without the mqueue filesystem the queues are unknown, not absent.
     let queuesKnown = !listing.gaps.contains { $0.kinds.contains(.posixQueue) }
     func queueUse(_ value: UInt64?) -> UInt64? { queuesKnown ? value : nil }
-    let page = UInt64(max(1, sysconf(Int32(_SC_PAGESIZE))))
+    let page = SystemConfiguration.pageSize
     let sem = (readTextFile(paths.proc + "/sys/kernel/sem") ?? "")
       .split(whereSeparator: \.isWhitespace).map { UInt64($0) }
     func semField(_ index: Int) -> UInt64? { index < sem.count ? sem[index] : nil }
