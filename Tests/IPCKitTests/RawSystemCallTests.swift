@@ -8,7 +8,7 @@ import Testing
   /// The calls that have a wrapper in System/: a call to one of these names, unqualified or
   /// through `Glibc.`, is raw. A method of the same name (`file.read(`, `Self.read(`) is not.
   /// Any use of a CIPCShims function (`ipcshim_`, called or passed) counts too.
-  static let wrappedCalls = [
+  static let wrappedCallNames = [
     // files and descriptors
     "stat", "fstat", "fstatat", "lstat", "statx", "open", "openat", "close", "read", "pread",
     "write", "pwrite", "readlink", "readlinkat", "statvfs", "fstatvfs", "dup", "dup2", "dup3",
@@ -18,6 +18,7 @@ import Testing
     // processes and time
     "kill", "fork", "waitpid", "poll", "usleep", "nanosleep", "pipe", "pipe2", "socketpair",
     "send", "recv", "setns", "unshare", "mount", "umount2", "process_vm_readv", "sysconf",
+    "getrlimit", "setrlimit", "getgroups", "ioctl", "isatty", "clock_gettime", "memfd_create",
     // POSIX IPC
     "mq_open", "mq_close", "mq_unlink", "mq_send", "mq_receive", "mq_timedsend",
     "mq_timedreceive", "mq_getattr", "mq_setattr", "mq_notify", "shm_open", "shm_unlink",
@@ -73,51 +74,92 @@ import Testing
       let q = ipcshim_mq_open(n, 0, 0, nil)
       name.withCString(ipcshim_mq_unlink)
       guard kill(pid, 0) == 0 else { return }
+      _ = kill(pid, 9)
       let bytes = file.read(upTo: 4)  // read(2) below
       let s = "close(fd)"
       """
     let found = try Self.rawCalls(in: source)
-    #expect(found.map(\.line) == [1, 2, 3, 4])
-    #expect(found.map(\.call) == ["Glibc.read", "ipcshim_mq_open", "ipcshim_mq_unlink", "kill"])
+    #expect(found.map(\.line) == [1, 2, 3, 4, 5])
+    #expect(
+      found.map(\.call) == ["Glibc.read", "ipcshim_mq_open", "ipcshim_mq_unlink", "kill", "kill"])
     // A file that declares its own `write` calls it unqualified; Glibc's is still raw there.
     let own = """
       private func write(_ text: String) {}
       write("x")
       _ = Glibc.write(2, p, 1)
+      func names<T>(_ read: (passwd) -> T) -> T? { read(entry) }
       """
     #expect(try Self.rawCalls(in: own).map(\.line) == [3])
   }
 
-  /// The raw calls in one file's text, by line (from 1).
+  /// The raw calls in one file's text, by line (from 1). Read identifier by identifier (a
+  /// regular expression per line took a minute and a half on a loaded machine).
   static func rawCalls(in text: String) throws -> [(line: Int, call: String)] {
-    let call = try Regex(
-      #"(?:^|[^\w.])((?:Glibc\.)?(\#(wrappedCalls.joined(separator: "|"))))\("#)
-    let shim = try Regex(#"ipcshim_\w+"#)
-    // Names the file declares itself (a method, a parameter): unqualified, they call that.
-    let declaration = try Regex(#"(?:\bfunc|\b_)\s+(\w+)"#)
     let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-      .map(withoutCommentsAndStrings)
+      .map { identifiers(in: withoutCommentsAndStrings($0)) }
+    // Names the file declares itself (a method, a parameter): unqualified, they call that.
     var declared: Set<Substring> = []
     for line in lines {
-      for match in line.matches(of: declaration) {
-        if let name = match.output[1].substring { declared.insert(name) }
+      for (index, word) in line.enumerated() where index > 0 {
+        let before = line[index - 1]
+        if before.text == "func" || (before.text == "_" && word.labels) {
+          declared.insert(word.text)
+        }
       }
     }
     var found: [(line: Int, call: String)] = []
-    for (index, line) in lines.enumerated() {
-      var calls: [(String.Index, String)] = []
-      for match in line.matches(of: call) {
-        guard let written = match.output[1].substring, let name = match.output[2].substring
-        else { continue }
-        if !written.hasPrefix("Glibc.") && declared.contains(name) { continue }
-        calls.append((written.startIndex, String(written)))
+    for (number, line) in lines.enumerated() {
+      for word in line {
+        if word.text.hasPrefix("ipcshim_") {
+          found.append((number + 1, String(word.text)))
+        } else if word.calls, wrappedCalls.contains(word.text) {
+          if word.afterGlibc {
+            found.append((number + 1, "Glibc." + word.text))
+          } else if !word.afterDot && !declared.contains(word.text) {
+            found.append((number + 1, String(word.text)))
+          }
+        }
       }
-      for match in line.matches(of: shim) {
-        calls.append((match.range.lowerBound, String(line[match.range])))
-      }
-      for (_, name) in calls.sorted(by: { $0.0 < $1.0 }) { found.append((index + 1, name)) }
     }
     return found
+  }
+
+  static let wrappedCalls: Set<Substring> = Set(wrappedCallNames.map { Substring($0) })
+
+  /// One identifier of a line: whether a dot stands before it (a member: `file.read`), that
+  /// dot after `Glibc` (the C function itself), and whether `(` follows it (a call).
+  struct Word {
+    var text: Substring
+    var afterDot = false
+    var afterGlibc = false
+    var calls = false
+    /// `:` follows it: a parameter's name (`_ read: (passwd) -> T`).
+    var labels = false
+  }
+
+  static func identifiers(in line: String) -> [Word] {
+    var words: [Word] = []
+    var index = line.startIndex
+    func isIdentifier(_ character: Character) -> Bool {
+      character == "_" || character.isLetter || character.isNumber
+    }
+    while index < line.endIndex {
+      guard isIdentifier(line[index]) else {
+        index = line.index(after: index)
+        continue
+      }
+      let start = index
+      while index < line.endIndex && isIdentifier(line[index]) { index = line.index(after: index) }
+      var word = Word(text: line[start..<index])
+      if start > line.startIndex && line[line.index(before: start)] == "." {
+        word.afterDot = true
+        word.afterGlibc = line[..<line.index(before: start)].hasSuffix("Glibc")
+      }
+      word.calls = index < line.endIndex && line[index] == "("
+      word.labels = line[index...].first { $0 != " " } == ":"
+      words.append(word)
+    }
+    return words
   }
 
   static func swiftFiles(under folder: URL) -> [URL] {

@@ -48,14 +48,10 @@ extension SysVFamily {
 }
 
 extension IPCKind {
-  /// The System V family of this kind; nil for POSIX kinds.
+  /// The System V family of this kind (from the kind table); nil for POSIX kinds.
   var sysvFamily: (any SysVFamily.Type)? {
-    switch self {
-    case .sysvQueue: SysVMessageQueue.self
-    case .sysvSharedMemory: SysVSharedMemory.self
-    case .sysvSemaphore: SysVSemaphoreSet.self
-    case .posixQueue, .posixSharedMemory, .posixSemaphore: nil
-    }
+    if case .systemV(let family) = facts.family { return family }
+    return nil
   }
 }
 
