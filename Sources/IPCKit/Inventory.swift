@@ -175,7 +175,8 @@ public struct Inventory: Sendable {
       } else if let family = object.kind.sysvFamily, let id = object.id {
         try family.remove(id)
       } else {
-        throw SystemError(call: "unlink", code: .noSuchFileOrDirectory)  // no name or id: nothing to name
+        // No name or id: nothing to name.
+        throw SystemError(call: "unlink", code: .noSuchFileOrDirectory)
       }
     } catch {
       if error.call == Self.refusedCall {

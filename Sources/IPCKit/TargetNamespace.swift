@@ -23,7 +23,8 @@ public enum TargetNamespace {
     switch IPCNamespaceID.of(String(pid), proc: proc) {
     case .success(let id): target = id
     case .failure(let code):
-      throw failure("cannot see its IPC namespace", code, hint: "ptrace access to the process is needed")
+      throw failure(
+        "cannot see its IPC namespace", code, hint: "ptrace access to the process is needed")
     }
     if (try? IPCNamespaceID.of("self", proc: proc).get()) != target {
       switch NamespaceCalls.joinIPC(at: "\(proc)/\(pid)/ns/ipc") {

@@ -41,7 +41,9 @@ public final class ShmSharers: Sendable {
       // gone
       guard let process = try? FileStatus.at(folder.raw, String(pid), followingLinks: true)
       else { continue }
-      let namespace = Result { () throws(SystemError) in try FileStatus.of("\(proc)/\(pid)/ns/mnt") }
+      let namespace = Result { () throws(SystemError) in
+        try FileStatus.of("\(proc)/\(pid)/ns/mnt")
+      }
       // A zombie has no namespaces left and holds nothing; a hidden one may hold anything.
       if case .failure(let error) = namespace, !error.code.isPermissionDenied { continue }
       let mountNamespace = try? namespace.get().st_ino

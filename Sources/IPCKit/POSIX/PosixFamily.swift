@@ -74,7 +74,9 @@ extension PosixMessageQueue: PosixFamily {
   }
 
   /// Every queue in the mqueue filesystem whose name starts with `namePrefix`, in byte order.
-  static func list(in directory: borrowing FileDescriptor, namePrefix: [UInt8]?) -> [IPCObjectInfo] {
+  static func list(in directory: borrowing FileDescriptor, namePrefix: [UInt8]?)
+    -> [IPCObjectInfo]
+  {
     guard var entries = try? directory.directoryEntries() else { return [] }
     if let namePrefix {
       entries = entries.filter { IPCName(fileName: $0.name).hasPrefix(namePrefix) }

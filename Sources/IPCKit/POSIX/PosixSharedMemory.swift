@@ -60,8 +60,9 @@ enum PosixSharedMemory {
       throw SystemError(call: "linkat", code: code)
     }
     let emptyPath: CInt = 0x1000  // AT_EMPTY_PATH
-    try FileCalls.link("", relativeTo: file.raw, flags: emptyPath, as: name, prefix: prefix, in: directory)
-      .mapError { SystemError(call: "linkat", code: $0) }.get()
+    try FileCalls.link(
+      "", relativeTo: file.raw, flags: emptyPath, as: name, prefix: prefix, in: directory
+    ).mapError { SystemError(call: "linkat", code: $0) }.get()
   }
 
   /// What stat tells about a segment.

@@ -132,7 +132,9 @@ public final class ShmHandle: Sendable {
     let resolve = UInt64(
       IPCSHIM_RESOLVE_IN_ROOT | IPCSHIM_RESOLVE_NO_MAGICLINKS | IPCSHIM_RESOLVE_NO_SYMLINKS)
     let place: FileDescriptor
-    switch FileCalls.open("dev/shm", IPCSHIM_O_PATH | O_DIRECTORY, below: root.raw, resolve: resolve) {
+    let located = FileCalls.open(
+      "dev/shm", IPCSHIM_O_PATH | O_DIRECTORY, below: root.raw, resolve: resolve)
+    switch consume located {
     case .success(let located): place = located
     case .failure(let code):
       if code.rawValue == ELOOP {
@@ -232,7 +234,9 @@ public final class ShmHandle: Sendable {
   /// Stats one name in the folder without following a link, and only if it is an object.
   func objectStatus(_ name: UnsafePointer<CChar>) -> stat? {
     if isMountedOver(name) { return nil }
-    guard case .success(let found) = FileStatus.withMount(descriptor, name, flags: AT_SYMLINK_NOFOLLOW),
+    guard
+      case .success(let found) = FileStatus.withMount(
+        descriptor, name, flags: AT_SYMLINK_NOFOLLOW),
       isObject(name, found.status, mountID: found.mountID)
     else { return nil }
     return found.status

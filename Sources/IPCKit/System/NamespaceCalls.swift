@@ -33,7 +33,9 @@ enum NamespaceCalls {
   /// channel to it, or the errno that stopped it.
   ///
   /// The corresponding C calls are `fork(2)`, `setns(2)`, `setresuid(2)` (in CIPCShims).
-  static func startNamespaceRoot(_ userNamespace: CInt) -> Result<(pid: pid_t, channel: CInt), Errno> {
+  static func startNamespaceRoot(_ userNamespace: CInt)
+    -> Result<(pid: pid_t, channel: CInt), Errno>
+  {
     var channel: CInt = -1
     var failure: CInt = 0
     let pid = ipcshim_namespace_root_start(userNamespace, &channel, &failure)

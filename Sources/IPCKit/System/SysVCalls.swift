@@ -18,7 +18,9 @@ enum SysVCalls {
   /// the id the slot holds.
   ///
   /// The corresponding C call is `msgctl(2)`.
-  static func msgctl(_ id: Int32, _ command: CInt, _ record: inout msqid_ds) -> Result<Int32, Errno> {
+  static func msgctl(_ id: Int32, _ command: CInt, _ record: inout msqid_ds)
+    -> Result<Int32, Errno>
+  {
     valueOrErrno { Glibc.msgctl(id, command, &record) }
   }
 
@@ -60,7 +62,9 @@ enum SysVCalls {
   /// the slot holds.
   ///
   /// The corresponding C call is `shmctl(2)`.
-  static func shmctl(_ id: Int32, _ command: CInt, _ record: inout shmid_ds) -> Result<Int32, Errno> {
+  static func shmctl(_ id: Int32, _ command: CInt, _ record: inout shmid_ds)
+    -> Result<Int32, Errno>
+  {
     valueOrErrno { Glibc.shmctl(id, command, &record) }
   }
 

@@ -16,7 +16,8 @@ enum SystemConfiguration {
   ///
   /// The corresponding C call is `nanosleep(2)`.
   static func sleep(microseconds: Int) {
-    var wanted = timespec(tv_sec: microseconds / 1_000_000, tv_nsec: microseconds % 1_000_000 * 1000)
+    var wanted = timespec(
+      tv_sec: microseconds / 1_000_000, tv_nsec: microseconds % 1_000_000 * 1000)
     var left = timespec()
     while nanosleep(&wanted, &left) != 0 && Errno.current == .interrupted { wanted = left }
   }

@@ -11,14 +11,15 @@ enum SysVMessageQueue: SysVFamily {
     throws(IPCError) -> Int32
   {
     do throws(SystemError) {
-      return try SysVCalls.msgget(key ?? IPC_PRIVATE, IPC_CREAT | IPC_EXCL | CInt(permissions.rawValue))
-        .mapError { SystemError(call: "msgget", code: $0) }.get()
+      return try SysVCalls.msgget(
+        key ?? IPC_PRIVATE, IPC_CREAT | IPC_EXCL | CInt(permissions.rawValue)
+      ).mapError { SystemError(call: "msgget", code: $0) }.get()
     } catch {
       let hint =
         error.code == .noSpace
         ? IPCError.Hint.limit(
           "too many queues: kernel.msgmni = \(paths.kernelSetting("kernel/msgmni").map(String.init) ?? "?")")
-        : keyTakenHint(.sysvQueue, error.code, id: (try? SysVCalls.msgget(key ?? IPC_PRIVATE, 0).get()) ?? -1)
+        : keyTakenHint(.sysvQueue, error.code, id: SysVCalls.msgget(key ?? IPC_PRIVATE, 0))
       throw IPCError(operation: "create", subject: createSubject(.sysvQueue, key: key), error, hint: hint)
     }
   }

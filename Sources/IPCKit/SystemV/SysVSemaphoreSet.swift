@@ -26,7 +26,7 @@ enum SysVSemaphoreSet: SysVFamily {
         switch error.code {
         case .invalidArgument: .limit("count above SEMMSL: \(semSetting())")
         case .noSpace: .limit("too many sets or semaphores: \(semSetting())")
-        default: keyTakenHint(.sysvSemaphore, error.code, id: (try? SysVCalls.semget(key ?? IPC_PRIVATE, count: 0, 0).get()) ?? -1)
+        default: keyTakenHint(.sysvSemaphore, error.code, id: SysVCalls.semget(key ?? IPC_PRIVATE, count: 0, 0))
         }
       throw IPCError(operation: "create", subject: subject, error, hint: hint)
     }

@@ -28,7 +28,7 @@ enum SysVSharedMemory: SysVFamily {
         // shmmin is no setting: the kernel's smallest segment is 1 byte.
         case .invalidArgument: .limit("size outside 1 (shmmin) .. \(setting("shmmax"))")
         case .noSpace: .limit("too many segments or pages: \(setting("shmmni")), \(setting("shmall"))")
-        default: keyTakenHint(.sysvSharedMemory, error.code, id: (try? SysVCalls.shmget(key ?? IPC_PRIVATE, size: 0, 0).get()) ?? -1)
+        default: keyTakenHint(.sysvSharedMemory, error.code, id: SysVCalls.shmget(key ?? IPC_PRIVATE, size: 0, 0))
         }
       throw IPCError(operation: "create", subject: createSubject(.sysvSharedMemory, key: key), error, hint: hint)
     }
