@@ -35,7 +35,7 @@ final class PiWorkers {
   func check() throws(PiError) {
     let signal = Signals.stopSignal
     if signal != 0 { throw .stopped(signal: signal) }
-    if let deadline, monotonicSeconds() >= deadline.at {
+    if let deadline, Clock.monotonicSeconds() >= deadline.at {
       let late = pids.enumerated().filter { exits[$0.element] == nil }
         .map { LateWorker(worker: $0.offset, pid: $0.element) }
       throw .timedOut(mechanism: nil, seconds: deadline.seconds, late: late)
