@@ -173,6 +173,10 @@ __attribute__((constructor)) static void ipcshim_save_arguments(int argc, char *
 int ipcshim_argc(void) { return saved_argc; }
 char *const *ipcshim_argv(void) { return saved_argv; }
 
+int ipcshim_pipe_cloexec(int *_Nonnull fds) {
+  return pipe2(fds, O_CLOEXEC);
+}
+
 int ipcshim_memfd(const char *_Nonnull name, int hugetlb) {
   return memfd_create(name, MFD_CLOEXEC | (hugetlb ? MFD_HUGETLB : 0));
 }

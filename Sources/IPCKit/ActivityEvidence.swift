@@ -112,7 +112,7 @@ final class LiveProcesses: Sendable {
     if let answer = known.withLock({ $0[pid] }) { return answer }
     var answer: ProcessRef?
     // A zombie has ended: it uses nothing, whatever the kernel last recorded of it.
-    if (kill(pid, 0) == 0 || Errno.current == .notPermitted) && !UsageScanner.isZombie(pid, proc: proc) {
+    if Signals.processExists(pid) && !UsageScanner.isZombie(pid, proc: proc) {
       answer = ProcessRef.reading(pid, proc: proc) ?? ProcessRef(pid: pid, commandBytes: [])
     }
     known.withLock { $0[pid] = answer }

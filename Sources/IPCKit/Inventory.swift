@@ -36,7 +36,7 @@ public struct Inventory: Sendable {
   ) -> (parts: [Part], gaps: [ListingGap]) {
     // System V (from /proc) and queues on this thread while /dev/shm, the bulk, is stat'ed on
     // others: a listing is mostly waiting on system calls.
-    let needsShm = !kinds.isDisjoint(with: [.posixSharedMemory, .posixSemaphore])
+    let needsShm = !kinds.isDisjoint(with: IPCKind.shmFileKinds)
     let gathered = inParallel(needsShm ? 2 : 1) {
       thread -> (byKind: [IPCKind: [Part]], gaps: [ListingGap]) in
       var byKind: [IPCKind: [Part]] = [:]
@@ -59,7 +59,9 @@ public struct Inventory: Sendable {
       if kinds.contains(.posixQueue) {
         switch MqueueFilesystem.open(paths) {
         case .directory(let directory):
-          byKind[.posixQueue] = [part(listQueues(in: directory, namePrefix: namePrefix))]
+          byKind[.posixQueue] = [
+            part(PosixMessageQueue.list(in: directory, namePrefix: namePrefix))
+          ]
         case .unavailable(let gap): gaps.append(gap)
         }
       }
@@ -88,48 +90,9 @@ public struct Inventory: Sendable {
   public func shmObjects(_ named: [(kind: IPCKind, name: IPCName)]) -> [IPCObjectInfo] {
     guard let handle = try? paths.openShm().get() else { return [] }
     return named.compactMap { kind, name in
-      let isSemaphore = kind == .posixSemaphore
-      return name.withFileNameCString(prefix: isSemaphore ? PosixSemaphore.filePrefix : "") {
-        ShmDirectory.object(fileName: $0, isSemaphore: isSemaphore, in: handle, withValue: false)
-      }
+      guard case .posixFile(let family) = kind.facts.family else { return nil }
+      return family.object(name, in: handle, withValue: false)
     }
-  }
-
-  private func listQueues(in directory: borrowing FileDescriptor, namePrefix: [UInt8]?)
-    -> [IPCObjectInfo]
-  {
-    guard var entries = try? directory.directoryEntries() else { return [] }
-    if let namePrefix { entries = entries.filter { IPCName(fileName: $0.name).hasPrefix(namePrefix) } }
-    return sortedByName(entries).compactMap { entry in
-      queueInfo(IPCName(fileName: entry.name), in: directory)
-    }
-  }
-
-  /// A queue seen through the mqueue filesystem: in full if readable, else what stat shows.
-  private func queueInfo(_ name: IPCName, in directory: borrowing FileDescriptor)
-    -> IPCObjectInfo?
-  {
-    if let queue = try? FileDescriptor.open(
-      name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW, relativeTo: directory.raw),
-      let info = try? PosixMessageQueue.info(name, queue: queue)
-    {
-      return info
-    }
-    var status = stat()
-    let found = name.withFileNameCString {
-      fstatat(directory.raw, $0, &status, AT_SYMLINK_NOFOLLOW) == 0
-    }
-    guard found else {
-      return nil  // vanished
-    }
-    return PosixMessageQueue.info(name, status: status)
-  }
-
-  /// Directory entries in byte order of their names ("sem." prefixes sort together).
-  private func sortedByName(_ entries: [(name: [UInt8], type: UInt8)])
-    -> [(name: [UInt8], type: UInt8)]
-  {
-    entries.sorted { $0.name.lexicographicallyPrecedes($1.name) }
   }
 
   /// The objects a reference names, with every detail the kernel gives.
@@ -197,36 +160,7 @@ public struct Inventory: Sendable {
   /// One POSIX object by name, or nil if that kind has no such name.
   private func namedInfo(_ name: IPCName, _ kind: IPCKind) throws(SystemError) -> IPCObjectInfo? {
     do throws(SystemError) {
-      switch kind {
-      case .posixQueue:
-        if case .directory(let directory) = MqueueFilesystem.open(paths) {
-          var status = stat()
-          try retryingOnInterrupt("stat", name.description) {
-            name.withFileNameCString { fstatat(directory.raw, $0, &status, AT_SYMLINK_NOFOLLOW) }
-          }
-          return queueInfo(name, in: directory)
-        }
-        let queue = try PosixMessageQueue.open(name)
-        return try PosixMessageQueue.info(name, queue: queue)
-      default:
-        let handle = try shmHandle()
-        let prefix = kind == .posixSemaphore ? PosixSemaphore.filePrefix : ""
-        var status = stat()
-        try retryingOnInterrupt("stat", name.description) {
-          name.withFileNameCString(prefix: prefix) { file -> CInt in
-            guard !handle.isMountedOver(file) else {
-              errno = ENOENT
-              return -1
-            }
-            return handle.status(of: file, &status)
-          }
-        }
-        // Not an object (a link, a folder, a file mounted over the name): not found.
-        return name.withFileNameCString(prefix: prefix) {
-          ShmDirectory.object(
-            fileName: $0, isSemaphore: kind == .posixSemaphore, in: handle, withValue: true)
-        }
-      }
+      return try kind.posixFamily?.find(name, in: self)
     } catch where notFound(error.code) {
       return nil
     }
@@ -237,15 +171,13 @@ public struct Inventory: Sendable {
     // Made only for an error: a clean removes tens of thousands of objects.
     var subject: String { object.reference.description }
     do throws(SystemError) {
-      switch (object.kind, object.name, object.id) {
-      case (.posixQueue, let name?, _):
-        try PosixMessageQueue.unlink(name)
-      case (.posixSharedMemory, let name?, _), (.posixSemaphore, let name?, _):
-        let prefix = object.kind == .posixSemaphore ? PosixSemaphore.filePrefix : ""
-        try shmHandle().unlink(name, prefix: prefix)
-      case (let kind, _, let id?) where kind.sysvFamily != nil:
-        try kind.sysvFamily?.remove(id)
-      default: throw SystemError(call: "unlink", code: .noSuchFileOrDirectory)  // no name or id: nothing to name
+      if let family = object.kind.posixFamily, let name = object.name {
+        try family.remove(name, in: self)
+      } else if let family = object.kind.sysvFamily, let id = object.id {
+        try family.remove(id)
+      } else {
+        // No name or id: nothing to name.
+        throw SystemError(call: "unlink", code: .noSuchFileOrDirectory)
       }
     } catch {
       if error.call == Self.refusedCall {

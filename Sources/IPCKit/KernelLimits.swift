@@ -50,7 +50,7 @@ public struct KernelLimits {
     // Without the mqueue filesystem the queues are unknown, not absent.
     let queuesKnown = !listing.gaps.contains { $0.kinds.contains(.posixQueue) }
     func queueUse(_ value: UInt64?) -> UInt64? { queuesKnown ? value : nil }
-    let page = UInt64(max(1, sysconf(Int32(_SC_PAGESIZE))))
+    let page = SystemConfiguration.pageSize
     let sem = (readTextFile(paths.proc + "/sys/kernel/sem") ?? "")
       .split(whereSeparator: \.isWhitespace).map { UInt64($0) }
     func semField(_ index: Int) -> UInt64? { index < sem.count ? sem[index] : nil }
@@ -105,8 +105,7 @@ public struct KernelLimits {
   /// RLIMIT_MSGQUEUE and roughly how much of it the caller's queues take (the kernel counts
   /// each queue's messages at their full size, plus bookkeeping).
   private func messageQueueRlimit(_ queues: [IPCObjectInfo]) -> KernelLimit {
-    var limit = rlimit()
-    let known = getrlimit(__rlimit_resource_t(12), &limit) == 0  // RLIMIT_MSGQUEUE
+    let limit = Credentials.softLimit(12)  // RLIMIT_MSGQUEUE
     let mine = queues.filter { $0.uid == geteuid() }
     let pointer = UInt64(MemoryLayout<UnsafeRawPointer>.size)
     let used = mine.compactMap(\.details.posixQueue).reduce(UInt64(0)) { total, queue in
@@ -115,7 +114,7 @@ public struct KernelLimits {
     return KernelLimit(
       name: "RLIMIT_MSGQUEUE",
       summary: "bytes of this user's POSIX queues (USED: this namespace's, about)",
-      value: known ? UInt64(limit.rlim_cur) : nil, used: used, setBy: "ulimit -q (setrlimit)")
+      value: limit, used: used, setBy: "ulimit -q (setrlimit)")
   }
 
   private func shmFilesystem(_ paths: IPCPaths) -> [KernelLimit] {

@@ -26,7 +26,7 @@ public enum ListingGap: Sendable, Equatable {
     case .queuesNotMounted, .queueDirectoryUnreadable, .privateQueueMountFailed,
       .queueMountOfAnotherNamespace, .queueMountUnproven:
       [.posixQueue]
-    case .shmDirectoryUnreadable, .shmRefused: [.posixSharedMemory, .posixSemaphore]
+    case .shmDirectoryUnreadable, .shmRefused: IPCKind.allCases.filter(\.isFileInDevShm)
     }
   }
 

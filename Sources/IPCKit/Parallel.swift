@@ -63,7 +63,7 @@ private final class ChunkCounter: Sendable {
 
 /// The number of threads worth using: online cores, at most `limit`, each with enough items.
 public func usefulThreads(for items: Int, perThread minimum: Int = 2000, limit: Int = 4) -> Int {
-  let cores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+  let cores = SystemConfiguration.onlineCores
   return max(1, min(cores, limit, items / minimum))
 }
 

@@ -1,4 +1,3 @@
-import CIPCShims
 import Glibc
 
 /// Acting on another process's IPC objects, as `nsenter -t PID -i` does, without its mounts:
@@ -21,18 +20,20 @@ public enum TargetNamespace {
       error.hint = gone ? nil : hint.map { IPCError.Hint($0) }
       return error
     }
-    let theirs = "\(proc)/\(pid)/ns/ipc"
-    var target = stat()
-    var mine = stat()
-    guard stat(theirs, &target) == 0 else {
-      throw failure("cannot see its IPC namespace", .current, hint: "ptrace access to the process is needed")
+    let target: IPCNamespaceID
+    switch IPCNamespaceID.of(String(pid), proc: proc) {
+    case .success(let id): target = id
+    case .failure(let code):
+      throw failure(
+        "cannot see its IPC namespace", code, hint: "ptrace access to the process is needed")
     }
-    if stat("\(proc)/self/ns/ipc", &mine) != 0 || mine.st_ino != target.st_ino || mine.st_dev != target.st_dev {
-      let fd = open(theirs, O_RDONLY | O_CLOEXEC)
-      guard fd >= 0 else { throw failure("cannot open its IPC namespace", .current) }
-      defer { close(fd) }
-      guard ipcshim_join_ipc_namespace(fd) == 0 else {
-        throw failure("cannot join its IPC namespace", .current, hint: "CAP_SYS_ADMIN is needed")
+    if (try? IPCNamespaceID.of("self", proc: proc).get()) != target {
+      switch NamespaceCalls.joinIPC(at: "\(proc)/\(pid)/ns/ipc") {
+      case .success: break
+      case .failure(let error) where error.call == "setns":
+        throw failure("cannot join its IPC namespace", error.code, hint: "CAP_SYS_ADMIN is needed")
+      case .failure(let error):
+        throw failure("cannot open its IPC namespace", error.code)
       }
     }
     return IPCContext(paths: .target(pid, proc: proc))

@@ -158,7 +158,7 @@ public struct UsageScanner: Sendable {
     let mine = Processes.ancestry(proc: paths.proc)
     // thread-self: a thread may have joined another namespace than the process's main thread
     // (and the threads below start in the caller's).
-    let namespace = try? ipcNamespace("thread-self").get()
+    let namespace = try? IPCNamespaceID.of("thread-self", proc: paths.proc).get()
     let procFD = proc.raw
     let parts = inParallel(
       chunks: chunked(pids.count, size: 256), threads: usefulThreads(for: pids.count, perThread: 200, limit: 2)
@@ -203,12 +203,11 @@ public struct UsageScanner: Sendable {
   /// segments use). Nothing a user mounts has these devices.
   static func sysvShmDevices() -> Set<UInt64> {
     var devices: Set<UInt64> = []
-    for hugetlb: CInt in [0, 1] {
-      let fd = ipcshim_memfd("ipctool-shm-device", hugetlb)
-      guard fd >= 0 else { continue }
-      var status = stat()
-      if fstat(fd, &status) == 0 { devices.insert(UInt64(status.st_dev)) }
-      close(fd)
+    for hugetlb in [false, true] {
+      guard let memfd = try? Memory.memfd("ipctool-shm-device", hugetlb: hugetlb),
+        let status = try? memfd.status()
+      else { continue }
+      devices.insert(UInt64(status.st_dev))
     }
     return devices
   }
@@ -233,24 +232,19 @@ public struct UsageScanner: Sendable {
   /// Read through the verified handle, never by a path (under --target, one of theirs).
   private func liveInodes() -> Set<UInt64> {
     guard let handle = try? paths.openShm().get() else { return [] }
-    let folder = openat(handle.descriptor, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-    guard folder >= 0 else { return [] }
-    guard let stream = fdopendir(folder) else {
-      close(folder)
-      return []
-    }
-    defer { closedir(stream) }
     var inodes: Set<UInt64> = []
-    while let entry = readdir(stream) { inodes.insert(UInt64(entry.pointee.d_ino)) }
+    try? FileCalls.forEachEntry(of: handle.descriptor, subject: handle.path) {
+      inodes.insert(UInt64($0.pointee.d_ino))
+    }
     return inodes
   }
 
   /// The processes attached to each System V segment now: a second look, for segments the
   /// kernel counts attachments to but the scan found no process of (attached after it passed).
-  private func attachers(sysvDevices: Set<UInt64>, namespace: [UInt8]?) -> [Int32: Set<ProcessRef>] {
+  private func attachers(sysvDevices: Set<UInt64>, namespace: IPCNamespaceID?) -> [Int32: Set<ProcessRef>] {
     var report = Report()
     for pid in Processes.pids(proc: paths.proc) where pid != getpid() {
-      let theirs = ipcNamespace(String(pid))
+      let theirs = IPCNamespaceID.of(String(pid), proc: paths.proc)
       let inOurNamespace = {
         guard case .success(let main) = theirs, main != namespace else { return true }
         return taskNamespaces(pid).contains { $0 == namespace }
@@ -261,13 +255,13 @@ public struct UsageScanner: Sendable {
   }
 
   private func scanOne(
-    _ pid: pid_t, shmDevice: UInt64?, sysvDevices: Set<UInt64>, namespace: [UInt8]?,
+    _ pid: pid_t, shmDevice: UInt64?, sysvDevices: Set<UInt64>, namespace: IPCNamespaceID?,
     counted: Bool, usersToo: Bool, proc: CInt, into report: inout Report
   ) {
     // A zombie counts for nothing; a process whose main thread ended answers through a live
     // thread (its own /proc/PID/ns links are gone).
     guard let live = Self.liveTaskDirectory(pid, proc: paths.proc) else { return }
-    let theirs = ipcNamespace(String(live.dropFirst(paths.proc.count + 1)))
+    let theirs = IPCNamespaceID.of(String(live.dropFirst(paths.proc.count + 1)), proc: paths.proc)
     if counted { countOwner(pid, proc: proc, namespace: theirs, ours: namespace, into: &report) }
     guard usersToo else { return }
     // System V ids restart in every IPC namespace: another namespace's "/SYSV" mapping of
@@ -288,11 +282,10 @@ public struct UsageScanner: Sendable {
   /// namespace is hidden from this caller: the safe side, since the count keeps objects). A
   /// zombie has no namespaces left and holds nothing: it does not count.
   private func countOwner(
-    _ pid: pid_t, proc: CInt, namespace: Result<[UInt8], Errno>, ours: [UInt8]?,
+    _ pid: pid_t, proc: CInt, namespace: Result<IPCNamespaceID, Errno>, ours: IPCNamespaceID?,
     into report: inout Report
   ) {
-    var status = stat()
-    guard fstatat(proc, String(pid), &status, 0) == 0 else { return }
+    guard let status = try? FileStatus.at(proc, String(pid), followingLinks: true) else { return }
     switch namespace {
     case .success(let theirs) where theirs != ours: return
     case .failure(let code) where !code.isPermissionDenied: return
@@ -301,21 +294,14 @@ public struct UsageScanner: Sendable {
   }
 
   /// The IPC namespaces of a process's threads.
-  private func taskNamespaces(_ pid: pid_t) -> [[UInt8]] {
+  private func taskNamespaces(_ pid: pid_t) -> [IPCNamespaceID] {
     guard let tasks = try? FileDescriptor.open("\(paths.proc)/\(pid)/task", O_RDONLY | O_DIRECTORY),
       let entries = try? tasks.directoryEntries()
     else { return [] }
     return entries.compactMap { entry in
-      try? ipcNamespace("\(pid)/task/" + String(decoding: entry.name, as: UTF8.self)).get()
+      let task = "\(pid)/task/" + String(decoding: entry.name, as: UTF8.self)
+      return try? IPCNamespaceID.of(task, proc: paths.proc).get()
     }
-  }
-
-  /// "ipc:[4026531839]" for a /proc entry ("self" or a pid).
-  private func ipcNamespace(_ entry: String) -> Result<[UInt8], Errno> {
-    var buffer = [CChar](repeating: 0, count: 64)
-    let count = readlink("\(paths.proc)/\(entry)/ns/ipc", &buffer, buffer.count)
-    guard count > 0 else { return .failure(.current) }
-    return .success(buffer.prefix(count).map { UInt8(bitPattern: $0) })
   }
 
 
@@ -346,19 +332,20 @@ public struct UsageScanner: Sendable {
     do {
       let fds = try FileDescriptor.open(base + "/fd", O_RDONLY | O_DIRECTORY)
       for link in try fds.directoryEntries() {
-        var device: UInt64 = 0
-        var inode: UInt64 = 0
         // The identity the kernel has cached, never asked of the file system again: a FUSE
         // file a user holds open, whose server never answers, would otherwise stop us in an
         // uninterruptible wait (a tmpfs or mqueue file's is always current).
-        guard ipcshim_identity_at(fds.raw, String(decoding: link.name, as: UTF8.self), &device, &inode) == 0
-        else {
+        let identity: (device: UInt64, inode: UInt64)
+        switch FileStatus.cachedIdentity(fds.raw, String(decoding: link.name, as: UTF8.self)) {
+        case .success(let found): identity = found
+        case .failure(let code):
           // Closed meanwhile is nothing; a descriptor we may not follow (an LSM's denial)
           // may be anything.
-          if Errno.current.isPermissionDenied { descriptorsHidden = true }
+          if code.isPermissionDenied { descriptorsHidden = true }
           continue
         }
-        found.byFile[FileIdentity(device: device, inode: inode), default: []].insert(process)
+        found.byFile[FileIdentity(device: identity.device, inode: identity.inode), default: []]
+          .insert(process)
       }
     } catch {
       descriptorsHidden = true

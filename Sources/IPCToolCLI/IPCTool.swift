@@ -69,12 +69,7 @@ public enum IPCTool {
   /// The arguments after the program name, from the bytes the kernel passed, with nothing
   /// lost: a byte that is not valid UTF-8 becomes `\xHH`, which names that same byte.
   static func commandLineWords() -> [String] {
-    guard let argv = ipcshim_argv() else { return [] }
-    return (1..<max(1, Int(ipcshim_argc()))).compactMap { index in
-      argv[index].map { word in
-        Escaping.word(fromArgument: Array(UnsafeRawBufferPointer(start: word, count: strlen(word))))
-      }
-    }
+    ProcessArguments.afterProgramName.map(Escaping.word(fromArgument:))
   }
 
   static func unknownCommand(_ word: String, _ console: Console) -> ExitStatus {

@@ -15,4 +15,28 @@ import Testing
     #expect(IPCKind.allCases.sorted() == IPCKind.allCases)
     #expect(IPCKind.posixQueue < .sysvQueue && .sysvQueue < .posixSharedMemory)
   }
+
+  /// The kind table's columns, as the code before the table wrote them out one by one.
+  @Test func theKindTableSaysWhatEachKindIs() {
+    #expect(IPCKind.shmFileKinds == [.posixSharedMemory, .posixSemaphore])
+    #expect(IPCKindGroup.posix.kinds == [.posixQueue, .posixSharedMemory, .posixSemaphore])
+    #expect(IPCKindGroup.sysv.kinds == [.sysvQueue, .sysvSharedMemory, .sysvSemaphore])
+    #expect(IPCKindGroup.mq.kinds == [.posixQueue, .sysvQueue])
+    #expect(IPCKindGroup.sem.kinds == [.posixSemaphore, .sysvSemaphore])
+    #expect(IPCKind.allCases.filter { !$0.hasKnowableUsers } == [.sysvQueue, .sysvSemaphore])
+    #expect(IPCKind.posixSemaphore.shmFilePrefix == "sem.")
+    #expect(IPCKind.posixSharedMemory.shmFilePrefix == "")
+    #expect(IPCKind.posixQueue.shmFilePrefix == nil)
+    #expect(IPCKind.posixSemaphore.maxNameLength == 251)
+    #expect(IPCKind.posixSharedMemory.maxNameLength == 255)
+    #expect(IPCKind.posixQueue.maxNameLength == 255)
+    #expect(IPCKind.sysvSharedMemory.summary == "System V shared memory segment")
+  }
+
+  /// Each kind has exactly one family, POSIX or System V, and the family knows its kind.
+  @Test(arguments: IPCKind.allCases) func eachKindHasOneFamily(_ kind: IPCKind) {
+    #expect((kind.posixFamily == nil) != (kind.sysvFamily == nil))
+    #expect((kind.posixFamily != nil) == kind.isNamed)
+    if let family = kind.posixFamily { #expect(family.kind == kind) }
+  }
 }

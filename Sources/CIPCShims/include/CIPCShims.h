@@ -24,6 +24,9 @@ int ipcshim_semctl_getall(int semid, unsigned short *_Nonnull values);
 int ipcshim_semctl_setall(int semid, unsigned short *_Nonnull values);
 int ipcshim_semctl_stat(int semid, int command, struct semid_ds *_Nonnull info); // IPC_STAT...
 
+// pipe2(fds, O_CLOEXEC): both ends close-on-exec from the start (Glibc's module leaves out pipe2).
+int ipcshim_pipe_cloexec(int *_Nonnull fds);
+
 // A memfd (MFD_CLOEXEC, plus MFD_HUGETLB when `hugetlb`): it lives on the kernel's internal shm
 // (or hugetlbfs) mount, where System V segments live, so its st_dev tells theirs. -1 with errno.
 int ipcshim_memfd(const char *_Nonnull name, int hugetlb);

@@ -33,7 +33,7 @@ public struct ApplicationHolds: Sendable {
 
   /// The running application holding `object`, if any.
   public func holder(of object: IPCObjectInfo) -> Holder? {
-    if object.kind == .posixSharedMemory || object.kind == .posixSemaphore,
+    if object.kind.isFileInDevShm,
       let tracker = trackers[object.uid]
     {
       return held[object.identity] ?? tracker
@@ -60,7 +60,7 @@ public struct ApplicationHolds: Sendable {
   }
 
   private func isSegment(_ object: IPCObjectInfo) -> Bool {
-    object.kind == .sysvSharedMemory || object.kind == .posixSharedMemory
+    object.kind.mechanism == .sharedMemory
   }
 
   /// Reads the holds in this IPC namespace and /dev/shm.

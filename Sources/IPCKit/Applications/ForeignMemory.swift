@@ -48,10 +48,8 @@ struct ForeignMemory {
   /// `count` bytes from `address`; nil unless all could be read.
   func read(_ address: UInt, count: Int) -> [UInt8]? {
     var bytes = [UInt8](repeating: 0, count: count)
-    let read = bytes.withUnsafeMutableBytes {
-      ipcshim_read_process_memory(pid, address, $0.baseAddress!, count)
-    }
-    return read == count ? bytes : nil
+    let read = bytes.withUnsafeMutableBytes { Memory.readProcess(pid, at: address, into: $0) }
+    return read == .success(count) ? bytes : nil
   }
 }
 
@@ -69,16 +67,28 @@ func readShmFile(_ name: [UInt8], in folder: ShmHandle, limit: Int, count: Int? 
   -> (bytes: [UInt8], size: Int)?
 {
   let fileName = Array(name.drop { $0 == UInt8(ascii: "/") }) + [0]
-  let flags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC
-  func open(_ flags: CInt) -> CInt {
-    fileName.withUnsafeBufferPointer { pointer in
-      pointer.withMemoryRebound(to: CChar.self) { folder.open($0.baseAddress!, flags) }
+  let flags = O_RDONLY | O_NONBLOCK | O_NOCTTY
+  func opening(_ flags: CInt) -> Result<FileDescriptor, Errno> {
+    // The number crosses the closures (which return copyable values only), owned again after.
+    let raw: Result<CInt, Errno> = fileName.withUnsafeBufferPointer { pointer in
+      pointer.withMemoryRebound(to: CChar.self) {
+        switch folder.open($0.baseAddress!, flags) {
+        case .success(let file): .success(file.release())
+        case .failure(let code): .failure(code)
+        }
+      }
     }
+    return raw.map { FileDescriptor(raw: $0) }
   }
-  var fd = open(flags | noAccessTime)
-  if fd < 0 && errno == EPERM { fd = open(flags) }
-  guard fd >= 0 else { return nil }
-  let file = FileDescriptor(raw: fd)
+  // O_NOATIME is refused (EPERM) on a file the caller does not own: then opened as is.
+  let file: FileDescriptor
+  switch opening(flags | noAccessTime) {
+  case .success(let opened): file = opened
+  case .failure(.notPermitted):
+    guard case .success(let opened) = opening(flags) else { return nil }
+    file = opened
+  case .failure: return nil
+  }
   guard let status = try? file.status(), status.st_mode & S_IFMT == S_IFREG,
     status.st_size <= limit,
     let bytes = try? file.read(upTo: min(count ?? Int(status.st_size), Int(status.st_size)))

@@ -7,47 +7,94 @@ public enum IPCKind: String, CaseIterable, Sendable, Comparable {
   case posixSemaphore = "posix-sem"
   case sysvSemaphore = "sysv-sem"
 
+  /// Which standard a kind comes from, and where its objects are kept.
+  enum Family {
+    /// A "/name" in the mqueue filesystem, which only mq_open reaches by name.
+    case posixQueue
+    /// A "/name" that is a file in /dev/shm, behind the family's `filePrefix` ("sem.").
+    case posixFile(any ShmFileFamily.Type)
+    /// A key and an id in the kernel's tables, read through the family's *ctl call.
+    case systemV(any SysVFamily.Type)
+  }
+
+  /// What an object of the kind is for, whichever standard it comes from.
+  public enum Mechanism: Int, Sendable {
+    case messageQueue, sharedMemory, semaphore
+  }
+
+  /// Everything that sets one kind apart, in one place: the rest of the code asks these.
+  struct Facts {
+    let mechanism: Mechanism
+    /// A short phrase for help texts and completions.
+    let summary: String
+    let family: Family
+    /// Whether the kernel records who uses an object: see `hasKnowableUsers`.
+    var knowableUsers = true
+  }
+
+  /// The kind table.
+  var facts: Facts {
+    switch self {
+    case .posixQueue:
+      Facts(mechanism: .messageQueue, summary: "POSIX message queue", family: .posixQueue)
+    case .sysvQueue:
+      Facts(
+        mechanism: .messageQueue, summary: "System V message queue",
+        family: .systemV(SysVMessageQueue.self), knowableUsers: false)
+    case .posixSharedMemory:
+      Facts(
+        mechanism: .sharedMemory, summary: "POSIX shared memory",
+        family: .posixFile(PosixSharedMemory.self))
+    case .sysvSharedMemory:
+      Facts(
+        mechanism: .sharedMemory, summary: "System V shared memory segment",
+        family: .systemV(SysVSharedMemory.self))
+    case .posixSemaphore:
+      Facts(
+        mechanism: .semaphore, summary: "POSIX named semaphore",
+        family: .posixFile(PosixSemaphore.self))
+    case .sysvSemaphore:
+      Facts(
+        mechanism: .semaphore, summary: "System V semaphore set",
+        family: .systemV(SysVSemaphoreSet.self), knowableUsers: false)
+    }
+  }
+
   /// POSIX objects have a "/name"; System V ones a key and an id.
   public var isNamed: Bool {
-    switch self {
-    case .posixQueue, .posixSharedMemory, .posixSemaphore: true
-    case .sysvQueue, .sysvSharedMemory, .sysvSemaphore: false
-    }
+    if case .systemV = facts.family { return false }
+    return true
+  }
+
+  /// Queue, shared memory or semaphore.
+  public var mechanism: Mechanism { facts.mechanism }
+
+  /// Whether its objects are files in /dev/shm (POSIX shared memory and named semaphores).
+  public var isFileInDevShm: Bool { shmFilePrefix != nil }
+
+  /// The kinds whose objects are files in /dev/shm.
+  public static let shmFileKinds: Set<IPCKind> = Set(allCases.filter(\.isFileInDevShm))
+
+  /// What glibc puts before the name of an object's file in /dev/shm ("sem." for a
+  /// semaphore, "" for a segment); nil for kinds that are no file there.
+  var shmFilePrefix: String? {
+    if case .posixFile(let family) = facts.family { return family.filePrefix }
+    return nil
   }
 
   /// Whether the kernel lets anyone see who uses an object of this kind: through open files and
   /// mappings (POSIX), or attachments (System V segments). For System V queues and semaphore sets
   /// it keeps no such record, so their users are not "none" but not knowable.
-  public var hasKnowableUsers: Bool {
-    self != .sysvQueue && self != .sysvSemaphore
-  }
+  public var hasKnowableUsers: Bool { facts.knowableUsers }
 
   /// A short phrase for help texts and completions.
-  public var summary: String {
-    switch self {
-    case .posixQueue: "POSIX message queue"
-    case .sysvQueue: "System V message queue"
-    case .posixSharedMemory: "POSIX shared memory"
-    case .sysvSharedMemory: "System V shared memory segment"
-    case .posixSemaphore: "POSIX named semaphore"
-    case .sysvSemaphore: "System V semaphore set"
-    }
-  }
+  public var summary: String { facts.summary }
 
-  /// The longest name the kernel accepts: a file name, less glibc's "sem." prefix.
-  public var maxNameLength: Int { self == .posixSemaphore ? 251 : 255 }
+  /// The longest name the kernel accepts: a file name (255 bytes), less glibc's prefix.
+  public var maxNameLength: Int { 255 - (shmFilePrefix?.utf8.count ?? 0) }
 
   /// Listing order: queues, shared memory, semaphores; POSIX before System V.
   public static func < (lhs: IPCKind, rhs: IPCKind) -> Bool { lhs.rank < rhs.rank }
 
-  private var rank: Int {
-    switch self {
-    case .posixQueue: 0
-    case .sysvQueue: 1
-    case .posixSharedMemory: 2
-    case .sysvSharedMemory: 3
-    case .posixSemaphore: 4
-    case .sysvSemaphore: 5
-    }
-  }
+  private var rank: Int { mechanism.rawValue * 2 + (isNamed ? 0 : 1) }
 }

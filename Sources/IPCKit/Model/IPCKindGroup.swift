@@ -3,14 +3,17 @@ public enum IPCKindGroup: String, CaseIterable, Sendable {
   case posix, sysv, mq, shm, sem, all
 
   public var kinds: Set<IPCKind> {
-    switch self {
-    case .posix: [.posixQueue, .posixSharedMemory, .posixSemaphore]
-    case .sysv: [.sysvQueue, .sysvSharedMemory, .sysvSemaphore]
-    case .mq: [.posixQueue, .sysvQueue]
-    case .shm: [.posixSharedMemory, .sysvSharedMemory]
-    case .sem: [.posixSemaphore, .sysvSemaphore]
-    case .all: Set(IPCKind.allCases)
-    }
+    // From the kind table: each group is one of its columns.
+    let matches: (IPCKind) -> Bool =
+      switch self {
+      case .posix: \.isNamed
+      case .sysv: { !$0.isNamed }
+      case .mq: { $0.mechanism == .messageQueue }
+      case .shm: { $0.mechanism == .sharedMemory }
+      case .sem: { $0.mechanism == .semaphore }
+      case .all: { _ in true }
+      }
+    return Set(IPCKind.allCases.filter(matches))
   }
 
   public var summary: String {

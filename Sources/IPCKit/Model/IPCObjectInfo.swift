@@ -182,8 +182,5 @@ public struct FileIdentity: Hashable, Sendable {
 
 /// The effective group and the supplementary groups of this process.
 public func currentGroups() -> [gid_t] {
-  let count = getgroups(0, nil)
-  var groups = [gid_t](repeating: 0, count: Int(max(count, 0)))
-  let filled = getgroups(count, &groups)
-  return [getegid()] + groups.prefix(Int(max(filled, 0)))
+  [getegid()] + Credentials.supplementaryGroups
 }

@@ -74,11 +74,8 @@ public enum NamespaceCensus {
     let pid = namespace.representative.pid
     let joining = !namespace.isCallers
     return onOwnThread { () -> Result<T, Errno> in
-      if joining {
-        let fd = open("\(proc)/\(pid)/ns/ipc", O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return .failure(.current) }
-        defer { close(fd) }
-        guard ipcshim_join_ipc_namespace(fd) == 0 else { return .failure(.current) }
+      if joining, case .failure(let error) = NamespaceCalls.joinIPC(at: "\(proc)/\(pid)/ns/ipc") {
+        return .failure(error.code)
       }
       return .success(body(paths))
     }
@@ -86,10 +83,12 @@ public enum NamespaceCensus {
 
   /// Every namespace some process is in, without reading its objects.
   public static func find(proc: String = "/proc") -> [IPCNamespaceSummary] {
-    var groups: [UInt64: (count: Int, representative: ProcessRef?)] = [:]
+    var groups: [IPCNamespaceID: (count: Int, representative: ProcessRef?)] = [:]
     for pid in Processes.pids(proc: proc) {  // ascending: the first seen is the lowest
-      guard let inode = namespaceInode(of: String(pid), proc: proc) else { continue }
-      var group = groups[inode] ?? (0, nil)
+      guard case .success(let namespace) = IPCNamespaceID.of(String(pid), proc: proc) else {
+        continue
+      }
+      var group = groups[namespace] ?? (0, nil)
       group.count += 1
       // Kernel threads (no command line, shown "[name]") are in the initial namespaces only.
       if group.representative?.commandBytes.first.map({ $0 == UInt8(ascii: "[") }) ?? true,
@@ -99,26 +98,24 @@ public enum NamespaceCensus {
           group.representative = process
         }
       }
-      groups[inode] = group
+      groups[namespace] = group
     }
     // Kernel threads (kthreadd is pid 2) are in the initial namespace, where pid 1 may be hidden.
-    let hostInode = namespaceInode(of: "1", proc: proc) ?? namespaceInode(of: "2", proc: proc)
-    let mine = namespaceInode(of: "self", proc: proc)
-    return groups.sorted { $0.key < $1.key }.compactMap { inode, group -> IPCNamespaceSummary? in
+    func namespace(of entry: String) -> IPCNamespaceID? {
+      try? IPCNamespaceID.of(entry, proc: proc).get()
+    }
+    let host = namespace(of: "1") ?? namespace(of: "2")
+    let mine = namespace(of: "self")
+    return groups.sorted { $0.key.inode < $1.key.inode }.compactMap {
+      namespace, group -> IPCNamespaceSummary? in
       guard let process = group.representative else { return nil }
       var summary = IPCNamespaceSummary(
-        inode: inode, processes: group.count, representative: process,
-        container: inode == hostInode
+        inode: namespace.inode, processes: group.count, representative: process,
+        container: namespace == host
           ? "host" : readTextFile("\(proc)/\(process.pid)/cgroup").flatMap(ContainerName.from))
-      summary.isCallers = inode == mine
+      summary.isCallers = namespace == mine
       return summary
     }
-  }
-
-  /// The IPC namespace's inode of a /proc entry ("self", a pid); nil if hidden or gone.
-  static func namespaceInode(of entry: String, proc: String) -> UInt64? {
-    var status = stat()
-    return stat("\(proc)/\(entry)/ns/ipc", &status) == 0 ? UInt64(status.st_ino) : nil
   }
 }
 

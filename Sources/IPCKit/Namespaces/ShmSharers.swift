@@ -38,20 +38,23 @@ public final class ShmSharers: Sendable {
     for entry in entries {
       guard let pid = pid_t(String(decoding: entry.name, as: UTF8.self)), !mine.contains(pid)
       else { continue }
-      var process = stat()
-      var namespace = stat()
-      guard fstatat(folder.raw, String(pid), &process, 0) == 0 else { continue }  // gone
-      let known = stat("\(proc)/\(pid)/ns/mnt", &namespace) == 0
+      // gone
+      guard let process = try? FileStatus.at(folder.raw, String(pid), followingLinks: true)
+      else { continue }
+      let namespace = Result { () throws(SystemError) in
+        try FileStatus.of("\(proc)/\(pid)/ns/mnt")
+      }
       // A zombie has no namespaces left and holds nothing; a hidden one may hold anything.
-      if !known && !Errno.current.isPermissionDenied { continue }
+      if case .failure(let error) = namespace, !error.code.isPermissionDenied { continue }
+      let mountNamespace = try? namespace.get().st_ino
       let sees: Bool
-      if known, let answer = seesIt[UInt64(namespace.st_ino)] {
+      if let mountNamespace, let answer = seesIt[UInt64(mountNamespace)] {
         sees = answer
       } else {
         // A table that cannot be read may show it: counted, the side that keeps objects.
         let table = MountInfo.read(pid: pid, proc: proc)
         sees = table.map { $0.shmDevice == device } ?? true
-        if known && table != nil { seesIt[UInt64(namespace.st_ino)] = sees }
+        if let mountNamespace, table != nil { seesIt[UInt64(mountNamespace)] = sees }
       }
       if sees { byOwner[process.st_uid, default: 0] += 1 }
     }

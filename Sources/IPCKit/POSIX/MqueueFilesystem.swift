@@ -28,8 +28,7 @@ enum MqueueFilesystem {
         return .unavailable(.queueDirectoryUnreadable(path: configured, code: error.code))
       }
     }
-    let detached = ipcshim_open_private_mqueue_mount()
-    guard detached >= 0 else {
+    guard case .success(let mount) = NamespaceCalls.privateMqueueMount() else {
       guard let mounted = mountPoint(paths), let directory = try? FileDescriptor.open(mounted, flags)
       else { return .unavailable(.queuesNotMounted) }
       switch isThisNamespaces(directory) {
@@ -39,7 +38,6 @@ enum MqueueFilesystem {
       }
     }
     // fsmount gives an O_PATH descriptor; a readable one is needed for readdir.
-    let mount = FileDescriptor(raw: detached)
     do {
       return .directory(try FileDescriptor.open(".", flags, relativeTo: mount.raw))
     } catch {
@@ -77,8 +75,10 @@ enum MqueueFilesystem {
     var attributes = mq_attr()
     attributes.mq_maxmsg = 1
     attributes.mq_msgsize = 1
-    let raw = name.withCString { ipcshim_mq_open($0, O_CREAT | O_EXCL | O_RDONLY, 0, &attributes) }
-    guard raw >= 0 else { return nil }
+    guard
+      case .success(let raw) = MessageQueueCalls.open(
+        name, O_CREAT | O_EXCL | O_RDONLY, attributes: attributes)
+    else { return nil }
     let queue = FileDescriptor(raw: raw)
     _ = PosixMessageQueue.unlinking(name)
     return (try? queue.status()).map { UInt64($0.st_dev) }

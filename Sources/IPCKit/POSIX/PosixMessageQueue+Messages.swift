@@ -14,17 +14,15 @@ extension PosixMessageQueue {
     var attributes = mq_attr()
     attributes.mq_maxmsg = maxMessages
     attributes.mq_msgsize = messageSize
-    return try retryingOnInterrupt("mq_open", name.description) {
-      name.withCString {
-        ipcshim_mq_open($0, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, permissions.rawValue, &attributes)
-      }
-    }
+    return try MessageQueueCalls.open(
+      name, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, mode: permissions.rawValue,
+      attributes: attributes
+    ).mapError { SystemError(call: "mq_open", subject: name.description, code: $0) }.get()
   }
 
   /// The corresponding C call is `mq_send(3)`.
   static func send(_ queue: mqd_t, _ bytes: UnsafeRawBufferPointer) -> Result<Void, Errno> {
-    let base = bytes.baseAddress!.assumingMemoryBound(to: CChar.self)
-    return valueOrErrno { ipcshim_mq_send(queue, base, bytes.count, 0) }.map { _ in () }
+    MessageQueueCalls.send(queue, bytes)
   }
 
   /// Waits for the oldest message of the highest priority; returns its size. EINTR is
@@ -34,23 +32,19 @@ extension PosixMessageQueue {
   static func receive(_ queue: mqd_t, into bytes: UnsafeMutableRawBufferPointer)
     -> Result<Int, Errno>
   {
-    let count = ipcshim_mq_receive(
-      queue, bytes.baseAddress!.assumingMemoryBound(to: CChar.self), bytes.count)
-    return count >= 0 ? .success(count) : .failure(.current)
+    MessageQueueCalls.receive(queue, into: bytes)
   }
 
   /// Never retried: the descriptor is gone after the first call, whatever it returns.
   ///
   /// The corresponding C call is `mq_close(3)`.
   static func close(_ queue: mqd_t) {
-    _ = ipcshim_mq_close(queue)
+    MessageQueueCalls.close(queue)
   }
 
   /// Whether a queue has this name now.
   static func exists(_ name: IPCName) -> Bool {
-    guard case .success(let queue) = valueOrErrno({
-      name.withCString { ipcshim_mq_open($0, O_RDONLY, 0, nil) }
-    }) else { return false }
+    guard case .success(let queue) = MessageQueueCalls.open(name, O_RDONLY) else { return false }
     close(queue)
     return true
   }

@@ -10,24 +10,21 @@ enum PosixMessageQueue {
     _ name: IPCName, maxMessages: Int?, messageSize: Int?, permissions: IPCPermissions,
     paths: IPCPaths
   ) throws(IPCError) {
-    var attributes = mq_attr()
-    let custom = maxMessages != nil || messageSize != nil
-    if custom {
-      attributes.mq_maxmsg = maxMessages ?? Int(paths.kernelSetting("fs/mqueue/msg_default") ?? 10)
-      attributes.mq_msgsize =
+    var attributes: mq_attr?
+    if maxMessages != nil || messageSize != nil {
+      var custom = mq_attr()
+      custom.mq_maxmsg = maxMessages ?? Int(paths.kernelSetting("fs/mqueue/msg_default") ?? 10)
+      custom.mq_msgsize =
         messageSize ?? Int(paths.kernelSetting("fs/mqueue/msgsize_default") ?? 8192)
+      attributes = custom
     }
-    let oldMask = umask(0)
-    defer { umask(oldMask) }
+    let oldMask = SystemConfiguration.setCreationMask(0)
+    defer { _ = SystemConfiguration.setCreationMask(oldMask) }
     do throws(SystemError) {
-      let queue = try retryingOnInterrupt("mq_open", name.description) {
-        name.withCString { path in
-          custom
-            ? ipcshim_mq_open(path, O_CREAT | O_EXCL | O_RDONLY, permissions.rawValue, &attributes)
-            : ipcshim_mq_open(path, O_CREAT | O_EXCL | O_RDONLY, permissions.rawValue, nil)
-        }
-      }
-      _ = ipcshim_mq_close(queue)
+      let queue = try MessageQueueCalls.open(
+        name, O_CREAT | O_EXCL | O_RDONLY, mode: permissions.rawValue, attributes: attributes
+      ).mapError { SystemError(call: "mq_open", subject: name.description, code: $0) }.get()
+      MessageQueueCalls.close(queue)
     } catch {
       throw IPCError(
         operation: "create", subject: "posix-mq:\(name)", error,
@@ -65,15 +62,14 @@ enum PosixMessageQueue {
 
   /// The same, non-throwing, for code that runs after fork.
   static func unlinking(_ name: IPCName) -> Result<Void, Errno> {
-    valueOrErrno { name.withCString(ipcshim_mq_unlink) }.map { _ in () }
+    MessageQueueCalls.unlink(name)
   }
 
   /// Opens a queue for reading its attributes, without the mqueue filesystem.
   static func open(_ name: IPCName) throws(SystemError) -> FileDescriptor {
     FileDescriptor(
-      raw: try retryingOnInterrupt("mq_open", name.description) {
-        name.withCString { ipcshim_mq_open($0, O_RDONLY | O_NONBLOCK, 0, nil) }
-      })
+      raw: try MessageQueueCalls.open(name, O_RDONLY | O_NONBLOCK)
+        .mapError { SystemError(call: "mq_open", subject: name.description, code: $0) }.get())
   }
 
   /// Everything a descriptor of the queue tells: stat, `mq_getattr`, and its status line.
@@ -81,11 +77,9 @@ enum PosixMessageQueue {
     -> IPCObjectInfo
   {
     let fileStatus = try queue.status()
-    var attributes = mq_attr()
     // A file in the queue directory that is not a queue answers EBADF.
-    try retryingOnInterrupt("mq_getattr", name.description, badDescriptorIsAnAnswer: true) {
-      ipcshim_mq_getattr(queue.raw, &attributes)
-    }
+    let attributes = try MessageQueueCalls.attributes(queue.raw)
+      .mapError { SystemError(call: "mq_getattr", subject: name.description, code: $0) }.get()
     var details = PosixQueueDetails()
     details.messages = UInt64(attributes.mq_curmsgs)
     details.maxMessages = UInt64(attributes.mq_maxmsg)

@@ -34,8 +34,7 @@ enum PosixSemaphore {
     }
     let handle = try ShmHandle.required(folder, operation: "create", subject: subject)
     do throws(SystemError) {
-      var semaphore = sem_t()
-      try retryingOnInterrupt("sem_init") { sem_init(&semaphore, 1, value) }
+      var semaphore = try SemaphoreCalls.initialized(value: value)
       let content = withUnsafeBytes(of: &semaphore) { Array($0) }
       try handle.create(
         name, prefix: filePrefix, mode: permissions.rawValue, content: content, size: 0)
@@ -56,13 +55,14 @@ enum PosixSemaphore {
   ///
   /// Read with pread into a private copy, never through a mapping, so a truncated or empty
   /// file gives "unknown" instead of SIGBUS.
-  static func readValue(_ fd: CInt) -> UInt32? {
+  static func readValue(_ file: borrowing FileDescriptor) -> UInt32? {
     // Straight into a private sem_t: thousands of these in a listing, no allocation.
     var semaphore = sem_t()
     let size = MemoryLayout<sem_t>.size
-    let count = withUnsafeMutableBytes(of: &semaphore) { pread(fd, $0.baseAddress, size, 0) }
-    var value: CInt = 0
-    guard count == size, sem_getvalue(&semaphore, &value) == 0, value >= 0 else { return nil }
+    let count = withUnsafeMutableBytes(of: &semaphore) { file.read(into: $0, at: 0) }
+    guard case .success(size) = count, let value = SemaphoreCalls.value(of: &semaphore),
+      value >= 0
+    else { return nil }
     return UInt32(value)
   }
 }
@@ -71,11 +71,11 @@ enum PosixSemaphore {
 extension PosixSemaphore {
   /// The corresponding C call is `sem_wait(3)`.
   static func wait(_ semaphore: UnsafeMutablePointer<sem_t>) -> Result<Void, Errno> {
-    valueOrErrno { sem_wait(semaphore) }.map { _ in () }
+    SemaphoreCalls.wait(semaphore)
   }
 
   /// The corresponding C call is `sem_post(3)`.
   static func post(_ semaphore: UnsafeMutablePointer<sem_t>) -> Result<Void, Errno> {
-    valueOrErrno { sem_post(semaphore) }.map { _ in () }
+    SemaphoreCalls.post(semaphore)
   }
 }

@@ -50,21 +50,19 @@ enum PosixSharedMemory {
   static func linkIntoPlace(
     _ file: borrowing FileDescriptor, as name: IPCName, prefix: String = "", in directory: CInt
   ) throws(SystemError) {
-    let viaProc = valueOrErrno {
-      name.withFileNameCString(prefix: prefix) {
-        linkat(AT_FDCWD, "/proc/self/fd/\(file.raw)", directory, $0, AT_SYMLINK_FOLLOW)
-      }
-    }
+    let viaProc = FileCalls.link(
+      "/proc/self/fd/\(file.raw)", relativeTo: AT_FDCWD, flags: AT_SYMLINK_FOLLOW, as: name,
+      prefix: prefix, in: directory)
     guard case .failure(let code) = viaProc else { return }
     // No /proc (a minimal container): link the descriptor itself, which the kernel allows
     // with CAP_DAC_READ_SEARCH (root).
-    guard code == .noSuchFileOrDirectory, access("/proc/self/fd", F_OK) != 0 else {
+    guard code == .noSuchFileOrDirectory, !FileCalls.exists("/proc/self/fd") else {
       throw SystemError(call: "linkat", code: code)
     }
     let emptyPath: CInt = 0x1000  // AT_EMPTY_PATH
-    try retryingOnInterrupt("linkat") {
-      name.withFileNameCString(prefix: prefix) { linkat(file.raw, "", directory, $0, emptyPath) }
-    }
+    try FileCalls.link(
+      "", relativeTo: file.raw, flags: emptyPath, as: name, prefix: prefix, in: directory
+    ).mapError { SystemError(call: "linkat", code: $0) }.get()
   }
 
   /// What stat tells about a segment.

@@ -10,15 +10,12 @@ enum SharedMapping {
   ) throws(SystemError) -> UnsafeMutableRawPointer {
     let folder = try FileDescriptor.open(directory, O_RDONLY | O_DIRECTORY)
     let file = try FileDescriptor.open(name, prefix: prefix, O_RDWR | O_NOFOLLOW, relativeTo: folder.raw)
-    guard let address = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_SHARED, file.raw, 0),
-      address != MAP_FAILED
-    else { throw SystemError(call: "mmap", subject: name.description, code: .current) }
-    return address
+    return try Memory.mapShared(file.raw, size: size, subject: name.description)
   }
 
   /// The corresponding C call is `munmap(2)`.
   static func unmap(_ address: UnsafeMutableRawPointer, size: Int) {
-    _ = munmap(address, size)
+    Memory.unmap(address, size: size)
   }
 
   /// Removes the file's name; mappings keep working. Non-throwing: pi's reaper runs it after
@@ -26,16 +23,13 @@ enum SharedMapping {
   static func unlinking(_ name: IPCName, prefix: String = "", in directory: String)
     -> Result<Void, Errno>
   {
-    valueOrErrno {
-      name.withFileNameCString(prefix: directory + "/" + prefix) { Glibc.unlink($0) }
-    }.map { _ in () }
+    FileCalls.unlinking(name, prefix: directory + "/" + prefix)
   }
 
   /// Whether the file has this name now.
   static func exists(_ name: IPCName, prefix: String = "", in directory: String) -> Bool {
-    var status = stat()
-    return name.withFileNameCString(prefix: directory + "/" + prefix) {
-      lstat($0, &status) == 0
+    name.withFileNameCString(prefix: directory + "/" + prefix) {
+      (try? FileStatus.ofLink($0)) != nil
     }
   }
 }

@@ -37,29 +37,19 @@ struct ShmDirectory: ~Copyable {
     // The name after its slash, compared with the file name (after "sem." for a semaphore).
     let wanted = namePrefix.map { $0.first == UInt8(ascii: "/") ? Array($0.dropFirst()) : $0 }
     var names = Names()
-    // A description of its own (not a dup, whose offset the handle's other readers share).
-    let copy = try retryingOnInterrupt("open", handle.path) {
-      openat(handle.descriptor, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-    }
-    guard let stream = fdopendir(copy) else {
-      let code = Errno.current
-      close(copy)
-      throw SystemError(call: "opendir", code: code)
-    }
-    defer { closedir(stream) }
     let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
-    while let entry = readdir(stream) {
+    try FileCalls.forEachEntry(of: handle.descriptor, subject: handle.path) { entry in
       let type = entry.pointee.d_type
       let name = (UnsafeRawPointer(entry) + nameOffset).assumingMemoryBound(to: CChar.self)
       // Semaphores are opened to be read: only regular files, never a device node.
       guard type == DT_REG || (type == DT_UNKNOWN && handle.objectStatus(name) != nil)
-      else { continue }
+      else { return }
       let length = strlen(name)
       let isSemaphore = PosixSemaphore.isSemaphoreFile(name, length: length)
       if let wanted {
         let skip = isSemaphore ? PosixSemaphore.filePrefix.utf8.count : 0
         let bytes = UnsafeRawBufferPointer(start: name + skip, count: length - skip)
-        guard bytes.starts(with: wanted) else { continue }
+        guard bytes.starts(with: wanted) else { return }
       }
       if isSemaphore {
         names.semaphores.append(names.bytes.count)
@@ -138,16 +128,12 @@ struct ShmDirectory: ~Copyable {
     guard let status = handle.objectStatus(fileName) else { return nil }
     var value: UInt32?
     if isSemaphore && withValue {
-      let opened = handle.open(fileName, O_RDONLY | O_NONBLOCK | O_NOCTTY)
-      if opened >= 0 {
-        defer { close(opened) }
-        var now = stat()
-        var mount: UInt64 = 0
-        if ipcshim_fstatat_mount(opened, "", IPCSHIM_AT_EMPTY_PATH, &now, &mount) == 0,
-          now.st_ino == status.st_ino, handle.isObject(fileName, now, mountID: mount)
-        {
-          value = PosixSemaphore.readValue(opened)
-        }
+      if case .success(let opened) = handle.open(fileName, O_RDONLY | O_NONBLOCK | O_NOCTTY),
+        case .success(let now) = FileStatus.withMount(opened.raw, "", flags: IPCSHIM_AT_EMPTY_PATH),
+        now.status.st_ino == status.st_ino,
+        handle.isObject(fileName, now.status, mountID: now.mountID)
+      {
+        value = PosixSemaphore.readValue(opened)
       }
     }
     let bare = isSemaphore ? fileName + PosixSemaphore.filePrefix.utf8.count : fileName

@@ -51,10 +51,10 @@ public final class ShmHandle: Sendable {
 
   deinit {
     if case .running(let pid, let channel) = helper.withLock({ $0 }) {
-      ipcshim_namespace_root_stop(pid, channel)
+      NamespaceCalls.stopNamespaceRoot(pid, channel: channel)
     }
-    close(descriptor)
-    if userNamespace >= 0 { close(userNamespace) }
+    Descriptors.close(descriptor)
+    if userNamespace >= 0 { Descriptors.close(userNamespace) }
   }
 
   /// Sends one request to the helper (started now if need be); its step and errno.
@@ -63,11 +63,11 @@ public final class ShmHandle: Sendable {
   ) -> (step: CInt, code: CInt) {
     helper.withLock { state in
       if case .notStarted = state {
-        var channel: CInt = -1
-        var failure: CInt = 0
-        let pid = ipcshim_namespace_root_start(userNamespace, &channel, &failure)
-        let code = failure != 0 ? failure : errno
-        state = pid > 0 ? .running(pid: pid, channel: channel) : .failed(code)
+        state =
+          switch NamespaceCalls.startNamespaceRoot(userNamespace) {
+          case .success(let (pid, channel)): .running(pid: pid, channel: channel)
+          case .failure(let code): .failed(code.rawValue)
+          }
       }
       switch state {
       case .running(_, let channel): return request(channel)
@@ -131,15 +131,17 @@ public final class ShmHandle: Sendable {
     // lookup through mounts it never vetted (a FUSE one, where the lookup itself would wait).
     let resolve = UInt64(
       IPCSHIM_RESOLVE_IN_ROOT | IPCSHIM_RESOLVE_NO_MAGICLINKS | IPCSHIM_RESOLVE_NO_SYMLINKS)
-    let located = ipcshim_openat2(root.raw, "dev/shm", IPCSHIM_O_PATH | O_DIRECTORY, resolve)
-    guard located >= 0 else {
-      let code = Errno.current
+    let place: FileDescriptor
+    let located = FileCalls.open(
+      "dev/shm", IPCSHIM_O_PATH | O_DIRECTORY, below: root.raw, resolve: resolve)
+    switch consume located {
+    case .success(let located): place = located
+    case .failure(let code):
       if code.rawValue == ELOOP {
         return refused("a symbolic link, or reached through one: not read")
       }
       return .failure(.shmDirectoryUnreadable(path: path, code: code))
     }
-    let place = FileDescriptor(raw: located)
     // 3. The descriptor's mount, from procfs (which asks nothing of that file system), must be
     // the tmpfs the table shows at /dev/shm, in the table read now that the descriptor holds it.
     guard let mountID = mountID(of: place.raw),
@@ -150,12 +152,14 @@ public final class ShmHandle: Sendable {
     guard let status = try? place.status(), status.st_dev == mount.device else {
       return refused("not the tmpfs its mount table shows at /dev/shm: not read")
     }
-    let readable = openat(place.raw, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-    guard readable >= 0 else {
-      return .failure(.shmDirectoryUnreadable(path: path, code: .current))
+    let readable: FileDescriptor
+    do throws(SystemError) {
+      readable = try FileDescriptor.open(".", O_RDONLY | O_DIRECTORY, relativeTo: place.raw)
+    } catch {
+      return .failure(.shmDirectoryUnreadable(path: path, code: error.code))
     }
     let handle = ShmHandle(
-      descriptor: readable, path: path, device: UInt64(status.st_dev), mountID: mountID,
+      descriptor: readable.release(), path: path, device: UInt64(status.st_dev), mountID: mountID,
       mountedNames: after.mountedNames(in: folder),
       userNamespace: pid == nil ? -1 : otherUserNamespace(process.raw, proc: proc) ?? -2)
     // Whose powers apply unknown: nothing is touched (never acting as ourselves by default).
@@ -170,10 +174,10 @@ public final class ShmHandle: Sendable {
     do throws(SystemError) {
       let folder = try FileDescriptor.open(path, O_RDONLY | O_DIRECTORY)
       let device = UInt64(try folder.status().st_dev)
-      let raw = try retryingOnInterrupt("dup") { fcntl(folder.raw, F_DUPFD_CLOEXEC, 0) }
+      let copy = try folder.duplicate()
       return .success(
         ShmHandle(
-          descriptor: raw, path: path, device: device, mountID: 0, mountedNames: [],
+          descriptor: copy.release(), path: path, device: device, mountID: 0, mountedNames: [],
           userNamespace: -1))
     } catch {
       return .failure(.shmDirectoryUnreadable(path: path, code: error.code))
@@ -198,19 +202,11 @@ public final class ShmHandle: Sendable {
   /// Nil when it cannot be told.
   private static func otherUserNamespace(_ process: CInt, proc: String) -> CInt? {
     guard geteuid() == 0 else { return -1 }
-    let theirs = openat(process, "ns/user", O_RDONLY | O_CLOEXEC)
-    guard theirs >= 0 else { return nil }
-    var status = stat()
-    var mine = stat()
-    guard fstat(theirs, &status) == 0, stat("\(proc)/self/ns/user", &mine) == 0 else {
-      close(theirs)
-      return nil
-    }
-    guard status.st_ino != mine.st_ino || status.st_dev != mine.st_dev else {
-      close(theirs)
-      return -1
-    }
-    return theirs
+    guard let theirs = try? FileDescriptor.open("ns/user", O_RDONLY, relativeTo: process),
+      let status = try? theirs.status(), let mine = try? FileStatus.of("\(proc)/self/ns/user")
+    else { return nil }
+    guard status.st_ino != mine.st_ino || status.st_dev != mine.st_dev else { return -1 }
+    return theirs.release()
   }
 
   /// A file-system type as the table has it, made safe to print ("fuse.sshfs").
@@ -238,43 +234,37 @@ public final class ShmHandle: Sendable {
   /// Stats one name in the folder without following a link, and only if it is an object.
   func objectStatus(_ name: UnsafePointer<CChar>) -> stat? {
     if isMountedOver(name) { return nil }
-    var status = stat()
-    var fileMount: UInt64 = 0
-    guard ipcshim_fstatat_mount(descriptor, name, AT_SYMLINK_NOFOLLOW, &status, &fileMount) == 0,
-      isObject(name, status, mountID: fileMount)
+    guard
+      case .success(let found) = FileStatus.withMount(
+        descriptor, name, flags: AT_SYMLINK_NOFOLLOW),
+      isObject(name, found.status, mountID: found.mountID)
     else { return nil }
-    return status
+    return found.status
   }
 
   /// Stats one name in the folder as it is, without following a link or crossing a mount on
-  /// it: -1 with errno, as fstatat; ENOENT for a mounted-on name (whatever is there is not an
-  /// object of this folder).
-  func status(of name: UnsafePointer<CChar>, _ status: inout stat) -> CInt {
-    var fileMount: UInt64 = 0
-    let result = ipcshim_fstatat_mount(descriptor, name, AT_SYMLINK_NOFOLLOW, &status, &fileMount)
-    if result != 0 && errno == EXDEV { errno = ENOENT }
-    return result
+  /// it; ENOENT for a mounted-on name (whatever is there is not an object of this folder).
+  func status(of name: UnsafePointer<CChar>) -> Result<stat, Errno> {
+    FileStatus.withMount(descriptor, name, flags: AT_SYMLINK_NOFOLLOW)
+      .map(\.status)
+      .mapError { $0.rawValue == EXDEV ? .noSuchFileOrDirectory : $0 }
   }
 
   /// Opens one name in the folder, never across a mount on it nor through a link.
-  func open(_ name: UnsafePointer<CChar>, _ flags: CInt) -> CInt {
-    ipcshim_open_in_folder(descriptor, name, flags)
+  func open(_ name: UnsafePointer<CChar>, _ flags: CInt) -> Result<FileDescriptor, Errno> {
+    FileCalls.open(name, flags, inFolder: descriptor)
   }
 
   /// Removes one object's name, with the powers of the folder's user namespace's root.
   func unlink(_ name: IPCName, prefix: String) throws(SystemError) {
     if userNamespace < 0 {
-      try retryingOnInterrupt("unlink", name.description) {
-        name.withFileNameCString(prefix: prefix) { unlinkat(descriptor, $0, 0) }
-      }
+      try FileCalls.unlink(name, prefix: prefix, in: descriptor)
       return
     }
     let (step, code) = askHelper { channel in
-      var step: CInt = 0
-      let code = name.withFileNameCString(prefix: prefix) {
-        ipcshim_namespace_root_unlink(channel, descriptor, $0, &step)
+      name.withFileNameCString(prefix: prefix) {
+        NamespaceCalls.namespaceRootUnlink(channel, descriptor, $0)
       }
-      return (step, code)
     }
     if code != 0 { throw Self.helperFailure(step, code, name) }
   }
@@ -287,36 +277,26 @@ public final class ShmHandle: Sendable {
   ) throws(SystemError) {
     if userNamespace >= 0 {
       let (step, code) = askHelper { channel in
-        var step: CInt = 0
-        let code = name.withFileNameCString(prefix: prefix) { cName in
+        name.withFileNameCString(prefix: prefix) { cName in
           if let content {
             return content.withUnsafeBytes {
-              ipcshim_namespace_root_create(
-                channel, descriptor, cName, mode, $0.baseAddress, $0.count, 0, &step)
+              NamespaceCalls.namespaceRootCreate(
+                channel, descriptor, cName, mode: mode, content: $0, size: 0)
             }
           }
-          return ipcshim_namespace_root_create(
-            channel, descriptor, cName, mode, nil, 0, size, &step)
+          return NamespaceCalls.namespaceRootCreate(
+            channel, descriptor, cName, mode: mode, content: nil, size: size)
         }
-        return (step, code)
       }
       if code != 0 { throw Self.helperFailure(step, code, name) }
       return
     }
-    let file = FileDescriptor(
-      raw: try retryingOnInterrupt("open", path) { ipcshim_open_tmpfile_at(descriptor, mode) })
-    try retryingOnInterrupt("fchmod") { fchmod(file.raw, mode) }
+    let file = try FileCalls.openNameless(in: descriptor, mode: mode, subject: path)
+    try file.setMode(mode)
     if let content {
-      let written = try retryingOnInterrupt("write") {
-        content.withUnsafeBytes { write(file.raw, $0.baseAddress, $0.count) }
-      }
-      guard written == content.count else { throw SystemError(call: "write", code: .noSpace) }
+      try file.write(content)
     } else if size > 0 {
-      guard size <= UInt64(Int64.max) else {
-        throw SystemError(call: "fallocate", code: .fileTooLarge)
-      }
-      let result = posix_fallocate(file.raw, 0, off_t(size))
-      if result != 0 { throw SystemError(call: "posix_fallocate", code: Errno(rawValue: result)) }
+      try file.allocate(size)
     }
     try PosixSharedMemory.linkIntoPlace(file, as: name, prefix: prefix, in: descriptor)
   }
@@ -365,8 +345,7 @@ public final class ShmHandle: Sendable {
 
   /// Size and free space of the file system (statvfs on the descriptor).
   func space() -> statvfs? {
-    var info = statvfs()
-    return fstatvfs(descriptor, &info) == 0 ? info : nil
+    try? FileStatus.fileSystem(descriptor)
   }
 }
 

@@ -1,4 +1,3 @@
-import CIPCShims
 import Glibc
 
 /// A child that outlives a killed parent just long enough to remove the run's objects.
@@ -14,12 +13,12 @@ final class PiReaper {
 
   init?(removing transport: any PiTransport) {
     guard let (parentEnd, reaperEnd) = try? Descriptors.socketPair() else { return nil }
-    let child = fork()
+    let child = (try? Children.fork().get()) ?? -1
     if child == 0 {
-      ipcshim_ignore_stop_signals()
+      Signals.ignoreStopSignals()
       Descriptors.close(parentEnd)
       var byte: UInt8 = 0
-      let read = valueOrErrno { Glibc.recv(reaperEnd, &byte, 1, 0) }
+      let read = withUnsafeMutableBytes(of: &byte) { Descriptors.receive(reaperEnd, into: $0) }
       if case .success(0) = read { transport.remove() }  // closed without a word: the parent died
       _exit(0)
     }
@@ -39,13 +38,11 @@ final class PiReaper {
   func dismiss() -> ChildExit? {
     guard parentEnd >= 0 else { return nil }
     var byte: UInt8 = 1
-    let told = send(parentEnd, &byte, 1, CInt(MSG_NOSIGNAL)) == 1
+    let told = withUnsafeBytes(of: &byte) { Descriptors.send(parentEnd, $0) } == .success(1)
     Descriptors.close(parentEnd)
     parentEnd = -1
     guard let (_, status) = Children.wait(pid) else { return told ? nil : .signaled(0) }
-    let exit: ChildExit =
-      ipcshim_wifsignaled(status) != 0
-      ? .signaled(ipcshim_wtermsig(status)) : .exited(ipcshim_wexitstatus(status))
+    let exit = Children.exit(fromStatus: status)
     return told && exit.isSuccess ? nil : exit
   }
 }

@@ -39,7 +39,7 @@ public enum PiRunKeys {
     case .sysvQueue: return object.details.sysvQueue?.lastReceivePID == pid
     case .sysvSemaphore:
       guard let id = object.id else { return false }
-      return ipcshim_semctl_command(id, markSemaphore, GETPID) == pid
+      return (try? SysVCalls.semctl(id, markSemaphore, GETPID).get()) == pid
     default: return false
     }
   }
@@ -51,8 +51,11 @@ public enum PiRunKeys {
   /// records this process as its last receiver.
   static func markQueue(_ id: Int32) {
     var message = (type: Int(markMessageType), byte: UInt8(0))
-    _ = msgsnd(id, &message, 0, IPC_NOWAIT)
-    _ = msgrcv(id, &message, 0, markMessageType, IPC_NOWAIT)
+    withUnsafeMutableBytes(of: &message) { bytes in
+      _ = SysVCalls.msgsnd(id, bytes.baseAddress!, size: 0, flags: IPC_NOWAIT)
+      _ = SysVCalls.msgrcv(
+        id, into: bytes.baseAddress!, size: 0, type: markMessageType, flags: IPC_NOWAIT)
+    }
   }
 
   /// A type the run's records never have (theirs is 1).

@@ -1,4 +1,3 @@
-import CIPCShims
 import Glibc
 
 /// The forked workers of one run: started together, watched while the parent waits, and always
@@ -14,13 +13,13 @@ final class PiWorkers {
   init(count: Int, _ body: (Int) -> CInt) throws(PiError) {
     let parent = getpid()
     for worker in 0..<count {
-      let pid = fork()
-      if pid == 0 {
-        ipcshim_worker_after_fork(parent)
+      switch Children.fork() {
+      case .success(0):
+        Children.afterFork(parent: parent)
         _exit(body(worker))
-      }
-      guard pid > 0 else {
-        let code = Errno.current
+      case .success(let pid):
+        pids.append(pid)
+      case .failure(let code):
         stopAll()
         throw .setup(
           IPCError(
@@ -28,16 +27,15 @@ final class PiWorkers {
             hint: code == .resourceTemporarilyUnavailable
               ? .limit("RLIMIT_NPROC or kernel.pid_max") : nil))
       }
-      pids.append(pid)
     }
   }
 
   /// Throws if a stop signal came, the deadline passed or a worker ended badly; reaps workers
   /// that ended well.
   func check() throws(PiError) {
-    let signal = ipcshim_stop_signal()
+    let signal = Signals.stopSignal
     if signal != 0 { throw .stopped(signal: signal) }
-    if let deadline, monotonicSeconds() >= deadline.at {
+    if let deadline, Clock.monotonicSeconds() >= deadline.at {
       let late = pids.enumerated().filter { exits[$0.element] == nil }
         .map { LateWorker(worker: $0.offset, pid: $0.element) }
       throw .timedOut(mechanism: nil, seconds: deadline.seconds, late: late)
@@ -60,7 +58,7 @@ final class PiWorkers {
 
   /// Kills the workers still running and reaps them all; used on every failure path.
   func stopAll() {
-    for pid in pids where exits[pid] == nil { kill(pid, SIGKILL) }
+    for pid in pids where exits[pid] == nil { _ = Signals.send(SIGKILL, to: pid) }
     for pid in pids where exits[pid] == nil {
       _ = Children.wait(pid)
       exits[pid] = .signaled(SIGKILL)
@@ -73,9 +71,7 @@ final class PiWorkers {
   }
 
   private func record(_ pid: pid_t, _ status: CInt) throws(PiError) {
-    let exit: ChildExit =
-      ipcshim_wifsignaled(status) != 0
-      ? .signaled(ipcshim_wtermsig(status)) : .exited(ipcshim_wexitstatus(status))
+    let exit = Children.exit(fromStatus: status)
     // The only other child is the cleanup helper, which ends only when told to.
     guard pids.contains(pid) else { throw .cleanupHelperDied(pid: pid, exit: exit) }
     exits[pid] = exit

@@ -62,8 +62,8 @@ func readRecords(from fds: [CInt], into sums: inout SliceSums, _ workers: PiWork
   var buffer = [UInt8](repeating: 0, count: 64 * PiRecord.size)
   while !sums.isComplete && open > 0 {
     // Interrupted by the parent's timer: look at the workers, then wait again.
-    if poll(&polls, nfds_t(polls.count), -1) < 0 {
-      guard Errno.current == .interrupted else { break }
+    if case .failure(let code) = Descriptors.poll(&polls) {
+      guard code == .interrupted else { break }
       try workers.check()
       continue
     }

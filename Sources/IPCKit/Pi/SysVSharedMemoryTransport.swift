@@ -81,7 +81,7 @@ final class SysVSharedMemoryTransport: PiTransport {
   private func gone(_ id: CInt) -> Bool {
     for _ in 0..<1000 {
       guard (try? SysVSharedMemory.status(id)) != nil else { return true }
-      usleep(1000)
+      SystemConfiguration.sleep(microseconds: 1000)
     }
     return false
   }

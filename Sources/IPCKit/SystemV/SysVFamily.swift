@@ -48,14 +48,10 @@ extension SysVFamily {
 }
 
 extension IPCKind {
-  /// The System V family of this kind; nil for POSIX kinds.
+  /// The System V family of this kind (from the kind table); nil for POSIX kinds.
   var sysvFamily: (any SysVFamily.Type)? {
-    switch self {
-    case .sysvQueue: SysVMessageQueue.self
-    case .sysvSharedMemory: SysVSharedMemory.self
-    case .sysvSemaphore: SysVSemaphoreSet.self
-    case .posixQueue, .posixSharedMemory, .posixSemaphore: nil
-    }
+    if case .systemV(let family) = facts.family { return family }
+    return nil
   }
 }
 
@@ -66,9 +62,10 @@ func createSubject(_ kind: IPCKind, key: Int32?) -> String {
 }
 
 /// Where a create found its key taken (EEXIST): which object holds it, as a reference to type
-/// next. `id` is the get call's answer for the key alone (negative if it is gone meanwhile).
-func keyTakenHint(_ kind: IPCKind, _ code: Errno, id: @autoclosure () -> Int32) -> IPCError.Hint? {
-  guard code == .fileExists else { return nil }
-  let holder = id()
-  return holder >= 0 ? IPCError.Hint("the key is \(kind.rawValue):\(holder)'s") : nil
+/// next. `id` is the get call's answer for the key alone (a failure if it is gone meanwhile).
+func keyTakenHint(_ kind: IPCKind, _ code: Errno, id: @autoclosure () -> Result<Int32, Errno>)
+  -> IPCError.Hint?
+{
+  guard code == .fileExists, case .success(let holder) = id() else { return nil }
+  return IPCError.Hint("the key is \(kind.rawValue):\(holder)'s")
 }

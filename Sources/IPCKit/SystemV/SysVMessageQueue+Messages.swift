@@ -6,7 +6,7 @@ extension SysVMessageQueue {
   ///
   /// The corresponding C call is `msgsnd(2)`.
   static func send(_ id: Int32, _ message: UnsafeRawPointer, size: Int) -> Result<Void, Errno> {
-    valueOrErrno { msgsnd(id, message, size, 0) }.map { _ in () }
+    SysVCalls.msgsnd(id, message, size: size)
   }
 
   /// Waits for the next message and copies it (type, then at most `size` bytes) to `message`;
@@ -16,7 +16,6 @@ extension SysVMessageQueue {
   static func receive(_ id: Int32, into message: UnsafeMutableRawPointer, size: Int)
     -> Result<Int, Errno>
   {
-    let count = msgrcv(id, message, size, 0, 0)
-    return count >= 0 ? .success(count) : .failure(.current)
+    SysVCalls.msgrcv(id, into: message, size: size)
   }
 }

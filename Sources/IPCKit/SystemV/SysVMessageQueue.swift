@@ -1,4 +1,3 @@
-import CIPCShims
 import Glibc
 
 /// System V message queues (`msgget(2)`, `msgctl(2)`).
@@ -12,15 +11,15 @@ enum SysVMessageQueue: SysVFamily {
     throws(IPCError) -> Int32
   {
     do throws(SystemError) {
-      return try retryingOnInterrupt("msgget") {
-        msgget(key ?? IPC_PRIVATE, IPC_CREAT | IPC_EXCL | CInt(permissions.rawValue))
-      }
+      return try SysVCalls.msgget(
+        key ?? IPC_PRIVATE, IPC_CREAT | IPC_EXCL | CInt(permissions.rawValue)
+      ).mapError { SystemError(call: "msgget", code: $0) }.get()
     } catch {
       let hint =
         error.code == .noSpace
         ? IPCError.Hint.limit(
           "too many queues: kernel.msgmni = \(paths.kernelSetting("kernel/msgmni").map(String.init) ?? "?")")
-        : keyTakenHint(.sysvQueue, error.code, id: msgget(key ?? IPC_PRIVATE, 0))
+        : keyTakenHint(.sysvQueue, error.code, id: SysVCalls.msgget(key ?? IPC_PRIVATE, 0))
       throw IPCError(operation: "create", subject: createSubject(.sysvQueue, key: key), error, hint: hint)
     }
   }
@@ -47,13 +46,12 @@ enum SysVMessageQueue: SysVFamily {
     }
   }
 
-  static func highestSlot() -> CInt { ipcshim_msg_highest_slot() }
+  static func highestSlot() -> CInt { SysVCalls.highestQueueSlot() }
 
   static func status(slot: Int32) throws(SystemError) -> IPCObjectInfo {
     var record = msqid_ds()
-    let id = try retryingOnInterrupt("msgctl", "msqid \(slot)") {
-      msgctl(slot, statAny, &record)
-    }
+    let id = try SysVCalls.msgctl(slot, statAny, &record)
+      .mapError { SystemError(call: "msgctl", subject: "msqid \(slot)", code: $0) }.get()
     var queue = SysVQueueDetails()
     queue.messages = UInt64(record.msg_qnum)
     queue.bytes = UInt64(record.__msg_cbytes)
@@ -70,6 +68,6 @@ enum SysVMessageQueue: SysVFamily {
   /// The corresponding C call is `msgctl(2)` with IPC_RMID.
   static func removal(_ id: Int32) -> Result<Void, Errno> {
     var unused = msqid_ds()
-    return valueOrErrno { msgctl(id, IPC_RMID, &unused) }.map { _ in () }
+    return SysVCalls.msgctl(id, IPC_RMID, &unused).map { _ in () }
   }
 }

@@ -1,4 +1,3 @@
-import CIPCShims
 import Glibc
 
 /// System V semaphore sets (`semget(2)`, `semctl(2)`).
@@ -19,15 +18,15 @@ enum SysVSemaphoreSet: SysVFamily {
     }
     let id: Int32
     do throws(SystemError) {
-      id = try retryingOnInterrupt("semget") {
-        semget(key ?? IPC_PRIVATE, count, IPC_CREAT | IPC_EXCL | CInt(permissions.rawValue))
-      }
+      id = try SysVCalls.semget(
+        key ?? IPC_PRIVATE, count: count, IPC_CREAT | IPC_EXCL | CInt(permissions.rawValue)
+      ).mapError { SystemError(call: "semget", code: $0) }.get()
     } catch {
       let hint: IPCError.Hint? =
         switch error.code {
         case .invalidArgument: .limit("count above SEMMSL: \(semSetting())")
         case .noSpace: .limit("too many sets or semaphores: \(semSetting())")
-        default: keyTakenHint(.sysvSemaphore, error.code, id: semget(key ?? IPC_PRIVATE, 0, 0))
+        default: keyTakenHint(.sysvSemaphore, error.code, id: SysVCalls.semget(key ?? IPC_PRIVATE, count: 0, 0))
         }
       throw IPCError(operation: "create", subject: subject, error, hint: hint)
     }
@@ -37,7 +36,8 @@ enum SysVSemaphoreSet: SysVFamily {
         throw SystemError(call: "semctl", code: .resultOutOfRange)
       }
       var values = [UInt16](repeating: initial, count: Int(count))
-      try retryingOnInterrupt("semctl") { ipcshim_semctl_setall(id, &values) }
+      try SysVCalls.semctl(id, setAll: &values).mapError { SystemError(call: "semctl", code: $0) }
+        .get()
     } catch {
       try? remove(id)  // never leave a set with the wrong values
       let hint = error.code == .resultOutOfRange ? IPCError.Hint("value above SEMVMX (32767)") : nil
@@ -58,7 +58,7 @@ enum SysVSemaphoreSet: SysVFamily {
     }
   }
 
-  static func highestSlot() -> CInt { ipcshim_sem_highest_slot() }
+  static func highestSlot() -> CInt { SysVCalls.highestSemaphoreSlot() }
 
   static func status(slot: Int32) throws(SystemError) -> IPCObjectInfo {
     try status(slot: slot, withStates: false)
@@ -72,9 +72,8 @@ enum SysVSemaphoreSet: SysVFamily {
   /// The record in the slot, with the states of its semaphores if asked.
   static func status(slot: Int32, withStates: Bool) throws(SystemError) -> IPCObjectInfo {
     var record = semid_ds()
-    let id = try retryingOnInterrupt("semctl", "semid \(slot)") {
-      ipcshim_semctl_stat(slot, statAny, &record)
-    }
+    let id = try SysVCalls.semctl(slot, stat: statAny, &record)
+      .mapError { SystemError(call: "semctl", subject: "semid \(slot)", code: $0) }.get()
     var set = SysVSemaphoreSetDetails()
     set.lastOperation = timeOrNil(record.sem_otime)
     set.count = UInt64(record.sem_nsems)
@@ -89,15 +88,15 @@ enum SysVSemaphoreSet: SysVFamily {
   {
     var values = [UInt16](repeating: 0, count: withValues ? max(count, 1) : 0)
     if withValues {
-      try retryingOnInterrupt("semctl", "semid \(id)") { ipcshim_semctl_getall(id, &values) }
+      try SysVCalls.semctl(id, getAll: &values)
+        .mapError { SystemError(call: "semctl", subject: "semid \(id)", code: $0) }.get()
     }
     var states: [SysVSemaphoreState] = []
     states.reserveCapacity(count)
     for index in 0..<CInt(count) {
       func ask(_ command: CInt) throws(SystemError) -> CInt {
-        try retryingOnInterrupt("semctl", "semid \(id)") {
-          ipcshim_semctl_command(id, index, command)
-        }
+        try SysVCalls.semctl(id, index, command)
+          .mapError { SystemError(call: "semctl", subject: "semid \(id)", code: $0) }.get()
       }
       states.append(
         SysVSemaphoreState(
@@ -111,7 +110,7 @@ enum SysVSemaphoreSet: SysVFamily {
   ///
   /// The corresponding C call is `semctl(2)` with IPC_RMID.
   static func removal(_ id: Int32) -> Result<Void, Errno> {
-    valueOrErrno { ipcshim_semctl_command(id, 0, IPC_RMID) }.map { _ in () }
+    SysVCalls.semctl(id, 0, IPC_RMID).map { _ in () }
   }
 
   /// Adds `change` to semaphore 0, waiting while that would take it below zero; with `undo`
@@ -120,7 +119,6 @@ enum SysVSemaphoreSet: SysVFamily {
   ///
   /// The corresponding C call is `semop(2)`.
   static func operate(_ id: Int32, change: Int16, undo: Bool) -> Result<Void, Errno> {
-    var operation = sembuf(sem_num: 0, sem_op: change, sem_flg: undo ? Int16(SEM_UNDO) : 0)
-    return valueOrErrno { semop(id, &operation, 1) }.map { _ in () }
+    SysVCalls.semop(id, sembuf(sem_num: 0, sem_op: change, sem_flg: undo ? Int16(SEM_UNDO) : 0))
   }
 }

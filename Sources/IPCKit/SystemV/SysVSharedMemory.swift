@@ -1,4 +1,3 @@
-import CIPCShims
 import Glibc
 
 /// System V shared memory segments (`shmget(2)`, `shmctl(2)`).
@@ -15,9 +14,9 @@ enum SysVSharedMemory: SysVFamily {
   {
     do throws(SystemError) {
       guard size <= UInt64(Int.max) else { throw SystemError(call: "shmget", code: .invalidArgument) }
-      return try retryingOnInterrupt("shmget") {
-        shmget(key ?? IPC_PRIVATE, Int(size), IPC_CREAT | IPC_EXCL | CInt(permissions.rawValue))
-      }
+      return try SysVCalls.shmget(
+        key ?? IPC_PRIVATE, size: Int(size), IPC_CREAT | IPC_EXCL | CInt(permissions.rawValue)
+      ).mapError { SystemError(call: "shmget", code: $0) }.get()
     } catch {
       // As `limits` shows them: the kernel's "no limit" (near 2^64) as unlimited.
       func setting(_ name: String) -> String {
@@ -29,7 +28,7 @@ enum SysVSharedMemory: SysVFamily {
         // shmmin is no setting: the kernel's smallest segment is 1 byte.
         case .invalidArgument: .limit("size outside 1 (shmmin) .. \(setting("shmmax"))")
         case .noSpace: .limit("too many segments or pages: \(setting("shmmni")), \(setting("shmall"))")
-        default: keyTakenHint(.sysvSharedMemory, error.code, id: shmget(key ?? IPC_PRIVATE, 0, 0))
+        default: keyTakenHint(.sysvSharedMemory, error.code, id: SysVCalls.shmget(key ?? IPC_PRIVATE, size: 0, 0))
         }
       throw IPCError(operation: "create", subject: createSubject(.sysvSharedMemory, key: key), error, hint: hint)
     }
@@ -57,7 +56,7 @@ enum SysVSharedMemory: SysVFamily {
     }
   }
 
-  static func highestSlot() -> CInt { ipcshim_shm_highest_slot() }
+  static func highestSlot() -> CInt { SysVCalls.highestSegmentSlot() }
 
   /// shmctl leaves out the page counts; /proc has them.
   static func inspect(_ id: Int32, paths: IPCPaths) throws(SystemError) -> IPCObjectInfo {
@@ -74,7 +73,8 @@ enum SysVSharedMemory: SysVFamily {
 
   static func status(slot: Int32) throws(SystemError) -> IPCObjectInfo {
     var record = shmid_ds()
-    let id = try retryingOnInterrupt("shmctl", "shmid \(slot)") { shmctl(slot, statAny, &record) }
+    let id = try SysVCalls.shmctl(slot, statAny, &record)
+      .mapError { SystemError(call: "shmctl", subject: "shmid \(slot)", code: $0) }.get()
     let perm = record.shm_perm
     var segment = SysVSegmentDetails()
     segment.size = UInt64(record.shm_segsz)
@@ -92,7 +92,8 @@ enum SysVSharedMemory: SysVFamily {
   ///
   /// The corresponding C call is `shmctl(2)` with IPC_RMID.
   static func removal(_ id: Int32) -> Result<Void, Errno> {
-    valueOrErrno { shmctl(id, IPC_RMID, nil) }.map { _ in () }
+    var unused = shmid_ds()
+    return SysVCalls.shmctl(id, IPC_RMID, &unused).map { _ in () }
   }
 
   /// Maps the segment into this process.
@@ -101,10 +102,8 @@ enum SysVSharedMemory: SysVFamily {
   static func attach(_ id: Int32, readOnly: Bool = false) throws(SystemError)
     -> UnsafeMutableRawPointer
   {
-    guard let address = shmat(id, nil, readOnly ? SHM_RDONLY : 0), address != UnsafeMutableRawPointer(bitPattern: -1) else {
-      throw SystemError(call: "shmat", subject: "shmid \(id)", code: .current)
-    }
-    return address
+    try SysVCalls.shmat(id, readOnly: readOnly)
+      .mapError { SystemError(call: "shmat", subject: "shmid \(id)", code: $0) }.get()
   }
 
   /// The first `count` bytes of a segment (fewer if it is smaller), read through a read-only
@@ -120,6 +119,6 @@ enum SysVSharedMemory: SysVFamily {
   ///
   /// The corresponding C call is `shmdt(2)`.
   static func detach(_ address: UnsafeMutableRawPointer) {
-    _ = shmdt(address)
+    SysVCalls.shmdt(address)
   }
 }

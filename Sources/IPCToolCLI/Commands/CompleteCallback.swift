@@ -27,7 +27,7 @@ enum CompleteCallback {
     // before any file is stat'ed.
     let kinds = Set(named.hasPrefix("/") || what == "names" ? IPCKind.allCases.filter(\.isNamed) : IPCKind.allCases)
     let inventory = Inventory(context: parsed.context)
-    let fileKinds = kinds.intersection([.posixSharedMemory, .posixSemaphore])
+    let fileKinds = kinds.intersection(IPCKind.shmFileKinds)
     // /dev/shm's names alone first: where they make more candidates than will be described
     // (they are grouped), no file is stat'ed to describe them; else only theirs are.
     let files = inventory.shmNames(fileKinds, namePrefix: rawPrefix(named))

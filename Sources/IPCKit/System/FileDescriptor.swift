@@ -8,6 +8,13 @@ struct FileDescriptor: ~Copyable {
 
   deinit { close(raw) }
 
+  /// Gives up ownership: the number is returned, and nothing is closed.
+  consuming func release() -> CInt {
+    let number = raw
+    discard self
+    return number
+  }
+
   /// Opens `path`, relative to `directory` when it is not absolute.
   static func open(
     _ path: String, _ flags: CInt, relativeTo directory: CInt = AT_FDCWD, mode: mode_t = 0

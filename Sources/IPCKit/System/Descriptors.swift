@@ -1,14 +1,16 @@
+import CIPCShims
 import Glibc
 
 /// The descriptor calls pi's pipe and socketpair transports make, each wrapped once.
 public enum Descriptors {
-  /// A pipe, both ends close-on-exec: (read, write).
+  /// A pipe, both ends close-on-exec from the start (no fork in between can leak them):
+  /// (read, write).
   ///
-  /// The corresponding C calls are `pipe(2)` and `fcntl(2)` (Glibc's module leaves out pipe2).
+  /// The corresponding C call is `pipe2(2)` with O_CLOEXEC (in CIPCShims: Glibc's module
+  /// leaves out pipe2).
   static func pipe() throws(SystemError) -> (read: CInt, write: CInt) {
     var ends: [CInt] = [-1, -1]
-    try retryingOnInterrupt("pipe") { Glibc.pipe(&ends) }
-    for fd in ends { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+    try retryingOnInterrupt("pipe2") { ipcshim_pipe_cloexec(&ends) }
     return (ends[0], ends[1])
   }
 
@@ -57,10 +59,56 @@ public enum Descriptors {
   static func close(_ fd: CInt) {
     _ = Glibc.close(fd)
   }
+
+  /// Sends what fits of `bytes` on a socket; a peer gone is EPIPE, never SIGPIPE.
+  ///
+  /// The corresponding C call is `send(2)` with MSG_NOSIGNAL.
+  static func send(_ fd: CInt, _ bytes: UnsafeRawBufferPointer) -> Result<Int, Errno> {
+    valueOrErrno { Glibc.send(fd, bytes.baseAddress, bytes.count, CInt(MSG_NOSIGNAL)) }
+  }
+
+  /// Waits for what a socket receives, up to the buffer's size; 0 when the peer closed it.
+  /// Non-throwing: pi's reaper runs it after fork.
+  ///
+  /// The corresponding C call is `recv(2)`.
+  static func receive(_ fd: CInt, into buffer: UnsafeMutableRawBufferPointer)
+    -> Result<Int, Errno>
+  {
+    valueOrErrno { Glibc.recv(fd, buffer.baseAddress, buffer.count, 0) }
+  }
+
+  /// Waits until one of the descriptors is ready; returns how many are. EINTR is returned,
+  /// not retried: the caller has work to do then.
+  ///
+  /// The corresponding C call is `poll(2)`.
+  static func poll(_ descriptors: inout [pollfd]) -> Result<Int, Errno> {
+    let ready = Glibc.poll(&descriptors, nfds_t(descriptors.count), -1)
+    return ready >= 0 ? .success(Int(ready)) : .failure(.current)
+  }
 }
 
-/// Waiting for children, each call wrapped once.
+/// Starting and waiting for children, each call wrapped once.
 enum Children {
+  /// A copy of this process: the child's pid in the parent, 0 in the child.
+  ///
+  /// The corresponding C call is `fork(2)`.
+  static func fork() -> Result<pid_t, Errno> {
+    valueOrErrno { Glibc.fork() }
+  }
+
+  /// What a forked worker does first: die with its parent, and its own stop-signal state.
+  ///
+  /// The corresponding C calls are `prctl(2)` and `sigaction(2)` (in CIPCShims).
+  static func afterFork(parent: pid_t) { ipcshim_worker_after_fork(parent) }
+
+  /// How a child ended, from the status waitpid gave.
+  ///
+  /// The corresponding C macros are `WIFSIGNALED`, `WTERMSIG` and `WEXITSTATUS`.
+  static func exit(fromStatus status: CInt) -> ChildExit {
+    ipcshim_wifsignaled(status) != 0
+      ? .signaled(ipcshim_wtermsig(status)) : .exited(ipcshim_wexitstatus(status))
+  }
+
   /// Reaps `pid` (or any child, -1), retrying interruptions; nil if there is none to wait for
   /// (ECHILD), or with `noHang` none has ended yet.
   ///
