@@ -74,6 +74,8 @@ ns
 pi
 limits
 completions
+memory
+mem
 help
 --version
 --help"
@@ -434,6 +436,20 @@ all"
 zsh
 fish"
       ;;
+    memory|mem)
+      case $prev in
+        --by)
+          _ipctool_reply "$cur" <<<"process
+container"
+          return ;;
+      esac
+      if [[ $cur == -* ]]; then
+        _ipctool_reply "$cur" <<<"--by
+--json
+--help"
+        return
+      fi
+      ;;
     help)
       case $prev in
       esac
@@ -454,7 +470,9 @@ namespaces
 ns
 pi
 limits
-completions"
+completions
+memory
+mem"
       ;;
   esac
 }
