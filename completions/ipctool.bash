@@ -445,6 +445,7 @@ container"
       esac
       if [[ $cur == -* ]]; then
         _ipctool_reply "$cur" <<<"--by
+--all-namespaces
 --json
 --help"
         return

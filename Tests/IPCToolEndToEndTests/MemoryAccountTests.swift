@@ -142,6 +142,32 @@ struct MemoryAccountTests {
     }
   }
 
+  /// From the host, --all-namespaces joins the sandbox's IPC namespace and finds its segment
+  /// there, with its pages and its attacher; without it, the segment is not ours to show.
+  @Test func allNamespacesReadsOtherNamespacesSegments() throws {
+    let box = try Sandbox()
+    let id = box.plainSysVSegment(size: 2 * Self.mb)
+    let attacher = try box.attacher(id)
+    defer { attacher.stop() }
+    var status = stat()
+    try #require(stat("/proc/\(box.pid)/ns/ipc", &status) == 0)
+    let namespace = Int(status.st_ino)
+    func rows(_ arguments: [String]) throws -> [[String: Any]] {
+      let run = try runProgram(toolPath, ["memory", "--json"] + arguments)
+      try #require(run.status == 0, "\(run)")
+      let document = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+      return (document?["rows"] as? [[String: Any]] ?? []).filter {
+        $0["kind"] as? String == "sysv-shm" && $0["namespace"] as? Int == namespace
+      }
+    }
+    #expect(try rows([]).isEmpty)
+    let found = try rows(["--all-namespaces"])
+    #expect(found.count == 1, "\(found)")
+    let row = try #require(found.first)
+    #expect(row["id"] as? Int == Int(id) && row["size"] as? Int == 2 * Self.mb, "\(row)")
+    #expect(Self.pids(row) == [Int(attacher.pid)], "\(row)")
+  }
+
   // MARK: Helpers
 
   static func account(_ box: Sandbox) throws -> [String: Any] {

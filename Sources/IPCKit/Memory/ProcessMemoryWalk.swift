@@ -14,14 +14,16 @@ struct ProcessMemoryWalk {
   /// The kernel's internal shm mount: memfd, shared anonymous and System V pages live there.
   var shmDevice: UInt64?
   var tmpfsDevices: Set<UInt64>
-  /// The IPC namespace whose System V segments are reported (ids restart in every one).
+  /// The caller's IPC namespace: System V ids restart in every one, so a segment is known by
+  /// its namespace and id.
   var ipcNamespace: UInt64?
   /// Read each process's /proc/PID/cgroup too (for `--by container`).
   var cgroups = false
 
   struct Found {
     var files: [FileIdentity: SharedFile] = [:]
-    var segments: [Int32: Set<ProcessRef>] = [:]
+    /// Attachers by the segment's IPC namespace (nil: unknown, counted as the caller's) and id.
+    var segments: [SegmentKey: Set<ProcessRef>] = [:]
     /// Processes whose maps or descriptors could not be read: what they hold is unknown.
     var unreadable: [ProcessRef] = []
     var processes: [ProcessRef] = []
@@ -95,7 +97,7 @@ struct ProcessMemoryWalk {
   }
 
   private func readMaps(_ bytes: [UInt8], _ process: ProcessRef, _ directory: CInt, into found: inout Found) {
-    var sameNamespace: Bool?  // asked at its first System V mapping only
+    var namespace: UInt64??  // asked at its first System V mapping only
     var lineStart = 0
     for index in bytes.indices where bytes[index] == 0x0A {
       defer { lineStart = index + 1 }
@@ -104,8 +106,8 @@ struct ProcessMemoryWalk {
       else { continue }
       switch kind {
       case .segment(let id):
-        if sameNamespace == nil { sameNamespace = inOurIPCNamespace(directory) }
-        if sameNamespace == true { found.segments[id, default: []].insert(process) }
+        if namespace == nil { namespace = .some(ipcNamespace(of: directory)) }
+        found.segments[SegmentKey(namespace: namespace ?? nil, id: id), default: []].insert(process)
       case .file(let fileKind):
         if var known = found.files[entry.identity] {
           if known.holders.last != process { known.holders.append(process) }
@@ -151,9 +153,17 @@ struct ProcessMemoryWalk {
     }
   }
 
-  /// Whether the process is in the IPC namespace reported; one that cannot be told may be.
-  private func inOurIPCNamespace(_ directory: CInt) -> Bool {
-    guard let ours = ipcNamespace, case .success(let theirs) = FileFacts.at(directory, "ns/ipc") else { return true }
-    return theirs.identity.inode == ours
+  /// The process's IPC namespace; one that cannot be told is taken for the caller's (a
+  /// segment is attached in the namespace of the thread that attached it, which is the main
+  /// thread's but in rare programs).
+  private func ipcNamespace(of directory: CInt) -> UInt64? {
+    guard case .success(let theirs) = FileFacts.at(directory, "ns/ipc") else { return ipcNamespace }
+    return theirs.identity.inode
   }
+}
+
+/// A System V segment across namespaces: its IPC namespace's inode and its id there.
+struct SegmentKey: Hashable {
+  var namespace: UInt64?
+  var id: Int32
 }

@@ -18,7 +18,7 @@ enum SegmentTable {
         let mode = row.octal(perms), let bytes: UInt64 = row.number(size)
       else { return nil }
       return SegmentMemory(
-        id: shmid, key: key, size: bytes, resident: row.number(rss), swapped: row.number(swap),
+        id: shmid, key: key, namespace: nil, container: nil, size: bytes, resident: row.number(rss), swapped: row.number(swap),
         attached: row.number(attached) ?? 0, markedForRemoval: mode & markedForRemoval != 0,
         holders: nil)
     }

@@ -39,6 +39,10 @@ public struct SharedFile: Sendable, Equatable {
 public struct SegmentMemory: Sendable, Equatable {
   public var id: Int32
   public var key: Int32
+  /// Its IPC namespace's inode, and the container that namespace belongs to ("host" for the
+  /// initial one).
+  public var namespace: UInt64?
+  public var container: String?
   public var size: UInt64
   /// Pages in RAM (part of meminfo's Shmem) and in swap.
   public var resident: UInt64?

@@ -18,6 +18,8 @@ public struct SharedMemoryAccount: Sendable {
   /// hold is unknown: never counted as nothing).
   public var processes: [ProcessRef]
   public var unreadable: [ProcessRef]
+  /// IPC namespaces whose segments could not be read (with --all-namespaces).
+  public var unreadNamespaces: [NamespaceGap] = []
   /// Per memory cgroup, when asked for.
   public var cgroups: [CgroupMemory]?
 
@@ -63,6 +65,13 @@ public struct SharedMemoryAccount: Sendable {
       return left.process.pid < right.process.pid
     }
   }
+}
+
+/// An IPC namespace that could not be joined, and why.
+public struct NamespaceGap: Sendable {
+  public var namespace: UInt64
+  public var container: String?
+  public var code: Errno
 }
 
 /// One process's share of the account.

@@ -6,10 +6,13 @@ public struct SharedMemoryAccounting: Sendable {
   public var proc: String
   /// Read every process's memory cgroup too (`--by container`).
   public var cgroups: Bool
+  /// Read the System V segments of every IPC namespace, joining each (CAP_SYS_ADMIN).
+  public var allNamespaces: Bool
 
-  public init(proc: String = "/proc", cgroups: Bool = false) {
+  public init(proc: String = "/proc", cgroups: Bool = false, allNamespaces: Bool = false) {
     self.proc = proc
     self.cgroups = cgroups
+    self.allNamespaces = allNamespaces
   }
 
   public func account() -> SharedMemoryAccount {
@@ -24,9 +27,10 @@ public struct SharedMemoryAccounting: Sendable {
       }
     }
     tmpfs += otherDevShms(known: Set(tmpfs.map(\.device)))
+    let ours = namespaceInode("thread-self", "ipc")
     let walk = ProcessMemoryWalk(
       proc: proc, shmDevice: internalShmDevice(), tmpfsDevices: Set(tmpfs.map(\.device)),
-      ipcNamespace: namespaceInode("thread-self", "ipc"), cgroups: cgroups
+      ipcNamespace: ours, cgroups: cgroups
     ).walk()
     let files = walk.files.values.sorted {
       ($0.allocated ?? 0, $1.identity.inode) > ($1.allocated ?? 0, $0.identity.inode)
@@ -34,9 +38,15 @@ public struct SharedMemoryAccounting: Sendable {
     for index in tmpfs.indices {
       tmpfs[index].unlinked = files.filter { $0.kind == .unlinked && $0.identity.device == tmpfs[index].device }
     }
-    var segments = SegmentTable.read(proc: proc)
+    var segments = SegmentTable.read(proc: proc).map { segment in
+      var mine = segment
+      mine.namespace = ours
+      return mine
+    }
+    var unreadNamespaces: [NamespaceGap] = []
+    if allNamespaces { segments += otherNamespacesSegments(ours, gaps: &unreadNamespaces) }
     for index in segments.indices {
-      let found = walk.segments[segments[index].id] ?? []
+      let found = walk.segments[SegmentKey(namespace: segments[index].namespace, id: segments[index].id)] ?? []
       // The kernel counts attachments: more than were found means a holder we could not read.
       let complete = UInt64(found.count) >= segments[index].attached || walk.unreadable.isEmpty
       segments[index].holders = complete ? found.sorted { $0.pid < $1.pid } : nil
@@ -44,7 +54,7 @@ public struct SharedMemoryAccounting: Sendable {
     return SharedMemoryAccount(
       meminfo: MemInfo.read(proc: proc), tmpfs: tmpfs, segments: segments,
       memfds: files.filter { $0.kind == .memfd }, anonymous: files.filter { $0.kind == .sharedAnonymous },
-      processes: walk.processes, unreadable: walk.unreadable,
+      processes: walk.processes, unreadable: walk.unreadable, unreadNamespaces: unreadNamespaces,
       cgroups: cgroups
         ? CgroupCensus.read(walk.processes, cgroupText: walk.cgroupText, table: table, proc: proc) : nil)
   }
@@ -62,6 +72,28 @@ public struct SharedMemoryAccounting: Sendable {
         devices.insert(handle.device).inserted
       else { continue }
       found.append(TmpfsCensus.devShm(handle, seenThrough: ProcessRef.reading(pid, proc: proc)))
+    }
+    return found
+  }
+
+  /// The segments of every IPC namespace but ours, each read from a thread that joined it.
+  private func otherNamespacesSegments(_ ours: UInt64?, gaps: inout [NamespaceGap]) -> [SegmentMemory] {
+    var found: [SegmentMemory] = []
+    for namespace in NamespaceCensus.find(proc: proc) where namespace.inode != ours {
+      let read = NamespaceCensus.within(namespace, proc: proc, paths: IPCPaths(proc: proc)) { paths in
+        SegmentTable.read(proc: paths.proc)
+      }
+      switch read {
+      case .failure(let code):
+        gaps.append(NamespaceGap(namespace: namespace.inode, container: namespace.container, code: code))
+      case .success(let segments):
+        found += segments.map { segment in
+          var theirs = segment
+          theirs.namespace = namespace.inode
+          theirs.container = namespace.container
+          return theirs
+        }
+      }
     }
     return found
   }

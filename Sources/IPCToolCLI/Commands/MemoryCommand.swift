@@ -20,7 +20,8 @@ enum MemoryCommand {
         + " processes map it or hold it open, with its pages and its holders.",
       "The row 'unexplained' is Shmem less the rows: what no process and no mount of ours"
         + " shows (buffers of GPU and other drivers, tmpfs mounts of other mount namespaces"
-        + " other than their /dev/shm, other IPC namespaces' System V segments). It is shown,"
+        + " other than their /dev/shm, and, without --all-namespaces, other IPC namespaces'"
+        + " System V segments). It is shown,"
         + " never hidden; it can be negative, since tmpfs and memfd rows count pages in swap"
         + " too and Shmem only those in RAM. Indented rows are part of the row above and are"
         + " not added again.",
@@ -40,7 +41,7 @@ enum MemoryCommand {
         + " unknown, not nothing. Every file is asked only from what its inode already"
         + " knows (statx, AT_STATX_DONT_SYNC), never by a path another user controls.",
     ],
-    options: [by, SharedOptions.json],
+    options: [by, allNamespaces, SharedOptions.json],
     examples: [
       Example(command: "ipctool memory", explanation: "Where the shared memory free shows is."),
       Example(
@@ -56,6 +57,11 @@ enum MemoryCommand {
       Choice(value: "container", summary: "each memory cgroup: its shmem, its limit, its /dev/shm"),
     ]))
 
+  static let allNamespaces = OptionSpec(
+    "all-namespaces", short: "A",
+    help: "Also the System V segments of every other IPC namespace (containers'), each joined;"
+      + " needs root.")
+
   enum View: String { case place, process, container }
 
   static func run(_ parsed: ParsedArguments, _ console: Console) -> ExitStatus {
@@ -66,7 +72,9 @@ enum MemoryCommand {
       console.errRaw(error.line + "\n")
       return .usage
     }
-    let account = SharedMemoryAccounting(proc: parsed.paths.proc, cgroups: view == .container).account()
+    let account = SharedMemoryAccounting(
+      proc: parsed.paths.proc, cgroups: view == .container, allNamespaces: parsed.flag(allNamespaces)
+    ).account()
     let json = parsed.flag(SharedOptions.json)
     switch view {
     case .place: console.out(json ? MemoryRendering.json(account) : MemoryRendering.table(account))
@@ -76,6 +84,9 @@ enum MemoryCommand {
     }
     if !account.unreadable.isEmpty {
       console.error(MemoryRendering.unreadableNote(account.unreadable))
+    }
+    for gap in account.unreadNamespaces {
+      console.error("IPC namespace \(gap.namespace) (\(gap.container ?? "-")): cannot join it: \(gap.code)")
     }
     return .success
   }

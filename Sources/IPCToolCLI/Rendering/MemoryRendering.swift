@@ -20,6 +20,7 @@ enum MemoryRendering {
     for segment in account.segments {
       var note = "size \(ByteSize.human(segment.size)), \(bytes(segment.swapped)) swapped, \(segment.attached) attached"
       if segment.markedForRemoval { note += ", marked for removal" }
+      if let container = segment.container { note += ", namespace \(segment.namespace.map(String.init) ?? "?") (\(container))" }
       rows.append(["sysv-shm:\(segment.id)", bytes(segment.resident), segment.holders.map(holders) ?? "?", note])
     }
     for file in account.memfds + account.anonymous {
@@ -58,6 +59,7 @@ enum MemoryRendering {
   static func segmentJSON(_ segment: SegmentMemory) -> JSON {
     .object([
       ("kind", .string("sysv-shm")), ("ref", .string("sysv-shm:\(segment.id)")), ("id", .number(segment.id)),
+      ("namespace", .number(segment.namespace)), ("container", .string(segment.container)),
       ("key", .string(keyText(segment.key))), ("size", .number(segment.size)),
       ("resident", .number(segment.resident)), ("swapped", .number(segment.swapped)),
       ("attached", .number(segment.attached)), ("marked_for_removal", .bool(segment.markedForRemoval)),
