@@ -67,7 +67,10 @@ struct ProcessMemoryWalk {
   }
 
   private func visit(_ pid: pid_t, into found: inout Found) {
-    guard let directory = try? FileDescriptor.open("\(proc)/\(pid)", O_RDONLY | O_DIRECTORY | O_NOFOLLOW),
+    // A process whose main thread has ended shows no maps there while its other threads run on
+    // with them: read it through one of those. A zombie holds nothing.
+    guard let live = UsageScanner.liveTaskDirectory(pid, proc: proc),
+      let directory = try? FileDescriptor.open(live, O_RDONLY | O_DIRECTORY | O_NOFOLLOW),
       let process = ProcessRef.reading(pid, proc: proc)
     else { return }  // gone
     found.processes.append(process)
