@@ -106,6 +106,16 @@ struct MemoryAccountTests {
     #expect(anonymous.count == 1, "\(rows.filter { $0["kind"] as? String == "shared-anon" })")
     if let row = anonymous.first { Self.expect(row["bytes"], 4 * Self.mb, "\(row)") }
 
+    // By process: each of the two holds all of it, and its exit alone would free none of it.
+    let byProcess = try box.run(["memory", "--by", "process", "--json"])
+    let document = try JSONSerialization.jsonObject(with: Data(byProcess.stdout.utf8)) as? [String: Any]
+    let parent = try #require((document?["processes"] as? [[String: Any]])?.first { $0["pid"] as? Int == made.parent }, "\(byProcess)")
+    Self.expect(parent["memfd"], 3 * Self.mb, "\(parent)")
+    Self.expect(parent["shared_anon"], 4 * Self.mb, "\(parent)")
+    Self.expect(parent["unlinked"], 5 * Self.mb, "\(parent)")
+    Self.expect(parent["sysv_shm"], 10 * Self.mb, "\(parent)")
+    #expect(parent["alone"] as? Int == 0, "\(parent)")
+
     // The rows that can move only by what the test did moved by what it made.
     let made34 = (10 + 5 + 2 + 7 + 3 + 3 + 4) * Self.mb
     let moved = Self.namespaceSum(after, holders: ours) - Self.namespaceSum(before, holders: ours)
@@ -140,6 +150,39 @@ struct MemoryAccountTests {
       #expect(unreadable.contains { $0["pid"] as? Int == 1 }, "\(unreadable)")
       #expect(run.stderr.contains("could not be read (1 ("), "\(run)")
     }
+  }
+
+  /// A memfd's name is whatever its maker chose: shown escaped, byte for byte, in the table
+  /// and in JSON; its holder alone would free it; clean never touches it.
+  @Test func aHostileMemfdNameIsEscaped() throws {
+    let box = try Sandbox()
+    let program = try RunningProgram(
+      "/usr/bin/nsenter", ["--target", String(box.pid), "--ipc", "--mount", "--", "python3", "-c", """
+        import os, sys, time
+        fd = os.memfd_create(b'ipctool-\\x1b[31mred\\xff', 0)
+        os.posix_fallocate(fd, 0, 1 << 20)
+        print('ready', file=sys.stderr, flush=True)
+        time.sleep(600)
+        """])
+    defer { program.stop() }
+    try #require(waitUntil { program.outputSoFar.contains("ready") }, "\(program.outputSoFar)")
+    let table = try box.run(["memory"])
+    #expect(table.lines.contains { $0.hasPrefix("memfd:ipctool-\\e[31mred\\xff ") }, "\(table)")
+    #expect(!table.stdout.contains("\u{1b}"), "\(table)")
+    let rows = try Self.account(box)["rows"] as? [[String: Any]] ?? []
+    let row = try #require(rows.first { $0["kind"] as? String == "memfd" && Self.pids($0) == [Int(program.pid)] }, "\(rows)")
+    #expect(row["name"] as? String == "ipctool-\\e[31mred\\xff", "\(row)")
+    Self.expect(row["bytes"], 1 << 20, "\(row)")
+    let byProcess = try box.run(["memory", "--by", "process", "--json"])
+    let document = try JSONSerialization.jsonObject(with: Data(byProcess.stdout.utf8)) as? [String: Any]
+    let holder = try #require((document?["processes"] as? [[String: Any]])?.first { $0["pid"] as? Int == Int(program.pid) }, "\(byProcess)")
+    Self.expect(holder["alone"], 1 << 20, "\(holder)")
+
+    // clean knows nothing of it: it has no name to remove, and is freed only with its holder.
+    let clean = try box.run(["clean", "--all", "--force"])
+    #expect(clean.status == 0, "\(clean)")
+    let after = try Self.account(box)["rows"] as? [[String: Any]] ?? []
+    #expect(after.contains { $0["kind"] as? String == "memfd" && $0["name"] as? String == "ipctool-\\e[31mred\\xff" }, "\(after)")
   }
 
   /// From the host, --all-namespaces joins the sandbox's IPC namespace and finds its segment

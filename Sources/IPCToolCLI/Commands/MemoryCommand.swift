@@ -36,6 +36,16 @@ enum MemoryCommand {
         + " have no name in any namespace, nobody can open them but by inheriting or being"
         + " passed a descriptor, and they are freed only with their last holder, so there is"
         + " nothing to remove; they appear here only, and clean never touches them.",
+      "--json prints {\"shmem\", \"explained\", \"unexplained\", \"processes\","
+        + " \"unreadable_processes\", \"rows\": [...]}, bytes exact. Each row has \"kind\": tmpfs"
+        + " (mount, device, size, used, seen_through, posix_objects, posix_bytes, unlinked_bytes,"
+        + " unlinked: rows of kind unlinked), sysv-shm (ref, id, namespace, container, key, size,"
+        + " resident, swapped, attached, marked_for_removal, holders), memfd and shared-anon"
+        + " (name, path, device, inode, bytes: its pages, size, holders). A holder is {pid,"
+        + " command}; holders null means some are unknown. --by process prints {\"processes\"}"
+        + " (pid, command, memfd, shared_anon, unlinked, sysv_shm, total, alone); --by container"
+        + " {\"cgroups\"} (cgroup, version, container, processes, pids, shmem, limit: bytes, or"
+        + " \"max\" for none, dev_shm_size, dev_shm_used).",
       "Processes whose maps or descriptors cannot be read (not even root may read a"
         + " supervisor's) are counted as unreadable and named on stderr: what they hold is"
         + " unknown, not nothing. Every file is asked only from what its inode already"
