@@ -185,6 +185,31 @@ struct MemoryAccountTests {
     #expect(after.contains { $0["kind"] as? String == "memfd" && $0["name"] as? String == "ipctool-\\e[31mred\\xff" }, "\(after)")
   }
 
+  /// As another user, root's processes cannot be read: they are named as unreadable, and what
+  /// they hold is not reported as nothing held (their memfd is simply not a row, and the
+  /// difference stays in "unexplained").
+  @Test(.otherUsersCanRunTheTool) func unreadableProcessesAreNamedNotTakenForNone() throws {
+    let box = try Sandbox()
+    let program = try RunningProgram(
+      "/usr/bin/nsenter", ["--target", String(box.pid), "--ipc", "--mount", "--", "python3", "-c", """
+        import os, sys, time
+        fd = os.memfd_create('ipctool-roots', 0)
+        os.posix_fallocate(fd, 0, 1 << 20)
+        print('ready', file=sys.stderr, flush=True)
+        time.sleep(600)
+        """])
+    defer { program.stop() }
+    try #require(waitUntil { program.outputSoFar.contains("ready") }, "\(program.outputSoFar)")
+    let run = try box.run(["memory", "--json"], as: 65534)
+    try #require(run.status == 0, "\(run)")
+    let document = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+    let unreadable = document["unreadable_processes"] as? [[String: Any]] ?? []
+    #expect(unreadable.contains { $0["pid"] as? Int == Int(program.pid) }, "\(run)")
+    let rows = document["rows"] as? [[String: Any]] ?? []
+    #expect(!rows.contains { $0["name"] as? String == "ipctool-roots" }, "\(rows)")
+    #expect(run.stderr.contains("could not be read") && run.stderr.contains("what they hold is unknown"), "\(run)")
+  }
+
   /// From the host, --all-namespaces joins the sandbox's IPC namespace and finds its segment
   /// there, with its pages and its attacher; without it, the segment is not ours to show.
   @Test func allNamespacesReadsOtherNamespacesSegments() throws {

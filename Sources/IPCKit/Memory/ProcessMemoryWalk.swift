@@ -70,10 +70,10 @@ struct ProcessMemoryWalk {
     // A process whose main thread has ended shows no maps there while its other threads run on
     // with them: read it through one of those. A zombie holds nothing.
     guard let live = UsageScanner.liveTaskDirectory(pid, proc: proc),
-      let directory = try? FileDescriptor.open(live, O_RDONLY | O_DIRECTORY | O_NOFOLLOW),
-      let process = ProcessRef.reading(pid, proc: proc)
+      let directory = try? FileDescriptor.open(live, O_RDONLY | O_DIRECTORY | O_NOFOLLOW)
     else { return }  // gone
-    found.processes.append(process)
+    // One whose command line is hidden is still a process, and may hold anything.
+    let process = ProcessRef.reading(pid, proc: proc) ?? ProcessRef(pid: pid, commandBytes: Array("?".utf8))
     if cgroups, let file = try? FileDescriptor.open("cgroup", O_RDONLY | O_NOFOLLOW, relativeTo: directory.raw),
       let bytes = try? file.read(upTo: 1 << 16)
     {
@@ -85,6 +85,8 @@ struct ProcessMemoryWalk {
       let maps = try FileDescriptor.open("maps", O_RDONLY | O_NOFOLLOW, relativeTo: directory.raw).read(upTo: .max)
       readMaps(maps, process, directory.raw, into: &mine)
     } catch {
+      // Refused: unknown. Anything else (ESRCH, ENOENT): it ended meanwhile, holding nothing.
+      guard error.code.isPermissionDenied else { return }
       hidden = true
     }
     do {
@@ -93,8 +95,10 @@ struct ProcessMemoryWalk {
         readDescriptor(String(decoding: entry.name, as: UTF8.self), process, descriptors.raw, into: &mine)
       }
     } catch {
+      guard error.code.isPermissionDenied else { return }
       hidden = true
     }
+    found.processes.append(process)
     if hidden { found.unreadable.append(process) }
     found.merge(mine)
   }
