@@ -83,7 +83,7 @@ struct ProcessMemoryWalk {
     var hidden = false
     do {
       let maps = try FileDescriptor.open("maps", O_RDONLY | O_NOFOLLOW, relativeTo: directory.raw).read(upTo: .max)
-      readMaps(maps, process, directory.raw, into: &mine)
+      readMaps(maps, process, directory.raw, seen: found.files, into: &mine)
     } catch {
       // Refused: unknown. Anything else (ESRCH, ENOENT): it ended meanwhile, holding nothing.
       guard error.code.isPermissionDenied else { return }
@@ -103,7 +103,11 @@ struct ProcessMemoryWalk {
     found.merge(mine)
   }
 
-  private func readMaps(_ bytes: [UInt8], _ process: ProcessRef, _ directory: CInt, into found: inout Found) {
+  /// `seen`: the files other processes were found holding, not asked again.
+  private func readMaps(
+    _ bytes: [UInt8], _ process: ProcessRef, _ directory: CInt, seen: [FileIdentity: SharedFile],
+    into found: inout Found
+  ) {
     var namespace: UInt64??  // asked at its first System V mapping only
     var lineStart = 0
     for index in bytes.indices where bytes[index] == 0x0A {
@@ -120,6 +124,11 @@ struct ProcessMemoryWalk {
           if known.holders.last != process { known.holders.append(process) }
           if known.allocated == nil { known.size = max(known.size ?? 0, entry.length) }
           found.files[entry.identity] = known
+          continue
+        }
+        if var earlier = seen[entry.identity], earlier.allocated != nil {
+          earlier.holders = [process]
+          found.files[entry.identity] = earlier
           continue
         }
         let facts = try? FileFacts.at(directory, "map_files/" + entry.mapFilesName).get()
