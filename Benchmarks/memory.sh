@@ -6,6 +6,9 @@
 # /dev/shm (the host's other processes are walked too, as on any host). Prints mean times
 # (hyperfine), the ratio (below 1 means memory is faster) and peak RSS of each.
 #
+# Measured 2026-12-03, 2 cores shared and loaded (load average 12), release build: 1000 x 10,
+# memory 745 ms, list --users 809 ms (0.92x), memory --by process 540 ms; peak RSS 8.6 vs 9.8 MiB.
+#
 # Needs root, hyperfine, python3, cc. Usage: Benchmarks/memory.sh [PROCESSES [MAPPINGS]]
 # (default 1000 x 10). IPCTOOL=path uses that binary instead of building the release.
 set -euo pipefail
