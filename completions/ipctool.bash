@@ -442,9 +442,15 @@ fish"
           _ipctool_reply "$cur" <<<"process
 container"
           return ;;
+        --sort)
+          _ipctool_reply "$cur" <<<"bytes
+name
+pid"
+          return ;;
       esac
       if [[ $cur == -* ]]; then
         _ipctool_reply "$cur" <<<"--by
+--sort
 --all-namespaces
 --json
 --help"

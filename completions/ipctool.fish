@@ -176,6 +176,10 @@ function __ipctool_memory_by
     printf '%s\t%s\n' 'process' 'what each process holds, and what only it holds' 'container' 'each memory cgroup: its shmem, its limit, its /dev/shm'
 end
 complete -c ipctool -n '__ipctool_using memory mem' -l by -x -a '(__ipctool_memory_by)' -d 'Group by process or by container instead of by place.'
+function __ipctool_memory_sort
+    printf '%s\t%s\n' 'bytes' 'largest first' 'name' 'by name, segment id, command or cgroup path' 'pid' 'by the (first) holder\'s pid'
+end
+complete -c ipctool -n '__ipctool_using memory mem' -l sort -x -a '(__ipctool_memory_sort)' -d 'Order the rows of each part (files, segments, processes, cgroups) by bytes, name or pid.'
 complete -c ipctool -n '__ipctool_using memory mem' -s A -l all-namespaces -d 'Also the System V segments of every other IPC namespace (containers\'), each joined; needs root.'
 complete -c ipctool -n '__ipctool_using memory mem' -s J -l json -d 'Print JSON instead of text.'
 complete -c ipctool -n '__ipctool_using memory mem' -s h -l help -d 'Show help information.'

@@ -12,6 +12,12 @@ import Testing
     #expect(run.err == "ipctool: invalid value 'place\\e' for '--by': expected process or container (see 'ipctool memory --help')\n")
   }
 
+  @Test func anUnknownOrderIsAUsageError() {
+    let run = inProcess(["memory", "--sort", "size"])
+    #expect(run.status == 2 && run.out.isEmpty)
+    #expect(run.err == "ipctool: invalid value 'size' for '--sort': expected bytes, name or pid (see 'ipctool memory --help')\n")
+  }
+
   @Test func theAliasNamesTheSameCommand() {
     #expect(inProcess(["mem", "--help"]).out == inProcess(["memory", "--help"]).out)
     #expect(inProcess(["help", "memory"]).out.contains("USAGE: ipctool memory [--by <view>]"))

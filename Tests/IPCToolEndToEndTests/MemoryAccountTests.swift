@@ -115,6 +115,10 @@ struct MemoryAccountTests {
     Self.expect(parent["unlinked"], 5 * Self.mb, "\(parent)")
     Self.expect(parent["sysv_shm"], 10 * Self.mb, "\(parent)")
     #expect(parent["alone"] as? Int == 0, "\(parent)")
+    let byPid = try box.run(["memory", "--by", "process", "--sort", "pid", "--json"])
+    let pids = ((try JSONSerialization.jsonObject(with: Data(byPid.stdout.utf8)) as? [String: Any])?["processes"]
+      as? [[String: Any]] ?? []).compactMap { $0["pid"] as? Int }
+    #expect(pids.contains(made.parent) && pids == pids.sorted(), "\(byPid)")
 
     // The rows that can move only by what the test did moved by what it made.
     let made34 = (10 + 5 + 2 + 7 + 3 + 3 + 4) * Self.mb

@@ -51,7 +51,7 @@ enum MemoryCommand {
         + " unknown, not nothing. Every file is asked only from what its inode already"
         + " knows (statx, AT_STATX_DONT_SYNC), never by a path another user controls.",
     ],
-    options: [by, allNamespaces, SharedOptions.json],
+    options: [by, sort, allNamespaces, SharedOptions.json],
     examples: [
       Example(command: "ipctool memory", explanation: "Where the shared memory free shows is."),
       Example(
@@ -67,6 +67,11 @@ enum MemoryCommand {
       Choice(value: "container", summary: "each memory cgroup: its shmem, its limit, its /dev/shm"),
     ]))
 
+  static let sort = OptionSpec(
+    "sort", value: "order",
+    help: "Order the rows of each part (files, segments, processes, cgroups) by bytes, name or pid.",
+    values: .choices(MemoryOrder.choices))
+
   static let allNamespaces = OptionSpec(
     "all-namespaces", short: "A",
     help: "Also the System V segments of every other IPC namespace (containers'), each joined;"
@@ -76,21 +81,26 @@ enum MemoryCommand {
 
   static func run(_ parsed: ParsedArguments, _ console: Console) -> ExitStatus {
     let view: View
+    let order: MemoryOrder?
     do throws(UsageError) {
       view = try parsed.value(by, "process or container") { $0 == "place" ? nil : View(rawValue: $0) } ?? .place
+      order = try parsed.value(sort, "bytes, name or pid") { MemoryOrder(rawValue: $0) }
     } catch {
       console.errRaw(error.line + "\n")
       return .usage
     }
-    let account = SharedMemoryAccounting(
-      proc: parsed.paths.proc, cgroups: view == .container, allNamespaces: parsed.flag(allNamespaces)
-    ).account()
+    let account = MemoryOrder.apply(
+      order,
+      to: SharedMemoryAccounting(
+        proc: parsed.paths.proc, cgroups: view == .container, allNamespaces: parsed.flag(allNamespaces)
+      ).account())
     let json = parsed.flag(SharedOptions.json)
     switch view {
     case .place: console.out(json ? MemoryRendering.json(account) : MemoryRendering.table(account))
-    case .process: console.out(json ? MemoryRendering.processJSON(account) : MemoryRendering.processTable(account))
+    case .process:
+      console.out(json ? MemoryRendering.processJSON(account, order) : MemoryRendering.processTable(account, order))
     case .container:
-      console.out(json ? MemoryRendering.cgroupJSON(account) : MemoryRendering.cgroupTable(account))
+      console.out(json ? MemoryRendering.cgroupJSON(account, order) : MemoryRendering.cgroupTable(account, order))
     }
     if !account.unreadable.isEmpty {
       console.error(MemoryRendering.unreadableNote(account.unreadable))

@@ -83,9 +83,9 @@ enum MemoryRendering {
 
   // MARK: By process
 
-  static func processTable(_ account: SharedMemoryAccount) -> String {
+  static func processTable(_ account: SharedMemoryAccount, _ order: MemoryOrder?) -> String {
     let parts = ProcessHoldings.Part.allCases
-    let rows = account.byProcess.map { row -> [String] in
+    let rows = (order ?? .bytes).processes(account.byProcess).map { row -> [String] in
       [String(row.process.pid), row.process.shortCommand] + parts.map { bytes(row.parts[$0] ?? 0) }
         + [bytes(row.total), bytes(row.alone)]
     }
@@ -93,8 +93,8 @@ enum MemoryRendering {
     return simpleTable(headers, rows, rightAligned: Set(2..<headers.count))
   }
 
-  static func processJSON(_ account: SharedMemoryAccount) -> String {
-    JSON.document("processes", account.byProcess.map { row in
+  static func processJSON(_ account: SharedMemoryAccount, _ order: MemoryOrder?) -> String {
+    JSON.document("processes", (order ?? .bytes).processes(account.byProcess).map { row in
       .object([
         ("pid", .number(row.process.pid)), ("command", .string(row.process.command)),
         ("memfd", .number(row.parts[.memfd] ?? 0)), ("shared_anon", .number(row.parts[.sharedAnonymous] ?? 0)),
@@ -106,8 +106,8 @@ enum MemoryRendering {
 
   // MARK: By container
 
-  static func cgroupTable(_ account: SharedMemoryAccount) -> String {
-    let rows = sortedCgroups(account).map { group -> [String] in
+  static func cgroupTable(_ account: SharedMemoryAccount, _ order: MemoryOrder?) -> String {
+    let rows = (order ?? .bytes).cgroups(sortedCgroups(account)).map { group -> [String] in
       [
         Escaping.escape(group.path), group.container ?? "-", String(group.processes.count), bytes(group.shmem),
         limitText(group.limit), bytes(group.devShm?.size), bytes(group.devShm?.used),
@@ -116,8 +116,8 @@ enum MemoryRendering {
     return simpleTable(["CGROUP", "CONTAINER", "PROCS", "SHMEM", "LIMIT", "/DEV/SHM", "USED"], rows, rightAligned: [2, 3, 4, 5, 6])
   }
 
-  static func cgroupJSON(_ account: SharedMemoryAccount) -> String {
-    JSON.document("cgroups", sortedCgroups(account).map { group in
+  static func cgroupJSON(_ account: SharedMemoryAccount, _ order: MemoryOrder?) -> String {
+    JSON.document("cgroups", (order ?? .bytes).cgroups(sortedCgroups(account)).map { group in
       let limit: JSON
       switch group.limit {
       case .none: limit = .string("max")
