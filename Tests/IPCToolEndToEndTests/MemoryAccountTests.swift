@@ -189,6 +189,31 @@ struct MemoryAccountTests {
     #expect(after.contains { $0["kind"] as? String == "memfd" && $0["name"] as? String == "ipctool-\\e[31mred\\xff" }, "\(after)")
   }
 
+  /// A process that attached a segment twice is counted twice by the kernel: its holder is
+  /// still named, even where some process (pid 1 here) cannot be read.
+  @Test func aSegmentAttachedTwiceNamesItsHolder() throws {
+    let box = try Sandbox()
+    let id = box.plainSysVSegment(size: 1 << 20)
+    let program = try RunningProgram(
+      "/usr/bin/nsenter", ["--target", String(box.pid), "--ipc", "--mount", "--", "python3", "-c", """
+        import ctypes, sys, time
+        libc = ctypes.CDLL(None)
+        libc.shmat.restype = ctypes.c_void_p
+        libc.shmat.argtypes = [ctypes.c_int, ctypes.c_void_p, ctypes.c_int]
+        first, second = libc.shmat(\(id), None, 0), libc.shmat(\(id), None, 0)
+        ctypes.memset(first, 1, 1 << 20)
+        print('ready', file=sys.stderr, flush=True)
+        time.sleep(600)
+        """])
+    defer { program.stop() }
+    try #require(waitUntil { program.outputSoFar.contains("ready") }, "\(program.outputSoFar)")
+    let rows = try Self.account(box)["rows"] as? [[String: Any]] ?? []
+    let row = try #require(rows.first { $0["kind"] as? String == "sysv-shm" && $0["id"] as? Int == Int(id) }, "\(rows)")
+    #expect(row["attached"] as? Int == 2, "\(row)")
+    #expect(Self.pids(row) == [Int(program.pid)], "\(row)")
+    Self.expect(row["resident"], 1 << 20, "\(row)")
+  }
+
   /// As another user, root's processes cannot be read: they are named as unreadable, and what
   /// they hold is not reported as nothing held (their memfd is simply not a row, and the
   /// difference stays in "unexplained").

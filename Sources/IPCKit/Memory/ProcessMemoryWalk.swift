@@ -24,6 +24,9 @@ struct ProcessMemoryWalk {
     var files: [FileIdentity: SharedFile] = [:]
     /// Attachers by the segment's IPC namespace (nil: unknown, counted as the caller's) and id.
     var segments: [SegmentKey: Set<ProcessRef>] = [:]
+    /// Mappings of each segment: a process that attached it twice maps it twice, as the
+    /// kernel's attachment count counts it.
+    var segmentMappings: [SegmentKey: UInt64] = [:]
     /// Processes whose maps or descriptors could not be read: what they hold is unknown.
     var unreadable: [ProcessRef] = []
     var processes: [ProcessRef] = []
@@ -41,6 +44,7 @@ struct ProcessMemoryWalk {
         }
       }
       segments.merge(other.segments) { $0.union($1) }
+      segmentMappings.merge(other.segmentMappings, uniquingKeysWith: +)
       unreadable += other.unreadable
       processes += other.processes
       cgroupText.merge(other.cgroupText) { first, _ in first }
@@ -118,7 +122,9 @@ struct ProcessMemoryWalk {
       switch kind {
       case .segment(let id):
         if namespace == nil { namespace = .some(ipcNamespace(of: directory)) }
-        found.segments[SegmentKey(namespace: namespace ?? nil, id: id), default: []].insert(process)
+        let key = SegmentKey(namespace: namespace ?? nil, id: id)
+        found.segments[key, default: []].insert(process)
+        found.segmentMappings[key, default: 0] += 1
       case .file(let fileKind):
         if var known = found.files[entry.identity] {
           if known.holders.last != process { known.holders.append(process) }

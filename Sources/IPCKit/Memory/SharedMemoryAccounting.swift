@@ -46,9 +46,11 @@ public struct SharedMemoryAccounting: Sendable {
     var unreadNamespaces: [NamespaceGap] = []
     if allNamespaces { segments += otherNamespacesSegments(ours, gaps: &unreadNamespaces) }
     for index in segments.indices {
-      let found = walk.segments[SegmentKey(namespace: segments[index].namespace, id: segments[index].id)] ?? []
-      // The kernel counts attachments: more than were found means a holder we could not read.
-      let complete = UInt64(found.count) >= segments[index].attached || walk.unreadable.isEmpty
+      let key = SegmentKey(namespace: segments[index].namespace, id: segments[index].id)
+      let found = walk.segments[key] ?? []
+      // The kernel counts attachments: more than the mappings found means a holder we could
+      // not read (or one that attached since).
+      let complete = walk.segmentMappings[key] ?? 0 >= segments[index].attached || walk.unreadable.isEmpty
       segments[index].holders = complete ? found.sorted { $0.pid < $1.pid } : nil
     }
     return SharedMemoryAccount(
