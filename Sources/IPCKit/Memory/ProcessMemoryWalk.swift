@@ -85,9 +85,10 @@ struct ProcessMemoryWalk {
     }
     var mine = Found()
     var hidden = false
+    guard let namespace = ipcNamespace(of: directory.raw) else { return }  // ended
     do {
       let maps = try FileDescriptor.open("maps", O_RDONLY | O_NOFOLLOW, relativeTo: directory.raw).read(upTo: .max)
-      readMaps(maps, process, directory.raw, seen: found.files, into: &mine)
+      readMaps(maps, process, directory.raw, namespace: namespace, seen: found.files, into: &mine)
     } catch {
       // Refused: unknown. Anything else (ESRCH, ENOENT): it ended meanwhile, holding nothing.
       guard error.code.isPermissionDenied else { return }
@@ -107,12 +108,12 @@ struct ProcessMemoryWalk {
     found.merge(mine)
   }
 
-  /// `seen`: the files other processes were found holding, not asked again.
+  /// `seen`: the files other processes were found holding, not asked again; `namespace`: the
+  /// process's IPC namespace, where its segments are.
   private func readMaps(
-    _ bytes: [UInt8], _ process: ProcessRef, _ directory: CInt, seen: [FileIdentity: SharedFile],
-    into found: inout Found
+    _ bytes: [UInt8], _ process: ProcessRef, _ directory: CInt, namespace: UInt64?,
+    seen: [FileIdentity: SharedFile], into found: inout Found
   ) {
-    var namespace: UInt64??  // asked at its first System V mapping only
     var lineStart = 0
     for index in bytes.indices where bytes[index] == 0x0A {
       defer { lineStart = index + 1 }
@@ -121,8 +122,7 @@ struct ProcessMemoryWalk {
       else { continue }
       switch kind {
       case .segment(let id):
-        if namespace == nil { namespace = .some(ipcNamespace(of: directory)) }
-        let key = SegmentKey(namespace: namespace ?? nil, id: id)
+        let key = SegmentKey(namespace: namespace, id: id)
         found.segments[key, default: []].insert(process)
         found.segmentMappings[key, default: 0] += 1
       case .file(let fileKind):
@@ -178,9 +178,16 @@ struct ProcessMemoryWalk {
   /// The process's IPC namespace; one that cannot be told is taken for the caller's (a
   /// segment is attached in the namespace of the thread that attached it, which is the main
   /// thread's but in rare programs).
-  private func ipcNamespace(of directory: CInt) -> UInt64? {
-    guard case .success(let theirs) = FileFacts.at(directory, "ns/ipc") else { return ipcNamespace }
-    return theirs.identity.inode
+  ///
+  /// Asked before its maps are read: once a process has ended, its namespace links are gone,
+  /// and an ended process's segments must not be taken for the caller's (ids restart in every
+  /// namespace: its shmid 0 is not ours). Nil when it ended.
+  private func ipcNamespace(of directory: CInt) -> UInt64?? {
+    switch FileFacts.at(directory, "ns/ipc") {
+    case .success(let theirs): return .some(theirs.identity.inode)
+    case .failure(let code) where code.isPermissionDenied: return .some(ipcNamespace)
+    case .failure: return nil
+    }
   }
 }
 
