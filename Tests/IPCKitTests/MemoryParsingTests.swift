@@ -6,7 +6,11 @@ import Testing
 /// processes write it.
 @Suite struct MemoryParsingTests {
   @Test func meminfoGivesShmemInBytes() throws {
-    let info = try #require(MemInfo(parsing: "MemTotal:       24668152 kB\nShmem:              9572 kB\nShmemHugePages:        0 kB\n"))
+    let info = try #require(
+      MemInfo(
+        parsing:
+          "MemTotal:       24668152 kB\nShmem:              9572 kB\nShmemHugePages:        0 kB\n")
+    )
     #expect(info.shmem == 9572 * 1024)
     #expect(info.shmemHugePages == 0)
     #expect(MemInfo(parsing: "MemTotal: 1 kB\n") == nil)
@@ -20,12 +24,21 @@ import Testing
   }
 
   @Test func mapsLinesAreTold() throws {
-    #expect(Self.kind("7f2c1000-7f2c4000 rw-s 00000000 00:01 2057 /memfd:frames (deleted)") == .file(.memfd))
+    #expect(
+      Self.kind("7f2c1000-7f2c4000 rw-s 00000000 00:01 2057 /memfd:frames (deleted)")
+        == .file(.memfd))
     // A private mapping of a memfd still keeps it.
-    #expect(Self.kind("7f2c1000-7f2c4000 rw-p 00000000 00:01 2057 /memfd:x (deleted)") == .file(.memfd))
-    #expect(Self.kind("7f2c1000-7f2c4000 rw-s 00000000 00:01 99 /dev/zero (deleted)") == .file(.sharedAnonymous))
-    #expect(Self.kind("7f2c1000-7f2c4000 rw-s 00000000 00:01 32769 /SYSV0001e240 (deleted)") == .segment(32769))
-    #expect(Self.kind("7f2c1000-7f2c4000 rw-s 00000000 00:19 12 /dev/shm/gone (deleted)") == .file(.unlinked))
+    #expect(
+      Self.kind("7f2c1000-7f2c4000 rw-p 00000000 00:01 2057 /memfd:x (deleted)") == .file(.memfd))
+    #expect(
+      Self.kind("7f2c1000-7f2c4000 rw-s 00000000 00:01 99 /dev/zero (deleted)")
+        == .file(.sharedAnonymous))
+    #expect(
+      Self.kind("7f2c1000-7f2c4000 rw-s 00000000 00:01 32769 /SYSV0001e240 (deleted)")
+        == .segment(32769))
+    #expect(
+      Self.kind("7f2c1000-7f2c4000 rw-s 00000000 00:19 12 /dev/shm/gone (deleted)")
+        == .file(.unlinked))
     #expect(Self.kind("7f2c1000-7f2c4000 rw-s 00000000 00:19 12 /dev/shm/live") == nil)
     // The same words on another file system are not what they say.
     #expect(Self.kind("7f2c1000-7f2c4000 rw-s 00000000 fd:01 12 /memfd:fake (deleted)") == nil)
@@ -34,11 +47,14 @@ import Testing
   }
 
   @Test func mapsEntryNamesItsMapFilesEntryAndKeepsBytes() throws {
-    let entry = try #require(MapsEntry(Array("00400000-0040b000 r--s 00000000 00:01 7 /memfd:a\u{1b}b  c (deleted)".utf8)[...]))
+    let entry = try #require(
+      MapsEntry(
+        Array("00400000-0040b000 r--s 00000000 00:01 7 /memfd:a\u{1b}b  c (deleted)".utf8)[...]))
     #expect(entry.mapFilesName == "400000-40b000")
     #expect(entry.length == 0xb000)
     #expect(Array(entry.path) == Array("/memfd:a\u{1b}b  c (deleted)".utf8))
-    let file = SharedFile(kind: .memfd, identity: entry.identity, pathBytes: Array(entry.path), holders: [])
+    let file = SharedFile(
+      kind: .memfd, identity: entry.identity, pathBytes: Array(entry.path), holders: [])
     #expect(file.nameBytes == Array("a\u{1b}b  c".utf8))
   }
 
@@ -48,14 +64,18 @@ import Testing
     #expect(MemoryHierarchy.cgroup(in: hybrid)?.path == Array("/process_api/6d50".utf8))
     let unified = "0::/machine.slice/libpod-abc.scope/container\n"
     #expect(MemoryHierarchy.cgroup(in: unified)?.version == 2)
-    #expect(MemoryHierarchy.cgroup(in: unified)?.path == Array("/machine.slice/libpod-abc.scope/container".utf8))
+    #expect(
+      MemoryHierarchy.cgroup(in: unified)?.path
+        == Array("/machine.slice/libpod-abc.scope/container".utf8))
     // A folder name holding ':' keeps it.
     #expect(MemoryHierarchy.cgroup(in: "0::/a:b\n")?.path == Array("/a:b".utf8))
     #expect(MemoryHierarchy.cgroup(in: "3:cpu:/x\n") == nil)
   }
 
   @Test func shmemAndLimitsReadAsEachVersionWritesThem() {
-    #expect(MemoryHierarchy.shmem(inStat: "cache 1\nshmem 4096\nmapped_file 0\ntotal_shmem 8192\n") == 8192)
+    #expect(
+      MemoryHierarchy.shmem(inStat: "cache 1\nshmem 4096\nmapped_file 0\ntotal_shmem 8192\n")
+        == 8192)
     #expect(MemoryHierarchy.shmem(inStat: "anon 1\nshmem 8388608\n") == 8_388_608)
     #expect(MemoryHierarchy.shmem(inStat: "anon 1\n") == nil)
     #expect(MemoryHierarchy.limit("9223372036854771712\n") == CgroupMemory.Limit.none)
@@ -66,14 +86,16 @@ import Testing
   }
 
   @Test func segmentsGiveResidentSwappedAndRemoval() throws {
-    let table = SysVProcTable(text: """
-             key      shmid perms                  size  cpid  lpid nattch   uid   gid  cuid  cgid      atime      dtime      ctime                   rss                  swap
-               0          3  1600               7340032  3650  3651      2     0     0     0     0          1          0          1               7340032                  4096
-       900097020          1   640                 65536  3649     0      0     0     0     0     0          0          0          1                     0                     0
-      """)
+    let table = SysVProcTable(
+      text: """
+        key shmid perms size cpid lpid nattch uid gid cuid cgid atime dtime ctime rss swap
+        0 3 1600 7340032 3650 3651 2 0 0 0 0 1 0 1 7340032 4096
+        900097020 1 640 65536 3649 0 0 0 0 0 0 0 0 1 0 0
+        """)
     let segments = SegmentTable.parse(table)
     #expect(segments.map(\.id) == [1, 3])
-    #expect(segments[1].resident == 7_340_032 && segments[1].swapped == 4096 && segments[1].attached == 2)
+    #expect(
+      segments[1].resident == 7_340_032 && segments[1].swapped == 4096 && segments[1].attached == 2)
     #expect(segments[1].markedForRemoval && !segments[0].markedForRemoval)
   }
 }

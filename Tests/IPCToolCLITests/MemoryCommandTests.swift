@@ -9,13 +9,15 @@ import Testing
     let run = inProcess(["memory", "--by", "place\u{1b}"])
     #expect(run.status == 2)
     #expect(run.out.isEmpty)
-    #expect(run.err == "ipctool: invalid value 'place\\e' for '--by': expected process or container (see 'ipctool memory --help')\n")
+    let line = "ipctool: invalid value 'place\\e' for '--by': expected process or container"
+    #expect(run.err == line + " (see 'ipctool memory --help')\n")
   }
 
   @Test func anUnknownOrderIsAUsageError() {
     let run = inProcess(["memory", "--sort", "size"])
     #expect(run.status == 2 && run.out.isEmpty)
-    #expect(run.err == "ipctool: invalid value 'size' for '--sort': expected bytes, name or pid (see 'ipctool memory --help')\n")
+    let line = "ipctool: invalid value 'size' for '--sort': expected bytes, name or pid"
+    #expect(run.err == line + " (see 'ipctool memory --help')\n")
   }
 
   @Test func theAliasNamesTheSameCommand() {

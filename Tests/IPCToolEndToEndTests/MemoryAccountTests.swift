@@ -19,13 +19,20 @@ struct MemoryAccountTests {
   @Test func everyPlaceIsCountedOnceWithItsHolders() throws {
     let box = try Sandbox()
     let second = try TemporaryDirectory(shared: true)
-    let mounted = try box.runInside(["/bin/mount", "-t", "tmpfs", "-o", "size=16m", "ipctool-second", second.path])
+    let mounted = try box.runInside([
+      "/bin/mount", "-t", "tmpfs", "-o", "size=16m", "ipctool-second", second.path,
+    ])
     try #require(mounted.status == 0, "\(mounted)")
     let before = try Self.account(box)
 
-    let file = box.name("file"), gone = box.name("gone"), memfd = String(box.name("memfd").dropFirst())
+    let file = box.name("file")
+    let gone = box.name("gone")
+    let memfd = String(box.name("memfd").dropFirst())
     let program = try RunningProgram(
-      "/usr/bin/nsenter", ["--target", String(box.pid), "--ipc", "--mount", "--", "python3", "-c", """
+      "/usr/bin/nsenter",
+      [
+        "--target", String(box.pid), "--ipc", "--mount", "--", "python3", "-c",
+        """
         import ctypes, json, mmap, os, sys, time
         MB = 1 << 20
         libc = ctypes.CDLL(None, use_errno=True)
@@ -63,7 +70,8 @@ struct MemoryAccountTests {
             time.sleep(600)
         finally:
             os.kill(child, 9)
-        """])
+        """,
+      ])
     defer { program.stop() }
     try #require(waitUntil { program.outputSoFar.contains("parent") }, "\(program.outputSoFar)")
     let made = try JSONDecoder().decode(Made.self, from: Data(program.outputSoFar.utf8))
@@ -73,7 +81,11 @@ struct MemoryAccountTests {
     let rows = try #require(after["rows"] as? [[String: Any]])
 
     // /dev/shm: the 10 MB object and the 5 MB file unlinked while mapped, held by both.
-    let shm = try #require(rows.first { $0["kind"] as? String == "tmpfs" && $0["mount"] as? String == "/dev/shm" && $0["seen_through"] is NSNull })
+    let shm = try #require(
+      rows.first {
+        $0["kind"] as? String == "tmpfs" && $0["mount"] as? String == "/dev/shm"
+          && $0["seen_through"] is NSNull
+      })
     Self.expect(shm["used"], 15 * Self.mb, "\(shm)")
     Self.expect(shm["posix_bytes"], 10 * Self.mb, "\(shm)")
     #expect(shm["posix_objects"] as? Int == 1, "\(shm)")
@@ -83,7 +95,9 @@ struct MemoryAccountTests {
     #expect(Self.pids(unlinked) == ours, "\(unlinked)")
 
     // The second tmpfs.
-    let other = try #require(rows.first { $0["kind"] as? String == "tmpfs" && $0["mount"] as? String == second.path }, "\(rows)")
+    let other = try #require(
+      rows.first { $0["kind"] as? String == "tmpfs" && $0["mount"] as? String == second.path },
+      "\(rows)")
     Self.expect(other["used"], 2 * Self.mb, "\(other)")
 
     // System V: the touched segment and the one marked for removal, attached by both.
@@ -93,7 +107,8 @@ struct MemoryAccountTests {
     #expect(kept["marked_for_removal"] as? Bool == false && Self.pids(kept) == ours, "\(kept)")
     let removed = try #require(segments.first { $0["id"] as? Int == made.removed }, "\(segments)")
     Self.expect(removed["resident"], 3 * Self.mb, "\(removed)")
-    #expect(removed["marked_for_removal"] as? Bool == true && Self.pids(removed) == ours, "\(removed)")
+    #expect(
+      removed["marked_for_removal"] as? Bool == true && Self.pids(removed) == ours, "\(removed)")
 
     // The memfd and the shared anonymous region: one row each, although two processes hold them.
     let memfds = rows.filter { $0["kind"] as? String == "memfd" && $0["name"] as? String == memfd }
@@ -108,15 +123,20 @@ struct MemoryAccountTests {
 
     // By process: each of the two holds all of it, and its exit alone would free none of it.
     let byProcess = try box.run(["memory", "--by", "process", "--json"])
-    let document = try JSONSerialization.jsonObject(with: Data(byProcess.stdout.utf8)) as? [String: Any]
-    let parent = try #require((document?["processes"] as? [[String: Any]])?.first { $0["pid"] as? Int == made.parent }, "\(byProcess)")
+    let document =
+      try JSONSerialization.jsonObject(with: Data(byProcess.stdout.utf8)) as? [String: Any]
+    let parent = try #require(
+      (document?["processes"] as? [[String: Any]])?.first { $0["pid"] as? Int == made.parent },
+      "\(byProcess)")
     Self.expect(parent["memfd"], 3 * Self.mb, "\(parent)")
     Self.expect(parent["shared_anon"], 4 * Self.mb, "\(parent)")
     Self.expect(parent["unlinked"], 5 * Self.mb, "\(parent)")
     Self.expect(parent["sysv_shm"], 10 * Self.mb, "\(parent)")
     #expect(parent["alone"] as? Int == 0, "\(parent)")
     let byPid = try box.run(["memory", "--by", "process", "--sort", "pid", "--json"])
-    let pids = ((try JSONSerialization.jsonObject(with: Data(byPid.stdout.utf8)) as? [String: Any])?["processes"]
+    let pids =
+      ((try JSONSerialization.jsonObject(with: Data(byPid.stdout.utf8)) as? [String: Any])?[
+        "processes"]
       as? [[String: Any]] ?? []).compactMap { $0["pid"] as? Int }
     #expect(pids.contains(made.parent) && pids == pids.sorted(), "\(byPid)")
 
@@ -130,7 +150,8 @@ struct MemoryAccountTests {
   @Test func theRowsAddUpToShmem() throws {
     let run = try runProgram(toolPath, ["memory", "--json"])
     try #require(run.status == 0, "\(run)")
-    let document = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+    let document = try #require(
+      try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
     let shmem = try #require(document["shmem"] as? Int)
     let explained = try #require(document["explained"] as? Int)
     let unexplained = try #require(document["unexplained"] as? Int)
@@ -139,18 +160,23 @@ struct MemoryAccountTests {
     for row in rows {
       let bytes = (row["used"] ?? row["resident"] ?? row["bytes"]) as? Int ?? 0
       sum += bytes
-      let what = [row["kind"], row["mount"] ?? row["ref"] ?? row["name"]].compactMap { $0 as? String }.joined(separator: " ")
+      let what = [row["kind"], row["mount"] ?? row["ref"] ?? row["name"]].compactMap {
+        $0 as? String
+      }.joined(separator: " ")
       print("memory: \(what): \(bytes)")
     }
     print("memory: rows \(sum) + unexplained \(unexplained) = Shmem \(shmem)")
     #expect(sum == explained && sum + unexplained == shmem, "\(run)")
     // Shmem is the machine's now, as /proc/meminfo says it (others' tests move it a little).
-    let line = try String(contentsOfFile: "/proc/meminfo", encoding: .utf8).split(separator: "\n").first { $0.hasPrefix("Shmem:") }
+    let line = try String(contentsOfFile: "/proc/meminfo", encoding: .utf8).split(separator: "\n")
+      .first { $0.hasPrefix("Shmem:") }
     let kilobytes = try #require(line.flatMap { Int($0.split(separator: " ")[1]) })
     #expect(abs(kilobytes * 1024 - shmem) < 256 * Self.mb, "\(kilobytes) kB, \(shmem)")
     // Processes that could not be read are named, never taken for none (pid 1 here).
     let unreadable = try #require(document["unreadable_processes"] as? [[String: Any]])
-    if !FileManager.default.isReadableFile(atPath: "/proc/1/maps") || (try? String(contentsOfFile: "/proc/1/maps", encoding: .utf8)) == nil {
+    if !FileManager.default.isReadableFile(atPath: "/proc/1/maps")
+      || (try? String(contentsOfFile: "/proc/1/maps", encoding: .utf8)) == nil
+    {
       #expect(unreadable.contains { $0["pid"] as? Int == 1 }, "\(unreadable)")
       #expect(run.stderr.contains("could not be read (1 ("), "\(run)")
     }
@@ -161,32 +187,44 @@ struct MemoryAccountTests {
   @Test func aHostileMemfdNameIsEscaped() throws {
     let box = try Sandbox()
     let program = try RunningProgram(
-      "/usr/bin/nsenter", ["--target", String(box.pid), "--ipc", "--mount", "--", "python3", "-c", """
+      "/usr/bin/nsenter",
+      [
+        "--target", String(box.pid), "--ipc", "--mount", "--", "python3", "-c",
+        """
         import os, sys, time
         fd = os.memfd_create(b'ipctool-\\x1b[31mred\\xff', 0)
         os.posix_fallocate(fd, 0, 1 << 20)
         print('ready', file=sys.stderr, flush=True)
         time.sleep(600)
-        """])
+        """,
+      ])
     defer { program.stop() }
     try #require(waitUntil { program.outputSoFar.contains("ready") }, "\(program.outputSoFar)")
     let table = try box.run(["memory"])
     #expect(table.lines.contains { $0.hasPrefix("memfd:ipctool-\\e[31mred\\xff ") }, "\(table)")
     #expect(!table.stdout.contains("\u{1b}"), "\(table)")
     let rows = try Self.account(box)["rows"] as? [[String: Any]] ?? []
-    let row = try #require(rows.first { $0["kind"] as? String == "memfd" && Self.pids($0) == [Int(program.pid)] }, "\(rows)")
+    let row = try #require(
+      rows.first { $0["kind"] as? String == "memfd" && Self.pids($0) == [Int(program.pid)] },
+      "\(rows)")
     #expect(row["name"] as? String == "ipctool-\\e[31mred\\xff", "\(row)")
     Self.expect(row["bytes"], 1 << 20, "\(row)")
     let byProcess = try box.run(["memory", "--by", "process", "--json"])
-    let document = try JSONSerialization.jsonObject(with: Data(byProcess.stdout.utf8)) as? [String: Any]
-    let holder = try #require((document?["processes"] as? [[String: Any]])?.first { $0["pid"] as? Int == Int(program.pid) }, "\(byProcess)")
+    let document =
+      try JSONSerialization.jsonObject(with: Data(byProcess.stdout.utf8)) as? [String: Any]
+    let holder = try #require(
+      (document?["processes"] as? [[String: Any]])?.first { $0["pid"] as? Int == Int(program.pid) },
+      "\(byProcess)")
     Self.expect(holder["alone"], 1 << 20, "\(holder)")
 
     // clean knows nothing of it: it has no name to remove, and is freed only with its holder.
     let clean = try box.run(["clean", "--all", "--force"])
     #expect(clean.status == 0, "\(clean)")
     let after = try Self.account(box)["rows"] as? [[String: Any]] ?? []
-    #expect(after.contains { $0["kind"] as? String == "memfd" && $0["name"] as? String == "ipctool-\\e[31mred\\xff" }, "\(after)")
+    #expect(
+      after.contains {
+        $0["kind"] as? String == "memfd" && $0["name"] as? String == "ipctool-\\e[31mred\\xff"
+      }, "\(after)")
   }
 
   /// A process that attached a segment twice is counted twice by the kernel: its holder is
@@ -195,7 +233,10 @@ struct MemoryAccountTests {
     let box = try Sandbox()
     let id = box.plainSysVSegment(size: 1 << 20)
     let program = try RunningProgram(
-      "/usr/bin/nsenter", ["--target", String(box.pid), "--ipc", "--mount", "--", "python3", "-c", """
+      "/usr/bin/nsenter",
+      [
+        "--target", String(box.pid), "--ipc", "--mount", "--", "python3", "-c",
+        """
         import ctypes, sys, time
         libc = ctypes.CDLL(None)
         libc.shmat.restype = ctypes.c_void_p
@@ -204,11 +245,13 @@ struct MemoryAccountTests {
         ctypes.memset(first, 1, 1 << 20)
         print('ready', file=sys.stderr, flush=True)
         time.sleep(600)
-        """])
+        """,
+      ])
     defer { program.stop() }
     try #require(waitUntil { program.outputSoFar.contains("ready") }, "\(program.outputSoFar)")
     let rows = try Self.account(box)["rows"] as? [[String: Any]] ?? []
-    let row = try #require(rows.first { $0["kind"] as? String == "sysv-shm" && $0["id"] as? Int == Int(id) }, "\(rows)")
+    let row = try #require(
+      rows.first { $0["kind"] as? String == "sysv-shm" && $0["id"] as? Int == Int(id) }, "\(rows)")
     #expect(row["attached"] as? Int == 2, "\(row)")
     #expect(Self.pids(row) == [Int(program.pid)], "\(row)")
     Self.expect(row["resident"], 1 << 20, "\(row)")
@@ -220,23 +263,30 @@ struct MemoryAccountTests {
   @Test(.otherUsersCanRunTheTool) func unreadableProcessesAreNamedNotTakenForNone() throws {
     let box = try Sandbox()
     let program = try RunningProgram(
-      "/usr/bin/nsenter", ["--target", String(box.pid), "--ipc", "--mount", "--", "python3", "-c", """
+      "/usr/bin/nsenter",
+      [
+        "--target", String(box.pid), "--ipc", "--mount", "--", "python3", "-c",
+        """
         import os, sys, time
         fd = os.memfd_create('ipctool-roots', 0)
         os.posix_fallocate(fd, 0, 1 << 20)
         print('ready', file=sys.stderr, flush=True)
         time.sleep(600)
-        """])
+        """,
+      ])
     defer { program.stop() }
     try #require(waitUntil { program.outputSoFar.contains("ready") }, "\(program.outputSoFar)")
     let run = try box.run(["memory", "--json"], as: 65534)
     try #require(run.status == 0, "\(run)")
-    let document = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+    let document = try #require(
+      try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
     let unreadable = document["unreadable_processes"] as? [[String: Any]] ?? []
     #expect(unreadable.contains { $0["pid"] as? Int == Int(program.pid) }, "\(run)")
     let rows = document["rows"] as? [[String: Any]] ?? []
     #expect(!rows.contains { $0["name"] as? String == "ipctool-roots" }, "\(rows)")
-    #expect(run.stderr.contains("could not be read") && run.stderr.contains("what they hold is unknown"), "\(run)")
+    #expect(
+      run.stderr.contains("could not be read") && run.stderr.contains("what they hold is unknown"),
+      "\(run)")
   }
 
   /// From the host, --all-namespaces joins the sandbox's IPC namespace and finds its segment
@@ -270,13 +320,19 @@ struct MemoryAccountTests {
   static func account(_ box: Sandbox) throws -> [String: Any] {
     let run = try box.run(["memory", "--json"])
     try #require(run.status == 0, "\(run)")
-    return try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run)")
+    return try #require(
+      try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run)")
   }
 
   /// Within 1 % and a page of `expected`.
-  static func expect(_ value: Any?, _ expected: Int, _ comment: String, sourceLocation: SourceLocation = #_sourceLocation) {
+  static func expect(
+    _ value: Any?, _ expected: Int, _ comment: String,
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) {
     let bytes = value as? Int ?? -1
-    #expect(abs(bytes - expected) <= expected / 100 + 4096, "\(bytes) for \(expected): \(comment)", sourceLocation: sourceLocation)
+    #expect(
+      abs(bytes - expected) <= expected / 100 + 4096, "\(bytes) for \(expected): \(comment)",
+      sourceLocation: sourceLocation)
   }
 
   static func pids(_ row: [String: Any]) -> Set<Int> {
@@ -291,7 +347,8 @@ struct MemoryAccountTests {
       case "tmpfs" where row["seen_through"] is NSNull: sum + (row["used"] as? Int ?? 0)
       case "sysv-shm": sum + (row["resident"] as? Int ?? 0)
       case "memfd" where !pids(row).isDisjoint(with: holders): sum + (row["bytes"] as? Int ?? 0)
-      case "shared-anon" where !pids(row).isDisjoint(with: holders): sum + (row["bytes"] as? Int ?? 0)
+      case "shared-anon" where !pids(row).isDisjoint(with: holders):
+        sum + (row["bytes"] as? Int ?? 0)
       default: sum
       }
     }

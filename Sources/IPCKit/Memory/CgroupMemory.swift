@@ -73,7 +73,9 @@ enum CgroupCensus {
     var groups: [String: CgroupMemory] = [:]
     var order: [String] = []
     for process in processes {
-      guard let text = cgroupText[process.pid], let (version, path) = MemoryHierarchy.cgroup(in: text) else { continue }
+      guard let text = cgroupText[process.pid],
+        let (version, path) = MemoryHierarchy.cgroup(in: text)
+      else { continue }
       let key = "\(version):" + String(decoding: path, as: UTF8.self)
       if groups[key] == nil {
         order.append(key)
@@ -89,7 +91,9 @@ enum CgroupCensus {
       if let mount = mounts[group.version] { measure(&group, under: mount.descriptor.raw) }
       // The first process that lets us see it (a supervisor may not).
       for process in group.processes.prefix(8) {
-        guard case .success(let handle) = ShmHandle.open(pid: process.pid, proc: proc) else { continue }
+        guard case .success(let handle) = ShmHandle.open(pid: process.pid, proc: proc) else {
+          continue
+        }
         group.devShm = TmpfsCensus.devShm(handle, seenThrough: process)
         break
       }
@@ -99,28 +103,40 @@ enum CgroupCensus {
 
   private static func measure(_ group: inout CgroupMemory, under mount: CInt) {
     let relative = String(decoding: group.path.drop { $0 == UInt8(ascii: "/") }, as: UTF8.self)
-    guard let folder = try? openWithoutLinks(mount, relative.isEmpty ? "." : relative, O_RDONLY | O_DIRECTORY)
+    guard
+      let folder = try? openWithoutLinks(
+        mount, relative.isEmpty ? "." : relative, O_RDONLY | O_DIRECTORY)
     else { return }
     func read(_ name: String) -> String? {
-      guard let file = try? FileDescriptor.open(name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK, relativeTo: folder.raw),
+      guard
+        let file = try? FileDescriptor.open(
+          name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK, relativeTo: folder.raw),
         let bytes = try? file.read(upTo: 1 << 16)
       else { return nil }
       return String(decoding: bytes, as: UTF8.self)
     }
     group.shmem = read("memory.stat").flatMap(MemoryHierarchy.shmem(inStat:))
-    group.limit = MemoryHierarchy.limit(read(group.version == 1 ? "memory.limit_in_bytes" : "memory.max"))
+    group.limit = MemoryHierarchy.limit(
+      read(group.version == 1 ? "memory.limit_in_bytes" : "memory.max"))
   }
 
   /// The folders of the v1 memory hierarchy and the v2 one, by version: a cgroup mount is the
   /// memory one if memory.stat is at its root.
   private static func hierarchies(_ table: MountInfo?) -> [Int: OpenFolder] {
     var found: [Int: OpenFolder] = [:]
-    guard let table, let root = try? FileDescriptor.open("/", IPCSHIM_O_PATH | O_DIRECTORY) else { return found }
+    guard let table, let root = try? FileDescriptor.open("/", IPCSHIM_O_PATH | O_DIRECTORY) else {
+      return found
+    }
     for mount in table.mounts where mount.filesystem == "cgroup" || mount.filesystem == "cgroup2" {
       let version = mount.filesystem == "cgroup" ? 1 : 2
-      guard found[version] == nil, table.mount(covering: mount.mountPoint)?.id == mount.id else { continue }
-      let relative = String(decoding: mount.mountPoint.drop { $0 == UInt8(ascii: "/") }, as: UTF8.self)
-      guard let folder = try? openWithoutLinks(root.raw, relative, O_RDONLY | O_DIRECTORY) else { continue }
+      guard found[version] == nil, table.mount(covering: mount.mountPoint)?.id == mount.id else {
+        continue
+      }
+      let relative = String(
+        decoding: mount.mountPoint.drop { $0 == UInt8(ascii: "/") }, as: UTF8.self)
+      guard let folder = try? openWithoutLinks(root.raw, relative, O_RDONLY | O_DIRECTORY) else {
+        continue
+      }
       guard case .success = FileFacts.at(folder.raw, "memory.stat", following: false),
         case .success(let facts) = FileFacts.at(folder.raw, ".", following: false),
         facts.identity.device == UInt64(mount.device)

@@ -28,7 +28,9 @@ struct MapsEntry: Equatable {
 
   var length: UInt64 { end &- start }
 
-  var isDeleted: Bool { path.count > Self.deleted.count && path.suffix(Self.deleted.count).elementsEqual(Self.deleted) }
+  var isDeleted: Bool {
+    path.count > Self.deleted.count && path.suffix(Self.deleted.count).elementsEqual(Self.deleted)
+  }
 
   static let deleted = Array(" (deleted)".utf8)
   static let memfdPrefix = Array("/memfd:".utf8)
@@ -39,7 +41,9 @@ struct MapsEntry: Equatable {
   func kind(shmDevice: UInt64?, tmpfsDevices: Set<UInt64>) -> MappedKind? {
     if identity.device == shmDevice {
       // Any mapping keeps the file: a private one of a memfd copies only the pages it writes.
-      if path.starts(with: Self.sysvPrefix) { return .segment(Int32(truncatingIfNeeded: identity.inode)) }
+      if path.starts(with: Self.sysvPrefix) {
+        return .segment(Int32(truncatingIfNeeded: identity.inode))
+      }
       if path.starts(with: Self.memfdPrefix) { return .file(.memfd) }
       return .file(.sharedAnonymous)  // "/dev/zero (deleted)", or a driver's shmem file
     }

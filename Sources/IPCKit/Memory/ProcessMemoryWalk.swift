@@ -56,7 +56,8 @@ struct ProcessMemoryWalk {
     let me = getpid()
     let pids = Processes.pids(proc: proc).filter { $0 != me }
     let parts = inParallel(
-      chunks: chunked(pids.count, size: 128), threads: usefulThreads(for: pids.count, perThread: 200, limit: 2)
+      chunks: chunked(pids.count, size: 128),
+      threads: usefulThreads(for: pids.count, perThread: 200, limit: 2)
     ) { range -> Found in
       var part = Found()
       for pid in pids[range] { visit(pid, into: &part) }
@@ -77,8 +78,11 @@ struct ProcessMemoryWalk {
       let directory = try? FileDescriptor.open(live, O_RDONLY | O_DIRECTORY | O_NOFOLLOW)
     else { return }  // gone
     // One whose command line is hidden is still a process, and may hold anything.
-    let process = ProcessRef.reading(pid, proc: proc) ?? ProcessRef(pid: pid, commandBytes: Array("?".utf8))
-    if cgroups, let file = try? FileDescriptor.open("cgroup", O_RDONLY | O_NOFOLLOW, relativeTo: directory.raw),
+    let process =
+      ProcessRef.reading(pid, proc: proc) ?? ProcessRef(pid: pid, commandBytes: Array("?".utf8))
+    if cgroups,
+      let file = try? FileDescriptor.open(
+        "cgroup", O_RDONLY | O_NOFOLLOW, relativeTo: directory.raw),
       let bytes = try? file.read(upTo: 1 << 16)
     {
       found.cgroupText[pid] = String(decoding: bytes, as: UTF8.self)
@@ -87,7 +91,8 @@ struct ProcessMemoryWalk {
     var hidden = false
     guard let namespace = ipcNamespace(of: directory.raw) else { return }  // ended
     do {
-      let maps = try FileDescriptor.open("maps", O_RDONLY | O_NOFOLLOW, relativeTo: directory.raw).read(upTo: .max)
+      let maps = try FileDescriptor.open("maps", O_RDONLY | O_NOFOLLOW, relativeTo: directory.raw)
+        .read(upTo: .max)
       readMaps(maps, process, directory.raw, namespace: namespace, seen: found.files, into: &mine)
     } catch {
       // Refused: unknown. Anything else (ESRCH, ENOENT): it ended meanwhile, holding nothing.
@@ -95,9 +100,11 @@ struct ProcessMemoryWalk {
       hidden = true
     }
     do {
-      let descriptors = try FileDescriptor.open("fd", O_RDONLY | O_DIRECTORY | O_NOFOLLOW, relativeTo: directory.raw)
+      let descriptors = try FileDescriptor.open(
+        "fd", O_RDONLY | O_DIRECTORY | O_NOFOLLOW, relativeTo: directory.raw)
       for entry in try descriptors.directoryEntries() {
-        readDescriptor(String(decoding: entry.name, as: UTF8.self), process, descriptors.raw, into: &mine)
+        readDescriptor(
+          String(decoding: entry.name, as: UTF8.self), process, descriptors.raw, into: &mine)
       }
     } catch {
       guard error.code.isPermissionDenied else { return }
@@ -140,7 +147,8 @@ struct ProcessMemoryWalk {
         let facts = try? FileFacts.at(directory, "map_files/" + entry.mapFilesName).get()
         // A live file may be called "x (deleted)": only one without names is unlinked.
         if fileKind == .unlinked, facts?.links != 0 { continue }
-        guard facts == nil || facts?.identity == entry.identity else { continue }  // remapped meanwhile
+        // Another file mapped there since maps was read: not this one.
+        guard facts == nil || facts?.identity == entry.identity else { continue }
         found.files[entry.identity] = SharedFile(
           kind: fileKind, identity: entry.identity, pathBytes: Array(entry.path),
           allocated: facts?.allocated, size: facts?.size ?? entry.length, holders: [process])
@@ -150,11 +158,17 @@ struct ProcessMemoryWalk {
 
   /// A descriptor of a memfd or of an unlinked tmpfs file: its link names it
   /// ("/memfd:x (deleted)", "/dev/shm/y (deleted)"), statx tells the rest.
-  private func readDescriptor(_ name: String, _ process: ProcessRef, _ descriptors: CInt, into found: inout Found) {
+  private func readDescriptor(
+    _ name: String, _ process: ProcessRef, _ descriptors: CInt, into found: inout Found
+  ) {
     guard case .success(let target) = readLink(descriptors, name) else { return }
     let isMemfd = target.starts(with: MapsEntry.memfdPrefix)
-    let isDeleted = target.count > MapsEntry.deleted.count && target.suffix(MapsEntry.deleted.count).elementsEqual(MapsEntry.deleted)
-    guard isMemfd || isDeleted, case .success(let facts) = FileFacts.at(descriptors, name) else { return }
+    let isDeleted =
+      target.count > MapsEntry.deleted.count
+      && target.suffix(MapsEntry.deleted.count).elementsEqual(MapsEntry.deleted)
+    guard isMemfd || isDeleted, case .success(let facts) = FileFacts.at(descriptors, name) else {
+      return
+    }
     let kind: SharedFile.Kind
     if isMemfd && facts.identity.device == shmDevice {
       kind = .memfd

@@ -10,15 +10,20 @@ enum SegmentTable {
   }
 
   static func parse(_ table: SysVProcTable) -> [SegmentMemory] {
-    let id = table.column("shmid"), key = table.column("key"), perms = table.column("perms")
-    let size = table.column("size"), attached = table.column("nattch")
-    let rss = table.column("rss"), swap = table.column("swap")
+    let id = table.column("shmid")
+    let key = table.column("key")
+    let perms = table.column("perms")
+    let size = table.column("size")
+    let attached = table.column("nattch")
+    let rss = table.column("rss")
+    let swap = table.column("swap")
     return table.rowsSorted(by: id).compactMap { row in
       guard let shmid: Int32 = row.number(id), let key: Int32 = row.number(key),
         let mode = row.octal(perms), let bytes: UInt64 = row.number(size)
       else { return nil }
       return SegmentMemory(
-        id: shmid, key: key, namespace: nil, container: nil, size: bytes, resident: row.number(rss), swapped: row.number(swap),
+        id: shmid, key: key, namespace: nil, container: nil, size: bytes, resident: row.number(rss),
+        swapped: row.number(swap),
         attached: row.number(attached) ?? 0, markedForRemoval: mode & markedForRemoval != 0,
         holders: nil)
     }

@@ -26,7 +26,8 @@ public struct SharedFile: Sendable, Equatable {
   /// The memfd's name without "/memfd:" and " (deleted)"; the path for the other kinds.
   public var nameBytes: [UInt8] {
     var bytes = pathBytes[...]
-    let memfd = Array("/memfd:".utf8), deleted = Array(" (deleted)".utf8)
+    let memfd = Array("/memfd:".utf8)
+    let deleted = Array(" (deleted)".utf8)
     if kind == .memfd, bytes.starts(with: memfd) { bytes = bytes.dropFirst(memfd.count) }
     if bytes.count >= deleted.count, bytes.suffix(deleted.count).elementsEqual(deleted) {
       bytes = bytes.dropLast(deleted.count)

@@ -48,16 +48,22 @@ public struct SharedMemoryAccount: Sendable {
       table[process.pid] = row
     }
     let unlinked = tmpfs.flatMap(\.unlinked)
-    for (files, part) in [(memfds, ProcessHoldings.Part.memfd), (anonymous, .sharedAnonymous), (unlinked, .unlinked)] {
+    for (files, part) in [
+      (memfds, ProcessHoldings.Part.memfd), (anonymous, .sharedAnonymous), (unlinked, .unlinked),
+    ] {
       for file in files {
-        for holder in file.holders { add(holder, file.allocated ?? 0, part, alone: file.holders.count == 1) }
+        for holder in file.holders {
+          add(holder, file.allocated ?? 0, part, alone: file.holders.count == 1)
+        }
       }
     }
     for segment in segments {
       guard let holders = segment.holders else { continue }
       // Only a segment marked for removal goes with its last process; another stays.
       for holder in holders {
-        add(holder, segment.resident ?? 0, .segment, alone: holders.count == 1 && segment.markedForRemoval)
+        add(
+          holder, segment.resident ?? 0, .segment,
+          alone: holders.count == 1 && segment.markedForRemoval)
       }
     }
     return table.values.sorted { (left: ProcessHoldings, right: ProcessHoldings) -> Bool in
@@ -77,7 +83,10 @@ public struct NamespaceGap: Sendable {
 /// One process's share of the account.
 public struct ProcessHoldings: Sendable {
   public enum Part: String, Sendable, CaseIterable {
-    case memfd, sharedAnonymous = "shared-anon", unlinked, segment = "sysv-shm"
+    case memfd
+    case sharedAnonymous = "shared-anon"
+    case unlinked
+    case segment = "sysv-shm"
   }
 
   public var process: ProcessRef

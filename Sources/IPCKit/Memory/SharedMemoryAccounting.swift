@@ -36,7 +36,9 @@ public struct SharedMemoryAccounting: Sendable {
       ($0.allocated ?? 0, $1.identity.inode) > ($1.allocated ?? 0, $0.identity.inode)
     }
     for index in tmpfs.indices {
-      tmpfs[index].unlinked = files.filter { $0.kind == .unlinked && $0.identity.device == tmpfs[index].device }
+      tmpfs[index].unlinked = files.filter {
+        $0.kind == .unlinked && $0.identity.device == tmpfs[index].device
+      }
     }
     var segments = SegmentTable.read(proc: proc).map { segment in
       var mine = segment
@@ -50,15 +52,18 @@ public struct SharedMemoryAccounting: Sendable {
       let found = walk.segments[key] ?? []
       // The kernel counts attachments: more than the mappings found means a holder we could
       // not read (or one that attached since).
-      let complete = walk.segmentMappings[key] ?? 0 >= segments[index].attached || walk.unreadable.isEmpty
+      let complete =
+        walk.segmentMappings[key] ?? 0 >= segments[index].attached || walk.unreadable.isEmpty
       segments[index].holders = complete ? found.sorted { $0.pid < $1.pid } : nil
     }
     return SharedMemoryAccount(
       meminfo: MemInfo.read(proc: proc), tmpfs: tmpfs, segments: segments,
-      memfds: files.filter { $0.kind == .memfd }, anonymous: files.filter { $0.kind == .sharedAnonymous },
+      memfds: files.filter { $0.kind == .memfd },
+      anonymous: files.filter { $0.kind == .sharedAnonymous },
       processes: walk.processes, unreadable: walk.unreadable, unreadNamespaces: unreadNamespaces,
       cgroups: cgroups
-        ? CgroupCensus.read(walk.processes, cgroupText: walk.cgroupText, table: table, proc: proc) : nil)
+        ? CgroupCensus.read(walk.processes, cgroupText: walk.cgroupText, table: table, proc: proc)
+        : nil)
   }
 
   /// The /dev/shm of each other mount namespace, through its first process, verified as
@@ -79,15 +84,19 @@ public struct SharedMemoryAccounting: Sendable {
   }
 
   /// The segments of every IPC namespace but ours, each read from a thread that joined it.
-  private func otherNamespacesSegments(_ ours: UInt64?, gaps: inout [NamespaceGap]) -> [SegmentMemory] {
+  private func otherNamespacesSegments(_ ours: UInt64?, gaps: inout [NamespaceGap])
+    -> [SegmentMemory]
+  {
     var found: [SegmentMemory] = []
     for namespace in NamespaceCensus.find(proc: proc) where namespace.inode != ours {
-      let read = NamespaceCensus.within(namespace, proc: proc, paths: IPCPaths(proc: proc)) { paths in
+      let read = NamespaceCensus.within(namespace, proc: proc, paths: IPCPaths(proc: proc)) {
+        paths in
         SegmentTable.read(proc: paths.proc)
       }
       switch read {
       case .failure(let code):
-        gaps.append(NamespaceGap(namespace: namespace.inode, container: namespace.container, code: code))
+        gaps.append(
+          NamespaceGap(namespace: namespace.inode, container: namespace.container, code: code))
       case .success(let segments):
         found += segments.map { segment in
           var theirs = segment

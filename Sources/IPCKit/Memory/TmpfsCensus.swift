@@ -12,7 +12,9 @@ enum TmpfsCensus {
     var found: [TmpfsUsage] = []
     // /dev/shm first: where a file system is mounted twice, that is the place that tells.
     let tmpfs = table.mounts.filter { $0.filesystem == "tmpfs" }
-    let ordered = tmpfs.filter { $0.mountPoint == ShmHandle.folder } + tmpfs.filter { $0.mountPoint != ShmHandle.folder }
+    let ordered =
+      tmpfs.filter { $0.mountPoint == ShmHandle.folder }
+      + tmpfs.filter { $0.mountPoint != ShmHandle.folder }
     for mount in ordered where seen.insert(UInt64(mount.device)).inserted {
       // A mount stacked over this one hides it: nothing of it can be reached by its path.
       guard table.mount(covering: mount.mountPoint)?.id == mount.id else { continue }
@@ -24,14 +26,18 @@ enum TmpfsCensus {
   }
 
   private static func measure(_ usage: inout TmpfsUsage, _ table: MountInfo) {
-    if let stalling = table.mounts(onTheWayTo: usage.mountPoint).dropLast().first(where: { MountInfo.mayStall($0.filesystem) }) {
+    if let stalling = table.mounts(onTheWayTo: usage.mountPoint).dropLast().first(where: {
+      MountInfo.mayStall($0.filesystem)
+    }) {
       usage.gap = .behindStallingMount(stalling.filesystem)
       return
     }
     do throws(SystemError) {
       let root = try FileDescriptor.open("/", IPCSHIM_O_PATH | O_DIRECTORY)
-      let relative = String(decoding: usage.mountPoint.drop { $0 == UInt8(ascii: "/") }, as: UTF8.self)
-      let folder = try openWithoutLinks(root.raw, relative.isEmpty ? "." : relative, IPCSHIM_O_PATH | O_DIRECTORY)
+      let relative = String(
+        decoding: usage.mountPoint.drop { $0 == UInt8(ascii: "/") }, as: UTF8.self)
+      let folder = try openWithoutLinks(
+        root.raw, relative.isEmpty ? "." : relative, IPCSHIM_O_PATH | O_DIRECTORY)
       // Still the mount the table named (not one made over it since, nor another folder).
       guard UInt64(try folder.status().st_dev) == usage.device else {
         usage.gap = .unreachable(.noSuchFileOrDirectory)
@@ -48,7 +54,9 @@ enum TmpfsCensus {
     var usage = TmpfsUsage(mountPoint: ShmHandle.folder, device: handle.device)
     usage.seenThrough = seenThrough
     record(handle.space().map { .success($0) } ?? .failure(.current), into: &usage)
-    if let entries = try? FileDescriptor.open(".", O_RDONLY | O_DIRECTORY, relativeTo: handle.descriptor).directoryEntries() {
+    if let entries = try? FileDescriptor.open(
+      ".", O_RDONLY | O_DIRECTORY, relativeTo: handle.descriptor
+    ).directoryEntries() {
       var count = 0
       var bytes: UInt64 = 0
       for entry in entries {

@@ -16,7 +16,9 @@ struct FileFacts: Sendable, Equatable {
   /// file another user holds cannot stall us.
   ///
   /// The corresponding C call is `statx(2)`.
-  static func at(_ directory: CInt, _ path: String, following: Bool = true) -> Result<FileFacts, Errno> {
+  static func at(_ directory: CInt, _ path: String, following: Bool = true) -> Result<
+    FileFacts, Errno
+  > {
     var facts = ipcshim_file_facts()
     let flags = following ? 0 : AT_SYMLINK_NOFOLLOW
     return valueOrErrno { ipcshim_file_facts_at(directory, path, flags, &facts) }.map { _ in

@@ -7,7 +7,9 @@ import Glibc
 ///
 /// The corresponding C calls are `memfd_create(2)` and `fstat(2)`.
 func internalShmDevice() -> UInt64? {
-  guard case .success(let fd) = valueOrErrno({ ipcshim_memfd("ipctool-memory", 0) }) else { return nil }
+  guard case .success(let fd) = valueOrErrno({ ipcshim_memfd("ipctool-memory", 0) }) else {
+    return nil
+  }
   let descriptor = FileDescriptor(raw: fd)
   return (try? descriptor.status()).map { UInt64($0.st_dev) }
 }

@@ -69,7 +69,8 @@ enum MemoryCommand {
 
   static let sort = OptionSpec(
     "sort", value: "order",
-    help: "Order the rows of each part (files, segments, processes, cgroups) by bytes, name or pid.",
+    help:
+      "Order the rows of each part (files, segments, processes, cgroups) by bytes, name or pid.",
     values: .choices(MemoryOrder.choices))
 
   static let allNamespaces = OptionSpec(
@@ -83,7 +84,9 @@ enum MemoryCommand {
     let view: View
     let order: MemoryOrder?
     do throws(UsageError) {
-      view = try parsed.value(by, "process or container") { $0 == "place" ? nil : View(rawValue: $0) } ?? .place
+      view =
+        try parsed.value(by, "process or container") { $0 == "place" ? nil : View(rawValue: $0) }
+        ?? .place
       order = try parsed.value(sort, "bytes, name or pid") { MemoryOrder(rawValue: $0) }
     } catch {
       console.errRaw(error.line + "\n")
@@ -92,21 +95,29 @@ enum MemoryCommand {
     let account = MemoryOrder.apply(
       order,
       to: SharedMemoryAccounting(
-        proc: parsed.paths.proc, cgroups: view == .container, allNamespaces: parsed.flag(allNamespaces)
+        proc: parsed.paths.proc, cgroups: view == .container,
+        allNamespaces: parsed.flag(allNamespaces)
       ).account())
     let json = parsed.flag(SharedOptions.json)
     switch view {
     case .place: console.out(json ? MemoryRendering.json(account) : MemoryRendering.table(account))
     case .process:
-      console.out(json ? MemoryRendering.processJSON(account, order) : MemoryRendering.processTable(account, order))
+      console.out(
+        json
+          ? MemoryRendering.processJSON(account, order)
+          : MemoryRendering.processTable(account, order))
     case .container:
-      console.out(json ? MemoryRendering.cgroupJSON(account, order) : MemoryRendering.cgroupTable(account, order))
+      console.out(
+        json
+          ? MemoryRendering.cgroupJSON(account, order) : MemoryRendering.cgroupTable(account, order)
+      )
     }
     if !account.unreadable.isEmpty {
       console.error(MemoryRendering.unreadableNote(account.unreadable))
     }
     for gap in account.unreadNamespaces {
-      console.error("IPC namespace \(gap.namespace) (\(gap.container ?? "-")): cannot join it: \(gap.code)")
+      console.error(
+        "IPC namespace \(gap.namespace) (\(gap.container ?? "-")): cannot join it: \(gap.code)")
     }
     return .success
   }

@@ -24,7 +24,10 @@ enum MemoryOrder: String, CaseIterable {
       switch order {
       case .bytes: return (left.resident ?? 0, right.id) > (right.resident ?? 0, left.id)
       case .name: return left.id < right.id
-      case .pid: return (left.holders?.first?.pid ?? .max, left.id) < (right.holders?.first?.pid ?? .max, right.id)
+      case .pid:
+        return (left.holders?.first?.pid ?? .max, left.id) < (
+          right.holders?.first?.pid ?? .max, right.id
+        )
       }
     }
     sorted.memfds.sort(by: files(order))
@@ -36,9 +39,15 @@ enum MemoryOrder: String, CaseIterable {
   private static func files(_ order: MemoryOrder) -> (SharedFile, SharedFile) -> Bool {
     { left, right in
       switch order {
-      case .bytes: return (left.allocated ?? 0, right.identity.inode) > (right.allocated ?? 0, left.identity.inode)
+      case .bytes:
+        return (left.allocated ?? 0, right.identity.inode) > (
+          right.allocated ?? 0, left.identity.inode
+        )
       case .name: return left.nameBytes.lexicographicallyPrecedes(right.nameBytes)
-      case .pid: return (left.holders.first?.pid ?? .max, left.identity.inode) < (right.holders.first?.pid ?? .max, right.identity.inode)
+      case .pid:
+        return (left.holders.first?.pid ?? .max, left.identity.inode) < (
+          right.holders.first?.pid ?? .max, right.identity.inode
+        )
       }
     }
   }
@@ -48,7 +57,9 @@ enum MemoryOrder: String, CaseIterable {
     case .bytes: rows
     case .name:
       rows.sorted { left, right in
-        guard left.process.commandBytes != right.process.commandBytes else { return left.process.pid < right.process.pid }
+        guard left.process.commandBytes != right.process.commandBytes else {
+          return left.process.pid < right.process.pid
+        }
         return left.process.commandBytes.lexicographicallyPrecedes(right.process.commandBytes)
       }
     case .pid: rows.sorted { $0.process.pid < $1.process.pid }
@@ -59,7 +70,8 @@ enum MemoryOrder: String, CaseIterable {
     switch self {
     case .bytes: groups
     case .name: groups.sorted { $0.path.lexicographicallyPrecedes($1.path) }
-    case .pid: groups.sorted { ($0.processes.first?.pid ?? .max) < ($1.processes.first?.pid ?? .max) }
+    case .pid:
+      groups.sorted { ($0.processes.first?.pid ?? .max) < ($1.processes.first?.pid ?? .max) }
     }
   }
 }
