@@ -74,6 +74,8 @@ ns
 pi
 limits
 completions
+memory
+mem
 help
 --version
 --help"
@@ -446,6 +448,27 @@ all"
 zsh
 fish"
       ;;
+    memory|mem)
+      case $prev in
+        --by)
+          _ipctool_reply "$cur" <<<"process
+container"
+          return ;;
+        --sort)
+          _ipctool_reply "$cur" <<<"bytes
+name
+pid"
+          return ;;
+      esac
+      if [[ $cur == -* ]]; then
+        _ipctool_reply "$cur" <<<"--by
+--sort
+--all-namespaces
+--json
+--help"
+        return
+      fi
+      ;;
     help)
       case $prev in
       esac
@@ -466,7 +489,9 @@ namespaces
 ns
 pi
 limits
-completions"
+completions
+memory
+mem"
       ;;
   esac
 }

@@ -44,6 +44,8 @@ complete -c ipctool -n __ipctool_needs_command -a ns -d 'List every IPC namespac
 complete -c ipctool -n __ipctool_needs_command -a pi -d 'Compute pi with forked workers over each IPC mechanism, and prove nothing is left.'
 complete -c ipctool -n __ipctool_needs_command -a limits -d 'Show every kernel limit on IPC objects, how much of it is used, and where it is set.'
 complete -c ipctool -n __ipctool_needs_command -a completions -d 'Print the shell completion script for bash, zsh or fish.'
+complete -c ipctool -n __ipctool_needs_command -a memory -d 'Account for the kernel\'s shared memory (meminfo\'s Shmem): tmpfs, System V, memfd, shared anonymous, and what holds each.'
+complete -c ipctool -n __ipctool_needs_command -a mem -d 'Account for the kernel\'s shared memory (meminfo\'s Shmem): tmpfs, System V, memfd, shared anonymous, and what holds each.'
 complete -c ipctool -n __ipctool_needs_command -a help -d 'Show help for a subcommand.'
 
 # list
@@ -169,9 +171,22 @@ function __ipctool_completions_shell
 end
 complete -c ipctool -n '__ipctool_using completions' -a '(__ipctool_completions_shell)'
 
+# memory
+function __ipctool_memory_by
+    printf '%s\t%s\n' 'process' 'what each process holds, and what only it holds' 'container' 'each memory cgroup: its shmem, its limit, its /dev/shm'
+end
+complete -c ipctool -n '__ipctool_using memory mem' -l by -x -a '(__ipctool_memory_by)' -d 'Group by process or by container instead of by place.'
+function __ipctool_memory_sort
+    printf '%s\t%s\n' 'bytes' 'largest first' 'name' 'by name, segment id, command or cgroup path' 'pid' 'by the (first) holder\'s pid'
+end
+complete -c ipctool -n '__ipctool_using memory mem' -l sort -x -a '(__ipctool_memory_sort)' -d 'Order the rows of each part (files, segments, processes, cgroups) by bytes, name or pid.'
+complete -c ipctool -n '__ipctool_using memory mem' -s A -l all-namespaces -d 'Also the System V segments of every other IPC namespace (containers\'), each joined; needs root.'
+complete -c ipctool -n '__ipctool_using memory mem' -s J -l json -d 'Print JSON instead of text.'
+complete -c ipctool -n '__ipctool_using memory mem' -s h -l help -d 'Show help information.'
+
 # help
 complete -c ipctool -n '__ipctool_using help' -s h -l help -d 'Show help information.'
 function __ipctool_help_subcommand
-    printf '%s\t%s\n' 'list' 'List IPC objects of every kind in one table.' 'ls' 'List IPC objects of every kind in one table.' 'inspect' 'Show everything the kernel tells about objects.' 'show' 'Show everything the kernel tells about objects.' 'create' 'Create an object and print its reference.' 'mk' 'Create an object and print its reference.' 'unlink' 'Remove objects.' 'rm' 'Remove objects.' 'clean' 'Remove many objects at once, keeping those still in use.' 'namespaces' 'List every IPC namespace on the host, its container, its objects and its /dev/shm.' 'ns' 'List every IPC namespace on the host, its container, its objects and its /dev/shm.' 'pi' 'Compute pi with forked workers over each IPC mechanism, and prove nothing is left.' 'limits' 'Show every kernel limit on IPC objects, how much of it is used, and where it is set.' 'completions' 'Print the shell completion script for bash, zsh or fish.'
+    printf '%s\t%s\n' 'list' 'List IPC objects of every kind in one table.' 'ls' 'List IPC objects of every kind in one table.' 'inspect' 'Show everything the kernel tells about objects.' 'show' 'Show everything the kernel tells about objects.' 'create' 'Create an object and print its reference.' 'mk' 'Create an object and print its reference.' 'unlink' 'Remove objects.' 'rm' 'Remove objects.' 'clean' 'Remove many objects at once, keeping those still in use.' 'namespaces' 'List every IPC namespace on the host, its container, its objects and its /dev/shm.' 'ns' 'List every IPC namespace on the host, its container, its objects and its /dev/shm.' 'pi' 'Compute pi with forked workers over each IPC mechanism, and prove nothing is left.' 'limits' 'Show every kernel limit on IPC objects, how much of it is used, and where it is set.' 'completions' 'Print the shell completion script for bash, zsh or fish.' 'memory' 'Account for the kernel\'s shared memory (meminfo\'s Shmem): tmpfs, System V, memfd, shared anonymous, and what holds each.' 'mem' 'Account for the kernel\'s shared memory (meminfo\'s Shmem): tmpfs, System V, memfd, shared anonymous, and what holds each.'
 end
 complete -c ipctool -n '__ipctool_using help' -a '(__ipctool_help_subcommand)'

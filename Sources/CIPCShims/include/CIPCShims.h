@@ -129,4 +129,6 @@ ssize_t ipcshim_read_process_memory(pid_t pid, unsigned long address, void *_Non
 int ipcshim_argc(void);
 char *_Nullable const *_Nullable ipcshim_argv(void);
 
+#include "file_facts.h"  // ipctool memory
+
 #endif

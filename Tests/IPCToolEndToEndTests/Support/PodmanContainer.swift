@@ -20,8 +20,9 @@ final class PodmanContainer {
   let pid: pid_t
   private let folder: TemporaryDirectory
 
-  /// `entrypoint` is what the container runs (busybox's applets are there by name).
-  init(entrypoint: [String] = ["/bin/sleep", "1000"]) throws {
+  /// `entrypoint` is what the container runs (busybox's applets are there by name);
+  /// `runOptions` go to `podman run` ("--memory", "256m").
+  init(entrypoint: [String] = ["/bin/sleep", "1000"], runOptions: [String] = []) throws {
     box = try Sandbox()
     folder = try TemporaryDirectory(shared: true)
     let root = folder.file("root")
@@ -41,7 +42,7 @@ final class PodmanContainer {
       try folder.copy(resolved, as: "root" + library)
     }
     try folder.write("containers.conf", "[containers]\ndefault_ulimits = []\n", mode: 0o644)
-    let started = try Self.podman(box, folder, ["run", "-d", "--network", "none", "--rootfs", root] + entrypoint)
+    let started = try Self.podman(box, folder, ["run", "-d", "--network", "none"] + runOptions + ["--rootfs", root] + entrypoint)
     guard started.status == 0 else { throw SandboxError(message: "podman run failed: \(started)") }
     id = started.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     let inspected = try Self.podman(box, folder, ["inspect", "-f", "{{.State.Pid}}", id])
