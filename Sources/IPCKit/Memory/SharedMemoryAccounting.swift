@@ -3,14 +3,15 @@ import Glibc
 /// The job behind `ipctool memory`: gathers every place shared memory lives and returns the
 /// account, in one pass over /proc.
 public struct SharedMemoryAccounting: Sendable {
-  public var proc: String
+  public let context: IPCContext
+  var proc: String { context.paths.proc }
   /// Read every process's memory cgroup too (`--by container`).
   public var cgroups: Bool
   /// Read the System V segments of every IPC namespace, joining each (CAP_SYS_ADMIN).
   public var allNamespaces: Bool
 
-  public init(proc: String = "/proc", cgroups: Bool = false, allNamespaces: Bool = false) {
-    self.proc = proc
+  public init(context: IPCContext, cgroups: Bool = false, allNamespaces: Bool = false) {
+    self.context = context
     self.cgroups = cgroups
     self.allNamespaces = allNamespaces
   }
@@ -19,7 +20,7 @@ public struct SharedMemoryAccounting: Sendable {
     let table = MountInfo.read(pid: nil, proc: proc)
     var tmpfs = TmpfsCensus.ours(table)
     // Our /dev/shm through its verified handle, with its POSIX objects counted.
-    if case .success(let handle) = ShmHandle.open(pid: nil, proc: proc) {
+    if case .success(let handle) = context.paths.openShm() {
       let shm = TmpfsCensus.devShm(handle, seenThrough: nil)
       if let index = tmpfs.firstIndex(where: { $0.device == shm.device }) {
         tmpfs[index].posixObjects = shm.posixObjects

@@ -39,13 +39,13 @@ public struct PiRunner {
   public init(plan: PiPlan, context: IPCContext, timeout: Double? = nil) {
     self.plan = plan
     self.context = context
-    deadline = timeout.map { (monotonicSeconds() + $0, $0) }
+    deadline = timeout.map { (Clock.monotonicSeconds() + $0, $0) }
   }
 
   /// Watches SIGINT/SIGTERM and interrupts blocking waits while `body` runs.
   public static func watchingSignals<T>(_ body: () throws(PiError) -> T) throws(PiError) -> T {
-    ipcshim_watch_signals_start()
-    defer { ipcshim_watch_signals_stop() }
+    Signals.startWatching()
+    defer { Signals.stopWatching() }
     return try body()
   }
 
@@ -53,7 +53,7 @@ public struct PiRunner {
   /// every object removed before the error is thrown.
   public func run(_ mechanism: PiMechanism) throws(PiError) -> PiResult {
     let descriptorsBefore = openDescriptors()
-    let started = monotonicSeconds()
+    let started = Clock.monotonicSeconds()
     let transport = try makeTransport(mechanism)
     // Removes the objects should this process be killed outright.
     let reaper = transport.outlivesProcesses ? PiReaper(removing: transport) : nil
@@ -86,7 +86,7 @@ public struct PiRunner {
       default: throw error
       }
     }
-    let seconds = monotonicSeconds() - started
+    let seconds = Clock.monotonicSeconds() - started
     transport.remove()
     // Its work is done, but a helper someone killed is news: a run that could not have
     // cleaned up after a crash is not a clean run.
@@ -120,10 +120,4 @@ func openDescriptors() -> Set<CInt> {
   else { return [] }
   return Set(entries.compactMap { CInt(String(decoding: $0.name, as: UTF8.self)) }
     .filter { $0 != directory.raw })
-}
-
-func monotonicSeconds() -> Double {
-  var now = timespec()
-  clock_gettime(CLOCK_MONOTONIC, &now)
-  return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
 }

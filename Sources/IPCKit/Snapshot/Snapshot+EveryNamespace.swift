@@ -31,7 +31,7 @@ extension Snapshot {
       let includeShm = !shmOnce || (device.map { seenShm.insert($0).inserted } ?? true)
       let inside = IPCContext(paths: paths, caller: context.caller, clock: context.clock)
       let reading = NamespaceCensus.within(namespace, proc: proc, paths: paths) { _ in
-        read(inside, namespace: namespace.tag, includeShm: includeShm, render)
+        self.read(inside, namespace: namespace.tag, includeShm: includeShm, render)
       }
       var gap: ListingGap?
       if case .failure(let why) = shm { gap = why }

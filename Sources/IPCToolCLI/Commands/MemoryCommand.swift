@@ -95,7 +95,7 @@ enum MemoryCommand {
     let account = MemoryOrder.apply(
       order,
       to: SharedMemoryAccounting(
-        proc: parsed.paths.proc, cgroups: view == .container,
+        context: parsed.context, cgroups: view == .container,
         allNamespaces: parsed.flag(allNamespaces)
       ).account())
     let json = parsed.flag(SharedOptions.json)
