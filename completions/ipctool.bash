@@ -74,6 +74,7 @@ ns
 pi
 limits
 completions
+trace
 help
 --version
 --help"
@@ -434,6 +435,60 @@ all"
 zsh
 fish"
       ;;
+    trace)
+      case $prev in
+        -k|--kind)
+          _ipctool_reply_list "$cur" <<<"posix-mq
+sysv-mq
+posix-shm
+sysv-shm
+posix-sem
+sysv-sem
+posix
+sysv
+mq
+shm
+sem
+all"
+          return ;;
+        -p|--prefix)
+          _ipctool_reply "$cur" < <(_ipctool_objects names "$cur")
+          return ;;
+        --pid)
+          _ipctool_reply "$cur" < <(_ipctool_objects pids "$cur")
+          return ;;
+        --only)
+          _ipctool_reply_list "$cur" <<<"create
+open
+remove
+set
+attach
+detach"
+          return ;;
+        -t|--target)
+          _ipctool_reply "$cur" < <(_ipctool_objects pids "$cur")
+          return ;;
+        --duration)
+          :
+          return ;;
+        -c|--count)
+          :
+          return ;;
+      esac
+      if [[ $cur == -* ]]; then
+        _ipctool_reply "$cur" <<<"--kind
+--prefix
+--pid
+--only
+--target
+--all-namespaces
+--duration
+--count
+--json
+--help"
+        return
+      fi
+      ;;
     help)
       case $prev in
       esac
@@ -454,7 +509,8 @@ namespaces
 ns
 pi
 limits
-completions"
+completions
+trace"
       ;;
   esac
 }
