@@ -85,6 +85,10 @@ enum TraceCommand {
       console.errRaw(error.line + "\n")
       return .usage
     }
+    // Watched before the instance exists: a signal that came between its making and the
+    // watching would end the process with the instance and the probes left behind.
+    ipcshim_watch_signals_start()
+    defer { ipcshim_watch_signals_stop() }
     let session: TraceSession
     do {
       session = try TraceSession()
@@ -98,8 +102,6 @@ enum TraceCommand {
     }
     let json = parsed.flag(SharedOptions.json)
     if !json { console.out(TraceWording.header) }
-    ipcshim_watch_signals_start()
-    defer { ipcshim_watch_signals_stop() }
     var shown = 0
     var status = ExitStatus.success
     do {
