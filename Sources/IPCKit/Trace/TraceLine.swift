@@ -25,6 +25,13 @@ struct TraceLine: Equatable {
   var nanoseconds: Int64
   var body: Body
 
+  init(pid: pid_t, comm: [UInt8], nanoseconds: Int64, body: Body) {
+    self.pid = pid
+    self.comm = comm
+    self.nanoseconds = nanoseconds
+    self.body = body
+  }
+
   /// Events lost on a CPU, as `CPU:1 [LOST 42 EVENTS]` tells; nil for any other line.
   static func lostCount(_ line: ArraySlice<UInt8>) -> UInt64? {
     let text = String(decoding: line, as: UTF8.self)
