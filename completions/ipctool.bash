@@ -75,6 +75,7 @@ pi
 limits
 completions
 trace
+why
 help
 --version
 --help"
@@ -474,6 +475,9 @@ detach"
         -c|--count)
           :
           return ;;
+        --journal)
+          :
+          return ;;
       esac
       if [[ $cur == -* ]]; then
         _ipctool_reply "$cur" <<<"--kind
@@ -484,10 +488,30 @@ detach"
 --all-namespaces
 --duration
 --count
+--record
+--journal
 --json
 --help"
         return
       fi
+      ;;
+    why)
+      case $prev in
+        -t|--target)
+          _ipctool_reply "$cur" < <(_ipctool_objects pids "$cur")
+          return ;;
+        --journal)
+          :
+          return ;;
+      esac
+      if [[ $cur == -* ]]; then
+        _ipctool_reply "$cur" <<<"--target
+--journal
+--json
+--help"
+        return
+      fi
+      ((positional >= 0)) && _ipctool_reply "$cur" < <(_ipctool_objects refs "$cur")
       ;;
     help)
       case $prev in
@@ -510,7 +534,8 @@ ns
 pi
 limits
 completions
-trace"
+trace
+why"
       ;;
   esac
 }

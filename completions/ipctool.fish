@@ -45,6 +45,7 @@ complete -c ipctool -n __ipctool_needs_command -a pi -d 'Compute pi with forked 
 complete -c ipctool -n __ipctool_needs_command -a limits -d 'Show every kernel limit on IPC objects, how much of it is used, and where it is set.'
 complete -c ipctool -n __ipctool_needs_command -a completions -d 'Print the shell completion script for bash, zsh or fish.'
 complete -c ipctool -n __ipctool_needs_command -a trace -d 'Show IPC objects being created, opened and removed, live, one line per call.'
+complete -c ipctool -n __ipctool_needs_command -a why -d 'Tell where objects came from: creator, holders, users, ages, and the calls traced.'
 complete -c ipctool -n __ipctool_needs_command -a help -d 'Show help for a subcommand.'
 
 # list
@@ -187,12 +188,21 @@ complete -c ipctool -n '__ipctool_using trace' -s t -l target -x -a '(__ipctool_
 complete -c ipctool -n '__ipctool_using trace' -s A -l all-namespaces -d 'Calls made in every IPC namespace (containers\'), not only this one.'
 complete -c ipctool -n '__ipctool_using trace' -l duration -x -d 'Stop after this long: 30s, 10m, 2h.'
 complete -c ipctool -n '__ipctool_using trace' -s c -l count -x -d 'Stop after this many calls are shown.'
+complete -c ipctool -n '__ipctool_using trace' -l record -d 'Also keep every call shown in the journal \'ipctool why\' reads (see --journal).'
+complete -c ipctool -n '__ipctool_using trace' -l journal -x -d 'The journal trace --record writes and why reads.'
 complete -c ipctool -n '__ipctool_using trace' -s J -l json -d 'Print JSON instead of text.'
 complete -c ipctool -n '__ipctool_using trace' -s h -l help -d 'Show help information.'
+
+# why
+complete -c ipctool -n '__ipctool_using why' -s t -l target -x -a '(__ipctool_objects pids)' -d 'Act in the IPC namespace of this process and on the /dev/shm it sees (a container\'s), as nsenter -t PID -i does.'
+complete -c ipctool -n '__ipctool_using why' -l journal -x -d 'The journal trace --record writes and why reads.'
+complete -c ipctool -n '__ipctool_using why' -s J -l json -d 'Print JSON instead of text.'
+complete -c ipctool -n '__ipctool_using why' -s h -l help -d 'Show help information.'
+complete -c ipctool -n '__ipctool_using why' -a '(__ipctool_objects refs)'
 
 # help
 complete -c ipctool -n '__ipctool_using help' -s h -l help -d 'Show help information.'
 function __ipctool_help_subcommand
-    printf '%s\t%s\n' 'list' 'List IPC objects of every kind in one table.' 'ls' 'List IPC objects of every kind in one table.' 'inspect' 'Show everything the kernel tells about objects.' 'show' 'Show everything the kernel tells about objects.' 'create' 'Create an object and print its reference.' 'mk' 'Create an object and print its reference.' 'unlink' 'Remove objects.' 'rm' 'Remove objects.' 'clean' 'Remove many objects at once, keeping those still in use.' 'namespaces' 'List every IPC namespace on the host, its container, its objects and its /dev/shm.' 'ns' 'List every IPC namespace on the host, its container, its objects and its /dev/shm.' 'pi' 'Compute pi with forked workers over each IPC mechanism, and prove nothing is left.' 'limits' 'Show every kernel limit on IPC objects, how much of it is used, and where it is set.' 'completions' 'Print the shell completion script for bash, zsh or fish.' 'trace' 'Show IPC objects being created, opened and removed, live, one line per call.'
+    printf '%s\t%s\n' 'list' 'List IPC objects of every kind in one table.' 'ls' 'List IPC objects of every kind in one table.' 'inspect' 'Show everything the kernel tells about objects.' 'show' 'Show everything the kernel tells about objects.' 'create' 'Create an object and print its reference.' 'mk' 'Create an object and print its reference.' 'unlink' 'Remove objects.' 'rm' 'Remove objects.' 'clean' 'Remove many objects at once, keeping those still in use.' 'namespaces' 'List every IPC namespace on the host, its container, its objects and its /dev/shm.' 'ns' 'List every IPC namespace on the host, its container, its objects and its /dev/shm.' 'pi' 'Compute pi with forked workers over each IPC mechanism, and prove nothing is left.' 'limits' 'Show every kernel limit on IPC objects, how much of it is used, and where it is set.' 'completions' 'Print the shell completion script for bash, zsh or fish.' 'trace' 'Show IPC objects being created, opened and removed, live, one line per call.' 'why' 'Tell where objects came from: creator, holders, users, ages, and the calls traced.'
 end
 complete -c ipctool -n '__ipctool_using help' -a '(__ipctool_help_subcommand)'

@@ -37,6 +37,9 @@ enum TraceCommand {
   static let count = OptionSpec(
     "count", short: "c", value: "n", help: "Stop after this many calls are shown.", values: .number)
 
+  static let record = OptionSpec(
+    "record", help: "Also keep every call shown in the journal 'ipctool why' reads (see --journal).")
+
   static let spec = CommandSpec(
     name: "trace",
     abstract: "Show IPC objects being created, opened and removed, live, one line per call.",
@@ -55,12 +58,16 @@ enum TraceCommand {
         + " in a private mount namespace if it is not mounted; the instance and the uprobes are"
         + " removed on exit, and those of an ipctool that was killed by the next trace. Events"
         + " the kernel's buffer could not keep are counted and said on stderr.",
+      "--record appends each call shown to a journal, /run/ipctool/trace.journal unless"
+        + " --journal names another (made 0600 in a 0700 folder): one tab-separated line a call,"
+        + " names and command lines in hex. At 4 MiB it becomes trace.journal.1 and a new one"
+        + " starts, so it never holds more than 8 MiB; /run ends with the boot, as the objects do.",
       "The caller's namespace and command line are read when its call is shown: a process"
         + " that has already ended shows '?' and is shown whatever namespace is asked for.",
     ],
     options: [
       SharedOptions.kind, SharedOptions.prefix, pid, only, target, allNamespaces,
-      duration, count, SharedOptions.json,
+      duration, count, record, WhyCommand.journal, SharedOptions.json,
     ],
     examples: [
       Example(command: "ipctool trace", explanation: "Every IPC call in this namespace, until Ctrl-C."),
@@ -101,6 +108,15 @@ enum TraceCommand {
       console.error("trace: no uprobes on the C library (\(error)): only System V calls and unnamed queues are traced")
     }
     let json = parsed.flag(SharedOptions.json)
+    var journal: TraceJournal.Writer?
+    if parsed.flag(record) {
+      do {
+        journal = try TraceJournal(path: parsed.typed(WhyCommand.journal) ?? TraceJournal.defaultPath).writer()
+      } catch {
+        console.error("trace: cannot keep the journal: \(error)")
+        return .failure
+      }
+    }
     if !json { console.out(TraceWording.header) }
     var shown = 0
     var status = ExitStatus.success
@@ -112,6 +128,12 @@ enum TraceCommand {
         deliver: { event in
           guard selection.matches(event) else { return true }
           console.out(json ? TraceWording.json(event) : TraceWording.line(event))
+          if let writer = journal {
+            do { try writer.append(event) } catch {
+              console.error("trace: journal: \(error)")
+              journal = nil
+            }
+          }
           shown += 1
           return console.outputFailure == nil && shown != limit
         })

@@ -26,6 +26,7 @@ public enum CommandLineDescription {
     ListCommand.spec, InspectCommand.spec, CreateCommand.spec, UnlinkCommand.spec,
     CleanCommand.spec, NamespacesCommand.spec, PiCommand.spec, LimitsCommand.spec, CompletionsCommand.spec,
     TraceCommand.spec,
+    WhyCommand.spec,
     CompleteCallback.spec, ManPageCommand.spec,
   ]
 
