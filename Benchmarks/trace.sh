@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # ipctool trace's throughput: a C loop creating and unlinking COUNT POSIX segments at full
-# speed (shm_loop.c), timed without trace and under `ipctool trace --json`. Under trace, the
-# events reported plus the events it counted as lost must equal 2 x COUNT. Prints the loop's
+# speed (shm_loop.c), timed without trace and under `ipctool trace --json`. Each call is two
+# events in the kernel's buffer (the uprobe on entry and on return), and what trace counts as
+# lost is those buffer events: the calls reported x 2 plus the lost count must make 4 x COUNT
+# (more if other events, such as other programs' failed opens, were lost too). Prints the loop's
 # seconds both ways, the events seen, the lost count, and the check. Runs in a private
 # namespace (tracefs is mounted there by trace itself). Needs root, cc, python3, util-linux.
 # Usage: Benchmarks/trace.sh [COUNT]   (100000 by default)
@@ -34,5 +36,7 @@ seen=$(grep -v bench_trace_end "$work/events" | grep -c '"ok": true' || true)
 lost=$(sed -n 's/^ipctool: trace: \([0-9]*\) events lost.*/\1/p' "$work/errors")
 lost=${lost:-0}
 echo "loop of $count creates + unlinks: ${plain}s without trace, ${traced}s under trace"
-echo "events seen: $seen, lost: $lost, sum: $((seen + lost)) (expected $((2 * count)))"
-[ $((seen + lost)) -eq $((2 * count)) ] && echo "check: ok" || { echo "check: FAILED"; exit 1; }
+echo "calls reported: $seen of $((2 * count)); buffer events lost: $lost"
+echo "2 x reported + lost = $((2 * seen + lost)) (at least $((4 * count)) expected)"
+[ $((2 * seen + lost)) -ge $((4 * count)) ] && [ "$seen" -le $((2 * count)) ] \
+  && echo "check: ok" || { echo "check: FAILED"; exit 1; }

@@ -5,8 +5,9 @@ import Testing
 /// `ipctool trace` against real programs (Python's ctypes, posix_ipc and sysv_ipc) making,
 /// opening and removing objects of all six kinds in a sandbox: each call seen once, with its
 /// pid, name bytes, result and errno; its instance and uprobes gone after SIGINT, and removed by
-/// the next run after SIGKILL.
-@Suite(.enabled(if: Sandbox.isRoot && TraceRun.unavailableReason == nil,
+/// the next run after SIGKILL. One test at a time: a trace that starts removes what a killed
+/// one left, which another test may be looking at.
+@Suite(.serialized, .enabled(if: Sandbox.isRoot && TraceRun.unavailableReason == nil,
   "\(TraceRun.unavailableReason ?? "needs root for a private IPC + mount namespace")"))
 struct TraceTests {
   /// Runs `script` (Python, with P the sandbox's name prefix as bytes and GO the file it waits
@@ -317,6 +318,19 @@ struct TraceTests {
     // Only root reads the journal.
     var info = stat()
     #expect(stat(journal, &info) == 0 && info.st_mode & 0o777 == 0o600)
+  }
+
+  @Test(
+    .enabled(if: installed("unshare"), "unshare is not installed"),
+    .enabled(if: !FileManager.default.fileExists(atPath: "/sys/kernel/tracing/instances"),
+      "tracefs is mounted on this machine: a user namespace would find it, not mount it"))
+  func whereTracefsCannotBeMountedItSaysSoInOneLine() throws {
+    // Root of a user namespace of its own: it may make a mount namespace, but not mount tracefs.
+    let run = try runProgram("/usr/bin/unshare", ["--user", "--map-root-user", toolPath, "trace"])
+    #expect(run.status == 1, "\(run)")
+    #expect(run.stderr == "ipctool: trace: tracefs is not mounted and could not be mounted:"
+      + " mount tracefs on /sys/kernel/tracing: Operation not permitted\n", "\(run)")
+    #expect(run.stdout == "")
   }
 
   @Test(.otherUsersCanRunTheTool) func withoutRootItSaysSoInOneLine() throws {

@@ -54,6 +54,8 @@ public struct TraceEvent: Sendable, Equatable {
   public var process: ProcessRef?
   /// The inode of its IPC namespace (/proc/PID/ns/ipc), read with the command line.
   public var ipcNamespace: UInt64?
+  /// The container it runs in, named from its cgroup as `list -A` names them; nil for none.
+  public var container: String?
   public var call: Call
   public var action: Action
   public var source: Source

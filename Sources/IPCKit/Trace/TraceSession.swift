@@ -25,7 +25,7 @@ public final class TraceSession {
   /// The wall clock less the trace clock (CLOCK_MONOTONIC), in nanoseconds.
   private let clockOffset: Int64
   private let startedAt: Int64
-  private var processes: [pid_t: (comm: [UInt8], process: ProcessRef?, namespace: UInt64?)] = [:]
+  private var processes: [pid_t: (comm: [UInt8], process: ProcessRef?, namespace: UInt64?, container: String?)] = [:]
   private var processesDate: Int64 = 0
 
   /// The System V calls traced on entry and return. ctl calls are traced on entry only for
@@ -35,10 +35,13 @@ public final class TraceSession {
 
   /// Sets up the trace: tracefs found or mounted, stale instances and probes removed, the
   /// instance of process `pid` made and its events enabled. Must run before threads start.
-  public init(pid: pid_t = getpid(), proc: String = "/proc", bufferKilobytes: Int = 8192)
+  public init(pid: pid_t = getpid(), proc: String = "/proc", bufferKilobytes: Int? = nil)
     throws(TraceError)
   {
     tracefs = try Tracefs.locate()
+    // 64 MiB over all CPUs (a CPU's buffer fills only from that CPU), at least 2 MiB each.
+    let cpus = (try? FileDescriptor.open(tracefs.path("per_cpu"), O_RDONLY | O_DIRECTORY).directoryEntries().count) ?? 1
+    let bufferKilobytes = bufferKilobytes ?? max(2048, 65536 / max(1, cpus))
     self.proc = proc
     staleRemoved = TraceInstance.removeStale(tracefs, proc: proc)
     let probes: Result<LibcProbes, SystemError>
@@ -137,13 +140,17 @@ public final class TraceSession {
     if let known = processes[event.pid], known.comm == event.comm {
       event.process = known.process
       event.ipcNamespace = known.namespace
+      event.container = known.container
       return
     }
     let namespace = ProcessCalls.ipcNamespace(of: event.pid, proc: proc)
     let process = namespace == nil ? nil : ProcessRef.reading(event.pid, proc: proc)
-    processes[event.pid] = (event.comm, process, namespace)
+    let container = namespace == nil ? nil : readTextFile("\(proc)/\(event.pid)/cgroup", limit: 1 << 16)
+      .flatMap { ContainerName.from(cgroup: $0) }
+    processes[event.pid] = (event.comm, process, namespace, container)
     event.process = process
     event.ipcNamespace = namespace
+    event.container = container
   }
 
   /// Seconds since the trace started, on the monotonic clock (for a --duration).

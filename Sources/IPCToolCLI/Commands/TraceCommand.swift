@@ -57,7 +57,7 @@ enum TraceCommand {
       "Needs root. tracefs is used in an instance of its own (instances/ipctool-PID), mounted"
         + " in a private mount namespace if it is not mounted; the instance and the uprobes are"
         + " removed on exit, and those of an ipctool that was killed by the next trace. Events"
-        + " the kernel's buffer could not keep are counted and said on stderr.",
+        + " the kernel's buffers (64 MiB over all CPUs) could not keep are counted and said on stderr.",
       "--record appends each call shown to a journal, /run/ipctool/trace.journal unless"
         + " --journal names another (made 0600 in a 0700 folder): one tab-separated line a call,"
         + " names and command lines in hex. At 4 MiB it becomes trace.journal.1 and a new one"

@@ -3,6 +3,17 @@ import IPCKit
 
 /// How `trace` shows its events: one text line, or one JSON object a line; and its failures.
 enum TraceWording {
+  /// The last caller's command line as shown (escaped, whole and short): a program making
+  /// thousands of calls is escaped once, not once a call.
+  nonisolated(unsafe) private static var lastCommand: (process: ProcessRef, whole: String, short: String)?
+
+  static func commandTexts(_ process: ProcessRef) -> (whole: String, short: String) {
+    if let last = lastCommand, last.process == process { return (last.whole, last.short) }
+    let texts = (process.command, process.shortCommand)
+    lastCommand = (process, texts.0, texts.1)
+    return texts
+  }
+
   static let header = row(["TIME", "PID", "NAMESPACE", "CALL", "RESULT", "REF", "COMMAND"])
 
   /// The columns' widths, but for the last two (the reference and the command line).
@@ -46,7 +57,8 @@ enum TraceWording {
 
   /// The caller's command line, shortened, escaped; its kernel name in brackets once it ended.
   static func command(_ event: TraceEvent) -> String {
-    event.process?.shortCommand ?? "[" + Escaping.escape(event.comm) + "]"
+    let command = event.process.map { commandTexts($0).short } ?? "[" + Escaping.escape(event.comm) + "]"
+    return event.container.map { command + "  (container " + Escaping.escape($0) + ")" } ?? command
   }
 
   /// Local time of day with microseconds.
@@ -68,8 +80,9 @@ enum TraceWording {
       ("time", .double(Double(event.time) / 1e9)),
       ("pid", .number(event.pid)),
       ("comm", .string(Escaping.escape(event.comm))),
-      ("command", .string(event.process?.command)),
+      ("command", .string(event.process.map { commandTexts($0).whole })),
       ("ipc_namespace", .number(event.ipcNamespace)),
+      ("container", .string(event.container.map { Escaping.escape($0) })),
       ("call", .string(event.call.rawValue)),
       ("action", .string(event.action.rawValue)),
       ("kind", .string(event.kind.rawValue)),
