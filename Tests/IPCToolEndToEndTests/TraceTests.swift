@@ -320,6 +320,28 @@ struct TraceTests {
     #expect(stat(journal, &info) == 0 && info.st_mode & 0o777 == 0o600)
   }
 
+  @Test func countEndsTheTraceAfterThatManyCallsShown() throws {
+    let box = try Sandbox()
+    let folder = try TemporaryDirectory(shared: true)
+    let go = folder.file("go")
+    let trace = try TraceRun(box, ["--count", "2", "--kind", "sysv-mq"])
+    let program = try python(box, """
+      for key in (0x5eed05, 0x5eed06, 0x5eed07):
+          c.msgget(key, 0o1600)
+      wait()
+      """, go)
+    defer {
+      FileManager.default.createFile(atPath: go, contents: nil)
+      _ = program.finish(timeout: 20)
+    }
+    #expect(trace.waitForExit() == 0, "\(trace.stderr)")
+    let lines = trace.stdout.split(separator: "\n")
+    try #require(lines.count == 3, "\(trace.stdout)")
+    #expect(lines[0].hasPrefix("TIME "))
+    #expect(lines[1].contains("  msgget      ok      sysv-mq:"), "\(lines[1])")
+    #expect(lines[1].contains("python3"), "\(lines[1])")
+  }
+
   @Test(
     .enabled(if: installed("unshare"), "unshare is not installed"),
     .enabled(if: !FileManager.default.fileExists(atPath: "/sys/kernel/tracing/instances"),
