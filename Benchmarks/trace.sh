@@ -6,17 +6,19 @@
 # (more if other events, such as other programs' failed opens, were lost too). Prints the loop's
 # seconds both ways, the events seen, the lost count, and the check. Runs in a private
 # namespace (tracefs is mounted there by trace itself). Needs root, cc, python3, util-linux.
-# Usage: Benchmarks/trace.sh [COUNT]   (100000 by default)
+# Usage: Benchmarks/trace.sh [COUNT [RATE]]   (100000 at full speed by default; RATE: calls a
+# second, creates and unlinks counted apart, e.g. 10000)
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 enter_private_namespace "$@"
 build_release
 count=${1:-100000}
+rate=${2:-0}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cc -O2 -o "$work/shm_loop" "$(dirname "$0")/shm_loop.c"
 
-plain=$("$work/shm_loop" "$count")
+plain=$("$work/shm_loop" "$count" "$rate")
 "$IPCTOOL" trace --json --kind posix-shm --prefix /bench_trace_ --only create,remove \
   >"$work/events" 2>"$work/errors" &
 tracer=$!
@@ -24,7 +26,7 @@ until [ "$(cat "/proc/$tracer/root/sys/kernel/tracing/instances/ipctool-$tracer/
   kill -0 "$tracer" || { cat "$work/errors" >&2; exit 1; }
   sleep 0.05
 done
-traced=$("$work/shm_loop" "$count")
+traced=$("$work/shm_loop" "$count" "$rate")
 # The marker's removal, once read, means every event before it was read or counted lost.
 for _ in $(seq 600); do
   grep -q '"call": "shm_unlink".*"name": "/bench_trace_end"' "$work/events" && break
