@@ -342,6 +342,29 @@ struct TraceTests {
     #expect(lines[1].contains("python3"), "\(lines[1])")
   }
 
+  @Test func aClosedPipeEndsItSilentlyAfterCleaningUp() throws {
+    let box = try Sandbox()
+    let tracefs = try mountTracefs(box)
+    // Calls keep coming until the trace, its output closed by head, has ended.
+    let script = """
+      ( "$1" trace --kind sysv-mq 2>err | head -1 >out; echo "${PIPESTATUS[0]}" >status ) &
+      for i in $(seq 200); do
+        [ -s status ] && break
+        python3 -c 'import ctypes; c = ctypes.CDLL("libc.so.6"); c.msgctl(c.msgget(0, 0o1600), 0, None)'
+        sleep 0.05
+      done
+      echo "$(cat status) $(cat out)"; cat err >&2; echo "$i" >&2
+      rm -r "$PWD"
+      """
+    let run = try box.runInside(
+      ["/bin/bash", "-c", "cd \"$(mktemp -d)\" || exit 1\n" + script, "bash", toolPath], timeout: 120)
+    #expect(run.stdout.hasPrefix("141 TIME "), "\(run)")
+    #expect(run.stdout.split(separator: "\n").count == 1, "\(run)")
+    #expect(run.stderr.split(separator: "\n").count == 1, "\(run)")  // trace said nothing
+    let instances = (try? FileManager.default.contentsOfDirectory(atPath: tracefs + "/instances")) ?? []
+    #expect(instances.filter { $0.hasPrefix("ipctool-") }.isEmpty, "\(instances)")
+  }
+
   @Test(
     .enabled(if: installed("unshare"), "unshare is not installed"),
     .enabled(if: !FileManager.default.fileExists(atPath: "/sys/kernel/tracing/instances"),

@@ -146,7 +146,9 @@ enum TraceCommand {
       console.error("trace: \(session.lostEvents) events lost: the kernel's trace buffer was full")
     }
     let signal = ipcshim_stop_signal()
-    return signal != 0 && signal != SIGPIPE ? .signaled(signal) : status
+    // A closed pipe (`trace | head`) ends it as it ends coreutils, silently, once cleaned up.
+    if signal == SIGPIPE { SignalCalls.endBy(SIGPIPE) }
+    return signal != 0 ? .signaled(signal) : status
   }
 
   /// The selection the options make; the namespace is this one unless --target or -A.
