@@ -74,6 +74,8 @@ ns
 pi
 limits
 completions
+trace
+why
 memory
 mem
 help
@@ -448,6 +450,83 @@ all"
 zsh
 fish"
       ;;
+    trace)
+      case $prev in
+        -k|--kind)
+          _ipctool_reply_list "$cur" <<<"posix-mq
+sysv-mq
+posix-shm
+sysv-shm
+posix-sem
+sysv-sem
+posix
+sysv
+mq
+shm
+sem
+all"
+          return ;;
+        -p|--prefix)
+          _ipctool_reply "$cur" < <(_ipctool_objects names "$cur")
+          return ;;
+        --pid)
+          _ipctool_reply "$cur" < <(_ipctool_objects pids "$cur")
+          return ;;
+        --only)
+          _ipctool_reply_list "$cur" <<<"create
+open
+remove
+set
+attach
+detach"
+          return ;;
+        -t|--target)
+          _ipctool_reply "$cur" < <(_ipctool_objects pids "$cur")
+          return ;;
+        --duration)
+          :
+          return ;;
+        -c|--count)
+          :
+          return ;;
+        --journal)
+          :
+          return ;;
+      esac
+      if [[ $cur == -* ]]; then
+        _ipctool_reply "$cur" <<<"--kind
+--prefix
+--pid
+--only
+--target
+--all-namespaces
+--duration
+--count
+--record
+--journal
+--json
+--help"
+        return
+      fi
+      ;;
+    why)
+      case $prev in
+        -t|--target)
+          _ipctool_reply "$cur" < <(_ipctool_objects pids "$cur")
+          return ;;
+        --journal)
+          :
+          return ;;
+      esac
+      if [[ $cur == -* ]]; then
+        _ipctool_reply "$cur" <<<"--target
+--journal
+--json
+--help"
+        return
+      fi
+      ((positional >= 0)) && _ipctool_reply "$cur" < <(_ipctool_objects refs "$cur")
+      ;;
     memory|mem)
       case $prev in
         --by)
@@ -490,6 +569,8 @@ ns
 pi
 limits
 completions
+trace
+why
 memory
 mem"
       ;;

@@ -44,6 +44,8 @@ complete -c ipctool -n __ipctool_needs_command -a ns -d 'List every IPC namespac
 complete -c ipctool -n __ipctool_needs_command -a pi -d 'Compute pi with forked workers over each IPC mechanism, and prove nothing is left.'
 complete -c ipctool -n __ipctool_needs_command -a limits -d 'Show every kernel limit on IPC objects, how much of it is used, and where it is set.'
 complete -c ipctool -n __ipctool_needs_command -a completions -d 'Print the shell completion script for bash, zsh or fish.'
+complete -c ipctool -n __ipctool_needs_command -a trace -d 'Show IPC objects being created, opened and removed, live, one line per call.'
+complete -c ipctool -n __ipctool_needs_command -a why -d 'Tell where objects came from: creator, holders, users, ages, and the calls traced.'
 complete -c ipctool -n __ipctool_needs_command -a memory -d 'Account for the kernel\'s shared memory (meminfo\'s Shmem): tmpfs, System V, memfd, shared anonymous, and what holds each.'
 complete -c ipctool -n __ipctool_needs_command -a mem -d 'Account for the kernel\'s shared memory (meminfo\'s Shmem): tmpfs, System V, memfd, shared anonymous, and what holds each.'
 complete -c ipctool -n __ipctool_needs_command -a help -d 'Show help for a subcommand.'
@@ -171,6 +173,35 @@ function __ipctool_completions_shell
 end
 complete -c ipctool -n '__ipctool_using completions' -a '(__ipctool_completions_shell)'
 
+# trace
+function __ipctool_trace_kind
+    set -l head (string match -r -- '.*,' (commandline -ct))
+    printf '%s\t%s\n' 'posix-mq' 'POSIX message queue' 'sysv-mq' 'System V message queue' 'posix-shm' 'POSIX shared memory' 'sysv-shm' 'System V shared memory segment' 'posix-sem' 'POSIX named semaphore' 'sysv-sem' 'System V semaphore set' 'posix' 'every POSIX kind' 'sysv' 'every System V kind' 'mq' 'both kinds of message queue' 'shm' 'both kinds of shared memory' 'sem' 'both kinds of semaphore' 'all' 'every kind' | string replace -r -- '^' "$head"
+end
+complete -c ipctool -n '__ipctool_using trace' -s k -l kind -x -a '(__ipctool_trace_kind)' -d 'Only objects of this kind or group; repeat or separate with commas.'
+complete -c ipctool -n '__ipctool_using trace' -s p -l prefix -x -a '(__ipctool_objects names)' -d 'Only POSIX objects whose name starts with this (\'/pi_\' and \'pi_\' mean the same).'
+complete -c ipctool -n '__ipctool_using trace' -l pid -x -a '(__ipctool_objects pids)' -d 'Only calls made by this process (thread) id; repeatable.'
+function __ipctool_trace_only
+    set -l head (string match -r -- '.*,' (commandline -ct))
+    printf '%s\t%s\n' 'create' 'calls that may create (O_CREAT, IPC_CREAT, IPC_PRIVATE)' 'open' 'calls that open an existing object' 'remove' 'unlink calls and IPC_RMID' 'set' 'IPC_SET: owner or mode changed' 'attach' 'shmat' 'detach' 'shmdt' | string replace -r -- '^' "$head"
+end
+complete -c ipctool -n '__ipctool_using trace' -l only -x -a '(__ipctool_trace_only)' -d 'Only calls that do this to an object; repeat or separate with commas.'
+complete -c ipctool -n '__ipctool_using trace' -s t -l target -x -a '(__ipctool_objects pids)' -d 'Only calls made in the IPC namespace of this process (a container\'s).'
+complete -c ipctool -n '__ipctool_using trace' -s A -l all-namespaces -d 'Calls made in every IPC namespace (containers\'), not only this one.'
+complete -c ipctool -n '__ipctool_using trace' -l duration -x -d 'Stop after this long: 30s, 10m, 2h.'
+complete -c ipctool -n '__ipctool_using trace' -s c -l count -x -d 'Stop after this many calls are shown.'
+complete -c ipctool -n '__ipctool_using trace' -l record -d 'Also keep every call shown in the journal \'ipctool why\' reads (see --journal).'
+complete -c ipctool -n '__ipctool_using trace' -l journal -x -d 'The journal trace --record writes and why reads.'
+complete -c ipctool -n '__ipctool_using trace' -s J -l json -d 'Print JSON instead of text.'
+complete -c ipctool -n '__ipctool_using trace' -s h -l help -d 'Show help information.'
+
+# why
+complete -c ipctool -n '__ipctool_using why' -s t -l target -x -a '(__ipctool_objects pids)' -d 'Act in the IPC namespace of this process and on the /dev/shm it sees (a container\'s), as nsenter -t PID -i does.'
+complete -c ipctool -n '__ipctool_using why' -l journal -x -d 'The journal trace --record writes and why reads.'
+complete -c ipctool -n '__ipctool_using why' -s J -l json -d 'Print JSON instead of text.'
+complete -c ipctool -n '__ipctool_using why' -s h -l help -d 'Show help information.'
+complete -c ipctool -n '__ipctool_using why' -a '(__ipctool_objects refs)'
+
 # memory
 function __ipctool_memory_by
     printf '%s\t%s\n' 'process' 'what each process holds, and what only it holds' 'container' 'each memory cgroup: its shmem, its limit, its /dev/shm'
@@ -187,6 +218,6 @@ complete -c ipctool -n '__ipctool_using memory mem' -s h -l help -d 'Show help i
 # help
 complete -c ipctool -n '__ipctool_using help' -s h -l help -d 'Show help information.'
 function __ipctool_help_subcommand
-    printf '%s\t%s\n' 'list' 'List IPC objects of every kind in one table.' 'ls' 'List IPC objects of every kind in one table.' 'inspect' 'Show everything the kernel tells about objects.' 'show' 'Show everything the kernel tells about objects.' 'create' 'Create an object and print its reference.' 'mk' 'Create an object and print its reference.' 'unlink' 'Remove objects.' 'rm' 'Remove objects.' 'clean' 'Remove many objects at once, keeping those still in use.' 'namespaces' 'List every IPC namespace on the host, its container, its objects and its /dev/shm.' 'ns' 'List every IPC namespace on the host, its container, its objects and its /dev/shm.' 'pi' 'Compute pi with forked workers over each IPC mechanism, and prove nothing is left.' 'limits' 'Show every kernel limit on IPC objects, how much of it is used, and where it is set.' 'completions' 'Print the shell completion script for bash, zsh or fish.' 'memory' 'Account for the kernel\'s shared memory (meminfo\'s Shmem): tmpfs, System V, memfd, shared anonymous, and what holds each.' 'mem' 'Account for the kernel\'s shared memory (meminfo\'s Shmem): tmpfs, System V, memfd, shared anonymous, and what holds each.'
+    printf '%s\t%s\n' 'list' 'List IPC objects of every kind in one table.' 'ls' 'List IPC objects of every kind in one table.' 'inspect' 'Show everything the kernel tells about objects.' 'show' 'Show everything the kernel tells about objects.' 'create' 'Create an object and print its reference.' 'mk' 'Create an object and print its reference.' 'unlink' 'Remove objects.' 'rm' 'Remove objects.' 'clean' 'Remove many objects at once, keeping those still in use.' 'namespaces' 'List every IPC namespace on the host, its container, its objects and its /dev/shm.' 'ns' 'List every IPC namespace on the host, its container, its objects and its /dev/shm.' 'pi' 'Compute pi with forked workers over each IPC mechanism, and prove nothing is left.' 'limits' 'Show every kernel limit on IPC objects, how much of it is used, and where it is set.' 'completions' 'Print the shell completion script for bash, zsh or fish.' 'trace' 'Show IPC objects being created, opened and removed, live, one line per call.' 'why' 'Tell where objects came from: creator, holders, users, ages, and the calls traced.' 'memory' 'Account for the kernel\'s shared memory (meminfo\'s Shmem): tmpfs, System V, memfd, shared anonymous, and what holds each.' 'mem' 'Account for the kernel\'s shared memory (meminfo\'s Shmem): tmpfs, System V, memfd, shared anonymous, and what holds each.'
 end
 complete -c ipctool -n '__ipctool_using help' -a '(__ipctool_help_subcommand)'

@@ -130,5 +130,10 @@ int ipcshim_argc(void);
 char *_Nullable const *_Nullable ipcshim_argv(void);
 
 #include "file_facts.h"  // ipctool memory
+// ipctool trace (trace.c): unshare(CLONE_NEWNS), which needs _GNU_SOURCE, so tracefs can be
+// mounted where only this process sees it. -1 with errno on failure.
+int ipcshim_unshare_mount_namespace(void);
+// The errno's symbolic name ("EEXIST"), or NULL for a number glibc does not name.
+const char *_Nullable ipcshim_errno_name(int code);
 
 #endif

@@ -2,7 +2,7 @@ import CIPCShims
 import Glibc
 
 /// Sending signals, and the stop signals pi watches for, each call wrapped once.
-enum Signals {
+public enum Signals {
   /// Sends `signal` to `pid`; signal 0 asks only whether it exists and may be signalled.
   /// Non-throwing: it also runs on pi's failure paths.
   ///
@@ -23,13 +23,13 @@ enum Signals {
   /// of dying of them.
   ///
   /// The corresponding C call is `sigaction(2)` (in CIPCShims).
-  static func startWatching() { ipcshim_watch_signals_start() }
+  public static func startWatching() { ipcshim_watch_signals_start() }
 
   /// Puts the dispositions back as they were.
-  static func stopWatching() { ipcshim_watch_signals_stop() }
+  public static func stopWatching() { ipcshim_watch_signals_stop() }
 
   /// The stop signal noted since watching began; 0 if none.
-  static var stopSignal: CInt { ipcshim_stop_signal() }
+  public static var stopSignal: CInt { ipcshim_stop_signal() }
 
   /// Ignores every stop signal (pi's reaper, which must outlive a Ctrl-C).
   static func ignoreStopSignals() { ipcshim_ignore_stop_signals() }

@@ -25,6 +25,8 @@ public enum CommandLineDescription {
   static let namedByHelp: [CommandSpec] = [
     ListCommand.spec, InspectCommand.spec, CreateCommand.spec, UnlinkCommand.spec,
     CleanCommand.spec, NamespacesCommand.spec, PiCommand.spec, LimitsCommand.spec, CompletionsCommand.spec,
+    TraceCommand.spec,
+    WhyCommand.spec,
     CompleteCallback.spec, ManPageCommand.spec,
     MemoryCommand.spec,
   ]

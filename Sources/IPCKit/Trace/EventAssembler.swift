@@ -1,0 +1,143 @@
+import Glibc
+
+/// Turns the trace's lines into IPC events: a call's entry and its return, on one thread, make
+/// one event; the errno of a C library call is the last failed system call the thread made
+/// inside it.
+///
+/// Lines arrive in time order (trace_pipe merges the CPUs' buffers by timestamp), and a thread
+/// makes one call at a time, so pending state is kept per thread id.
+struct EventAssembler {
+  /// A C library call entered and not yet returned.
+  struct LibcCall {
+    var call: TraceEvent.Call
+    var name: [UInt8]?
+    var flags: UInt64?
+    var lastError: Errno?
+  }
+
+  /// A system call entered and not yet returned.
+  struct Syscall {
+    var call: TraceEvent.Call
+    var arguments: [String: UInt64]
+  }
+
+  private var libc: [pid_t: LibcCall] = [:]
+  private var syscalls: [pid_t: Syscall] = [:]
+  /// Segments attached by each thread, by address, so shmdt can name the segment.
+  private var attached: [pid_t: [UInt64: Int32]] = [:]
+
+  /// The system calls whose failures are the errno of a C library call (glibc's shm_open is
+  /// openat; sem_open opens, links and unlinks; the *_unlink calls unlink).
+  static let errnoCarriers: Set<String> = ["openat", "open", "unlink", "unlinkat", "link", "linkat"]
+
+  /// The event a line completes, if any.
+  mutating func take(_ line: TraceLine) -> TraceEvent? {
+    switch line.body {
+    case .probe(let event, let values):
+      return probe(line, event, values)
+    case .enter(let name, let arguments):
+      guard let call = TraceEvent.Call(rawValue: name) else { return nil }
+      // mq_open/mq_unlink inside the C library's own: that call reports it.
+      if libc[line.pid] != nil && call.kind == .posixQueue { return nil }
+      syscalls[line.pid] = Syscall(call: call, arguments: arguments)
+      return nil
+    case .exit(let name, let value):
+      if var pending = libc[line.pid] {
+        if value < 0, Self.errnoCarriers.contains(name) || TraceEvent.Call(rawValue: name)?.kind == .posixQueue {
+          pending.lastError = Errno(rawValue: CInt(truncatingIfNeeded: -value))
+          libc[line.pid] = pending
+        }
+        if TraceEvent.Call(rawValue: name)?.kind != .posixQueue { return syscallExit(line, name, value) }
+        return nil
+      }
+      return syscallExit(line, name, value)
+    }
+  }
+
+  private mutating func probe(_ line: TraceLine, _ event: String, _ values: [String: [UInt64]])
+    -> TraceEvent?
+  {
+    if event.hasSuffix("_ret") {
+      guard let pending = libc.removeValue(forKey: line.pid),
+        pending.call.rawValue == event.dropLast(4), let returned = values["rv"]?.first
+      else { return nil }
+      let value = Int64(bitPattern: returned)
+      // sem_open returns SEM_FAILED (0 as glibc defines it); the others -1.
+      let failed = pending.call == .semOpen ? value == 0 : value < 0
+      let action: TraceEvent.Action
+      switch pending.call {
+      case .shmUnlink, .semUnlink, .mqUnlink: action = .remove
+      default: action = (pending.flags ?? 0) & UInt64(O_CREAT) != 0 ? .create : .open
+      }
+      return TraceEvent(
+        time: line.nanoseconds, pid: line.pid, comm: line.comm, call: pending.call, action: action,
+        source: .libc, name: pending.name, flags: pending.flags, result: failed ? nil : value,
+        error: failed ? pending.lastError : nil, failed: failed)
+    }
+    guard let call = TraceEvent.Call(rawValue: event) else { return nil }
+    libc[line.pid] = LibcCall(call: call, name: Self.name(values), flags: values["fl"]?.first)
+    return nil
+  }
+
+  /// The name fetched as little-endian 64-bit words (n0...n3), up to its NUL.
+  static func name(_ values: [String: [UInt64]]) -> [UInt8]? {
+    var bytes: [UInt8] = []
+    for index in 0..<4 {
+      guard let words = values["n\(index)"], !words.isEmpty else { break }
+      for word in words {
+        for shift in stride(from: 0, to: 64, by: 8) {
+          let byte = UInt8(truncatingIfNeeded: word >> UInt64(shift))
+          if byte == 0 { return bytes }
+          bytes.append(byte)
+        }
+      }
+    }
+    return bytes.isEmpty ? nil : bytes
+  }
+
+  private mutating func syscallExit(_ line: TraceLine, _ name: String, _ value: Int64) -> TraceEvent? {
+    guard let pending = syscalls.removeValue(forKey: line.pid), pending.call.rawValue == name else {
+      return nil
+    }
+    let failed = value < 0 && value > -4096
+    let arguments = pending.arguments
+    var event = TraceEvent(
+      time: line.nanoseconds, pid: line.pid, comm: line.comm, call: pending.call, action: .open,
+      source: .syscall, result: failed ? nil : value,
+      error: failed ? Errno(rawValue: CInt(-value)) : nil, failed: failed)
+    let createFlag = UInt64(0o1000)  // IPC_CREAT
+    switch pending.call {
+    case .shmget, .msgget, .semget:
+      let flags = arguments["shmflg"] ?? arguments["msgflg"] ?? arguments["semflg"] ?? 0
+      let key = Int32(truncatingIfNeeded: arguments["key"] ?? 0)
+      event.key = key
+      event.flags = flags
+      event.action = key == 0 || flags & createFlag != 0 ? .create : .open
+      if !failed { event.id = Int32(truncatingIfNeeded: value) }
+    case .shmctl, .msgctl, .semctl:
+      let command = (arguments["cmd"] ?? 0) & 0xFF  // without IPC_64
+      event.id = Int32(truncatingIfNeeded: arguments["shmid"] ?? arguments["msqid"] ?? arguments["semid"] ?? 0)
+      event.flags = command
+      event.action = command == 0 ? .remove : .set  // IPC_RMID, else IPC_SET (the filter's)
+    case .shmat:
+      let id = Int32(truncatingIfNeeded: arguments["shmid"] ?? 0)
+      event.id = id
+      event.flags = arguments["shmflg"]
+      event.action = .attach
+      if !failed { attached[line.pid, default: [:]][UInt64(bitPattern: value)] = id }
+    case .shmdt:
+      let address = arguments["shmaddr"] ?? 0
+      event.id = attached[line.pid]?.removeValue(forKey: address)
+      event.result = failed ? nil : value
+      event.action = .detach
+    case .mqOpen:
+      event.flags = arguments["oflag"]
+      event.action = (arguments["oflag"] ?? 0) & UInt64(O_CREAT) != 0 ? .create : .open
+    case .mqUnlink:
+      event.action = .remove
+    default:
+      return nil
+    }
+    return event
+  }
+}

@@ -1,0 +1,197 @@
+import Glibc
+import IPCKit
+
+/// `ipctool trace`: IPC objects created, opened and removed, live, one line per call.
+enum TraceCommand {
+  static let pid = OptionSpec(
+    "pid", value: "pid", help: "Only calls made by this process (thread) id; repeatable.",
+    repeatable: true, values: .processes)
+
+  /// --target, as the other commands spell it (and, as for them, the command runs in that
+  /// process's IPC namespace): here it selects the calls made there.
+  static let target = OptionSpec(
+    "target", short: "t", value: "pid",
+    help: "Only calls made in the IPC namespace of this process (a container's).",
+    values: .processes)
+
+  static let allNamespaces = OptionSpec(
+    "all-namespaces", short: "A", help: "Calls made in every IPC namespace (containers'), not only this one.")
+
+  static let only = OptionSpec(
+    "only", value: "action",
+    help: "Only calls that do this to an object; repeat or separate with commas.",
+    repeatable: true,
+    values: .choices([
+      Choice(value: "create", summary: "calls that may create (O_CREAT, IPC_CREAT, IPC_PRIVATE)"),
+      Choice(value: "open", summary: "calls that open an existing object"),
+      Choice(value: "remove", summary: "unlink calls and IPC_RMID"),
+      Choice(value: "set", summary: "IPC_SET: owner or mode changed"),
+      Choice(value: "attach", summary: "shmat"),
+      Choice(value: "detach", summary: "shmdt"),
+    ]), commaList: true)
+
+  static let duration = OptionSpec(
+    "duration", value: "time", help: "Stop after this long: 30s, 10m, 2h.")
+
+  static let count = OptionSpec(
+    "count", short: "c", value: "n", help: "Stop after this many calls are shown.", values: .number)
+
+  static let record = OptionSpec(
+    "record", help: "Also keep every call shown in the journal 'ipctool why' reads (see --journal).")
+
+  static let spec = CommandSpec(
+    name: "trace",
+    abstract: "Show IPC objects being created, opened and removed, live, one line per call.",
+    discussion: [
+      "Each line: the time, the calling thread's id, its IPC namespace, the call, the result"
+        + " (ok, or the errno's name), the object's reference, and the caller's command line."
+        + " A call that may create (O_CREAT, IPC_CREAT) counts as create: the kernel does not"
+        + " say whether it made the object or found it, unless the call was exclusive.",
+      "Sources: the kernel's syscall tracepoints for the System V calls (shmget, msgget, semget,"
+        + " shmat, shmdt, and shmctl, msgctl, semctl with IPC_RMID or IPC_SET) and mq_open,"
+        + " mq_unlink, whoever calls them; uprobes on the C library ipctool itself runs on for"
+        + " the names of shm_open, shm_unlink, sem_open, sem_unlink, mq_open and mq_unlink,"
+        + " read from the caller's memory (a program with another C library, or none, shows"
+        + " its queues without a name and its shared memory and semaphores not at all).",
+      "Needs root. tracefs is used in an instance of its own (instances/ipctool-PID), mounted"
+        + " in a private mount namespace if it is not mounted; the instance and the uprobes are"
+        + " removed on exit, and those of an ipctool that was killed by the next trace. Events"
+        + " the kernel's buffers (64 MiB over all CPUs) could not keep are counted and said on stderr.",
+      "--record appends each call shown to a journal, /run/ipctool/trace.journal unless"
+        + " --journal names another (made 0600 in a 0700 folder): one tab-separated line a call,"
+        + " names and command lines in hex. At 4 MiB it becomes trace.journal.1 and a new one"
+        + " starts, so it never holds more than 8 MiB; /run ends with the boot, as the objects do.",
+      "The caller's namespace and command line are read when its call is shown: a process"
+        + " that has already ended shows '?' and is shown whatever namespace is asked for.",
+    ],
+    options: [
+      SharedOptions.kind, SharedOptions.prefix, pid, only, target, allNamespaces,
+      duration, count, record, WhyCommand.journal, SharedOptions.json,
+    ],
+    examples: [
+      Example(command: "ipctool trace", explanation: "Every IPC call in this namespace, until Ctrl-C."),
+      Example(
+        command: "ipctool trace -A --only create,remove --json",
+        explanation: "Creations and removals in every namespace, as JSON lines."),
+      Example(
+        command: "ipctool trace --prefix /pi_ --duration 10s",
+        explanation: "Ten seconds of calls on POSIX objects whose name starts with /pi_."),
+    ],
+    run: { parsed, console in run(parsed, console) })
+
+  static func run(_ parsed: ParsedArguments, _ console: Console) -> ExitStatus {
+    let selection: TraceSelection
+    let seconds: Int?
+    let limit: Int?
+    do {
+      selection = try self.selection(parsed)
+      seconds = try parsed.value(duration, "a time such as 30s, 10m or 2h", AgeText.seconds)
+      limit = try parsed.value(count, "a positive number") { Int($0).flatMap { $0 > 0 ? $0 : nil } }
+    } catch {
+      console.errRaw(error.line + "\n")
+      return .usage
+    }
+    // Watched before the instance exists: a signal that came between its making and the
+    // watching would end the process with the instance and the probes left behind.
+    Signals.startWatching()
+    defer { Signals.stopWatching() }
+    let session: TraceSession
+    do {
+      session = try TraceSession()
+    } catch {
+      console.error("trace: " + TraceWording.sentence(error))
+      return .failure
+    }
+    for left in session.staleRemoved { console.error("trace: removed \(left), left by an ipctool that is gone") }
+    if case .failure(let error) = session.probes {
+      console.error("trace: no uprobes on the C library (\(error)): only System V calls and unnamed queues are traced")
+    }
+    let json = parsed.flag(SharedOptions.json)
+    var journal: TraceJournal.Writer?
+    if parsed.flag(record) {
+      do {
+        journal = try TraceJournal(path: parsed.typed(WhyCommand.journal) ?? TraceJournal.defaultPath).writer()
+      } catch {
+        console.error("trace: cannot keep the journal: \(error)")
+        return .failure
+      }
+    }
+    if !json { console.out(TraceWording.header) }
+    var shown = 0
+    var status = ExitStatus.success
+    do {
+      try session.run(
+        shouldStop: {
+          Signals.stopSignal != 0 || seconds.map { session.secondsSinceStart() >= Double($0) } ?? false
+        },
+        deliver: { event in
+          guard selection.matches(event) else { return true }
+          console.out(json ? TraceWording.json(event) : TraceWording.line(event))
+          if let writer = journal {
+            do { try writer.append(event) } catch {
+              console.error("trace: journal: \(error)")
+              journal = nil
+            }
+          }
+          shown += 1
+          return console.outputFailure == nil && shown != limit
+        })
+    } catch {
+      console.error("trace: " + TraceWording.sentence(error))
+      status = .failure
+    }
+    session.close()
+    if session.lostEvents > 0 {
+      console.error("trace: \(session.lostEvents) events lost: the kernel's trace buffer was full")
+    }
+    let signal = Signals.stopSignal
+    // A closed pipe (`trace | head`) ends it as it ends coreutils, silently, once cleaned up.
+    if signal == SIGPIPE { SignalCalls.endBy(SIGPIPE) }
+    return signal != 0 ? .signaled(signal) : status
+  }
+
+  /// The selection the options make; the namespace is this one unless --target or -A.
+  static func selection(_ parsed: ParsedArguments) throws(UsageError) -> TraceSelection {
+    var selection = TraceSelection()
+    selection.kinds = try parsed.selectedKinds()
+    if let text = parsed.typed(SharedOptions.prefix) {
+      do {
+        let bytes = try Escaping.unescape(text)
+        selection.prefix = bytes.first == UInt8(ascii: "/") ? bytes : [UInt8(ascii: "/")] + bytes
+      } catch {
+        throw UsageError("invalid value for '--prefix': \(error)", parsed.command)
+      }
+      selection.kinds = selection.kinds.filter(\.isNamed)
+    }
+    for word in parsed.values(pid) {
+      guard let value = pid_t(word), value > 0 else {
+        throw UsageError("invalid value '\(printable(word))' for '--pid': expected a process id", parsed.command)
+      }
+      selection.pids.insert(value)
+    }
+    let words = parsed.values(only).flatMap { $0.split(separator: ",").map(String.init) }
+    if !words.isEmpty {
+      selection.actions = []
+      for word in words {
+        guard let action = TraceEvent.Action(rawValue: word) else {
+          throw UsageError(
+            "unknown action '\(printable(word))' for '--only'"
+              + suggestion(for: word, among: TraceEvent.Action.allCases.map(\.rawValue), quote: ""),
+            parsed.command)
+        }
+        selection.actions.insert(action)
+      }
+    }
+    if parsed.flag(allNamespaces) {
+      guard !parsed.flag(target) else {
+        throw UsageError("'--all-namespaces' and '--target' contradict each other; give one", parsed.command)
+      }
+      selection.namespaces = .all
+    } else {
+      // --target has joined the target's IPC namespace already: "this one" is then its.
+      let inode = TraceSelection.namespace(of: getpid())
+      selection.namespaces = inode.map { .only($0) } ?? .all
+    }
+    return selection
+  }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import TestSupport
+
+/// `ipctool trace` running in a sandbox, its output in files the test reads as it goes.
+final class TraceRun {
+  let process = Process()
+  private let folder: TemporaryDirectory
+  private let exited = DispatchSemaphore(value: 0)
+
+  /// Why trace cannot run here, or nil: it needs root and a kernel with tracefs.
+  static let unavailableReason: String? = {
+    guard getuid() == 0 else { return "needs root (tracefs, uprobes)" }
+    let filesystems = (try? String(contentsOfFile: "/proc/filesystems", encoding: .utf8)) ?? ""
+    guard filesystems.contains("\ttracefs\n") else { return "the kernel has no tracefs" }
+    return nil
+  }()
+
+  /// Starts `ipctool trace ARGUMENTS` inside `box` and waits until its events are enabled.
+  init(_ box: Sandbox, _ arguments: [String]) throws {
+    folder = try TemporaryDirectory()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/nsenter")
+    process.arguments = ["--target", String(box.pid), "--ipc", "--mount", "--", toolPath, "trace"] + arguments
+    var environment = ProcessInfo.processInfo.environment
+    environment["TZ"] = "UTC"
+    process.environment = environment
+    FileManager.default.createFile(atPath: folder.file("out"), contents: nil)
+    FileManager.default.createFile(atPath: folder.file("err"), contents: nil)
+    process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: folder.file("out")))
+    process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: folder.file("err")))
+    process.standardInput = FileHandle.nullDevice
+    let exited = exited
+    process.terminationHandler = { _ in exited.signal() }
+    try process.run()
+    // nsenter execs ipctool: the pid is the trace's, and so is its instance's name. tracing_on
+    // is set last, once every event is enabled; it is read through the trace's own mounts.
+    let on = "/proc/\(pid)/root/sys/kernel/tracing/instances/ipctool-\(pid)/tracing_on"
+    let ready = waitUntil(timeout: 30, every: 0.01) {
+      (try? String(contentsOfFile: on, encoding: .utf8)) == "1\n" || !process.isRunning
+    }
+    guard ready, process.isRunning else {
+      interrupt()
+      throw SandboxError(message: "trace did not start: \(stderr)")
+    }
+  }
+
+  var pid: pid_t { process.processIdentifier }
+  var stdout: String { (try? String(contentsOfFile: folder.file("out"), encoding: .utf8)) ?? "" }
+  var stderr: String { (try? String(contentsOfFile: folder.file("err"), encoding: .utf8)) ?? "" }
+
+  /// The JSON lines printed so far.
+  var events: [[String: Any]] {
+    stdout.split(separator: "\n").compactMap {
+      try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+    }
+  }
+
+  /// The events of process `pid` printed so far.
+  func events(of pid: pid_t) -> [[String: Any]] {
+    events.filter { ($0["pid"] as? Int) == Int(pid) }
+  }
+
+  /// Sends SIGINT and returns the exit status (128 + signal if it died of one).
+  @discardableResult
+  func interrupt() -> Int32 {
+    kill(pid, SIGINT)
+    return waitForExit()
+  }
+
+  /// Sends SIGKILL and waits for the end.
+  func kill9() {
+    kill(pid, SIGKILL)
+    _ = waitForExit()
+  }
+
+  func waitForExit(timeout: TimeInterval = 30) -> Int32 {
+    if exited.wait(timeout: .now() + timeout) == .timedOut {
+      kill(pid, SIGKILL)
+      exited.wait()
+    }
+    process.waitUntilExit()
+    return process.terminationReason == .uncaughtSignal
+      ? 128 + process.terminationStatus : process.terminationStatus
+  }
+
+  deinit {
+    if process.isRunning { _ = interrupt() }
+  }
+}
