@@ -1,18 +1,32 @@
-import Glibc
-import IPCKit
+/// Takes a clean's outcomes in listing order. A session makes one for each run of objects read
+/// together (possibly on several threads at once, each sink on one thread) and hands back the
+/// sinks in listing order; a front end turns each outcome into its output at once, so that a
+/// clean of 100,000 objects holds its output, not 100,000 records.
+public protocol CleanSink: AnyObject {
+  func add(_ outcome: Cleaner.Outcome)
+}
 
-/// One `clean`: which objects it selects, what it plans for each, and carrying that out, kind
-/// by kind, as the objects are read.
-struct CleanRun {
-  let selection: Selection
-  let force: Bool
-  let unusedOnly: Bool
-  let dryRun: Bool
+/// One `clean`: which objects it selects, what it decides for each with all the evidence (the
+/// /proc scan where an object needs it, application holds, the sets applications left, the
+/// kernel's own records), and carrying that out, kind by kind, as the objects are read. The
+/// outcomes come out typed and in listing order: kind order, names in byte order, System V ids
+/// in id order. A dry run changes nothing and attaches nothing.
+public struct CleanSession {
+  public let selection: Selection
+  /// Remove objects in use too (only what the caller may not remove, or what is marked for
+  /// removal already, stays).
+  public let force: Bool
+  /// Only objects nobody maps, holds open or has attached (`--unused`).
+  public let unusedOnly: Bool
+  public let dryRun: Bool
   let inventory: Inventory
   let cleaner: Cleaner
   let usage: UsageOnDemand
 
-  init(selection: Selection, force: Bool, unusedOnly: Bool, dryRun: Bool, context: IPCContext) {
+  public init(
+    _ context: IPCContext, selection: Selection, force: Bool = false, unusedOnly: Bool = false,
+    dryRun: Bool = false
+  ) {
     (self.selection, self.force, self.unusedOnly, self.dryRun) = (selection, force, unusedOnly, dryRun)
     inventory = Inventory(context: context)
     usage = UsageOnDemand(UsageScanner(context: context))
@@ -37,53 +51,68 @@ struct CleanRun {
     self.cleaner = cleaner
   }
 
-  /// Every selected object's outcome, in listing order, told as decided, and the kinds that
-  /// could not be read.
-  func cleanAll(json: Bool) -> (report: CleanReport, gaps: [ListingGap]) {
-    var (byKind, gaps) = cleanFiles(json: json)
-    for (kind, (kindGaps, report)) in cleanOthers(json: json) {
+  /// Cleans every selected object. Each outcome goes to a sink `makeSink` made, as soon as it
+  /// is decided and carried out; the sinks come back in listing order, each fed in that order,
+  /// with the kinds that could not be read (their objects were neither removed nor kept).
+  public func run<Sink: CleanSink>(_ makeSink: @escaping () -> Sink)
+    -> (sinks: [Sink], gaps: [ListingGap])
+  {
+    var (byKind, gaps) = cleanFiles(makeSink)
+    for (kind, kindGaps, sink) in cleanOthers(makeSink) {
       gaps += kindGaps
-      byKind[kind] = [report]
+      byKind[kind] = [sink]
     }
-    let report = CleanReport(json: json, dryRun: dryRun)
-    for kind in IPCKind.allCases.sorted() {
-      for part in byKind[kind] ?? [] { report.append(part) }
-    }
-    return (report, gaps)
+    let sinks = IPCKind.allCases.sorted().flatMap { byKind[$0] ?? [] }
+    return (sinks, gaps)
+  }
+
+  /// Every outcome in one array, in listing order: for a clean small enough to hold.
+  public func outcomes() -> (outcomes: [Cleaner.Outcome], gaps: [ListingGap]) {
+    let (sinks, gaps) = run { OutcomeList() }
+    return (sinks.flatMap(\.outcomes), gaps)
   }
 
   /// POSIX segments and semaphores, the bulk, stream on all cores: each run of files is
   /// stat'ed, planned and unlinked by the thread that read it while others read on. (Taking
   /// turns to unlink, since unlinks queue on the directory's lock, measured slower.)
-  private func cleanFiles(json: Bool) -> ([IPCKind: [CleanReport]], [ListingGap]) {
+  private func cleanFiles<Sink: CleanSink>(_ makeSink: @escaping () -> Sink)
+    -> ([IPCKind: [Sink]], [ListingGap])
+  {
     let fileKinds = selection.kinds.intersection([.posixSharedMemory, .posixSemaphore])
     guard !fileKinds.isEmpty else { return ([:], []) }
-    let (runs, gaps) = inventory.list(fileKinds, withValues: false) { run -> (IPCKind?, CleanReport) in
-      let report = CleanReport(json: json, dryRun: dryRun)
+    let (runs, gaps) = inventory.list(fileKinds, withValues: false) { run -> (IPCKind?, Sink) in
+      let sink = makeSink()
       for object in run {
         guard let outcome = plan(object) else { continue }
-        report.add(dryRun ? outcome : cleaner.carriedOut(outcome))
+        sink.add(dryRun ? outcome : cleaner.carriedOut(outcome))
       }
       // A run is of one kind.
-      return (run.first?.kind, report)
+      return (run.first?.kind, sink)
     }
-    var byKind: [IPCKind: [CleanReport]] = [:]
-    for case (let kind?, let report) in runs { byKind[kind, default: []].append(report) }
+    var byKind: [IPCKind: [Sink]] = [:]
+    for case (let kind?, let sink) in runs { byKind[kind, default: []].append(sink) }
     return (byKind, gaps)
+  }
+
+  /// What one unit of the other kinds' work gave: a listed kind's sink, or a System V range's
+  /// outcomes with their ids.
+  private enum Done<Sink> {
+    case listed(Sink, [ListingGap])
+    case slots(SysVSlots.Pass<Cleaner.Outcome>)
   }
 
   /// The other kinds. System V objects are read slot by slot in ranges that every thread
   /// takes in turn, so that both cores work to the end whatever the mix of kinds, each
   /// removed as soon as the kernel has given its record; queues are listed.
-  private func cleanOthers(json: Bool) -> [(IPCKind, (gaps: [ListingGap], report: CleanReport))] {
+  private func cleanOthers<Sink: CleanSink>(_ makeSink: @escaping () -> Sink)
+    -> [(IPCKind, [ListingGap], Sink)]
+  {
     let others = IPCKind.allCases.filter {
       selection.kinds.contains($0) && $0 != .posixSharedMemory && $0 != .posixSemaphore
     }
     var byKind: [[(kind: IPCKind, slots: Range<Int32>?)]] = []
-    var slotted: Set<IPCKind> = []
     for kind in others {
       if let ranges = SysVSlots.ranges(kind, size: 2048) {  // nil for queues, and for no objects
-        slotted.insert(kind)
         byKind.append(ranges.map { (kind, $0) })
       } else {
         byKind.append([(kind, nil)])
@@ -96,53 +125,52 @@ struct CleanRun {
     }
     let done = inParallel(
       chunks: chunked(work.count, size: 1), threads: usefulThreads(for: work.count, perThread: 1)
-    ) { chunk -> (report: CleanReport, gaps: [ListingGap], pass: SysVSlots.Pass<Void>?) in
+    ) { chunk -> Done<Sink> in
       let (kind, slots) = work[chunk.lowerBound]
       guard let slots else {
-        let (report, gaps) = cleanListed(kind, json: json)
-        return (report, gaps, nil)
+        let (sink, gaps) = cleanListed(kind, makeSink)
+        return .listed(sink, gaps)
       }
-      let report = CleanReport(json: json, dryRun: dryRun)
-      // Each outcome is told as decided, one line (or JSON item) each, in slot order.
-      let pass = SysVSlots.read(kind, slots) { object -> Void? in
-        decide(object, readJustNow: true).map(report.add)
-      }
-      return (report, [], pass)
+      // Decided and carried out the moment the kernel gives the record; told once the
+      // kind's ids are all known, in id order.
+      return .slots(SysVSlots.read(kind, slots) { decide($0, readJustNow: true) })
     }
     return others.map { kind in
-      let parts = zip(work, done).filter { $0.0.kind == kind }.map(\.1)
-      guard slotted.contains(kind) else { return (kind, (parts[0].gaps, parts[0].report)) }
-      return (kind, joined(kind, parts.map { ($0.report, $0.pass!) }, json: json))
+      var passes: [SysVSlots.Pass<Cleaner.Outcome>] = []
+      for (unit, result) in zip(work, done) where unit.kind == kind {
+        switch result {
+        case .listed(let sink, let gaps): return (kind, gaps, sink)
+        case .slots(let pass): passes.append(pass)
+        }
+      }
+      return joined(kind, passes, makeSink)
     }
   }
 
-  /// One System V kind's ranges as one report in id order. Where no slot could be read,
+  /// One System V kind's ranges as one sink, in id order. Where no slot could be read,
   /// nothing was done, and the kind is cleaned from its listing instead.
-  private func joined(
-    _ kind: IPCKind, _ parts: [(report: CleanReport, pass: SysVSlots.Pass<Void>)], json: Bool
-  ) -> (gaps: [ListingGap], report: CleanReport) {
-    let report = CleanReport(json: json, dryRun: dryRun, capacity: 0)
-    switch SysVSlots.order(parts.map(\.pass)) {
-    case .unreadable:
-      let (listed, gaps) = cleanListed(kind, json: json)
-      return (gaps, listed)
-    case .asRead:
-      for part in parts { report.append(part.report) }  // as they are, nothing copied
-    case .permuted(let order):
-      for part in parts { report.absorb(part.report) }
-      report.reorder(order)
+  private func joined<Sink: CleanSink>(
+    _ kind: IPCKind, _ passes: [SysVSlots.Pass<Cleaner.Outcome>], _ makeSink: () -> Sink
+  ) -> (IPCKind, [ListingGap], Sink) {
+    guard let outcomes = SysVSlots.inIDOrder(passes) else {
+      let (sink, gaps) = cleanListed(kind, makeSink)
+      return (kind, gaps, sink)
     }
-    return ([], report)
+    let sink = makeSink()
+    for outcome in outcomes { sink.add(outcome) }
+    return (kind, [], sink)
   }
 
   /// One kind as its listing gives it (queues, and System V where slots cannot be read).
-  private func cleanListed(_ kind: IPCKind, json: Bool) -> (CleanReport, [ListingGap]) {
-    let report = CleanReport(json: json, dryRun: dryRun)
+  private func cleanListed<Sink: CleanSink>(_ kind: IPCKind, _ makeSink: () -> Sink)
+    -> (Sink, [ListingGap])
+  {
+    let sink = makeSink()
     let listing = inventory.list([kind], withValues: false)
     for object in listing.objects {
-      if let outcome = decide(object, readJustNow: false) { report.add(outcome) }
+      if let outcome = decide(object, readJustNow: false) { sink.add(outcome) }
     }
-    return (report, listing.gaps)
+    return (sink, listing.gaps)
   }
 
   private func selected(_ object: IPCObjectInfo) -> Bool {
@@ -170,4 +198,11 @@ struct CleanRun {
     guard let outcome = plan(object) else { return nil }
     return dryRun ? outcome : cleaner.carriedOut(outcome, readJustNow: readJustNow)
   }
+}
+
+/// A sink that keeps every outcome.
+final class OutcomeList: CleanSink {
+  var outcomes: [Cleaner.Outcome] = []
+
+  func add(_ outcome: Cleaner.Outcome) { outcomes.append(outcome) }
 }
