@@ -11,20 +11,49 @@ public struct IPCError: Error, CustomStringConvertible, Sendable, Equatable {
   /// What the failure ran into, where ipctool can tell: a kernel limit or a full /dev/shm.
   public var hint: Hint?
 
-  /// What a failure ran into: values, which the command line puts in words.
-  public struct Hint: Sendable, Equatable {
-    /// "too many queues: kernel.msgmni = 1", "/dev/shm is full".
-    public var text: String
+  /// What a failure ran into: values, which the command line puts in words. Settings are
+  /// the kernel's values as read (nil where they could not be).
+  public enum Hint: Sendable, Equatable {
+    /// msgget: ENOSPC, kernel.msgmni reached.
+    case tooManySysVQueues(msgmni: UInt64?)
+    /// shmget: EINVAL, a size outside 1 (shmmin) .. kernel.shmmax.
+    case segmentSize(shmmax: UInt64?)
+    /// shmget: ENOSPC, kernel.shmmni or kernel.shmall reached.
+    case tooManySegments(shmmni: UInt64?, shmall: UInt64?)
+    /// semget: EINVAL, a count above SEMMSL; `sem` is kernel.sem's four fields as read.
+    case semaphoresPerSet(sem: [Substring]?)
+    /// semget: ENOSPC, SEMMNI or SEMMNS reached.
+    case tooManySemaphores(sem: [Substring]?)
+    /// mq_open: EINVAL, limits above fs.mqueue.msg_max or msgsize_max, or zero.
+    case posixQueueLimits(msgMax: UInt64?, msgsizeMax: UInt64?)
+    /// mq_open: ENOSPC, fs.mqueue.queues_max reached.
+    case tooManyPosixQueues(queuesMax: UInt64?)
+    /// mq_open: EMFILE, RLIMIT_MSGQUEUE or the descriptor limit.
+    case queueMemoryOrDescriptors
+    /// fork: EAGAIN, RLIMIT_NPROC or kernel.pid_max.
+    case processLimit
+    /// A descriptor limit (ulimit -n).
+    case tooManyDescriptors
+    /// A System V create's key is taken (EEXIST): by this object.
+    case keyTaken(IPCKind, id: Int32)
+    /// semctl SETALL: ERANGE, a value above SEMVMX.
+    case valueAboveSEMVMX
+    /// The /dev/shm a POSIX object is made in is full; `free` bytes left, where known.
+    case shmFull(path: String, free: UInt64?)
+    /// A segment larger than the whole /dev/shm (`total` bytes).
+    case largerThanShm(path: String, total: UInt64)
+
     /// Whether it names a kernel limit that `ipctool limits` shows.
-    public var isKernelLimit: Bool
-
-    public init(_ text: String, isKernelLimit: Bool = false) {
-      self.text = text
-      self.isKernelLimit = isKernelLimit
+    public var isKernelLimit: Bool {
+      switch self {
+      case .tooManySysVQueues, .segmentSize, .tooManySegments, .semaphoresPerSet,
+        .tooManySemaphores, .posixQueueLimits, .tooManyPosixQueues, .processLimit:
+        true
+      case .queueMemoryOrDescriptors, .tooManyDescriptors, .keyTaken, .valueAboveSEMVMX,
+        .shmFull, .largerThanShm:
+        false
+      }
     }
-
-    /// A hint naming a kernel limit and the sysctl that sets it.
-    public static func limit(_ text: String) -> Hint { Hint(text, isKernelLimit: true) }
   }
 
   public init(operation: String, subject: String, reason: String, code: Errno? = nil) {

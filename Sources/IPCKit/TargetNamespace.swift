@@ -12,27 +12,22 @@ public enum TargetNamespace {
   /// work in:
   /// its /dev/shm as a verified handle, or why it was refused (then POSIX shared memory and
   /// semaphores are not touched; everything else still works).
-  public static func enter(_ pid: pid_t, proc: String = "/proc") throws(IPCError) -> IPCContext {
-    func failure(_ what: String, _ code: Errno, hint: String? = nil) -> IPCError {
-      let gone = code == .noSuchFileOrDirectory
-      var error = IPCError(
-        operation: "--target", subject: String(pid), reason: gone ? "no such process" : "\(what): \(code)",
-        code: code)
-      error.hint = gone ? nil : hint.map { IPCError.Hint($0) }
-      return error
+  public static func enter(_ pid: pid_t, proc: String = "/proc") throws(TargetError) -> IPCContext {
+    func failure(_ step: (pid_t, Errno) -> TargetError, _ code: Errno) -> TargetError {
+      code == .noSuchFileOrDirectory ? .noSuchProcess(pid) : step(pid, code)
     }
     let theirs = "\(proc)/\(pid)/ns/ipc"
     var target = stat()
     var mine = stat()
     guard stat(theirs, &target) == 0 else {
-      throw failure("cannot see its IPC namespace", .current, hint: "ptrace access to the process is needed")
+      throw failure(TargetError.namespaceNotVisible, .current)
     }
     if stat("\(proc)/self/ns/ipc", &mine) != 0 || mine.st_ino != target.st_ino || mine.st_dev != target.st_dev {
       let fd = open(theirs, O_RDONLY | O_CLOEXEC)
-      guard fd >= 0 else { throw failure("cannot open its IPC namespace", .current) }
+      guard fd >= 0 else { throw failure(TargetError.namespaceNotOpened, .current) }
       defer { close(fd) }
       guard ipcshim_join_ipc_namespace(fd) == 0 else {
-        throw failure("cannot join its IPC namespace", .current, hint: "CAP_SYS_ADMIN is needed")
+        throw failure(TargetError.namespaceNotJoined, .current)
       }
     }
     return IPCContext(paths: .target(pid, proc: proc))

@@ -40,7 +40,7 @@ enum PosixSemaphore {
       try handle.create(
         name, prefix: filePrefix, mode: permissions.rawValue, content: content, size: 0)
     } catch {
-      let hint = error.code == .noSpace ? IPCError.Hint("\(handle.path) is full") : nil
+      let hint = error.code == .noSpace ? IPCError.Hint.shmFull(path: handle.path, free: nil) : nil
       throw IPCError(operation: "create", subject: subject, error, hint: hint)
     }
   }

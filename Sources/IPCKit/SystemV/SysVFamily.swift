@@ -70,5 +70,5 @@ func createSubject(_ kind: IPCKind, key: Int32?) -> String {
 func keyTakenHint(_ kind: IPCKind, _ code: Errno, id: @autoclosure () -> Int32) -> IPCError.Hint? {
   guard code == .fileExists else { return nil }
   let holder = id()
-  return holder >= 0 ? IPCError.Hint("the key is \(kind.rawValue):\(holder)'s") : nil
+  return holder >= 0 ? .keyTaken(kind, id: holder) : nil
 }
