@@ -1,12 +1,13 @@
 import Glibc
 
-/// Why an operation on one object failed, in words a user can act on.
+/// Why an operation on one object failed: values, which the command line puts in words a user
+/// can act on.
 ///
 /// `ipctool: unlink posix-shm:/x: Permission denied` reads as operation, subject, reason.
-public struct IPCError: Error, CustomStringConvertible, Sendable, Equatable {
+public struct IPCError: Error, Sendable, Equatable {
   public var operation: String  // "unlink"
   public var subject: String  // "posix-shm:/x": a reference as printed, already escaped
-  public var reason: String  // "Permission denied"
+  public var reason: Reason
   public var code: Errno?  // the errno behind it, if any
   /// What the failure ran into, where ipctool can tell: a kernel limit or a full /dev/shm.
   public var hint: Hint?
@@ -56,7 +57,23 @@ public struct IPCError: Error, CustomStringConvertible, Sendable, Equatable {
     }
   }
 
-  public init(operation: String, subject: String, reason: String, code: Errno? = nil) {
+  /// Why it failed.
+  public enum Reason: Sendable, Equatable {
+    /// The call's errno (EPERM is told as EACCES: they mean the same to a user here).
+    case system(Errno)
+    /// Nothing has that name, id or key.
+    case noSuchObject
+    /// There is no /dev/shm to act in.
+    case noShm
+    /// The /dev/shm at `path` was refused, and why (as `ListingGap.shmRefused` says it).
+    case shmRefused(path: String, why: String)
+    /// A POSIX semaphore's value above SEM_VALUE_MAX.
+    case valueAboveSemValueMax(UInt32)
+    /// The namespace-root helper's refusal, as it gave it.
+    case refused(String)
+  }
+
+  public init(operation: String, subject: String, reason: Reason, code: Errno? = nil) {
     self.operation = operation
     self.subject = subject
     self.reason = reason
@@ -66,15 +83,10 @@ public struct IPCError: Error, CustomStringConvertible, Sendable, Equatable {
   /// Wraps a failed call, keeping its errno and the kernel's sentence for it.
   public init(operation: String, subject: String, _ error: SystemError, hint: Hint? = nil) {
     // EPERM ("Operation not permitted") and EACCES mean the same to a user here.
-    let text = (error.code.isPermissionDenied ? Errno.permissionDenied : error.code).description
-    self.init(operation: operation, subject: subject, reason: text, code: error.code)
+    let shown = error.code.isPermissionDenied ? Errno.permissionDenied : error.code
+    self.init(operation: operation, subject: subject, reason: .system(shown), code: error.code)
     self.hint = hint
   }
-
-  /// "unlink posix-shm:/x: Permission denied", without the hint. The subject is a reference's
-  /// description, whose name is escaped already: escaping it again would print a name other
-  /// than the one to type back.
-  public var description: String { "\(operation) \(subject): \(reason)" }
 
   /// True when the object was not there: `clean` and races treat it as already gone.
   public var isNoSuchObject: Bool { code == .noSuchFileOrDirectory || code == .identifierRemoved }

@@ -52,11 +52,26 @@ import Testing
   }
 
   @Test func aKernelLimitPointsToLimits() {
-    var error = IPCError(operation: "create", subject: "sysv-mq", reason: "No space left on device", code: .noSpace)
+    var error = IPCError(operation: "create", subject: "sysv-mq", reason: .system(.noSpace), code: .noSpace)
     error.hint = .tooManySysVQueues(msgmni: 1)
     #expect(error.line == "create sysv-mq: No space left on device (too many queues: kernel.msgmni = 1; see 'ipctool limits')")
     error.hint = .keyTaken(.sysvQueue, id: 0)
     #expect(error.line == "create sysv-mq: No space left on device (the key is sysv-mq:0's)")
+  }
+
+  @Test func reasonsReadAsTheyDid() {
+    let cases: [(IPCError.Reason, String)] = [
+      (.system(.permissionDenied), "Permission denied"),
+      (.noSuchObject, "no such object"),
+      (.noShm, "no /dev/shm"),
+      (.shmRefused(path: "/proc/7/root/dev/shm", why: "not a tmpfs (ext4): not read"),
+       "/proc/7/root/dev/shm is not a tmpfs (ext4): not read"),
+      (.valueAboveSemValueMax(4_000_000_000), "value 4000000000 is above SEM_VALUE_MAX (2147483647)"),
+    ]
+    for (reason, words) in cases {
+      #expect(IPCError(operation: "unlink", subject: "posix-shm:/x", reason: reason).description
+        == "unlink posix-shm:/x: " + words)
+    }
   }
 
   @Test func targetFailuresNameTheOption() {

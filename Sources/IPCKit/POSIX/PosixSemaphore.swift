@@ -30,7 +30,7 @@ enum PosixSemaphore {
     guard value <= UInt32(Int32.max) else {
       throw IPCError(
         operation: "create", subject: subject,
-        reason: "value \(value) is above SEM_VALUE_MAX (\(Int32.max))", code: .invalidArgument)
+        reason: .valueAboveSemValueMax(value), code: .invalidArgument)
     }
     let handle = try ShmHandle.required(folder, operation: "create", subject: subject)
     do throws(SystemError) {

@@ -4,12 +4,31 @@ import IPCKit
 // The library returns values; these are the sentences the command line makes of them.
 
 extension IPCError {
+  /// "unlink posix-shm:/x: Permission denied", without the hint. The subject is a reference's
+  /// description, whose name is escaped already: escaping it again would print a name other
+  /// than the one to type back.
+  var description: String { "\(operation) \(subject): \(reason.words)" }
+
   /// "create sysv-mq: No space left on device (too many queues: kernel.msgmni = 1; see
   /// 'ipctool limits')": the failure, what it ran into, and where to look.
   var line: String {
     guard let hint else { return description }
     let pointer = hint.isKernelLimit ? "; see 'ipctool limits'" : ""
     return "\(description) (\(hint.text)\(pointer))"
+  }
+}
+
+extension IPCError.Reason {
+  /// "Permission denied", "no such object", "/dev/shm is not a tmpfs (ext4): not read".
+  var words: String {
+    switch self {
+    case .system(let code): code.description
+    case .noSuchObject: "no such object"
+    case .noShm: "no /dev/shm"
+    case .shmRefused(let path, let why): "\(path) is \(why)"
+    case .valueAboveSemValueMax(let value): "value \(value) is above SEM_VALUE_MAX (\(Int32.max))"
+    case .refused(let text): text
+    }
   }
 }
 
@@ -136,7 +155,8 @@ extension Cleaner.Reason {
     case .permissionDenied: Errno.permissionDenied.description
     case .vanished: "vanished before removal"
     case .idReused(let id): "id \(id) now names another object"
-    case .failed(let error): error.hint.map { "\(error.reason) (\($0.text))" } ?? error.reason
+    case .failed(let error):
+      error.hint.map { "\(error.reason.words) (\($0.text))" } ?? error.reason.words
     }
   }
 }
