@@ -152,12 +152,18 @@ public struct CleanSession {
   private func joined<Sink: CleanSink>(
     _ kind: IPCKind, _ passes: [SysVSlots.Pass<Cleaner.Outcome>], _ makeSink: () -> Sink
   ) -> (IPCKind, [ListingGap], Sink) {
-    guard let outcomes = SysVSlots.inIDOrder(passes) else {
-      let (sink, gaps) = cleanListed(kind, makeSink)
-      return (kind, gaps, sink)
-    }
     let sink = makeSink()
-    for outcome in outcomes { sink.add(outcome) }
+    switch SysVSlots.order(passes) {
+    case .unreadable:
+      let (listed, gaps) = cleanListed(kind, makeSink)
+      return (kind, gaps, listed)
+    case .asRead:
+      // As they are: no copy of the records into another array.
+      for pass in passes { for outcome in pass.results { sink.add(outcome) } }
+    case .permuted(let order):
+      let outcomes = passes.flatMap(\.results)
+      for index in order { sink.add(outcomes[index]) }
+    }
     return (kind, [], sink)
   }
 
