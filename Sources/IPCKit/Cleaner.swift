@@ -40,8 +40,9 @@ public struct Cleaner {
   }
 
   /// Why an object was kept, could not be removed, or was gone: values, which the command line
-  /// puts in words.
-  public enum Reason: Sendable, Equatable {
+  /// puts in words. Boxed: a System V kind's outcomes are held until its ids are all known
+  /// (see `CleanSession`), and its largest cases would double each one's size.
+  public indirect enum Reason: Sendable, Equatable {
     /// A System V segment already marked for removal, freed when its last process detaches.
     case markedForRemoval(attached: UInt64)
     /// Processes map it or hold it open.

@@ -104,12 +104,12 @@ public struct Inventory: Sendable {
     func failure(_ error: SystemError) -> IPCError {
       if error.call == Self.refusedCall {
         return IPCError(
-          operation: operation, subject: reference.description, reason: error.subject ?? "",
+          operation: operation, subject: reference.description, reason: .refused(error.subject ?? ""),
           code: error.code)
       }
       return notFound(error.code)
         ? IPCError(operation: operation, subject: reference.description,
-          reason: "no such object", code: .noSuchFileOrDirectory)
+          reason: .noSuchObject, code: .noSuchFileOrDirectory)
         : IPCError(operation: operation, subject: reference.description, error)
     }
     do throws(SystemError) {
@@ -182,10 +182,10 @@ public struct Inventory: Sendable {
     } catch {
       if error.call == Self.refusedCall {
         throw IPCError(
-          operation: "unlink", subject: subject, reason: error.subject ?? "", code: error.code)
+          operation: "unlink", subject: subject, reason: .refused(error.subject ?? ""), code: error.code)
       }
       guard !notFound(error.code) else {
-        throw IPCError(operation: "unlink", subject: subject, reason: "no such object", code: .noSuchFileOrDirectory)
+        throw IPCError(operation: "unlink", subject: subject, reason: .noSuchObject, code: .noSuchFileOrDirectory)
       }
       throw IPCError(operation: "unlink", subject: subject, error)
     }

@@ -11,29 +11,22 @@ public enum TargetNamespace {
   /// work in:
   /// its /dev/shm as a verified handle, or why it was refused (then POSIX shared memory and
   /// semaphores are not touched; everything else still works).
-  public static func enter(_ pid: pid_t, proc: String = "/proc") throws(IPCError) -> IPCContext {
-    func failure(_ what: String, _ code: Errno, hint: String? = nil) -> IPCError {
-      let gone = code == .noSuchFileOrDirectory
-      var error = IPCError(
-        operation: "--target", subject: String(pid), reason: gone ? "no such process" : "\(what): \(code)",
-        code: code)
-      error.hint = gone ? nil : hint.map { IPCError.Hint($0) }
-      return error
+  public static func enter(_ pid: pid_t, proc: String = "/proc") throws(TargetError) -> IPCContext {
+    func failure(_ step: (pid_t, Errno) -> TargetError, _ code: Errno) -> TargetError {
+      code == .noSuchFileOrDirectory ? .noSuchProcess(pid) : step(pid, code)
     }
     let target: IPCNamespaceID
     switch IPCNamespaceID.of(String(pid), proc: proc) {
     case .success(let id): target = id
-    case .failure(let code):
-      throw failure(
-        "cannot see its IPC namespace", code, hint: "ptrace access to the process is needed")
+    case .failure(let code): throw failure(TargetError.namespaceNotVisible, code)
     }
     if (try? IPCNamespaceID.of("self", proc: proc).get()) != target {
       switch NamespaceCalls.joinIPC(at: "\(proc)/\(pid)/ns/ipc") {
       case .success: break
       case .failure(let error) where error.call == "setns":
-        throw failure("cannot join its IPC namespace", error.code, hint: "CAP_SYS_ADMIN is needed")
+        throw failure(TargetError.namespaceNotJoined, error.code)
       case .failure(let error):
-        throw failure("cannot open its IPC namespace", error.code)
+        throw failure(TargetError.namespaceNotOpened, error.code)
       }
     }
     return IPCContext(paths: .target(pid, proc: proc))

@@ -36,7 +36,7 @@ public enum IPCTool {
         if command.options.contains(where: { $0.long == SharedOptions.target.long }),
           let pid = try parsed.value(SharedOptions.target, "a process id", { pid_t($0).flatMap { $0 > 0 ? $0 : nil } })
         {
-          do {
+          do throws(TargetError) {
             // Its /dev/shm opened once, inside its root, and handed to the command; a queue
             // directory named for the caller's namespace is not the target's: queues are read
             // through a mount made in the target's.

@@ -5,14 +5,13 @@ import Testing
 /// clean --all, again and again, beside pi runs that use System V queues, segments and sets.
 @Suite(.enabled(if: Sandbox.isRoot, "needs root for a private IPC + mount namespace"))
 struct CleanSoakTests {
-  /// For 60 s, eight `pi --ipc sysv` runs at a time while `clean --all` runs in a loop. What a
-  /// live process uses (attached, waited on, last used by a live pid) is never removed; a run
-  /// may still lose a queue or segment in the instant between its creation and its first use
-  /// (the kernel records nothing then), and then it must fail with one line, not hang, and
-  /// leave nothing. The counts are printed for the record.
+  /// For 20 s, eight `pi --ipc sysv` runs at a time while `clean --all` runs in a loop. What a
+  /// live process uses (attached, waited on, last used by a live pid, or made in the last 5 s
+  /// and not used yet) is never removed: every run must succeed and verify its cleanup. A lost
+  /// object is a failure, whatever its message. `Benchmarks/soak.sh` runs the same for longer.
   @Test func cleanBesidePiRunsRemovesNothingInUse() throws {
     let box = try Sandbox()
-    let deadline = Date().addingTimeInterval(60)
+    let deadline = Date().addingTimeInterval(20)
     var running: [RunningProgram] = []
     var results: [ToolRun] = []
     var cleans = 0
@@ -31,19 +30,13 @@ struct CleanSoakTests {
       running = live
     }
     results += running.map { $0.finish(timeout: 60) }
-    let failures = results.filter { $0.status != 0 }
+    let failures = results.filter { $0.status != 0 || $0.signaled }
     for run in results {
-      #expect(!run.signaled, "a run hung or crashed: \(run)")
-      if run.status == 0 {
-        #expect(run.stdout.contains("\"cleanup_verified\": true"), "\(run)")
-      } else {
-        #expect(run.status == 1 && run.stderr.split(separator: "\n").count == 1, "\(run)")
-      }
+      #expect(run.status == 0 && !run.signaled, "a pi run failed beside clean: \(run)")
+      #expect(run.stdout.contains("\"cleanup_verified\": true"), "\(run)")
     }
     #expect(try box.run(["list", "--json"]).objects().isEmpty, "the runs left something")
-    let reasons = Dictionary(grouping: failures) { run in
-      run.stderr.replacing(/[0-9]+/, with: "N").trimmingCharacters(in: .whitespacesAndNewlines)
-    }.map { "\($0.value.count) x \($0.key)" }.sorted()
-    print("soak: \(results.count) pi runs, \(failures.count) failed, \(cleans) cleans; \(reasons)")
+    #expect(!results.isEmpty && cleans > 0)
+    print("soak: \(results.count) pi runs, \(failures.count) failed, \(cleans) cleans")
   }
 }

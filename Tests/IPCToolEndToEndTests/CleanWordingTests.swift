@@ -28,27 +28,9 @@ struct CleanWordingTests {
     #expect(run.status == 0)
   }
 
-  @Test func aSetWhoseLastUserEndedIsRecentlyUsedNotInUse() throws {
-    let box = try Sandbox()
-    let set = box.plainSysVSemaphores(values: [0])
-    let started = time(nil)
-    let user = try python(box, """
-      import ctypes
-      libc = ctypes.CDLL(None, use_errno=True)
-      class sembuf(ctypes.Structure):
-          _fields_ = [("num", ctypes.c_ushort), ("op", ctypes.c_short), ("flg", ctypes.c_short)]
-      print(libc.semop(\(set), ctypes.byref(sembuf(0, 1, 0)), 1), flush=True)
-      """)
-    try #require(user.finish().stdout.hasPrefix("0"))
-    let run = try box.run(["clean", "--kind", "sysv-sem"])
-    // Said only while the moment lasts; a machine slower than that says nothing here.
-    if time(nil) - started < ActivityEvidence.quietSeconds {
-      let line = try #require(run.lines.first, "\(run)")
-      #expect(line.hasPrefix("kept     sysv-sem:\(set): recently used (last semop "), "\(run)")
-      #expect(line.hasSuffix(" ago, by a process that has ended), kept for 5 s (--force removes it)"), "\(run)")
-      #expect(run.lines.last == "removed 0, kept 0 in use, 1 recently used, failed 0", "\(run)")
-    }
-  }
+  // A set whose last user has ended is "recently used" for 5 s: a clock's matter, decided
+  // with a fixed one (CleanRulesTests.aSetIsKeptByWaitersAndRecentUse) and worded without one
+  // (WordingTests.recentlyUsedIsSaidAndCountedApart).
 
   @Test func aKeptLineNamesTheFirstOfManyUsersAndJSONNamesAll() throws {
     let box = try Sandbox()

@@ -31,6 +31,16 @@ public struct ApplicationHolds: Sendable {
 
   public init() {}
 
+  /// Holds as given, for clean's rules to be tried without an application: `holder` holds
+  /// `objects`; each of `leftSets` was left by a gone one.
+  init(holding objects: [IPCObjectInfo], by holder: Holder, leftSets: [LeftSet] = []) {
+    for object in objects { held[object.identity] = holder }
+    self.leftSets = leftSets
+    for (index, set) in leftSets.enumerated() {
+      for member in set.members { setOf[member.identity] = index }
+    }
+  }
+
   /// The running application holding `object`, if any.
   public func holder(of object: IPCObjectInfo) -> Holder? {
     if object.kind.isFileInDevShm,

@@ -64,9 +64,8 @@ public enum IPCReferenceError: Error, Equatable, CustomStringConvertible, Sendab
   public var description: String {
     switch self {
     case .malformed(let word):
+      // The command line adds what a bare word most likely meant.
       "invalid reference '\(printable(word))': expected /name, KIND:/name, KIND:ID or KIND:0xKEY"
-        // A bare word is most often a POSIX name typed without its slash.
-        + (!word.isEmpty && !word.contains(":") && !word.hasPrefix("/") ? "; did you mean '/\(printable(word))'?" : "")
     case .unknownKind(let word):
       "unknown kind '\(printable(word))' (expected one of \(IPCKind.allCases.map(\.rawValue).joined(separator: ", ")))"
     case .name(let error): error.description

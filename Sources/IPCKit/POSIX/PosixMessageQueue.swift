@@ -34,19 +34,14 @@ enum PosixMessageQueue {
 
   /// Says which kernel limit a failed `mq_open` ran into, and where it is set.
   static func limitHint(for code: Errno, paths: IPCPaths) -> IPCError.Hint? {
-    func setting(_ name: String) -> String {
-      let value = paths.kernelSetting("fs/mqueue/" + name).map(String.init) ?? "?"
-      return "fs.mqueue.\(name) = \(value)"
-    }
+    func setting(_ name: String) -> UInt64? { paths.kernelSetting("fs/mqueue/" + name) }
     switch code {
     case .invalidArgument:
-      return .limit("limits above \(setting("msg_max")) or \(setting("msgsize_max")), or zero")
+      return .posixQueueLimits(msgMax: setting("msg_max"), msgsizeMax: setting("msgsize_max"))
     case .noSpace:
-      return .limit("too many queues: \(setting("queues_max"))")
+      return .tooManyPosixQueues(queuesMax: setting("queues_max"))
     case .tooManyOpenFiles:
-      return IPCError.Hint(
-        "the queues' memory would exceed RLIMIT_MSGQUEUE (ulimit -q),"
-          + " or too many open descriptors (ulimit -n)")
+      return .queueMemoryOrDescriptors
     default:
       return nil
     }

@@ -30,7 +30,7 @@ enum PosixSemaphore {
     guard value <= UInt32(Int32.max) else {
       throw IPCError(
         operation: "create", subject: subject,
-        reason: "value \(value) is above SEM_VALUE_MAX (\(Int32.max))", code: .invalidArgument)
+        reason: .valueAboveSemValueMax(value), code: .invalidArgument)
     }
     let handle = try ShmHandle.required(folder, operation: "create", subject: subject)
     do throws(SystemError) {
@@ -39,7 +39,7 @@ enum PosixSemaphore {
       try handle.create(
         name, prefix: filePrefix, mode: permissions.rawValue, content: content, size: 0)
     } catch {
-      let hint = error.code == .noSpace ? IPCError.Hint("\(handle.path) is full") : nil
+      let hint = error.code == .noSpace ? IPCError.Hint.shmFull(path: handle.path, free: nil) : nil
       throw IPCError(operation: "create", subject: subject, error, hint: hint)
     }
   }

@@ -30,19 +30,19 @@ enum PosixSharedMemory {
       let full = error.code == .noSpace || error.code == .fileTooLarge
       throw IPCError(
         operation: "create", subject: subject, error,
-        hint: full ? IPCError.Hint(noRoom(for: size, in: handle)) : nil)
+        hint: full ? noRoom(for: size, in: handle) : nil)
     }
   }
 
   /// Why `size` bytes found no room: a segment larger than the whole file system is not a
   /// full one (an empty but small /dev/shm), and the two are fixed differently.
-  static func noRoom(for size: UInt64, in handle: ShmHandle) -> String {
+  static func noRoom(for size: UInt64, in handle: ShmHandle) -> IPCError.Hint {
     let directory = handle.path
-    guard let info = handle.space() else { return "\(directory) is full" }
+    guard let info = handle.space() else { return .shmFull(path: directory, free: nil) }
     let block = UInt64(info.f_frsize)
     let total = UInt64(info.f_blocks) * block
-    if size > total { return "larger than \(directory) (\(ByteSize.human(total)) in all)" }
-    return "\(directory) is full (\(ByteSize.human(UInt64(info.f_bavail) * block)) free)"
+    if size > total { return .largerThanShm(path: directory, total: total) }
+    return .shmFull(path: directory, free: UInt64(info.f_bavail) * block)
   }
 
   /// Gives a nameless file its name (behind `prefix`: "sem." for semaphores) in the folder

@@ -310,14 +310,14 @@ public final class ShmHandle: Sendable {
     case .success(let handle): return handle
     case .failure(.shmRefused(let path, let reason)):
       throw IPCError(
-        operation: operation, subject: subject, reason: "\(path) is \(reason)",
+        operation: operation, subject: subject, reason: .shmRefused(path: path, why: reason),
         code: .permissionDenied)
     case .failure(.shmDirectoryUnreadable(let path, let code)):
       let error = SystemError(call: "open", subject: path, code: code)
       throw IPCError(operation: operation, subject: subject, error)
     case .failure:
       throw IPCError(
-        operation: operation, subject: subject, reason: "no /dev/shm", code: .noSuchFileOrDirectory)
+        operation: operation, subject: subject, reason: .noShm, code: .noSuchFileOrDirectory)
     }
   }
 

@@ -25,7 +25,7 @@ final class PiWorkers {
           IPCError(
             operation: "pi", subject: "worker \(worker)", SystemError(call: "fork", code: code),
             hint: code == .resourceTemporarilyUnavailable
-              ? .limit("RLIMIT_NPROC or kernel.pid_max") : nil))
+              ? .processLimit : nil))
       }
     }
   }

@@ -18,7 +18,7 @@ final class SocketPairTransport: PiTransport {
       } catch {
         remove()
         throw setupFailure(error, "socketpair",
-          hint: error.code == .tooManyOpenFiles ? IPCError.Hint("too many open descriptors (ulimit -n)") : nil)
+          hint: error.code == .tooManyOpenFiles ? IPCError.Hint.tooManyDescriptors : nil)
       }
     }
   }

@@ -67,5 +67,5 @@ func keyTakenHint(_ kind: IPCKind, _ code: Errno, id: @autoclosure () -> Result<
   -> IPCError.Hint?
 {
   guard code == .fileExists, case .success(let holder) = id() else { return nil }
-  return IPCError.Hint("the key is \(kind.rawValue):\(holder)'s")
+  return .keyTaken(kind, id: holder)
 }

@@ -17,8 +17,7 @@ enum SysVMessageQueue: SysVFamily {
     } catch {
       let hint =
         error.code == .noSpace
-        ? IPCError.Hint.limit(
-          "too many queues: kernel.msgmni = \(paths.kernelSetting("kernel/msgmni").map(String.init) ?? "?")")
+        ? IPCError.Hint.tooManySysVQueues(msgmni: paths.kernelSetting("kernel/msgmni"))
         : keyTakenHint(.sysvQueue, error.code, id: SysVCalls.msgget(key ?? IPC_PRIVATE, 0))
       throw IPCError(operation: "create", subject: createSubject(.sysvQueue, key: key), error, hint: hint)
     }

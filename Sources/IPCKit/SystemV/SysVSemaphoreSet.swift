@@ -11,10 +11,8 @@ enum SysVSemaphoreSet: SysVFamily {
     key: Int32?, count: Int32, value: Int32, permissions: IPCPermissions, paths: IPCPaths
   ) throws(IPCError) -> Int32 {
     let subject = createSubject(.sysvSemaphore, key: key)
-    func semSetting() -> String {
-      let text = readTextFile(paths.proc + "/sys/kernel/sem") ?? "?"
-      let fields = text.split(whereSeparator: \.isWhitespace)
-      return "kernel.sem = \(fields.joined(separator: " ")) (SEMMSL SEMMNS SEMOPM SEMMNI)"
+    func semSetting() -> [Substring]? {
+      readTextFile(paths.proc + "/sys/kernel/sem")?.split(whereSeparator: \.isWhitespace)
     }
     let id: Int32
     do throws(SystemError) {
@@ -24,8 +22,8 @@ enum SysVSemaphoreSet: SysVFamily {
     } catch {
       let hint: IPCError.Hint? =
         switch error.code {
-        case .invalidArgument: .limit("count above SEMMSL: \(semSetting())")
-        case .noSpace: .limit("too many sets or semaphores: \(semSetting())")
+        case .invalidArgument: .semaphoresPerSet(sem: semSetting())
+        case .noSpace: .tooManySemaphores(sem: semSetting())
         default: keyTakenHint(.sysvSemaphore, error.code, id: SysVCalls.semget(key ?? IPC_PRIVATE, count: 0, 0))
         }
       throw IPCError(operation: "create", subject: subject, error, hint: hint)
@@ -40,7 +38,7 @@ enum SysVSemaphoreSet: SysVFamily {
         .get()
     } catch {
       try? remove(id)  // never leave a set with the wrong values
-      let hint = error.code == .resultOutOfRange ? IPCError.Hint("value above SEMVMX (32767)") : nil
+      let hint = error.code == .resultOutOfRange ? IPCError.Hint.valueAboveSEMVMX : nil
       throw IPCError(operation: "create", subject: subject, error, hint: hint)
     }
     return id

@@ -19,15 +19,12 @@ enum SysVSharedMemory: SysVFamily {
       ).mapError { SystemError(call: "shmget", code: $0) }.get()
     } catch {
       // As `limits` shows them: the kernel's "no limit" (near 2^64) as unlimited.
-      func setting(_ name: String) -> String {
-        let value = paths.kernelSetting("kernel/" + name)
-        return "kernel.\(name) = \(value.map { KernelLimit.isUnlimited($0) ? "unlimited" : String($0) } ?? "?")"
-      }
+      func setting(_ name: String) -> UInt64? { paths.kernelSetting("kernel/" + name) }
       let hint: IPCError.Hint? =
         switch error.code {
         // shmmin is no setting: the kernel's smallest segment is 1 byte.
-        case .invalidArgument: .limit("size outside 1 (shmmin) .. \(setting("shmmax"))")
-        case .noSpace: .limit("too many segments or pages: \(setting("shmmni")), \(setting("shmall"))")
+        case .invalidArgument: .segmentSize(shmmax: setting("shmmax"))
+        case .noSpace: .tooManySegments(shmmni: setting("shmmni"), shmall: setting("shmall"))
         default: keyTakenHint(.sysvSharedMemory, error.code, id: SysVCalls.shmget(key ?? IPC_PRIVATE, size: 0, 0))
         }
       throw IPCError(operation: "create", subject: createSubject(.sysvSharedMemory, key: key), error, hint: hint)

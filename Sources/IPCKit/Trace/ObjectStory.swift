@@ -29,7 +29,7 @@ public struct ObjectStory: Sendable {
     var objects: [IPCObjectInfo]
     do {
       objects = try inventory.find(reference, for: "why")
-    } catch where error.code == .noSuchFileOrDirectory || error.reason == "no such object" {
+    } catch where error.code == .noSuchFileOrDirectory || error.reason == .noSuchObject {
       objects = []
     }
     var stories = objects.map { object in

@@ -64,22 +64,26 @@ enum CleanCommand {
       console.errRaw(error.line + "\n")
       return .usage
     }
-    let run = CleanRun(
-      selection: selection, force: parsed.flag(force), unusedOnly: parsed.flag(SharedOptions.unused),
-      dryRun: parsed.flag(dryRun), context: parsed.context)
+    let dryRun = parsed.flag(Self.dryRun)
+    let json = parsed.flag(SharedOptions.json)
+    let session = CleanSession(
+      parsed.context, selection: selection, force: parsed.flag(force),
+      unusedOnly: parsed.flag(SharedOptions.unused), dryRun: dryRun)
     // A selected kind that could not be read is a failure, not a note: its objects were
     // neither removed nor kept, and a script must not take the run for complete.
-    let (report, gaps) = run.cleanAll(json: parsed.flag(SharedOptions.json))
+    let (parts, gaps) = session.run { CleanReport(json: json, dryRun: dryRun) }
+    let report = CleanReport(json: json, dryRun: dryRun, capacity: 0)
+    for part in parts { report.append(part) }
     for gap in gaps { console.error(gap.sentence) }
     // One gap may be two kinds: /dev/shm holds segments and semaphores.
     report.counts.kindsNotRead = gaps.reduce(0) { count, gap in
       guard case .shmDirectoryUnreadable = gap else { return count + 1 }
       return count + selection.kinds.intersection([.posixSharedMemory, .posixSemaphore]).count
     }
-    console.out(report.document(dryRun: run.dryRun))
+    console.out(report.document(dryRun: dryRun))
     // The record was lost (a full disk, a closed stdout) but the objects are gone all the
     // same: say what was done where it can still be read.
-    if console.outputFailure != nil { console.error("clean: " + report.counts.summary(dryRun: run.dryRun)) }
+    if console.outputFailure != nil { console.error("clean: " + report.counts.summary(dryRun: dryRun)) }
     return report.counts.isFailure ? .failure : .success
   }
 }

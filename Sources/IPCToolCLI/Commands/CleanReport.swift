@@ -5,8 +5,9 @@ import IPCKit
 /// then holds its output, not 100,000 records (which were most of its memory and, copied
 /// about, a good part of its time).
 ///
-/// Threads each fill their own report; `append` joins them in listing order.
-final class CleanReport {
+/// The session hands outcomes over in listing order, one report per run of objects read
+/// together (on several threads at once); `append` joins them.
+final class CleanReport: CleanSink {
   let json: Bool
   /// A dry run's lines say "would remove", and the others are padded to line up with it.
   let dryRun: Bool
@@ -28,38 +29,6 @@ final class CleanReport {
     } else {
       Self.line(outcome, dryRun: dryRun, into: out)
     }
-  }
-
-  /// Puts the outcomes told so far in another order: `order` gives, for each place, the
-  /// index of the outcome to stand there. The System V kernel hands objects over in slot
-  /// order, and a listing is in id order. Outcomes are found again by their bytes, not kept
-  /// apart: each is one line, or one JSON item after ",\n" (no item holds a raw newline).
-  func reorder(_ order: [Int]) {
-    let old = body[body.count - 1]
-    let bytes = old.bytes
-    var starts: [Int] = []
-    starts.reserveCapacity(order.count)
-    for index in 0..<bytes.count {
-      let starting = json
-        ? bytes[index] == UInt8(ascii: ",") && index + 1 < bytes.count && bytes[index + 1] == 0x0A
-        : index == 0 || bytes[index - 1] == 0x0A
-      if starting { starts.append(index) }
-    }
-    guard starts.count == order.count else { return }  // cannot happen: one outcome per object
-    let new = ByteBuffer(capacity: old.count)
-    for index in order {
-      let end = index + 1 < starts.count ? starts[index + 1] : bytes.count
-      new.append(UnsafeRawBufferPointer(rebasing: bytes[starts[index]..<end]))
-    }
-    body[body.count - 1] = new
-  }
-
-  /// Moves what another report gathered into this one's last bytes, so that `reorder` can
-  /// reach them; the other is left empty, its memory freed.
-  func absorb(_ other: CleanReport) {
-    counts.merge(other.counts)
-    for part in other.body where part.count > 0 { body[body.count - 1].append(part.bytes) }
-    other.body = [ByteBuffer(capacity: 0)]
   }
 
   /// Adds what another report gathered, after what this one has.

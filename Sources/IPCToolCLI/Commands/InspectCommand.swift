@@ -93,10 +93,10 @@ func parseReferences(_ parsed: ParsedArguments) throws(UsageError) -> [IPCRefere
       references.append(try IPCReference(parsing: word))
     } catch {
       guard case .malformed = error, let objects = systemVObjects(spelled: word, in: parsed.context) else {
-        throw UsageError(error.description, parsed.command)
+        throw UsageError(error.line, parsed.command)
       }
       // A bare key or id: the System V objects that have it, not the POSIX name "/0x1e240".
-      let problem = error.description.prefix { $0 != ";" }
+      let problem = error.description
       let choices = objects.map { "'\($0)'" }
       let listed = choices.dropLast().joined(separator: ", ")
         + (choices.count > 1 ? " or " : "") + (choices.last ?? "")

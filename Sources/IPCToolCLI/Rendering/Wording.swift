@@ -4,12 +4,100 @@ import IPCKit
 // The library returns values; these are the sentences the command line makes of them.
 
 extension IPCError {
+  /// "unlink posix-shm:/x: Permission denied", without the hint. The subject is a reference's
+  /// description, whose name is escaped already: escaping it again would print a name other
+  /// than the one to type back.
+  var description: String { "\(operation) \(subject): \(reason.words)" }
+
   /// "create sysv-mq: No space left on device (too many queues: kernel.msgmni = 1; see
   /// 'ipctool limits')": the failure, what it ran into, and where to look.
   var line: String {
     guard let hint else { return description }
     let pointer = hint.isKernelLimit ? "; see 'ipctool limits'" : ""
     return "\(description) (\(hint.text)\(pointer))"
+  }
+}
+
+extension IPCError.Reason {
+  /// "Permission denied", "no such object", "/dev/shm is not a tmpfs (ext4): not read".
+  var words: String {
+    switch self {
+    case .system(let code): code.description
+    case .noSuchObject: "no such object"
+    case .noShm: "no /dev/shm"
+    case .shmRefused(let path, let why): "\(path) is \(why)"
+    case .valueAboveSemValueMax(let value): "value \(value) is above SEM_VALUE_MAX (\(Int32.max))"
+    case .refused(let text): text
+    }
+  }
+}
+
+extension IPCError.Hint {
+  /// "too many queues: kernel.msgmni = 1", "the key is sysv-mq:5's", "/dev/shm is full".
+  var text: String {
+    switch self {
+    case .tooManySysVQueues(let msgmni): "too many queues: \(setting("kernel.msgmni", msgmni))"
+    case .segmentSize(let shmmax):
+      "size outside 1 (shmmin) .. \(setting("kernel.shmmax", shmmax, unlimited: true))"
+    case .tooManySegments(let shmmni, let shmall):
+      "too many segments or pages: \(setting("kernel.shmmni", shmmni, unlimited: true)),"
+        + " \(setting("kernel.shmall", shmall, unlimited: true))"
+    case .semaphoresPerSet(let sem): "count above SEMMSL: \(semSetting(sem))"
+    case .tooManySemaphores(let sem): "too many sets or semaphores: \(semSetting(sem))"
+    case .posixQueueLimits(let msgMax, let msgsizeMax):
+      "limits above \(setting("fs.mqueue.msg_max", msgMax)) or"
+        + " \(setting("fs.mqueue.msgsize_max", msgsizeMax)), or zero"
+    case .tooManyPosixQueues(let queuesMax):
+      "too many queues: \(setting("fs.mqueue.queues_max", queuesMax))"
+    case .queueMemoryOrDescriptors:
+      "the queues' memory would exceed RLIMIT_MSGQUEUE (ulimit -q),"
+        + " or too many open descriptors (ulimit -n)"
+    case .processLimit: "RLIMIT_NPROC or kernel.pid_max"
+    case .tooManyDescriptors: "too many open descriptors (ulimit -n)"
+    case .keyTaken(let kind, let id): "the key is \(kind.rawValue):\(id)'s"
+    case .valueAboveSEMVMX: "value above SEMVMX (32767)"
+    case .shmFull(let path, let free):
+      "\(path) is full" + (free.map { " (\(ByteSize.human($0)) free)" } ?? "")
+    case .largerThanShm(let path, let total): "larger than \(path) (\(ByteSize.human(total)) in all)"
+    }
+  }
+}
+
+/// "kernel.msgmni = 32000"; "?" where it could not be read.
+private func setting(_ name: String, _ value: UInt64?, unlimited: Bool = false) -> String {
+  let shown = value.map { unlimited && KernelLimit.isUnlimited($0) ? "unlimited" : String($0) }
+  return "\(name) = \(shown ?? "?")"
+}
+
+/// "kernel.sem = 32000 1024000000 500 32000 (SEMMSL SEMMNS SEMOPM SEMMNI)".
+private func semSetting(_ fields: [Substring]?) -> String {
+  "kernel.sem = \(fields?.joined(separator: " ") ?? "?") (SEMMSL SEMMNS SEMOPM SEMMNI)"
+}
+
+extension TargetError {
+  /// "--target 42: cannot join its IPC namespace: Operation not permitted (CAP_SYS_ADMIN is
+  /// needed)".
+  var line: String {
+    switch self {
+    case .noSuchProcess(let pid): "--target \(pid): no such process"
+    case .namespaceNotVisible(let pid, let code):
+      "--target \(pid): cannot see its IPC namespace: \(code) (ptrace access to the process is needed)"
+    case .namespaceNotOpened(let pid, let code):
+      "--target \(pid): cannot open its IPC namespace: \(code)"
+    case .namespaceNotJoined(let pid, let code):
+      "--target \(pid): cannot join its IPC namespace: \(code) (CAP_SYS_ADMIN is needed)"
+    }
+  }
+}
+
+extension IPCReferenceError {
+  /// The error, and for a bare word the POSIX name it most likely meant (typed without its
+  /// slash): "invalid reference 'jobs': ...; did you mean '/jobs'?".
+  var line: String {
+    guard case .malformed(let word) = self, !word.isEmpty, !word.contains(":"),
+      !word.hasPrefix("/")
+    else { return description }
+    return description + "; did you mean '/\(printable(word))'?"
   }
 }
 
@@ -67,7 +155,8 @@ extension Cleaner.Reason {
     case .permissionDenied: Errno.permissionDenied.description
     case .vanished: "vanished before removal"
     case .idReused(let id): "id \(id) now names another object"
-    case .failed(let error): error.hint.map { "\(error.reason) (\($0.text))" } ?? error.reason
+    case .failed(let error):
+      error.hint.map { "\(error.reason.words) (\($0.text))" } ?? error.reason.words
     }
   }
 }
