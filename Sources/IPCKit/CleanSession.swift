@@ -78,7 +78,7 @@ public struct CleanSession {
   private func cleanFiles<Sink: CleanSink>(_ makeSink: @escaping () -> Sink)
     -> ([IPCKind: [Sink]], [ListingGap])
   {
-    let fileKinds = selection.kinds.intersection([.posixSharedMemory, .posixSemaphore])
+    let fileKinds = selection.kinds.intersection(IPCKind.shmFileKinds)
     guard !fileKinds.isEmpty else { return ([:], []) }
     let (runs, gaps) = inventory.list(fileKinds, withValues: false) { run -> (IPCKind?, Sink) in
       let sink = makeSink()

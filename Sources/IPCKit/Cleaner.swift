@@ -184,7 +184,7 @@ public struct Cleaner {
       // A POSIX object is a file of /dev/shm: any process that sees that /dev/shm may hold it,
       // whichever IPC namespace it is in.
       let here = report.processes(ofOwner: object.uid)
-      let inShm = object.kind == .posixSharedMemory || object.kind == .posixSemaphore
+      let inShm = object.kind.isFileInDevShm
       let count = max(here, inShm ? shmSharers.processes(ofOwner: object.uid) : 0)
       if count > 0 { return .ownerActive(uid: object.uid, processes: count) }
     }

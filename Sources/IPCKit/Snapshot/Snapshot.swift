@@ -75,7 +75,7 @@ public struct Snapshot {
       context: context, namespace: namespace, holds: holds, withUsers: report != nil)
     let chosen = choosing(usage: usage, report: report, now: context.clock.now)
     var kinds = selection.kinds
-    if !includeShm { kinds.subtract([.posixSharedMemory, .posixSemaphore]) }
+    if !includeShm { kinds.subtract(IPCKind.shmFileKinds) }
     let part = render(scope)
     let parts: [Part]
     let gaps: [ListingGap]

@@ -78,7 +78,7 @@ enum CleanCommand {
     // One gap may be two kinds: /dev/shm holds segments and semaphores.
     report.counts.kindsNotRead = gaps.reduce(0) { count, gap in
       guard case .shmDirectoryUnreadable = gap else { return count + 1 }
-      return count + selection.kinds.intersection([.posixSharedMemory, .posixSemaphore]).count
+      return count + selection.kinds.intersection(IPCKind.shmFileKinds).count
     }
     console.out(report.document(dryRun: dryRun))
     // The record was lost (a full disk, a closed stdout) but the objects are gone all the
