@@ -66,11 +66,11 @@ public struct IPCError: Error, Sendable, Equatable {
     /// There is no /dev/shm to act in.
     case noShm
     /// The /dev/shm at `path` was refused, and why (as `ListingGap.shmRefused` says it).
-    case shmRefused(path: String, why: String)
+    case shmRefused(path: String, why: ShmRefusal)
     /// A POSIX semaphore's value above SEM_VALUE_MAX.
     case valueAboveSemValueMax(UInt32)
     /// The namespace-root helper's refusal, as it gave it.
-    case refused(String)
+    case notNamespaceRoot(Errno)
   }
 
   public init(operation: String, subject: String, reason: Reason, code: Errno? = nil) {

@@ -102,10 +102,9 @@ public struct Inventory: Sendable {
     -> [IPCObjectInfo]
   {
     func failure(_ error: SystemError) -> IPCError {
-      if error.call == Self.refusedCall {
+      if let refusal = error.refusal {
         return IPCError(
-          operation: operation, subject: reference.description, reason: .refused(error.subject ?? ""),
-          code: error.code)
+          operation: operation, subject: reference.description, reason: refusal, code: error.code)
       }
       return notFound(error.code)
         ? IPCError(operation: operation, subject: reference.description,
@@ -180,9 +179,8 @@ public struct Inventory: Sendable {
         throw SystemError(call: "unlink", code: .noSuchFileOrDirectory)
       }
     } catch {
-      if error.call == Self.refusedCall {
-        throw IPCError(
-          operation: "unlink", subject: subject, reason: .refused(error.subject ?? ""), code: error.code)
+      if let refusal = error.refusal {
+        throw IPCError(operation: "unlink", subject: subject, reason: refusal, code: error.code)
       }
       guard !notFound(error.code) else {
         throw IPCError(operation: "unlink", subject: subject, reason: .noSuchObject, code: .noSuchFileOrDirectory)
@@ -190,9 +188,6 @@ public struct Inventory: Sendable {
       throw IPCError(operation: "unlink", subject: subject, error)
     }
   }
-
-  /// Marks the error of a refused /dev/shm, whose subject is the whole reason.
-  static let refusedCall = "refused"
 
   /// The verified /dev/shm; a refused one fails as EACCES would, its reason in the error.
   func shmHandle() throws(SystemError) -> ShmHandle {
@@ -202,7 +197,7 @@ public struct Inventory: Sendable {
       throw SystemError(call: "open", subject: path, code: code)
     case .failure(.shmRefused(let path, let reason)):
       throw SystemError(
-        call: Self.refusedCall, subject: "\(path) is \(reason)", code: .permissionDenied)
+        call: "open", subject: path, code: .permissionDenied, refusal: .shmRefused(path: path, why: reason))
     case .failure: throw SystemError(call: "open", subject: paths.shm, code: .permissionDenied)
     }
   }

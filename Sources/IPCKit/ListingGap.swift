@@ -18,7 +18,7 @@ public enum ListingGap: Sendable, Equatable {
   /// /dev/shm (or IPCTOOL_SHM) is missing, not a directory, or not readable.
   case shmDirectoryUnreadable(path: String, code: Errno)
   /// /dev/shm was not entered: not a tmpfs, or not the one its mount table shows (`reason`).
-  case shmRefused(path: String, reason: String)
+  case shmRefused(path: String, reason: ShmRefusal)
 
   /// The kinds that were left out.
   public var kinds: [IPCKind] {

@@ -64,8 +64,13 @@ import Testing
       (.system(.permissionDenied), "Permission denied"),
       (.noSuchObject, "no such object"),
       (.noShm, "no /dev/shm"),
-      (.shmRefused(path: "/proc/7/root/dev/shm", why: "not a tmpfs (ext4): not read"),
+      (.shmRefused(path: "/proc/7/root/dev/shm", why: .notTmpfs(filesystem: "ext4")),
        "/proc/7/root/dev/shm is not a tmpfs (ext4): not read"),
+      (.shmRefused(path: "/dev/shm", why: .symbolicLink), "/dev/shm is a symbolic link, or reached through one: not read"),
+      (.shmRefused(path: "/proc/7/root/dev/shm", why: .reachedThrough(filesystem: "fuse.x")),
+       "/proc/7/root/dev/shm is reached through a fuse.x mount: not read"),
+      (.notNamespaceRoot(.invalidArgument),
+       "cannot act as the root of the target's user namespace (Invalid argument)"),
       (.valueAboveSemValueMax(4_000_000_000), "value 4000000000 is above SEM_VALUE_MAX (2147483647)"),
     ]
     for (reason, words) in cases {

@@ -82,7 +82,7 @@ public final class ShmHandle: Sendable {
   /// The /dev/shm `pid` sees (nil: this process's own), verified as above.
   public static func open(pid: pid_t?, proc: String = "/proc") -> Result<ShmHandle, ListingGap> {
     let path = pid.map { "\(proc)/\($0)/root/dev/shm" } ?? "/dev/shm"
-    func refused(_ reason: String) -> Result<ShmHandle, ListingGap> {
+    func refused(_ reason: ShmRefusal) -> Result<ShmHandle, ListingGap> {
       .failure(.shmRefused(path: path, reason: reason))
     }
     // Everything about the process is read through its /proc directory, opened once: should it
@@ -102,22 +102,22 @@ public final class ShmHandle: Sendable {
       // Without /proc (a minimal container) our own /dev/shm is what glibc's shm_open uses
       // too: no one else chose it. Another process's is never taken unproven.
       if pid == nil { return plain(path) }
-      return refused("not verifiable (its mount table cannot be read): not read")
+      return refused(.mountTableUnreadable)
     }
     let way = before.mounts(onTheWayTo: folder)
     guard let expected = way.last else {
       // A plain chroot: its root is no mount its table shows, so nothing on the way can be vetted.
-      return refused("not verifiable (its root is not a mount its table shows): not read")
+      return refused(.rootNotInMountTable)
     }
     guard expected.filesystem == "tmpfs" else {
-      return refused("not a tmpfs (\(printableType(expected.filesystem))): not read")
+      return refused(.notTmpfs(filesystem: printableType(expected.filesystem)))
     }
     // Another process's mounts on the way could stall the lookup itself (our own we walk
     // through anyway: we run from them).
     if pid != nil,
       let stalling = way.dropLast().first(where: { MountInfo.mayStall($0.filesystem) })
     {
-      return refused("reached through a \(printableType(stalling.filesystem)) mount: not read")
+      return refused(.reachedThrough(filesystem: printableType(stalling.filesystem)))
     }
     // 2. Looked up inside the process's root, never leaving it, without opening the folder yet.
     let root: FileDescriptor
@@ -138,7 +138,7 @@ public final class ShmHandle: Sendable {
     case .success(let located): place = located
     case .failure(let code):
       if code.rawValue == ELOOP {
-        return refused("a symbolic link, or reached through one: not read")
+        return refused(.symbolicLink)
       }
       return .failure(.shmDirectoryUnreadable(path: path, code: code))
     }
@@ -148,9 +148,9 @@ public final class ShmHandle: Sendable {
       let after = MountInfo.read(process: process.raw),
       let mount = after.mounts.first(where: { $0.id == mountID }), mount == expected,
       after.mount(covering: folder)?.id == mountID
-    else { return refused("not the tmpfs its mount table shows at /dev/shm: not read") }
+    else { return refused(.notTheMountedTmpfs) }
     guard let status = try? place.status(), status.st_dev == mount.device else {
-      return refused("not the tmpfs its mount table shows at /dev/shm: not read")
+      return refused(.notTheMountedTmpfs)
     }
     let readable: FileDescriptor
     do throws(SystemError) {
@@ -164,7 +164,7 @@ public final class ShmHandle: Sendable {
       userNamespace: pid == nil ? -1 : otherUserNamespace(process.raw, proc: proc) ?? -2)
     // Whose powers apply unknown: nothing is touched (never acting as ourselves by default).
     guard handle.userNamespace != -2 else {
-      return refused("not verifiable (its user namespace cannot be read): not read")
+      return refused(.userNamespaceUnreadable)
     }
     return .success(handle)
   }
@@ -326,9 +326,7 @@ public final class ShmHandle: Sendable {
   private static func helperFailure(_ step: CInt, _ code: CInt, _ name: IPCName) -> SystemError {
     guard step != 1 else {
       return SystemError(
-        call: Inventory.refusedCall,
-        subject: "cannot act as the root of the target's user namespace (\(Errno(rawValue: code)))",
-        code: .notPermitted)
+        call: "setns", code: .notPermitted, refusal: .notNamespaceRoot(Errno(rawValue: code)))
     }
     return SystemError(call: stepName(step), subject: name.description, code: Errno(rawValue: code))
   }

@@ -5,11 +5,15 @@ public struct SystemError: Error, Equatable, CustomStringConvertible, Sendable {
   public var call: String  // "mq_open"
   public var subject: String?  // "/jobs", "semid 5"
   public var code: Errno
+  /// Not the kernel's answer but ours: the call was not made, for this reason (a /dev/shm that
+  /// could not be verified, a namespace whose root we could not become).
+  public var refusal: IPCError.Reason?
 
-  public init(call: String, subject: String? = nil, code: Errno) {
+  public init(call: String, subject: String? = nil, code: Errno, refusal: IPCError.Reason? = nil) {
     self.call = call
     self.subject = subject
     self.code = code
+    self.refusal = refusal
   }
 
   public var description: String {

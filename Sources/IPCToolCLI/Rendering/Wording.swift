@@ -25,9 +25,9 @@ extension IPCError.Reason {
     case .system(let code): code.description
     case .noSuchObject: "no such object"
     case .noShm: "no /dev/shm"
-    case .shmRefused(let path, let why): "\(path) is \(why)"
+    case .shmRefused(let path, let why): "\(path) is \(why.words)"
     case .valueAboveSemValueMax(let value): "value \(value) is above SEM_VALUE_MAX (\(Int32.max))"
-    case .refused(let text): text
+    case .notNamespaceRoot(let code): "cannot act as the root of the target's user namespace (\(code))"
     }
   }
 }
@@ -239,7 +239,22 @@ extension ListingGap {
     case .shmDirectoryUnreadable(let path, let code):
       "posix-shm, posix-sem: \(path): \(code); POSIX shared memory and semaphores cannot be listed"
     case .shmRefused(let path, let reason):
-      "posix-shm, posix-sem: \(path) is \(reason)"
+      "posix-shm, posix-sem: \(path) is \(reason.words)"
+    }
+  }
+}
+
+extension ShmRefusal {
+  /// What follows "/proc/7/root/dev/shm is ".
+  var words: String {
+    switch self {
+    case .mountTableUnreadable: "not verifiable (its mount table cannot be read): not read"
+    case .rootNotInMountTable: "not verifiable (its root is not a mount its table shows): not read"
+    case .notTmpfs(let filesystem): "not a tmpfs (\(filesystem)): not read"
+    case .reachedThrough(let filesystem): "reached through a \(filesystem) mount: not read"
+    case .symbolicLink: "a symbolic link, or reached through one: not read"
+    case .notTheMountedTmpfs: "not the tmpfs its mount table shows at /dev/shm: not read"
+    case .userNamespaceUnreadable: "not verifiable (its user namespace cannot be read): not read"
     }
   }
 }
