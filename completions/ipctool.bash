@@ -76,6 +76,7 @@ limits
 completions
 memory
 mem
+metrics
 help
 --version
 --help"
@@ -469,6 +470,24 @@ pid"
         return
       fi
       ;;
+    metrics)
+      case $prev in
+        -t|--target)
+          _ipctool_reply "$cur" < <(_ipctool_objects pids "$cur")
+          return ;;
+        --textfile)
+          :
+          return ;;
+      esac
+      if [[ $cur == -* ]]; then
+        _ipctool_reply "$cur" <<<"--target
+--all-namespaces
+--per-object
+--textfile
+--help"
+        return
+      fi
+      ;;
     help)
       case $prev in
       esac
@@ -491,7 +510,8 @@ pi
 limits
 completions
 memory
-mem"
+mem
+metrics"
       ;;
   esac
 }

@@ -26,7 +26,7 @@ public enum CommandLineDescription {
     ListCommand.spec, InspectCommand.spec, CreateCommand.spec, UnlinkCommand.spec,
     CleanCommand.spec, NamespacesCommand.spec, PiCommand.spec, LimitsCommand.spec, CompletionsCommand.spec,
     CompleteCallback.spec, ManPageCommand.spec,
-    MemoryCommand.spec,
+    MemoryCommand.spec, MetricsCommand.spec,
   ]
 
   /// The subcommand a word names, by name or alias.
