@@ -40,7 +40,11 @@ struct MetricsFamilies {
         }
       }
       for limit in part.limits {
-        let labels = place + [("limit", Array(limit.name.utf8))]
+        // A cap on each object (msgmnb, shmmax, ...) is at 100 % whenever one object is as
+        // large as allowed, with nothing short: alert rules tell the two apart by this label.
+        let labels = place + [
+          ("limit", Array(limit.name.utf8)), ("per_object", Array(String(limit.perObject).utf8)),
+        ]
         if let value = limit.value {
           byMetric[.kernelLimit, default: []].append(
             MetricSample(labels, KernelLimit.isUnlimited(value) ? .unlimited : .count(value)))

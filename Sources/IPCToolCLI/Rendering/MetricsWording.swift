@@ -15,7 +15,9 @@ enum MetricsWording {
       "Objects no process uses (none attached, mapping or holding them open), by kind and owner."
     case .oldestUnusedAge:
       "Seconds since the last activity of the oldest object no process uses, by kind and owner."
-    case .kernelLimit: "Each kernel limit on IPC, as ipctool limits shows it; +Inf for none."
+    case .kernelLimit:
+      "Each kernel limit on IPC, as ipctool limits shows it; +Inf for none. per_object=\"true\":"
+        + " a cap on each object, not a pool that runs out."
     case .kernelLimitUsed:
       "How much of each kernel limit is used (for a cap on each object, the largest object's)."
     case .shmSize: "Size of the /dev/shm file system, in bytes."
