@@ -13,7 +13,9 @@ public enum AtomicFile {
     throws(SystemError)
   {
     let folder = try FileDescriptor.open(directory, O_RDONLY | O_DIRECTORY)
-    let temporary = ".\(name).\(getpid()).tmp"
+    // Unique among writers in other pid namespaces too (a DaemonSet's container and the host
+    // may share the folder, and a pid number).
+    let temporary = ".\(name).\(getpid()).\(String(UInt64.random(in: 0...UInt64.max), radix: 16)).tmp"
     let file = try FileDescriptor.open(
       temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, relativeTo: folder.raw, mode: 0o644)
     do {
