@@ -160,6 +160,19 @@ struct MetricsTests {
     #expect(both.status == 2 && both.stderr.hasPrefix("ipctool: '--all-namespaces' and '--target'"))
   }
 
+  /// A kind that could not be read is unknown, not empty: no series for it, a scrape error,
+  /// and stderr says why.
+  @Test(.otherUsersCanRunTheTool) func anUnreadableKindIsAnErrorNotZero() throws {
+    let box = try Sandbox(mountMqueue: false)
+    box.plainPosixQueue(box.name("q"), maxMessages: 2, messageSize: 8, messages: ["x"])
+    let run = try box.run(["metrics"], as: 65534)
+    #expect(run.status == 0 && run.stderr.contains("not mounted"), "\(run)")
+    let metrics = ExposedMetrics(run.stdout)
+    #expect(metrics.value("ipctool_scrape_errors") == 1, "\(run.stdout)")
+    #expect(metrics.values("ipctool_objects", ["kind": "posix-mq"]).isEmpty)
+    #expect(metrics.value("ipctool_kernel_limit_used", ["limit": "queues_max"]) == nil)
+  }
+
   static let promtool: String? = ["/usr/bin/promtool", "/usr/local/bin/promtool"].first {
     FileManager.default.isExecutableFile(atPath: $0)
   }
