@@ -35,12 +35,15 @@ import Testing
     var part = MetricsScrape.Part(tag: nil)
     for run in runs { part.tally.add(MetricsTally(run, perObject: perObject)) }
     part.now = now
-    let families = MetricsFamilies(parts: [part], perObject: perObject, allNamespaces: false, unjoined: [])
-      .families
+    let families = MetricsFamilies(
+      parts: [part], perObject: perObject, allNamespaces: false, unjoined: []
+    ).families
     return Dictionary(uniqueKeysWithValues: families.map { ($0.metric, $0.samples) })
   }
 
-  static func value(_ samples: [MetricSample]?, kind: String, owner: String = "root") -> MetricValue? {
+  static func value(_ samples: [MetricSample]?, kind: String, owner: String = "root")
+    -> MetricValue?
+  {
     let found = (samples ?? []).filter {
       $0.label("kind") == Array(kind.utf8) && $0.label("owner") == Array(owner.utf8)
     }
@@ -72,7 +75,8 @@ import Testing
   }
 
   @Test func usersNotReadAreNotNone() throws {
-    let families = Self.families([[try Self.segment("/a", size: 1, users: nil, changed: 0)]], now: 10)
+    let unread = try Self.segment("/a", size: 1, users: nil, changed: 0)
+    let families = Self.families([[unread]], now: 10)
     #expect(Self.value(families[.unusedObjects], kind: "posix-shm") == .count(0))
     #expect(Self.value(families[.oldestUnusedAge], kind: "posix-shm") == nil)
   }

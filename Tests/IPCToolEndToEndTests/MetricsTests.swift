@@ -139,7 +139,9 @@ struct MetricsTests {
     }
     done.set()
     let (reads, partial) = done.wait()
-    #expect(reads > 0 && partial.isEmpty, "\(partial.count) of \(reads) reads partial: \(partial.prefix(1))")
+    #expect(
+      reads > 0 && partial.isEmpty,
+      "\(partial.count) of \(reads) reads partial: \(partial.prefix(1))")
     let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
     #expect(names == ["ipctool.prom"], "no temporary file left")
     let mode = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int
@@ -150,11 +152,16 @@ struct MetricsTests {
     let box = try Sandbox()
     let missing = try box.run(["metrics", "--textfile", "/nonexistent-ipctool-folder"])
     #expect(missing.status == 1 && missing.stdout.isEmpty, "\(missing)")
-    #expect(missing.stderr == "ipctool: --textfile /nonexistent-ipctool-folder: No such file or directory\n")
+    #expect(
+      missing.stderr
+        == "ipctool: --textfile /nonexistent-ipctool-folder: No such file or directory\n")
     let folder = try TemporaryDirectory(shared: true)
     chmod(folder.path, 0o755)
     let refused = try box.run(["metrics", "--textfile", folder.path], as: 65534)
-    #expect(refused.status == 1 && refused.stderr == "ipctool: --textfile \(folder.path): Permission denied\n", "\(refused)")
+    #expect(
+      refused.status == 1
+        && refused.stderr == "ipctool: --textfile \(folder.path): Permission denied\n",
+      "\(refused)")
     #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
     let both = try box.run(["metrics", "-A", "--target", String(box.pid)])
     #expect(both.status == 2 && both.stderr.hasPrefix("ipctool: '--all-namespaces' and '--target'"))

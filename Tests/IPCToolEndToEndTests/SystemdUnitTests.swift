@@ -23,13 +23,17 @@ import Testing
   func systemdReadsThemCleanly() throws {
     let copy = try TemporaryDirectory()
     // verify checks that ExecStart's program exists: the built one stands in for the installed.
-    let service = try String(contentsOfFile: "\(Self.folder)/ipctool-metrics.service", encoding: .utf8)
+    let service = try String(
+      contentsOfFile: "\(Self.folder)/ipctool-metrics.service", encoding: .utf8)
       .replacingOccurrences(of: try Self.execStart()[0], with: toolPath)
     try copy.write("ipctool-metrics.service", service)
     try copy.copy("\(Self.folder)/ipctool-metrics.timer", as: "ipctool-metrics.timer")
     let run = try runProgram(
       Self.analyze,
-      ["verify", "--man=no", copy.file("ipctool-metrics.service"), copy.file("ipctool-metrics.timer")])
+      [
+        "verify", "--man=no", copy.file("ipctool-metrics.service"),
+        copy.file("ipctool-metrics.timer"),
+      ])
     #expect(run.status == 0 && run.stderr.isEmpty && run.stdout.isEmpty, "\(run)")
   }
 

@@ -72,7 +72,10 @@ struct MetricsFamilies {
   private func objectSamples(
     _ part: MetricsScrape.Part, _ place: Labels, into byMetric: inout [Metric: [MetricSample]]
   ) {
-    for object in part.tally.objects.sorted(by: { $0.reference.lexicographicallyPrecedes($1.reference) }) {
+    let objects = part.tally.objects.sorted {
+      $0.reference.lexicographicallyPrecedes($1.reference)
+    }
+    for object in objects {
       let labels = place + [
         ("kind", Array(object.kind.rawValue.utf8)), ("object", object.reference),
         ("owner", Array(users.name(of: object.uid).utf8)),
@@ -92,6 +95,9 @@ struct MetricsFamilies {
 
   private func namespaceLabels(_ tag: NamespaceTag?) -> Labels {
     guard allNamespaces, let tag else { return [] }
-    return [("namespace", Array(String(tag.inode).utf8)), ("container", Array((tag.container ?? "").utf8))]
+    return [
+      ("namespace", Array(String(tag.inode).utf8)),
+      ("container", Array((tag.container ?? "").utf8)),
+    ]
   }
 }

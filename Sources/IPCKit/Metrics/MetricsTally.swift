@@ -8,7 +8,9 @@ struct MetricsTally {
     var kind: IPCKind
     var uid: uid_t
 
-    static func < (left: Key, right: Key) -> Bool { (left.kind, left.uid) < (right.kind, right.uid) }
+    static func < (left: Key, right: Key) -> Bool {
+      (left.kind, left.uid) < (right.kind, right.uid)
+    }
   }
 
   struct Totals {
@@ -86,7 +88,8 @@ struct MetricsTally {
           object.kind.mechanism == .messageQueue ? add.queuedBytes : object.details.size
         objects.append(
           Object(
-            reference: Self.reference(object), kind: object.kind, uid: object.uid, bytes: bytes, users: users,
+            reference: Self.reference(object), kind: object.kind, uid: object.uid, bytes: bytes,
+            users: users,
             lastActivity: object.lastActivity))
       }
     }

@@ -15,7 +15,8 @@ public enum AtomicFile {
     let folder = try FileDescriptor.open(directory, O_RDONLY | O_DIRECTORY)
     // Unique among writers in other pid namespaces too (a DaemonSet's container and the host
     // may share the folder, and a pid number).
-    let temporary = ".\(name).\(getpid()).\(String(UInt64.random(in: 0...UInt64.max), radix: 16)).tmp"
+    let unique = String(UInt64.random(in: 0...UInt64.max), radix: 16)
+    let temporary = ".\(name).\(getpid()).\(unique).tmp"
     let file = try FileDescriptor.open(
       temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, relativeTo: folder.raw, mode: 0o644)
     do {
@@ -39,7 +40,9 @@ public enum AtomicFile {
     while offset < bytes.count {
       let result = bytes.withUnsafeBytes { buffer in
         // Never empty here: the loop runs while bytes are left.
-        valueOrErrno { Glibc.write(fd, buffer.baseAddress.map { $0 + offset }, buffer.count - offset) }
+        valueOrErrno {
+          Glibc.write(fd, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
+        }
       }
       switch result {
       case .success(let written): offset += written

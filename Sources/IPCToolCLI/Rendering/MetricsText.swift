@@ -28,7 +28,8 @@ enum MetricsText {
   /// read back is the name as `list` shows it; then the format's own escapes for backslash,
   /// double quote and newline.
   static func labelValue(_ bytes: [UInt8]) -> String {
-    let text = Escaping.isPlain(bytes) ? String(decoding: bytes, as: UTF8.self) : Escaping.escape(bytes)
+    let text =
+      Escaping.isPlain(bytes) ? String(decoding: bytes, as: UTF8.self) : Escaping.escape(bytes)
     guard text.contains(where: { $0 == "\\" || $0 == "\"" || $0 == "\n" }) else { return text }
     var out = ""
     for character in text {
