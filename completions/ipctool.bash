@@ -78,6 +78,7 @@ trace
 why
 memory
 mem
+metrics
 help
 --version
 --help"
@@ -548,6 +549,24 @@ pid"
         return
       fi
       ;;
+    metrics)
+      case $prev in
+        -t|--target)
+          _ipctool_reply "$cur" < <(_ipctool_objects pids "$cur")
+          return ;;
+        --textfile)
+          :
+          return ;;
+      esac
+      if [[ $cur == -* ]]; then
+        _ipctool_reply "$cur" <<<"--target
+--all-namespaces
+--per-object
+--textfile
+--help"
+        return
+      fi
+      ;;
     help)
       case $prev in
       esac
@@ -572,7 +591,8 @@ completions
 trace
 why
 memory
-mem"
+mem
+metrics"
       ;;
   esac
 }

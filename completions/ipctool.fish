@@ -48,6 +48,7 @@ complete -c ipctool -n __ipctool_needs_command -a trace -d 'Show IPC objects bei
 complete -c ipctool -n __ipctool_needs_command -a why -d 'Tell where objects came from: creator, holders, users, ages, and the calls traced.'
 complete -c ipctool -n __ipctool_needs_command -a memory -d 'Account for the kernel\'s shared memory (meminfo\'s Shmem): tmpfs, System V, memfd, shared anonymous, and what holds each.'
 complete -c ipctool -n __ipctool_needs_command -a mem -d 'Account for the kernel\'s shared memory (meminfo\'s Shmem): tmpfs, System V, memfd, shared anonymous, and what holds each.'
+complete -c ipctool -n __ipctool_needs_command -a metrics -d 'Print Prometheus metrics of the IPC objects, the kernel limits and /dev/shm.'
 complete -c ipctool -n __ipctool_needs_command -a help -d 'Show help for a subcommand.'
 
 # list
@@ -215,9 +216,16 @@ complete -c ipctool -n '__ipctool_using memory mem' -s A -l all-namespaces -d 'A
 complete -c ipctool -n '__ipctool_using memory mem' -s J -l json -d 'Print JSON instead of text.'
 complete -c ipctool -n '__ipctool_using memory mem' -s h -l help -d 'Show help information.'
 
+# metrics
+complete -c ipctool -n '__ipctool_using metrics' -s t -l target -x -a '(__ipctool_objects pids)' -d 'Act in the IPC namespace of this process and on the /dev/shm it sees (a container\'s), as nsenter -t PID -i does.'
+complete -c ipctool -n '__ipctool_using metrics' -s A -l all-namespaces -d 'The metrics of every IPC namespace on the host (containers\'), labeled namespace and container; needs root.'
+complete -c ipctool -n '__ipctool_using metrics' -l per-object -d 'Add series for each object: unsafe on large hosts (one series per object).'
+complete -c ipctool -n '__ipctool_using metrics' -l textfile -x -d 'Write DIR/ipctool.prom atomically, for the node exporter\'s textfile collector.'
+complete -c ipctool -n '__ipctool_using metrics' -s h -l help -d 'Show help information.'
+
 # help
 complete -c ipctool -n '__ipctool_using help' -s h -l help -d 'Show help information.'
 function __ipctool_help_subcommand
-    printf '%s\t%s\n' 'list' 'List IPC objects of every kind in one table.' 'ls' 'List IPC objects of every kind in one table.' 'inspect' 'Show everything the kernel tells about objects.' 'show' 'Show everything the kernel tells about objects.' 'create' 'Create an object and print its reference.' 'mk' 'Create an object and print its reference.' 'unlink' 'Remove objects.' 'rm' 'Remove objects.' 'clean' 'Remove many objects at once, keeping those still in use.' 'namespaces' 'List every IPC namespace on the host, its container, its objects and its /dev/shm.' 'ns' 'List every IPC namespace on the host, its container, its objects and its /dev/shm.' 'pi' 'Compute pi with forked workers over each IPC mechanism, and prove nothing is left.' 'limits' 'Show every kernel limit on IPC objects, how much of it is used, and where it is set.' 'completions' 'Print the shell completion script for bash, zsh or fish.' 'trace' 'Show IPC objects being created, opened and removed, live, one line per call.' 'why' 'Tell where objects came from: creator, holders, users, ages, and the calls traced.' 'memory' 'Account for the kernel\'s shared memory (meminfo\'s Shmem): tmpfs, System V, memfd, shared anonymous, and what holds each.' 'mem' 'Account for the kernel\'s shared memory (meminfo\'s Shmem): tmpfs, System V, memfd, shared anonymous, and what holds each.'
+    printf '%s\t%s\n' 'list' 'List IPC objects of every kind in one table.' 'ls' 'List IPC objects of every kind in one table.' 'inspect' 'Show everything the kernel tells about objects.' 'show' 'Show everything the kernel tells about objects.' 'create' 'Create an object and print its reference.' 'mk' 'Create an object and print its reference.' 'unlink' 'Remove objects.' 'rm' 'Remove objects.' 'clean' 'Remove many objects at once, keeping those still in use.' 'namespaces' 'List every IPC namespace on the host, its container, its objects and its /dev/shm.' 'ns' 'List every IPC namespace on the host, its container, its objects and its /dev/shm.' 'pi' 'Compute pi with forked workers over each IPC mechanism, and prove nothing is left.' 'limits' 'Show every kernel limit on IPC objects, how much of it is used, and where it is set.' 'completions' 'Print the shell completion script for bash, zsh or fish.' 'trace' 'Show IPC objects being created, opened and removed, live, one line per call.' 'why' 'Tell where objects came from: creator, holders, users, ages, and the calls traced.' 'memory' 'Account for the kernel\'s shared memory (meminfo\'s Shmem): tmpfs, System V, memfd, shared anonymous, and what holds each.' 'mem' 'Account for the kernel\'s shared memory (meminfo\'s Shmem): tmpfs, System V, memfd, shared anonymous, and what holds each.' 'metrics' 'Print Prometheus metrics of the IPC objects, the kernel limits and /dev/shm.'
 end
 complete -c ipctool -n '__ipctool_using help' -a '(__ipctool_help_subcommand)'

@@ -28,7 +28,7 @@ public enum CommandLineDescription {
     TraceCommand.spec,
     WhyCommand.spec,
     CompleteCallback.spec, ManPageCommand.spec,
-    MemoryCommand.spec,
+    MemoryCommand.spec, MetricsCommand.spec,
   ]
 
   /// The subcommand a word names, by name or alias.

@@ -1,0 +1,82 @@
+import Glibc
+import Synchronization
+
+/// The job behind `ipctool metrics`: one snapshot of every object (of one IPC namespace, or of
+/// each), its users, the kernel limits and /dev/shm, turned into metric families. Series are
+/// per kind and owner, so their number stays small however many objects there are; only
+/// `perObject` adds one per object.
+public struct MetricsScrape {
+  public var perObject: Bool
+
+  public init(perObject: Bool = false) {
+    self.perObject = perObject
+  }
+
+  /// What one scrape gives: the families, and what could not be read (each also counted in
+  /// `ipctool_scrape_errors`).
+  public struct Result {
+    public var families: [MetricFamily]
+    /// Kinds left out, with the namespace they were left out of (nil: the context's own).
+    public var gaps: [(namespace: NamespaceTag?, gap: ListingGap)]
+    /// Namespaces that could not be joined.
+    public var unjoined: [(namespace: IPCNamespaceSummary, code: Errno)]
+  }
+
+  /// One namespace's share of the scrape.
+  struct Part {
+    var tag: NamespaceTag?
+    var tally = MetricsTally()
+    var limits: [KernelLimit] = []
+    var shmSpace: ShmSpace?
+    var now = 0
+  }
+
+  /// Reads the objects `context` shows, or with `allNamespaces` those of every IPC namespace,
+  /// and makes the metric families. The duration is measured from here to the families made.
+  public func read(_ context: IPCContext, allNamespaces: Bool) -> Result {
+    let start = Clock.monotonicSeconds()
+    var snapshot = Snapshot(selection: Selection(), withUsers: true)
+    snapshot.withValues = false  // counts need no call per object
+    let limits = Mutex<[UInt64: [KernelLimit]]>([:])
+    let perObject = self.perObject
+    // Called once per namespace, on the thread that joined it: the limits are that
+    // namespace's (they are set per IPC namespace).
+    let render = { (scope: Snapshot.Scope) -> ([IPCObjectInfo]) -> MetricsTally in
+      let read = KernelLimits(inventory: Inventory(context: scope.context)).read().limits
+      limits.withLock { $0[scope.namespace?.inode ?? 0] = read }
+      return { MetricsTally($0, perObject: perObject) }
+    }
+    var parts: [Part] = []
+    var result = Result(families: [], gaps: [], unjoined: [])
+    func part(_ reading: Snapshot.Reading<MetricsTally>, shmSpace: ShmSpace?) -> Part {
+      var part = Part(tag: reading.scope.namespace, shmSpace: shmSpace)
+      for tally in reading.parts { part.tally.add(tally) }
+      part.limits = limits.withLock { $0[reading.scope.namespace?.inode ?? 0] } ?? []
+      part.now = reading.scope.context.clock.now
+      result.gaps += reading.gaps.map { (reading.scope.namespace, $0) }
+      return part
+    }
+    if allNamespaces {
+      for namespace in snapshot.readEveryNamespace(context, render) {
+        switch namespace.reading {
+        case .success(let reading): parts.append(part(reading, shmSpace: namespace.shmSpace))
+        case .failure(let code):
+          result.unjoined.append((namespace.namespace, code))
+          parts.append(Part(tag: namespace.namespace.tag, shmSpace: namespace.shmSpace))
+        }
+      }
+    } else {
+      let reading = snapshot.read(context, render)
+      parts.append(part(reading, shmSpace: reading.shmSpace))
+    }
+    let unjoined = Set(result.unjoined.map(\.namespace.inode))
+    result.families = MetricsFamilies(
+      parts: parts, perObject: perObject, allNamespaces: allNamespaces, unjoined: unjoined
+    ).families
+    let errors = UInt64(result.gaps.count + result.unjoined.count)
+    result.families.append(MetricFamily(.scrapeErrors, [MetricSample([], .count(errors))]))
+    let duration = max(0, Clock.monotonicSeconds() - start)
+    result.families.append(MetricFamily(.scrapeDuration, [MetricSample([], .measure(duration))]))
+    return result
+  }
+}
