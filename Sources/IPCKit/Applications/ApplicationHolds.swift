@@ -86,56 +86,48 @@ public struct ApplicationHolds: Sendable {
   {
     var holds = ApplicationHolds()
     holds.readAt = inventory.context.clock.now
-    let proc = inventory.paths.proc
     // The verified /dev/shm (a target's, under --target): every file is read through it.
     let shm = try? inventory.paths.openShm().get()
-    holds.trackers = PythonMultiprocessing.trackers(proc: proc, shmDevice: shm?.device)
-    // PostgreSQL refuses to run as root: its segments never belong to root.
-    let dynamic = dynamicSegments(inventory).filter { $0.uid != 0 }
-    let segments = SysVSharedMemory.list(paths: inventory.paths, withValues: false)
-      .filter { $0.uid != 0 && $0.details.sysvSegment?.markedForRemoval == false }
-    guard !dynamic.isEmpty || !segments.isEmpty else { return holds }
-    var byName: [[UInt8]: IPCObjectInfo] = [:]
-    for object in dynamic { byName[object.name!.bytes] = object }
-    var byKey: [Int32: IPCObjectInfo] = [:]
-    for segment in segments where segment.key != 0 { byKey[segment.key!] = byKey[segment.key!] ?? segment }
-    /// The segment a handle names, if its owner is `uid`.
-    func segment(_ handle: UInt32, uid: uid_t) -> IPCObjectInfo? {
-      let found = byName[PostgreSQL.dynamicName(handle)] ?? byKey[PostgreSQL.sysvKey(handle)]
-      return found?.uid == uid ? found : nil
-    }
+    holds.trackers = PythonMultiprocessing.trackers(proc: inventory.paths.proc, shmDevice: shm?.device)
+    let clusters = PostgreSQLSegments(inventory, shm: shm)
+    guard !clusters.isEmpty else { return holds }
+    holds.readRunningClusters(clusters)
+    if findLeftSets { holds.readLeftSets(clusters, mayAttach: mayAttach) }
+    return holds
+  }
 
-    // Running clusters: an interlock attached to, mapped by its live creator, whose header
-    // there names that creator. Each creator's mappings read once (an X server's clients
-    // make many segments each).
+  /// Running clusters: an interlock attached to, mapped by its live creator, whose header
+  /// there names that creator. Each creator's mappings read once (an X server's clients make
+  /// many segments each).
+  private mutating func readRunningClusters(_ clusters: PostgreSQLSegments) {
     var mappingsOf: [pid_t: ForeignMemory?] = [:]
-    for interlock in segments where (interlock.details.sysvSegment?.attached ?? 0) > 0 {
+    for interlock in clusters.segments where (interlock.details.sysvSegment?.attached ?? 0) > 0 {
       guard let id = interlock.id, let key = interlock.key,
         let pid = interlock.details.sysvSegment?.creatorPID, pid > 0,
-        let process = ProcessRef.reading(pid, proc: proc)
+        let process = ProcessRef.reading(pid, proc: clusters.proc)
       else { continue }
       var holder = Holder(application: PostgreSQL.application, role: PostgreSQL.role, process: process)
       // A live creator whose mappings cannot be read (another user's, a maps file past the
       // cap) may be a postmaster: unknown, not "none".
-      if mappingsOf[pid] == nil { mappingsOf[pid] = ForeignMemory(pid, proc: proc) }
+      if mappingsOf[pid] == nil { mappingsOf[pid] = ForeignMemory(pid, proc: clusters.proc) }
       guard let memory = mappingsOf[pid] ?? nil else {
         holder.basis = .unread
-        holds.unreadOwners[interlock.uid] = holder
+        unreadOwners[interlock.uid] = holder
         continue
       }
       guard let address = memory.sysvMapping(id: id, key: key) else { continue }
       guard let bytes = memory.read(address, count: PostgreSQL.headerBytes) else {
         // Perhaps a postmaster; its records are out of reach (ptrace denied).
         holder.basis = .unread
-        holds.unreadOwners[interlock.uid] = holder
+        unreadOwners[interlock.uid] = holder
         continue
       }
       guard let header = PostgreSQL.header(bytes), header.creator == pid else { continue }
-      holds.held[interlock.identity] = holder
+      held[interlock.identity] = holder
       // No dynamic shared memory, or (dynamic_shared_memory_type = mmap) in files of the data
       // directory, which are no IPC objects: the interlock is all there is.
-      guard header.control != 0, let control = segment(header.control, uid: interlock.uid) else {
-        holds.runningOwners[interlock.uid] = holder
+      guard header.control != 0, let control = clusters.segment(header.control, uid: interlock.uid) else {
+        runningOwners[interlock.uid] = holder
         continue
       }
       var items: [UInt32]?
@@ -145,80 +137,110 @@ public struct ApplicationHolds: Sendable {
           ?? memory.sysvMapping(id: control.id!, key: control.key!),
         let bytes = memory.read(at, count: Int(size))
       {
-        holds.held[control.identity] = holder
+        held[control.identity] = holder
         items = PostgreSQL.controlItems(bytes, size: Int(size))
       }
       guard let items else {
         holder.basis = .unread
-        holds.unreadOwners[interlock.uid] = holder
+        unreadOwners[interlock.uid] = holder
         continue
       }
-      holds.runningOwners[interlock.uid] = holder
+      runningOwners[interlock.uid] = holder
       for handle in items {
-        if let member = segment(handle, uid: interlock.uid) { holds.held[member.identity] = holder }
+        if let member = clusters.segment(handle, uid: interlock.uid) { held[member.identity] = holder }
       }
     }
-    guard findLeftSets else { return holds }
+  }
 
-    // Crashed clusters: control segments no running cluster holds, each with what it lists
-    // and, where read, the interlock that names it.
+  /// Crashed clusters: control segments no running cluster holds, each with what it lists
+  /// and, where read, the interlock that names it.
+  private mutating func readLeftSets(_ clusters: PostgreSQLSegments, mayAttach: Bool) {
     var sets: [(control: IPCObjectInfo, holder: Holder, members: [IPCObjectInfo])] = []
-    var seen = Set(holds.held.keys)
+    var seen = Set(held.keys)
     func leftSet(_ control: IPCObjectInfo, bytes: [UInt8], size: Int, formerPID: pid_t?, interlock: IPCObjectInfo?) {
       guard !seen.contains(control.identity), let items = PostgreSQL.controlItems(bytes, size: size) else { return }
       let members = [interlock, control].compactMap { $0 }
-        + items.compactMap { segment($0, uid: control.uid) }.filter { !seen.contains($0.identity) }
+        + items.compactMap { clusters.segment($0, uid: control.uid) }.filter { !seen.contains($0.identity) }
       seen.formUnion(members.map(\.identity))
       let holder = Holder(
         application: PostgreSQL.application, role: PostgreSQL.role, process: nil, formerPID: formerPID)
       sets.append((control, holder, members))
     }
-    /// A control segment's bytes, read as a file or (where allowed) through an attachment.
-    func controlBytes(_ control: IPCObjectInfo) -> (bytes: [UInt8], size: Int)? {
-      guard let size = control.details.size, size <= PostgreSQL.largestControl else { return nil }
-      if let name = control.name {
-        guard let shm else { return nil }
-        return readShmFile(name.bytes, in: shm, limit: PostgreSQL.largestControl)
-      }
-      guard mayAttach, let id = control.id,
-        let bytes = SysVSharedMemory.contents(id, count: Int(size), size: Int(size))
-      else { return nil }
-      return (bytes, Int(size))
-    }
     if mayAttach {
-      for interlock in segments where interlock.details.sysvSegment?.attached == 0 && !seen.contains(interlock.identity) {
+      for interlock in clusters.segments
+      where interlock.details.sysvSegment?.attached == 0 && !seen.contains(interlock.identity) {
         guard let id = interlock.id, let size = interlock.details.size,
           let bytes = SysVSharedMemory.contents(id, count: PostgreSQL.headerBytes, size: Int(size)),
           let header = PostgreSQL.header(bytes), header.control != 0,
-          let control = segment(header.control, uid: interlock.uid),
-          let (contents, controlSize) = controlBytes(control)
+          let control = clusters.segment(header.control, uid: interlock.uid),
+          let (contents, controlSize) = clusters.controlBytes(control, mayAttach: true)
         else { continue }
         leftSet(control, bytes: contents, size: controlSize, formerPID: header.creator, interlock: interlock)
       }
     }
     // POSIX control segments whose interlock is gone or was not read; not of an owner whose
     // running postmaster could not be read (the segment may be its).
-    for object in dynamic
-    where !seen.contains(object.identity) && holds.unreadOwners[object.uid] == nil
+    for object in clusters.dynamic
+    where !seen.contains(object.identity) && unreadOwners[object.uid] == nil
       && (object.details.size ?? 0) <= PostgreSQL.largestControl
     {
-      guard let shm,
+      guard let shm = clusters.shm,
         let head = readShmFile(object.name!.bytes, in: shm, limit: PostgreSQL.largestControl, count: 4),
         head.bytes.count == 4, head.bytes.withUnsafeBytes({ $0.loadUnaligned(as: UInt32.self) }) == PostgreSQL.controlMagic,
-        let (contents, size) = controlBytes(object)
+        let (contents, size) = clusters.controlBytes(object, mayAttach: mayAttach)
       else { continue }
       leftSet(object, bytes: contents, size: size, formerPID: nil, interlock: nil)
     }
     for (index, set) in sets.enumerated() {
-      for member in set.members { holds.setOf[member.identity] = index }
-      holds.leftSets.append(LeftSet(holder: set.holder, members: set.members))
+      for member in set.members { setOf[member.identity] = index }
+      leftSets.append(LeftSet(holder: set.holder, members: set.members))
     }
-    return holds
+  }
+}
+
+/// The segments PostgreSQL clusters may have made in this IPC namespace and /dev/shm, found by
+/// the handles their records hold. PostgreSQL refuses to run as root: its segments never
+/// belong to root.
+private struct PostgreSQLSegments {
+  let proc: String
+  let shm: ShmHandle?
+  /// The `/PostgreSQL.<number>` segments in /dev/shm, stat'ed; none if unreadable.
+  let dynamic: [IPCObjectInfo]
+  /// System V segments not marked for removal.
+  let segments: [IPCObjectInfo]
+  private var byName: [[UInt8]: IPCObjectInfo] = [:]
+  private var byKey: [Int32: IPCObjectInfo] = [:]
+
+  init(_ inventory: Inventory, shm: ShmHandle?) {
+    proc = inventory.paths.proc
+    self.shm = shm
+    let named = inventory.shmNames([.posixSharedMemory], namePrefix: Array("/PostgreSQL.".utf8))
+    dynamic = inventory.shmObjects(named)
+      .filter { $0.name.map(PostgreSQL.isDynamicSegment) == true && $0.uid != 0 }
+    segments = SysVSharedMemory.list(paths: inventory.paths, withValues: false)
+      .filter { $0.uid != 0 && $0.details.sysvSegment?.markedForRemoval == false }
+    for object in dynamic { byName[object.name!.bytes] = object }
+    for segment in segments where segment.key != 0 { byKey[segment.key!] = byKey[segment.key!] ?? segment }
   }
 
-  /// The `/PostgreSQL.<number>` segments in the shm directory, stat'ed; none if unreadable.
-  private static func dynamicSegments(_ inventory: Inventory) -> [IPCObjectInfo] {
-    let named = inventory.shmNames([.posixSharedMemory], namePrefix: Array("/PostgreSQL.".utf8))
-    return inventory.shmObjects(named).filter { $0.name.map(PostgreSQL.isDynamicSegment) == true }
+  var isEmpty: Bool { dynamic.isEmpty && segments.isEmpty }
+
+  /// The segment a handle names, if its owner is `uid`.
+  func segment(_ handle: UInt32, uid: uid_t) -> IPCObjectInfo? {
+    let found = byName[PostgreSQL.dynamicName(handle)] ?? byKey[PostgreSQL.sysvKey(handle)]
+    return found?.uid == uid ? found : nil
+  }
+
+  /// A control segment's bytes, read as a file or (where allowed) through an attachment.
+  func controlBytes(_ control: IPCObjectInfo, mayAttach: Bool) -> (bytes: [UInt8], size: Int)? {
+    guard let size = control.details.size, size <= PostgreSQL.largestControl else { return nil }
+    if let name = control.name {
+      guard let shm else { return nil }
+      return readShmFile(name.bytes, in: shm, limit: PostgreSQL.largestControl)
+    }
+    guard mayAttach, let id = control.id,
+      let bytes = SysVSharedMemory.contents(id, count: Int(size), size: Int(size))
+    else { return nil }
+    return (bytes, Int(size))
   }
 }
