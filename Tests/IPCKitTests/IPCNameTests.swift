@@ -62,6 +62,5 @@ import Testing
 
   @Test func errorsShowControlCharactersEscaped() {
     #expect(throws: IPCNameError.missingSlash("a\\nb")) { try IPCName(parsing: "a\nb") }
-    #expect(IPCNameError.missingSlash("a\\nb").description == "invalid name 'a\\nb': a POSIX name starts with '/'")
   }
 }

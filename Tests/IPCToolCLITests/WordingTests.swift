@@ -59,6 +59,10 @@ import Testing
     #expect(error.line == "create sysv-mq: No space left on device (the key is sysv-mq:0's)")
   }
 
+  @Test func nameErrorsShowControlCharactersEscaped() {
+    #expect(IPCNameError.missingSlash("a\\nb").description == "invalid name 'a\\nb': a POSIX name starts with '/'")
+  }
+
   @Test func reasonsReadAsTheyDid() {
     let cases: [(IPCError.Reason, String)] = [
       (.system(.permissionDenied), "Permission denied"),

@@ -187,19 +187,8 @@ public enum Escaping {
 }
 
 /// Why a word's backslash escapes are not well formed.
-public enum EscapeError: Error, Equatable, Sendable, CustomStringConvertible {
+public enum EscapeError: Error, Equatable, Sendable {
   case trailingBackslash(String)
   case badHex(String)
   case unknown(String, Character)
-
-  public var description: String {
-    switch self {
-    case .trailingBackslash(let word):
-      "'\(Escaping.escape(word))' ends with a lone '\\' (write '\\\\' for a backslash)"
-    case .badHex(let word):
-      "'\(Escaping.escape(word))': '\\x' takes two hex digits"
-    case .unknown(let word, let letter):
-      "'\(Escaping.escape(word))': unknown escape '\\\(letter)' (write '\\\\' for a backslash)"
-    }
-  }
 }

@@ -91,7 +91,7 @@ public struct IPCName: Hashable, Comparable, Sendable, CustomStringConvertible {
 }
 
 /// Why a word is not a POSIX IPC name. Names are shown escaped.
-public enum IPCNameError: Error, Equatable, CustomStringConvertible, Sendable {
+public enum IPCNameError: Error, Equatable, Sendable {
   case missingSlash(String)
   case innerSlash(String)
   case empty
@@ -99,21 +99,6 @@ public enum IPCNameError: Error, Equatable, CustomStringConvertible, Sendable {
   case dotName(String)
   case tooLong(String, Int)
   case escape(EscapeError)
-
-  public var description: String {
-    switch self {
-    case .missingSlash(let name):
-      "invalid name '\(name)': a POSIX name starts with '/'"
-    case .innerSlash(let name):
-      "invalid name '\(name)': only the leading '/' is allowed"
-    case .empty: "invalid name '/': the name is empty"
-    case .nul: "invalid name: it contains a NUL byte"
-    case .dotName(let name): "invalid name '\(name)': '.' and '..' are not names"
-    case .tooLong(let name, let max):
-      "invalid name '\(name.prefix(40))...': longer than \(max) bytes"
-    case .escape(let error): "invalid name \(error)"
-    }
-  }
 }
 
 /// A string safe to put on one line of a message: every control and invalid byte escaped.

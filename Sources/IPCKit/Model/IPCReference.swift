@@ -53,30 +53,13 @@ public func formatKey(_ key: Int32) -> String {
 }
 
 /// Why a word is not a reference.
-public enum IPCReferenceError: Error, Equatable, CustomStringConvertible, Sendable {
+public enum IPCReferenceError: Error, Equatable, Sendable {
   case malformed(String)
   case unknownKind(String)
   case name(IPCNameError)
   case malformedKey(String)
   case malformedID(String)
   case privateKey(String)
-
-  public var description: String {
-    switch self {
-    case .malformed(let word):
-      // The command line adds what a bare word most likely meant.
-      "invalid reference '\(printable(word))': expected /name, KIND:/name, KIND:ID or KIND:0xKEY"
-    case .unknownKind(let word):
-      "unknown kind '\(printable(word))' (expected one of \(IPCKind.allCases.map(\.rawValue).joined(separator: ", ")))"
-    case .name(let error): error.description
-    case .malformedKey(let word):
-      "invalid key in '\(printable(word))': expected 0x and up to 8 hex digits"
-    case .malformedID(let word):
-      "invalid id in '\(printable(word))': expected a decimal number"
-    case .privateKey(let word):
-      "invalid key in '\(printable(word))': key 0 is IPC_PRIVATE and names no single object"
-    }
-  }
 }
 
 extension IPCReference {

@@ -36,7 +36,7 @@ enum PiCommand {
         + " 'ipctool clean --prefix /ipctool-pi-' removes both: for --prefix such System V objects"
         + " answer to /ipctool-pi-PID-sysv-mq, -sysv-shm and -sysv-sem.",
     ],
-    options: [ipc, terms, workers, slices, timeout, SharedOptions.json],
+    options: [ipc, terms.spec, workers.spec, slices, timeout, SharedOptions.json],
     examples: [
       Example(command: "ipctool pi --ipc sysv", explanation: "System V queue and shared memory."),
       Example(
@@ -50,11 +50,21 @@ enum PiCommand {
     help: "Mechanisms to use; repeat or separate with commas.", default: "all",
     repeatable: true, values: .choices(mechanismChoices), commaList: true)
   // No short form: -t is --target in every other command.
-  static let terms = OptionSpec(
-    "terms", value: "n", help: "Terms of the series.", default: "10000000", values: .number)
-  static let workers = OptionSpec(
-    "workers", short: "w", value: "n", help: "Worker processes to fork.", default: "10",
-    values: .number)
+  static let terms = DefaultedOption(
+    count(OptionSpec("terms", value: "n", help: "Terms of the series.", values: .number), max: 1 << 50),
+    default: 10_000_000, shown: "10000000")
+  static let workers = DefaultedOption(
+    count(
+      OptionSpec("workers", short: "w", value: "n", help: "Worker processes to fork.", values: .number),
+      max: 4096),
+    default: 10, shown: "10")
+
+  /// A whole number from 1 to `max`, underscores allowed (10_000_000).
+  static func count(_ spec: OptionSpec, max: Int) -> TypedOption<Int> {
+    TypedOption(spec, expected: "a whole number from 1 to \(max)") { text in
+      Int(text.replacingUnderscores).flatMap { (1...max).contains($0) ? $0 : nil }
+    }
+  }
   static let slices = OptionSpec(
     "slices", short: "s", value: "n",
     help: "Slices the terms are cut into (more slices: an IPC throughput test).",
@@ -117,9 +127,8 @@ enum PiCommand {
         Int(text.replacingUnderscores).flatMap { (1...max).contains($0) ? $0 : nil }
       }
     }
-    guard let termCount = try count(terms, max: 1 << 50),
-      let workerCount = try count(workers, max: 4096)
-    else { preconditionFailure("--terms and --workers have defaults") }
+    let termCount = try parsed.value(terms)
+    let workerCount = try parsed.value(workers)
     let sliceCount = try count(slices, max: 100_000_000) ?? workerCount
     return (mechanisms, PiPlan(terms: termCount, slices: sliceCount, workers: workerCount))
   }
