@@ -197,16 +197,3 @@ extension String {
   /// "10_000_000" reads as 10000000.
   var replacingUnderscores: String { String(filter { $0 != "_" }) }
 }
-
-/// Left-aligned columns two spaces apart, for small tables.
-func simpleTable(_ headers: [String], _ rows: [[String]], rightAligned: Set<Int> = []) -> String {
-  var widths = headers.map(\.count)
-  for row in rows { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) } }
-  return ([headers] + rows).map { row in
-    row.enumerated().map { index, cell in
-      let padding = String(repeating: " ", count: widths[index] - cell.count)
-      if rightAligned.contains(index) { return padding + cell }
-      return index == row.count - 1 ? cell : cell + padding
-    }.joined(separator: "  ")
-  }.joined(separator: "\n") + "\n"
-}
