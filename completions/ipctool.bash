@@ -68,6 +68,9 @@ create
 mk
 unlink
 rm
+send
+receive
+recv
 clean
 namespaces
 ns
@@ -322,6 +325,65 @@ all"
       fi
       ((positional >= 0)) && _ipctool_reply "$cur" < <(_ipctool_objects refs "$cur")
       ;;
+    send)
+      case $prev in
+        -f|--file)
+          :
+          return ;;
+        -P|--priority)
+          :
+          return ;;
+        --type)
+          :
+          return ;;
+        -T|--timeout)
+          :
+          return ;;
+        -t|--target)
+          _ipctool_reply "$cur" < <(_ipctool_objects pids "$cur")
+          return ;;
+      esac
+      if [[ $cur == -* ]]; then
+        _ipctool_reply "$cur" <<<"--file
+--priority
+--type
+--nonblock
+--timeout
+--target
+--help"
+        return
+      fi
+      ((positional == 0)) && _ipctool_reply "$cur" < <(_ipctool_objects refs "$cur")
+      ;;
+    receive|recv)
+      case $prev in
+        -c|--count)
+          :
+          return ;;
+        --type)
+          :
+          return ;;
+        -T|--timeout)
+          :
+          return ;;
+        -t|--target)
+          _ipctool_reply "$cur" < <(_ipctool_objects pids "$cur")
+          return ;;
+      esac
+      if [[ $cur == -* ]]; then
+        _ipctool_reply "$cur" <<<"--count
+--all
+--type
+--nonblock
+--timeout
+--hex
+--json
+--target
+--help"
+        return
+      fi
+      ((positional == 0)) && _ipctool_reply "$cur" < <(_ipctool_objects refs "$cur")
+      ;;
     clean)
       case $prev in
         -p|--prefix)
@@ -484,6 +546,9 @@ create
 mk
 unlink
 rm
+send
+receive
+recv
 clean
 namespaces
 ns

@@ -24,6 +24,7 @@ public enum CommandLineDescription {
   /// The subcommands `help` can name: all but itself (whose own description lists these).
   static let namedByHelp: [CommandSpec] = [
     ListCommand.spec, InspectCommand.spec, CreateCommand.spec, UnlinkCommand.spec,
+    SendCommand.spec, ReceiveCommand.spec,
     CleanCommand.spec, NamespacesCommand.spec, PiCommand.spec, LimitsCommand.spec, CompletionsCommand.spec,
     CompleteCallback.spec, ManPageCommand.spec,
     MemoryCommand.spec,
