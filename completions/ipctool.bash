@@ -71,6 +71,7 @@ rm
 send
 receive
 recv
+dump
 clean
 namespaces
 ns
@@ -384,6 +385,28 @@ all"
       fi
       ((positional == 0)) && _ipctool_reply "$cur" < <(_ipctool_objects refs "$cur")
       ;;
+    dump)
+      case $prev in
+        -o|--offset)
+          :
+          return ;;
+        -l|--length)
+          :
+          return ;;
+        -t|--target)
+          _ipctool_reply "$cur" < <(_ipctool_objects pids "$cur")
+          return ;;
+      esac
+      if [[ $cur == -* ]]; then
+        _ipctool_reply "$cur" <<<"--offset
+--length
+--hex
+--target
+--help"
+        return
+      fi
+      ((positional == 0)) && _ipctool_reply "$cur" < <(_ipctool_objects refs "$cur")
+      ;;
     clean)
       case $prev in
         -p|--prefix)
@@ -549,6 +572,7 @@ rm
 send
 receive
 recv
+dump
 clean
 namespaces
 ns

@@ -25,6 +25,7 @@ public enum CommandLineDescription {
   static let namedByHelp: [CommandSpec] = [
     ListCommand.spec, InspectCommand.spec, CreateCommand.spec, UnlinkCommand.spec,
     SendCommand.spec, ReceiveCommand.spec,
+    DumpCommand.spec,
     CleanCommand.spec, NamespacesCommand.spec, PiCommand.spec, LimitsCommand.spec, CompletionsCommand.spec,
     CompleteCallback.spec, ManPageCommand.spec,
     MemoryCommand.spec,

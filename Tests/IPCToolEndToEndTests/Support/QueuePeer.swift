@@ -1,7 +1,7 @@
 import Foundation
 import TestSupport
 
-/// The other side of `send` and `receive`: a Python program that calls the C library through
+/// The other side of `send`, `receive` and `dump`: a Python program that calls the C library through
 /// ctypes (no ipctool code, no PyPI package), run inside a sandbox. Bytes travel as hex.
 enum QueuePeer {
   static let available = installed("python3")
@@ -53,6 +53,9 @@ enum QueuePeer {
         at = libc.shmat(int(args[0]), None, 0)
         if at in (None, ctypes.c_void_p(-1).value): sys.exit('shmat failed')
         ctypes.memmove(at, data, len(data))
+    elif command == 'posix-shm-write':  # NAME HEX: written at offset 0 of its /dev/shm file
+        with open('/dev/shm' + args[0], 'r+b') as f:
+            f.write(bytes.fromhex(args[1]))
     """#
 
   /// Runs the peer inside `box`; its stdout's lines ("PRIORITY HEX", "-" for no bytes).
