@@ -12,11 +12,14 @@ extension SysVMessageQueue {
 
     init(_ id: Int32, paths: IPCPaths) throws(TransferError) {
       self.id = id
-      var record = msqid_ds()
-      if case .failure(let code) = SysVCalls.msgctl(id, IPC_STAT, &record) {
-        throw .system(SystemError(call: "msgctl", subject: "msqid \(id)", code: code))
+      // Read without the read-permission check (MSG_STAT_ANY): a sender needs only write
+      // permission, and msgsnd says for itself whether it has it.
+      let queueBytes: Int
+      do throws(SystemError) {
+        queueBytes = Int(try status(id).details.sysvQueue?.maxBytes ?? 0)
+      } catch {
+        throw .system(error)
       }
-      let queueBytes = Int(record.msg_qbytes)
       let kernelMax = paths.kernelSetting("kernel/msgmax").map { Int($0) }
       limit = .sysv(queueBytes: queueBytes, kernelMax: kernelMax)
       largest = min(queueBytes, kernelMax ?? queueBytes)
