@@ -72,6 +72,8 @@ send
 receive
 recv
 dump
+post
+wait
 clean
 namespaces
 ns
@@ -407,6 +409,45 @@ all"
       fi
       ((positional == 0)) && _ipctool_reply "$cur" < <(_ipctool_objects refs "$cur")
       ;;
+    post)
+      case $prev in
+        -i|--index)
+          :
+          return ;;
+        -t|--target)
+          _ipctool_reply "$cur" < <(_ipctool_objects pids "$cur")
+          return ;;
+      esac
+      if [[ $cur == -* ]]; then
+        _ipctool_reply "$cur" <<<"--index
+--target
+--help"
+        return
+      fi
+      ((positional == 0)) && _ipctool_reply "$cur" < <(_ipctool_objects refs "$cur")
+      ;;
+    wait)
+      case $prev in
+        -i|--index)
+          :
+          return ;;
+        -T|--timeout)
+          :
+          return ;;
+        -t|--target)
+          _ipctool_reply "$cur" < <(_ipctool_objects pids "$cur")
+          return ;;
+      esac
+      if [[ $cur == -* ]]; then
+        _ipctool_reply "$cur" <<<"--index
+--nonblock
+--timeout
+--target
+--help"
+        return
+      fi
+      ((positional == 0)) && _ipctool_reply "$cur" < <(_ipctool_objects refs "$cur")
+      ;;
     clean)
       case $prev in
         -p|--prefix)
@@ -573,6 +614,8 @@ send
 receive
 recv
 dump
+post
+wait
 clean
 namespaces
 ns

@@ -136,13 +136,7 @@ struct MessageTransferTests {
     var ended: ToolRun?
     defer { if ended == nil { program.stop() } }  // finish may be called once only
     // Its SIGINT handler is in place (SigCgt bit 2) once the wait has begun.
-    try #require(waitUntil {
-      let status = (try? String(contentsOfFile: "/proc/\(program.pid)/status", encoding: .utf8)) ?? ""
-      guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("SigCgt:") }),
-        let mask = UInt64(line.dropFirst(7).trimmingCharacters(in: .whitespaces), radix: 16)
-      else { return false }
-      return mask & (1 << (SIGINT - 1)) != 0
-    })
+    try #require(waitUntil { signalCaught(SIGINT, by: program.pid) })
     kill(program.pid, SIGINT)
     let run = program.finish(timeout: 20)
     ended = run

@@ -26,6 +26,8 @@ public enum CommandLineDescription {
     ListCommand.spec, InspectCommand.spec, CreateCommand.spec, UnlinkCommand.spec,
     SendCommand.spec, ReceiveCommand.spec,
     DumpCommand.spec,
+    PostCommand.spec,
+    WaitCommand.spec,
     CleanCommand.spec, NamespacesCommand.spec, PiCommand.spec, LimitsCommand.spec, CompletionsCommand.spec,
     CompleteCallback.spec, ManPageCommand.spec,
     MemoryCommand.spec,

@@ -1,7 +1,7 @@
 import Foundation
 import TestSupport
 
-/// The other side of `send`, `receive` and `dump`: a Python program that calls the C library through
+/// The other side of `send`, `receive`, `dump`, `post` and `wait`: a Python program that calls the C library through
 /// ctypes (no ipctool code, no PyPI package), run inside a sandbox. Bytes travel as hex.
 enum QueuePeer {
   static let available = installed("python3")
@@ -53,6 +53,19 @@ enum QueuePeer {
         at = libc.shmat(int(args[0]), None, 0)
         if at in (None, ctypes.c_void_p(-1).value): sys.exit('shmat failed')
         ctypes.memmove(at, data, len(data))
+    elif command in ('sem-wait', 'sem-post'):  # NAME: waits (prints "woke") or posts
+        libc.sem_open.restype = ctypes.c_void_p
+        sem = libc.sem_open(args[0].encode(), 0)
+        if not sem: sys.exit('sem_open failed')
+        if command == 'sem-wait':
+            check(libc.sem_wait(ctypes.c_void_p(sem))); print('woke', flush=True)
+        else:
+            check(libc.sem_post(ctypes.c_void_p(sem)))
+    elif command == 'semop':  # ID INDEX OP: one operation, waiting as it must; prints "woke"
+        op = struct.pack('HhH', int(args[1]), int(args[2]), 0)
+        check(libc.semop(int(args[0]), op, 1)); print('woke', flush=True)
+    elif command == 'sem-value':  # ID INDEX: GETVAL
+        print(check(libc.semctl(int(args[0]), int(args[1]), 12)))
     elif command == 'posix-shm-write':  # NAME HEX: written at offset 0 of its /dev/shm file
         with open('/dev/shm' + args[0], 'r+b') as f:
             f.write(bytes.fromhex(args[1]))
