@@ -74,6 +74,7 @@ recv
 dump
 post
 wait
+peek
 clean
 namespaces
 ns
@@ -448,6 +449,21 @@ all"
       fi
       ((positional == 0)) && _ipctool_reply "$cur" < <(_ipctool_objects refs "$cur")
       ;;
+    peek)
+      case $prev in
+        -t|--target)
+          _ipctool_reply "$cur" < <(_ipctool_objects pids "$cur")
+          return ;;
+      esac
+      if [[ $cur == -* ]]; then
+        _ipctool_reply "$cur" <<<"--hex
+--json
+--target
+--help"
+        return
+      fi
+      ((positional == 0)) && _ipctool_reply "$cur" < <(_ipctool_objects refs "$cur")
+      ;;
     clean)
       case $prev in
         -p|--prefix)
@@ -616,6 +632,7 @@ recv
 dump
 post
 wait
+peek
 clean
 namespaces
 ns

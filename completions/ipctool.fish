@@ -44,6 +44,7 @@ complete -c ipctool -n __ipctool_needs_command -a recv -d 'Take messages off a q
 complete -c ipctool -n __ipctool_needs_command -a dump -d 'Print the bytes of a shared memory segment.'
 complete -c ipctool -n __ipctool_needs_command -a post -d 'Add one to a semaphore and show its value before and after.'
 complete -c ipctool -n __ipctool_needs_command -a wait -d 'Take one from a semaphore, waiting while it is 0, and show its value before and after.'
+complete -c ipctool -n __ipctool_needs_command -a peek -d 'Show a System V queue\'s messages without taking them.'
 complete -c ipctool -n __ipctool_needs_command -a clean -d 'Remove many objects at once, keeping those still in use.'
 complete -c ipctool -n __ipctool_needs_command -a namespaces -d 'List every IPC namespace on the host, its container, its objects and its /dev/shm.'
 complete -c ipctool -n __ipctool_needs_command -a ns -d 'List every IPC namespace on the host, its container, its objects and its /dev/shm.'
@@ -171,6 +172,13 @@ complete -c ipctool -n '__ipctool_using wait' -s t -l target -x -a '(__ipctool_o
 complete -c ipctool -n '__ipctool_using wait' -s h -l help -d 'Show help information.'
 complete -c ipctool -n '__ipctool_using wait' -a '(__ipctool_objects refs)'
 
+# peek
+complete -c ipctool -n '__ipctool_using peek' -s x -l hex -d 'Write each message as a line of hex.'
+complete -c ipctool -n '__ipctool_using peek' -s J -l json -d 'Print JSON instead of text.'
+complete -c ipctool -n '__ipctool_using peek' -s t -l target -x -a '(__ipctool_objects pids)' -d 'Act in the IPC namespace of this process and on the /dev/shm it sees (a container\'s), as nsenter -t PID -i does.'
+complete -c ipctool -n '__ipctool_using peek' -s h -l help -d 'Show help information.'
+complete -c ipctool -n '__ipctool_using peek' -a '(__ipctool_objects refs)'
+
 # clean
 complete -c ipctool -n '__ipctool_using clean' -s p -l prefix -x -a '(__ipctool_objects names)' -d 'Only POSIX objects whose name starts with this (\'/pi_\' and \'pi_\' mean the same).'
 function __ipctool_clean_kind
@@ -237,6 +245,6 @@ complete -c ipctool -n '__ipctool_using memory mem' -s h -l help -d 'Show help i
 # help
 complete -c ipctool -n '__ipctool_using help' -s h -l help -d 'Show help information.'
 function __ipctool_help_subcommand
-    printf '%s\t%s\n' 'list' 'List IPC objects of every kind in one table.' 'ls' 'List IPC objects of every kind in one table.' 'inspect' 'Show everything the kernel tells about objects.' 'show' 'Show everything the kernel tells about objects.' 'create' 'Create an object and print its reference.' 'mk' 'Create an object and print its reference.' 'unlink' 'Remove objects.' 'rm' 'Remove objects.' 'send' 'Send one message to a queue.' 'receive' 'Take messages off a queue and print them.' 'recv' 'Take messages off a queue and print them.' 'dump' 'Print the bytes of a shared memory segment.' 'post' 'Add one to a semaphore and show its value before and after.' 'wait' 'Take one from a semaphore, waiting while it is 0, and show its value before and after.' 'clean' 'Remove many objects at once, keeping those still in use.' 'namespaces' 'List every IPC namespace on the host, its container, its objects and its /dev/shm.' 'ns' 'List every IPC namespace on the host, its container, its objects and its /dev/shm.' 'pi' 'Compute pi with forked workers over each IPC mechanism, and prove nothing is left.' 'limits' 'Show every kernel limit on IPC objects, how much of it is used, and where it is set.' 'completions' 'Print the shell completion script for bash, zsh or fish.' 'memory' 'Account for the kernel\'s shared memory (meminfo\'s Shmem): tmpfs, System V, memfd, shared anonymous, and what holds each.' 'mem' 'Account for the kernel\'s shared memory (meminfo\'s Shmem): tmpfs, System V, memfd, shared anonymous, and what holds each.'
+    printf '%s\t%s\n' 'list' 'List IPC objects of every kind in one table.' 'ls' 'List IPC objects of every kind in one table.' 'inspect' 'Show everything the kernel tells about objects.' 'show' 'Show everything the kernel tells about objects.' 'create' 'Create an object and print its reference.' 'mk' 'Create an object and print its reference.' 'unlink' 'Remove objects.' 'rm' 'Remove objects.' 'send' 'Send one message to a queue.' 'receive' 'Take messages off a queue and print them.' 'recv' 'Take messages off a queue and print them.' 'dump' 'Print the bytes of a shared memory segment.' 'post' 'Add one to a semaphore and show its value before and after.' 'wait' 'Take one from a semaphore, waiting while it is 0, and show its value before and after.' 'peek' 'Show a System V queue\'s messages without taking them.' 'clean' 'Remove many objects at once, keeping those still in use.' 'namespaces' 'List every IPC namespace on the host, its container, its objects and its /dev/shm.' 'ns' 'List every IPC namespace on the host, its container, its objects and its /dev/shm.' 'pi' 'Compute pi with forked workers over each IPC mechanism, and prove nothing is left.' 'limits' 'Show every kernel limit on IPC objects, how much of it is used, and where it is set.' 'completions' 'Print the shell completion script for bash, zsh or fish.' 'memory' 'Account for the kernel\'s shared memory (meminfo\'s Shmem): tmpfs, System V, memfd, shared anonymous, and what holds each.' 'mem' 'Account for the kernel\'s shared memory (meminfo\'s Shmem): tmpfs, System V, memfd, shared anonymous, and what holds each.'
 end
 complete -c ipctool -n '__ipctool_using help' -a '(__ipctool_help_subcommand)'

@@ -143,4 +143,31 @@ struct MessageTransferTests {
     #expect(run.status == 130 && !run.signaled, "\(run)")
     #expect(run.stdout.isEmpty && run.stderr.isEmpty)
   }
+
+  @Test func peekShowsSysVMessagesAndLeavesThemAndRefusesPosixQueues() throws {
+    let box = try Sandbox()
+    let reference = try box.run(["create", "sysv-mq"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    let id = String(try #require(reference.split(separator: ":").last))
+    _ = try QueuePeer.run(box, ["msg-send", id, "4", QueuePeer.hex(Self.binary), "2", ""])
+    let peek = try box.run(["peek", reference, "--json"])
+    if peek.stderr.contains("no MSG_COPY") {
+      #expect(peek.status == 1)  // a kernel without CONFIG_CHECKPOINT_RESTORE: said, not faked
+    } else {
+      #expect(peek.status == 0, "\(peek)")
+      #expect(peek.lines == [
+        "{\"type\": 4, \"size\": 6, \"base64\": \"AP9BCgAb\"}",
+        "{\"type\": 2, \"size\": 0, \"base64\": \"\"}",
+      ])
+    }
+    #expect(try QueuePeer.run(box, ["msg-recv", id]) == ["4 " + QueuePeer.hex(Self.binary), "2 -"])
+
+    let queue = box.name("q")
+    _ = try box.run(["create", "posix-mq", queue])
+    _ = try box.run(["send", queue, "kept"])
+    let posix = try box.run(["peek", queue])
+    #expect(posix.status == 1)
+    #expect(posix.stderr == "ipctool: peek posix-mq:\(queue): the kernel cannot show a POSIX queue's"
+      + " messages without taking them\n")
+    #expect(try QueuePeer.run(box, ["mq-recv", queue]) == ["0 " + QueuePeer.hex(Array("kept".utf8))])
+  }
 }

@@ -51,4 +51,14 @@ public final class MessageChannel {
     case .sysv(let queue): try queue.receive(type: type, wait: wait)
     }
   }
+
+  /// Every message on the queue, left there, oldest first: copied one by one (MSG_COPY), so a
+  /// queue that changes meanwhile may show a message twice or miss one. A POSIX queue cannot
+  /// be read so: `cannotPeek`, rather than taking and sending back.
+  public func peek() throws(TransferError) -> [QueueMessage] {
+    guard case .sysv(let queue) = endpoint else { throw .cannotPeek(.posixQueue) }
+    var messages: [QueueMessage] = []
+    while let message = try queue.copy(at: messages.count) { messages.append(message) }
+    return messages
+  }
 }

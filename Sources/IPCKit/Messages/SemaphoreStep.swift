@@ -52,7 +52,7 @@ public enum SemaphoreError: Error, Sendable, Equatable {
       failure.call = call
       failure.subject = subject
       self = .system(failure)
-    case .tooLarge, .notAQueue: preconditionFailure("not a semaphore's error")
+    case .tooLarge, .notAQueue, .cannotPeek: preconditionFailure("not a semaphore's error")
     }
   }
 }

@@ -10,6 +10,9 @@ public enum TransferError: Error, Sendable, Equatable {
   case stopped(signal: Int32)
   /// The message is larger than the queue takes.
   case tooLarge(size: Int, limit: MessageLimit)
+  /// The kernel cannot show messages without taking them: a POSIX queue, or a System V one
+  /// on a kernel without MSG_COPY (CONFIG_CHECKPOINT_RESTORE).
+  case cannotPeek(IPCKind)
   /// The object is no queue.
   case notAQueue(IPCKind)
   /// The call failed otherwise (permission, removed meanwhile).

@@ -63,5 +63,29 @@ extension SysVMessageQueue {
         throw error.naming("msgrcv", "msqid \(id)")
       }
     }
+
+    /// A copy of the message at `index` (0: the oldest), left on the queue; nil past the last.
+    /// MSG_COPY needs IPC_NOWAIT and a kernel built with CONFIG_CHECKPOINT_RESTORE (else
+    /// ENOSYS).
+    func copy(at index: Int) throws(TransferError) -> QueueMessage? {
+      let header = MemoryLayout<Int>.size
+      var buffer = [UInt8](repeating: 0, count: header + largest)
+      let result = buffer.withUnsafeMutableBytes { bytes in
+        MessageTransferCalls.msgrcv(
+          id, into: bytes.baseAddress!, size: largest, type: index, flags: IPC_NOWAIT | Self.copyFlag)
+      }
+      switch result {
+      case .success(let size):
+        let type = buffer.withUnsafeBytes { $0.loadUnaligned(as: Int.self) }
+        return QueueMessage(bytes: Array(buffer[header..<(header + size)]), type: type)
+      case .failure(.noMessage): return nil
+      case .failure(let code) where code.rawValue == ENOSYS: throw .cannotPeek(.sysvQueue)
+      case .failure(let code):
+        throw .system(SystemError(call: "msgrcv", subject: "msqid \(id)", code: code))
+      }
+    }
+
+    /// MSG_COPY, which Glibc's module does not export.
+    static let copyFlag: CInt = 0o40000
   }
 }

@@ -28,6 +28,7 @@ public enum CommandLineDescription {
     DumpCommand.spec,
     PostCommand.spec,
     WaitCommand.spec,
+    PeekCommand.spec,
     CleanCommand.spec, NamespacesCommand.spec, PiCommand.spec, LimitsCommand.spec, CompletionsCommand.spec,
     CompleteCallback.spec, ManPageCommand.spec,
     MemoryCommand.spec,

@@ -29,13 +29,18 @@ enum TransferWording {
       return head + "a message of \(size) bytes is larger than the queue takes: " + limitText(limit)
     case .notAQueue(let kind):
       return head + notAQueue(kind)
+    case .cannotPeek(.posixQueue):
+      return head + "the kernel cannot show a POSIX queue's messages without taking them"
+    case .cannotPeek:
+      return head + "this kernel has no MSG_COPY (CONFIG_CHECKPOINT_RESTORE): messages cannot be"
+        + " shown without taking them"
     case .system(let failure):
       return IPCError(operation: operation.rawValue, subject: subject, failure).line
     }
   }
 
   enum Operation: String {
-    case send, receive
+    case send, receive, peek
   }
 
   /// "mq_msgsize = 8192 bytes", "msg_qbytes = 16384, kernel.msgmax = 8192 bytes".
