@@ -170,4 +170,17 @@ struct MessageTransferTests {
       + " messages without taking them\n")
     #expect(try QueuePeer.run(box, ["mq-recv", queue]) == ["0 " + QueuePeer.hex(Array("kept".utf8))])
   }
+
+  /// msgsnd needs write permission only: a queue the sender may not read is still sent to, and
+  /// one it may not write to is refused with the kernel's reason.
+  @Test(.otherUsersCanRunTheTool) func aWriteOnlySenderSendsToASysVQueue() throws {
+    let box = try Sandbox()
+    let reference = try box.run(["create", "sysv-mq", "--mode", "0622"]).stdout
+      .trimmingCharacters(in: .whitespacesAndNewlines)
+    let sent = try box.run(["send", reference, "from nobody"], as: 65534)
+    #expect(sent.status == 0, "\(sent)")
+    let taken = try box.run(["receive", reference, "--nonblock"], as: 65534)
+    #expect(taken.status == 1 && taken.stderr == "ipctool: receive \(reference): Permission denied\n")
+    #expect(try box.run(["receive", reference, "--nonblock"]).stdout == "from nobody")
+  }
 }
