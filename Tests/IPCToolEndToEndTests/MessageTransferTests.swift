@@ -183,4 +183,14 @@ struct MessageTransferTests {
     #expect(taken.status == 1 && taken.stderr == "ipctool: receive \(reference): Permission denied\n")
     #expect(try box.run(["receive", reference, "--nonblock"]).stdout == "from nobody")
   }
+
+  /// A message typed with a byte that is not UTF-8 is sent as that byte.
+  @Test func aTypedMessageIsSentAsItsBytes() throws {
+    let box = try Sandbox()
+    let queue = box.name("q")
+    _ = try box.run(["create", "posix-mq", queue])
+    let run = try box.runInside(["/bin/sh", "-c", "\"$0\" send \"$1\" \"$(printf 'a\\377\\\\x41')\"", toolPath, queue])
+    #expect(run.status == 0, "\(run)")
+    #expect(try QueuePeer.run(box, ["mq-recv", queue]) == ["0 " + QueuePeer.hex([0x61, 0xff, 0x5c, 0x78, 0x34, 0x31])])
+  }
 }

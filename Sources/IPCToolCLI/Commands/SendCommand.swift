@@ -99,7 +99,7 @@ enum SendCommand {
       guard path == nil else {
         throw .usage(UsageError("give a message or '--file', not both", parsed.command))
       }
-      return Array(argument.utf8)
+      return typedBytes(argument)
     }
     do {
       let bytes = try MessageSource.read(path)
@@ -126,5 +126,13 @@ enum SendCommand {
       console.error(line)
       return .failure
     }
+  }
+
+  /// The bytes the user typed for `word`: the argument as the kernel passed it, so a byte that
+  /// is not UTF-8 (shown in the word as `\xHH`) is sent as that byte, not as four characters.
+  /// In-process runs have no such argument: the word's own bytes then.
+  static func typedBytes(_ word: String) -> [UInt8] {
+    ProcessArguments.afterProgramName.first { Escaping.word(fromArgument: $0) == word }
+      ?? Array(word.utf8)
   }
 }
