@@ -68,6 +68,13 @@ create
 mk
 unlink
 rm
+send
+receive
+recv
+dump
+post
+wait
+peek
 clean
 namespaces
 ns
@@ -324,6 +331,141 @@ all"
         return
       fi
       ((positional >= 0)) && _ipctool_reply "$cur" < <(_ipctool_objects refs "$cur")
+      ;;
+    send)
+      case $prev in
+        -f|--file)
+          :
+          return ;;
+        -P|--priority)
+          :
+          return ;;
+        --type)
+          :
+          return ;;
+        -T|--timeout)
+          :
+          return ;;
+        -t|--target)
+          _ipctool_reply "$cur" < <(_ipctool_objects pids "$cur")
+          return ;;
+      esac
+      if [[ $cur == -* ]]; then
+        _ipctool_reply "$cur" <<<"--file
+--priority
+--type
+--nonblock
+--timeout
+--target
+--help"
+        return
+      fi
+      ((positional == 0)) && _ipctool_reply "$cur" < <(_ipctool_objects refs "$cur")
+      ;;
+    receive|recv)
+      case $prev in
+        -c|--count)
+          :
+          return ;;
+        --type)
+          :
+          return ;;
+        -T|--timeout)
+          :
+          return ;;
+        -t|--target)
+          _ipctool_reply "$cur" < <(_ipctool_objects pids "$cur")
+          return ;;
+      esac
+      if [[ $cur == -* ]]; then
+        _ipctool_reply "$cur" <<<"--count
+--all
+--type
+--nonblock
+--timeout
+--hex
+--json
+--target
+--help"
+        return
+      fi
+      ((positional == 0)) && _ipctool_reply "$cur" < <(_ipctool_objects refs "$cur")
+      ;;
+    dump)
+      case $prev in
+        -o|--offset)
+          :
+          return ;;
+        -l|--length)
+          :
+          return ;;
+        -t|--target)
+          _ipctool_reply "$cur" < <(_ipctool_objects pids "$cur")
+          return ;;
+      esac
+      if [[ $cur == -* ]]; then
+        _ipctool_reply "$cur" <<<"--offset
+--length
+--hex
+--target
+--help"
+        return
+      fi
+      ((positional == 0)) && _ipctool_reply "$cur" < <(_ipctool_objects refs "$cur")
+      ;;
+    post)
+      case $prev in
+        -i|--index)
+          :
+          return ;;
+        -t|--target)
+          _ipctool_reply "$cur" < <(_ipctool_objects pids "$cur")
+          return ;;
+      esac
+      if [[ $cur == -* ]]; then
+        _ipctool_reply "$cur" <<<"--index
+--target
+--help"
+        return
+      fi
+      ((positional == 0)) && _ipctool_reply "$cur" < <(_ipctool_objects refs "$cur")
+      ;;
+    wait)
+      case $prev in
+        -i|--index)
+          :
+          return ;;
+        -T|--timeout)
+          :
+          return ;;
+        -t|--target)
+          _ipctool_reply "$cur" < <(_ipctool_objects pids "$cur")
+          return ;;
+      esac
+      if [[ $cur == -* ]]; then
+        _ipctool_reply "$cur" <<<"--index
+--nonblock
+--timeout
+--target
+--help"
+        return
+      fi
+      ((positional == 0)) && _ipctool_reply "$cur" < <(_ipctool_objects refs "$cur")
+      ;;
+    peek)
+      case $prev in
+        -t|--target)
+          _ipctool_reply "$cur" < <(_ipctool_objects pids "$cur")
+          return ;;
+      esac
+      if [[ $cur == -* ]]; then
+        _ipctool_reply "$cur" <<<"--hex
+--json
+--target
+--help"
+        return
+      fi
+      ((positional == 0)) && _ipctool_reply "$cur" < <(_ipctool_objects refs "$cur")
       ;;
     clean)
       case $prev in
@@ -582,6 +724,13 @@ create
 mk
 unlink
 rm
+send
+receive
+recv
+dump
+post
+wait
+peek
 clean
 namespaces
 ns

@@ -38,6 +38,13 @@ complete -c ipctool -n __ipctool_needs_command -a create -d 'Create an object an
 complete -c ipctool -n __ipctool_needs_command -a mk -d 'Create an object and print its reference.'
 complete -c ipctool -n __ipctool_needs_command -a unlink -d 'Remove objects.'
 complete -c ipctool -n __ipctool_needs_command -a rm -d 'Remove objects.'
+complete -c ipctool -n __ipctool_needs_command -a send -d 'Send one message to a queue.'
+complete -c ipctool -n __ipctool_needs_command -a receive -d 'Take messages off a queue and print them.'
+complete -c ipctool -n __ipctool_needs_command -a recv -d 'Take messages off a queue and print them.'
+complete -c ipctool -n __ipctool_needs_command -a dump -d 'Print the bytes of a shared memory segment.'
+complete -c ipctool -n __ipctool_needs_command -a post -d 'Add one to a semaphore and show its value before and after.'
+complete -c ipctool -n __ipctool_needs_command -a wait -d 'Take one from a semaphore, waiting while it is 0, and show its value before and after.'
+complete -c ipctool -n __ipctool_needs_command -a peek -d 'Show a System V queue\'s messages without taking them.'
 complete -c ipctool -n __ipctool_needs_command -a clean -d 'Remove many objects at once, keeping those still in use.'
 complete -c ipctool -n __ipctool_needs_command -a namespaces -d 'List every IPC namespace on the host, its container, its objects and its /dev/shm.'
 complete -c ipctool -n __ipctool_needs_command -a ns -d 'List every IPC namespace on the host, its container, its objects and its /dev/shm.'
@@ -123,6 +130,57 @@ complete -c ipctool -n '__ipctool_using unlink rm' -s k -l kind -x -a '(__ipctoo
 complete -c ipctool -n '__ipctool_using unlink rm' -s t -l target -x -a '(__ipctool_objects pids)' -d 'Act in the IPC namespace of this process and on the /dev/shm it sees (a container\'s), as nsenter -t PID -i does.'
 complete -c ipctool -n '__ipctool_using unlink rm' -s h -l help -d 'Show help information.'
 complete -c ipctool -n '__ipctool_using unlink rm' -a '(__ipctool_objects refs)'
+
+# send
+complete -c ipctool -n '__ipctool_using send' -s f -l file -x -d 'Send the contents of this file.'
+complete -c ipctool -n '__ipctool_using send' -s P -l priority -x -d 'POSIX queues: the priority (0, the default, is lowest).'
+complete -c ipctool -n '__ipctool_using send' -l type -x -d 'System V queues: the message type, a positive number (default 1).'
+complete -c ipctool -n '__ipctool_using send' -s n -l nonblock -d 'Do not wait: a full or empty queue fails at once.'
+complete -c ipctool -n '__ipctool_using send' -s T -l timeout -x -d 'Wait at most this long: seconds (1.5), or with a unit: 250ms, 10s, 2m.'
+complete -c ipctool -n '__ipctool_using send' -s t -l target -x -a '(__ipctool_objects pids)' -d 'Act in the IPC namespace of this process and on the /dev/shm it sees (a container\'s), as nsenter -t PID -i does.'
+complete -c ipctool -n '__ipctool_using send' -s h -l help -d 'Show help information.'
+complete -c ipctool -n '__ipctool_using send' -a '(__ipctool_objects refs)'
+
+# receive
+complete -c ipctool -n '__ipctool_using receive recv' -s c -l count -x -d 'Take this many messages.'
+complete -c ipctool -n '__ipctool_using receive recv' -s a -l all -d 'Take every message there is, without waiting.'
+complete -c ipctool -n '__ipctool_using receive recv' -l type -x -d 'System V queues: which message, as msgrcv(2) selects (default 0).'
+complete -c ipctool -n '__ipctool_using receive recv' -s n -l nonblock -d 'Do not wait: a full or empty queue fails at once.'
+complete -c ipctool -n '__ipctool_using receive recv' -s T -l timeout -x -d 'Wait at most this long: seconds (1.5), or with a unit: 250ms, 10s, 2m.'
+complete -c ipctool -n '__ipctool_using receive recv' -s x -l hex -d 'Write each message as a line of hex.'
+complete -c ipctool -n '__ipctool_using receive recv' -s J -l json -d 'Print JSON instead of text.'
+complete -c ipctool -n '__ipctool_using receive recv' -s t -l target -x -a '(__ipctool_objects pids)' -d 'Act in the IPC namespace of this process and on the /dev/shm it sees (a container\'s), as nsenter -t PID -i does.'
+complete -c ipctool -n '__ipctool_using receive recv' -s h -l help -d 'Show help information.'
+complete -c ipctool -n '__ipctool_using receive recv' -a '(__ipctool_objects refs)'
+
+# dump
+complete -c ipctool -n '__ipctool_using dump' -s o -l offset -x -d 'Start here (default 0); suffixes K, M, G.'
+complete -c ipctool -n '__ipctool_using dump' -s l -l length -x -d 'This many bytes (default: to the end).'
+complete -c ipctool -n '__ipctool_using dump' -s x -l hex -d 'Write hexdump -vC lines, also to a file or pipe.'
+complete -c ipctool -n '__ipctool_using dump' -s t -l target -x -a '(__ipctool_objects pids)' -d 'Act in the IPC namespace of this process and on the /dev/shm it sees (a container\'s), as nsenter -t PID -i does.'
+complete -c ipctool -n '__ipctool_using dump' -s h -l help -d 'Show help information.'
+complete -c ipctool -n '__ipctool_using dump' -a '(__ipctool_objects refs)'
+
+# post
+complete -c ipctool -n '__ipctool_using post' -s i -l index -x -d 'System V sets: which semaphore, from 0 (default 0).'
+complete -c ipctool -n '__ipctool_using post' -s t -l target -x -a '(__ipctool_objects pids)' -d 'Act in the IPC namespace of this process and on the /dev/shm it sees (a container\'s), as nsenter -t PID -i does.'
+complete -c ipctool -n '__ipctool_using post' -s h -l help -d 'Show help information.'
+complete -c ipctool -n '__ipctool_using post' -a '(__ipctool_objects refs)'
+
+# wait
+complete -c ipctool -n '__ipctool_using wait' -s i -l index -x -d 'System V sets: which semaphore, from 0 (default 0).'
+complete -c ipctool -n '__ipctool_using wait' -s n -l nonblock -d 'Do not wait: a full or empty queue fails at once.'
+complete -c ipctool -n '__ipctool_using wait' -s T -l timeout -x -d 'Wait at most this long: seconds (1.5), or with a unit: 250ms, 10s, 2m.'
+complete -c ipctool -n '__ipctool_using wait' -s t -l target -x -a '(__ipctool_objects pids)' -d 'Act in the IPC namespace of this process and on the /dev/shm it sees (a container\'s), as nsenter -t PID -i does.'
+complete -c ipctool -n '__ipctool_using wait' -s h -l help -d 'Show help information.'
+complete -c ipctool -n '__ipctool_using wait' -a '(__ipctool_objects refs)'
+
+# peek
+complete -c ipctool -n '__ipctool_using peek' -s x -l hex -d 'Write each message as a line of hex.'
+complete -c ipctool -n '__ipctool_using peek' -s J -l json -d 'Print JSON instead of text.'
+complete -c ipctool -n '__ipctool_using peek' -s t -l target -x -a '(__ipctool_objects pids)' -d 'Act in the IPC namespace of this process and on the /dev/shm it sees (a container\'s), as nsenter -t PID -i does.'
+complete -c ipctool -n '__ipctool_using peek' -s h -l help -d 'Show help information.'
+complete -c ipctool -n '__ipctool_using peek' -a '(__ipctool_objects refs)'
 
 # clean
 complete -c ipctool -n '__ipctool_using clean' -s p -l prefix -x -a '(__ipctool_objects names)' -d 'Only POSIX objects whose name starts with this (\'/pi_\' and \'pi_\' mean the same).'
@@ -226,6 +284,6 @@ complete -c ipctool -n '__ipctool_using metrics' -s h -l help -d 'Show help info
 # help
 complete -c ipctool -n '__ipctool_using help' -s h -l help -d 'Show help information.'
 function __ipctool_help_subcommand
-    printf '%s\t%s\n' 'list' 'List IPC objects of every kind in one table.' 'ls' 'List IPC objects of every kind in one table.' 'inspect' 'Show everything the kernel tells about objects.' 'show' 'Show everything the kernel tells about objects.' 'create' 'Create an object and print its reference.' 'mk' 'Create an object and print its reference.' 'unlink' 'Remove objects.' 'rm' 'Remove objects.' 'clean' 'Remove many objects at once, keeping those still in use.' 'namespaces' 'List every IPC namespace on the host, its container, its objects and its /dev/shm.' 'ns' 'List every IPC namespace on the host, its container, its objects and its /dev/shm.' 'pi' 'Compute pi with forked workers over each IPC mechanism, and prove nothing is left.' 'limits' 'Show every kernel limit on IPC objects, how much of it is used, and where it is set.' 'completions' 'Print the shell completion script for bash, zsh or fish.' 'trace' 'Show IPC objects being created, opened and removed, live, one line per call.' 'why' 'Tell where objects came from: creator, holders, users, ages, and the calls traced.' 'memory' 'Account for the kernel\'s shared memory (meminfo\'s Shmem): tmpfs, System V, memfd, shared anonymous, and what holds each.' 'mem' 'Account for the kernel\'s shared memory (meminfo\'s Shmem): tmpfs, System V, memfd, shared anonymous, and what holds each.' 'metrics' 'Print Prometheus metrics of the IPC objects, the kernel limits and /dev/shm.'
+    printf '%s\t%s\n' 'list' 'List IPC objects of every kind in one table.' 'ls' 'List IPC objects of every kind in one table.' 'inspect' 'Show everything the kernel tells about objects.' 'show' 'Show everything the kernel tells about objects.' 'create' 'Create an object and print its reference.' 'mk' 'Create an object and print its reference.' 'unlink' 'Remove objects.' 'rm' 'Remove objects.' 'send' 'Send one message to a queue.' 'receive' 'Take messages off a queue and print them.' 'recv' 'Take messages off a queue and print them.' 'dump' 'Print the bytes of a shared memory segment.' 'post' 'Add one to a semaphore and show its value before and after.' 'wait' 'Take one from a semaphore, waiting while it is 0, and show its value before and after.' 'peek' 'Show a System V queue\'s messages without taking them.' 'clean' 'Remove many objects at once, keeping those still in use.' 'namespaces' 'List every IPC namespace on the host, its container, its objects and its /dev/shm.' 'ns' 'List every IPC namespace on the host, its container, its objects and its /dev/shm.' 'pi' 'Compute pi with forked workers over each IPC mechanism, and prove nothing is left.' 'limits' 'Show every kernel limit on IPC objects, how much of it is used, and where it is set.' 'completions' 'Print the shell completion script for bash, zsh or fish.' 'trace' 'Show IPC objects being created, opened and removed, live, one line per call.' 'why' 'Tell where objects came from: creator, holders, users, ages, and the calls traced.' 'memory' 'Account for the kernel\'s shared memory (meminfo\'s Shmem): tmpfs, System V, memfd, shared anonymous, and what holds each.' 'mem' 'Account for the kernel\'s shared memory (meminfo\'s Shmem): tmpfs, System V, memfd, shared anonymous, and what holds each.' 'metrics' 'Print Prometheus metrics of the IPC objects, the kernel limits and /dev/shm.'
 end
 complete -c ipctool -n '__ipctool_using help' -a '(__ipctool_help_subcommand)'

@@ -27,6 +27,9 @@ int ipcshim_mq_send(mqd_t mqd, const char *buffer, size_t length, unsigned prior
 ssize_t ipcshim_mq_receive(mqd_t mqd, char *buffer, size_t length) {
   return mq_receive(mqd, buffer, length, NULL);
 }
+ssize_t ipcshim_mq_receive_priority(mqd_t mqd, char *buffer, size_t length, unsigned *priority) {
+  return mq_receive(mqd, buffer, length, priority);
+}
 union ipcshim_semun {
   int val;
   struct semid_ds *buf;

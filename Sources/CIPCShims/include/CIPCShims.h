@@ -17,6 +17,9 @@ int ipcshim_mq_unlink(const char *_Nonnull name);
 int ipcshim_mq_getattr(mqd_t mqd, struct mq_attr *_Nonnull attr);
 int ipcshim_mq_send(mqd_t mqd, const char *_Nonnull buffer, size_t length, unsigned priority);
 ssize_t ipcshim_mq_receive(mqd_t mqd, char *_Nonnull buffer, size_t length);
+// The same, telling the message's priority (`ipctool receive`).
+ssize_t ipcshim_mq_receive_priority(mqd_t mqd, char *_Nonnull buffer, size_t length,
+                                    unsigned *_Nonnull priority);
 
 // semctl is variadic and takes union semun, which glibc leaves to the caller to define.
 int ipcshim_semctl_command(int semid, int semnum, int command); // GETVAL, GETNCNT, IPC_RMID...

@@ -24,6 +24,12 @@ public enum CommandLineDescription {
   /// The subcommands `help` can name: all but itself (whose own description lists these).
   static let namedByHelp: [CommandSpec] = [
     ListCommand.spec, InspectCommand.spec, CreateCommand.spec, UnlinkCommand.spec,
+    SendCommand.spec,
+    ReceiveCommand.spec,
+    DumpCommand.spec,
+    PostCommand.spec,
+    WaitCommand.spec,
+    PeekCommand.spec,
     CleanCommand.spec, NamespacesCommand.spec, PiCommand.spec, LimitsCommand.spec, CompletionsCommand.spec,
     TraceCommand.spec,
     WhyCommand.spec,
