@@ -1,7 +1,8 @@
 import Glibc
 
 /// What every job works on, made once by the front end and passed explicitly: where the kernel
-/// shows objects (with /dev/shm opened and verified), who is asking, and what time it is. No
+/// shows objects (with /dev/shm opened and verified), which IPC namespace, who is asking, and
+/// what time it is. No
 /// environment variable changes what a library call does; a test builds a context on fixture
 /// folders and a fixed clock.
 public struct IPCContext: Sendable {
@@ -9,11 +10,20 @@ public struct IPCContext: Sendable {
   /// The caller as the kernel's permission checks see it, read once.
   public var caller: Caller
   public var clock: IPCClock
+  /// The IPC namespace its System V objects and queues are in; nil where it cannot be read.
+  public var ipcNamespace: IPCNamespaceID?
 
-  public init(paths: IPCPaths, caller: Caller? = nil, clock: IPCClock = .system) {
+  /// A context for `paths`. Without `ipcNamespace`, the namespace is the calling thread's now:
+  /// a command joins a target's before it makes the target's context; a context made for a
+  /// namespace the thread has not joined (`--all-namespaces`) names it.
+  public init(
+    paths: IPCPaths, caller: Caller? = nil, clock: IPCClock = .system,
+    ipcNamespace: IPCNamespaceID? = nil
+  ) {
     self.paths = paths
     self.caller = caller ?? Caller.current(proc: paths.proc)
     self.clock = clock
+    self.ipcNamespace = ipcNamespace ?? (try? IPCNamespaceID.of("thread-self", proc: paths.proc).get())
   }
 
   /// The system as this process sees it: /proc, its own /dev/shm (verified as a target's is)

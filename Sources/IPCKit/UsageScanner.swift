@@ -156,9 +156,8 @@ public struct UsageScanner: Sendable {
     let pids = entries.compactMap { pid_t(String(decoding: $0.name, as: UTF8.self)) }
       .filter { $0 != me }
     let mine = Processes.ancestry(proc: paths.proc)
-    // thread-self: a thread may have joined another namespace than the process's main thread
-    // (and the threads below start in the caller's).
-    let namespace = try? IPCNamespaceID.of("thread-self", proc: paths.proc).get()
+    // The context's: the threads below start in the caller's, which may be another.
+    let namespace = context.ipcNamespace
     let procFD = proc.raw
     let parts = inParallel(
       chunks: chunked(pids.count, size: 256), threads: usefulThreads(for: pids.count, perThread: 200, limit: 2)

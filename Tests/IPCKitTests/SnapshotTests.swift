@@ -147,10 +147,11 @@ struct SnapshotNamespaceTests {
     let python = try holder(
       ["/usr/bin/env", "FILES=held free"] + privateShm, key: 0x5eed, holding: "/dev/shm/held")
     defer { python.stop() }
-    // Its /dev/shm, verified as --target's is.
-    let context = IPCContext(paths: .target(python.pid), clock: .fixed(time(nil)))
     let (users, unused, without) = try onThread(in: .of(python.pid)) {
       () -> ([String: [pid_t]?], [String], [String: [pid_t]?]) in
+      // Its /dev/shm, verified as --target's is; made once joined, as --target makes it: the
+      // context is in the namespace it was made in.
+      let context = IPCContext(paths: .target(python.pid), clock: .fixed(time(nil)))
       func read(_ snapshot: Snapshot) -> [String: [pid_t]?] {
         let runs = snapshot.read(context) { scope in
           { $0.map { ($0.reference.description, $0.users?.map(\.pid)) } }

@@ -6,6 +6,8 @@ import Glibc
 public struct IPCNamespaceSummary: Sendable {
   /// The namespace's inode, as /proc/PID/ns/ipc shows it ("ipc:[4026531839]").
   public var inode: UInt64
+  /// The namespace, device and inode.
+  public var id: IPCNamespaceID?
   public var processes: Int
   /// Its lowest pid that is not a kernel thread: a container's init, the host's pid 1.
   public var representative: ProcessRef
@@ -113,6 +115,7 @@ public enum NamespaceCensus {
         inode: namespace.inode, processes: group.count, representative: process,
         container: namespace == host
           ? "host" : readTextFile("\(proc)/\(process.pid)/cgroup").flatMap(ContainerName.from))
+      summary.id = namespace
       summary.isCallers = namespace == mine
       return summary
     }

@@ -29,7 +29,8 @@ extension Snapshot {
       let shm = paths.openShm()
       let device = (try? shm.get())?.device
       let includeShm = !shmOnce || (device.map { seenShm.insert($0).inserted } ?? true)
-      let inside = IPCContext(paths: paths, caller: context.caller, clock: context.clock)
+      let inside = IPCContext(
+        paths: paths, caller: context.caller, clock: context.clock, ipcNamespace: namespace.id)
       let reading = NamespaceCensus.within(namespace, proc: proc, paths: paths) { _ in
         self.read(inside, namespace: namespace.tag, includeShm: includeShm, render)
       }
