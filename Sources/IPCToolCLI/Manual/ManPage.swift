@@ -139,6 +139,7 @@ struct ManPage {
     "@1|A failure on some object: no such object, permission denied, an object that exists, a kernel limit; a kind clean could not read (its summary then ends with N kinds not read: clean exits 1 exactly when its summary shows failed above 0 or kinds not read); output that could not be written (write error: No space left on device; clean then says on stderr what it removed); or a pi run that computed a wrong value, left something behind, lost a worker or its cleanup helper, or passed its --timeout. The other objects named were still handled.",
     "@2|A usage error: no subcommand, an unknown subcommand or option, a missing or malformed value, an invalid name or reference, clean without a selector.",
     "@129, 130, 131, 138, 140, 141, 142, 143|pi stopped by SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGPIPE, SIGALRM or SIGTERM, after removing everything it made.",
+    "@130, 143|trace stopped by SIGINT or SIGTERM, after removing its tracefs instance and uprobes; receive, wait and send stopped by SIGINT or SIGTERM while they waited, having taken or sent nothing more.",
     "@141|Standard output was a pipe whose reader closed it (ipctool list | head -1): ended by SIGPIPE, as coreutils are, saying nothing.",
   ]
 
