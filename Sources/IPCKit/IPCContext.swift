@@ -6,7 +6,9 @@ import Glibc
 /// environment variable changes what a library call does; a test builds a context on fixture
 /// folders and a fixed clock.
 public struct IPCContext: Sendable {
-  public var paths: IPCPaths
+  public let paths: IPCPaths
+  /// The queue directory of its namespace, opened on first use and kept.
+  public let queues: QueueDirectory
   /// The caller as the kernel's permission checks see it, read once.
   public var caller: Caller
   public var clock: IPCClock
@@ -24,6 +26,7 @@ public struct IPCContext: Sendable {
     self.caller = caller ?? Caller.current(proc: paths.proc)
     self.clock = clock
     self.ipcNamespace = ipcNamespace ?? (try? IPCNamespaceID.of("thread-self", proc: paths.proc).get())
+    queues = QueueDirectory(paths: paths, namespace: self.ipcNamespace)
   }
 
   /// The system as this process sees it: /proc, its own /dev/shm (verified as a target's is)

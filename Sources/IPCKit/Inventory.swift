@@ -57,12 +57,9 @@ public struct Inventory: Sendable {
         return ([.posixSharedMemory: segments, .posixSemaphore: semaphores], gaps)
       }
       if kinds.contains(.posixQueue) {
-        switch MqueueFilesystem.open(paths) {
-        case .directory(let directory):
-          byKind[.posixQueue] = [
-            part(PosixMessageQueue.list(in: directory, namePrefix: namePrefix))
-          ]
-        case .unavailable(let gap): gaps.append(gap)
+        switch context.queues.withDirectory({ PosixMessageQueue.list(in: $0, namePrefix: namePrefix) }) {
+        case .success(let queues): byKind[.posixQueue] = [part(queues)]
+        case .failure(let gap): gaps.append(gap)
         }
       }
       for kind in kinds {

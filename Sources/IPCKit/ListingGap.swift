@@ -12,6 +12,9 @@ public enum ListingGap: Sendable, Equatable {
   /// The mounted mqueue filesystem is another IPC namespace's (a process entered with
   /// `nsenter --ipc` but not `--mount`): its queues are not this namespace's.
   case queueMountOfAnotherNamespace(path: String)
+  /// A context's queues were asked for from a thread outside its IPC namespace (a bug of the
+  /// caller's: never listed from there).
+  case queuesOfAnotherNamespace
   /// Whose the mounted mqueue filesystem is could not be proven (no queue there this user may
   /// open, and none could be made to compare with).
   case queueMountUnproven(path: String)
@@ -24,7 +27,7 @@ public enum ListingGap: Sendable, Equatable {
   public var kinds: [IPCKind] {
     switch self {
     case .queuesNotMounted, .queueDirectoryUnreadable, .privateQueueMountFailed,
-      .queueMountOfAnotherNamespace, .queueMountUnproven:
+      .queueMountOfAnotherNamespace, .queueMountUnproven, .queuesOfAnotherNamespace:
       [.posixQueue]
     case .shmDirectoryUnreadable, .shmRefused: IPCKind.allCases.filter(\.isFileInDevShm)
     }

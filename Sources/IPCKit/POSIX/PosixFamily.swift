@@ -61,10 +61,15 @@ extension PosixMessageQueue: PosixFamily {
   /// Through the mqueue filesystem where it can be had (a queue the caller may not open still
   /// shows what stat tells), else by mq_open.
   static func find(_ name: IPCName, in inventory: Inventory) throws(SystemError) -> IPCObjectInfo? {
-    if case .directory(let directory) = MqueueFilesystem.open(inventory.paths) {
-      _ = try FileStatus.at(directory.raw, name)
-      return info(name, in: directory)
+    let seen = inventory.context.queues.withDirectory { directory -> Result<IPCObjectInfo?, SystemError> in
+      do throws(SystemError) {
+        _ = try FileStatus.at(directory.raw, name)
+        return .success(info(name, in: directory))
+      } catch {
+        return .failure(error)
+      }
     }
+    if case .success(let found) = seen { return try found.get() }
     let queue = try Self.open(name)
     return try info(name, queue: queue)
   }

@@ -230,6 +230,8 @@ extension ListingGap {
       "posix-mq: \(path): \(code)"
     case .privateQueueMountFailed(let code):
       "posix-mq: private mqueue mount: \(code)"
+    case .queuesOfAnotherNamespace:
+      "posix-mq: asked from outside the IPC namespace being read, so its POSIX message queues are not listed"
     case .queueMountOfAnotherNamespace(let path):
       "posix-mq: the mqueue filesystem at \(path) is another IPC namespace's (entered with"
         + " nsenter --ipc but not --mount?), so this namespace's POSIX message queues cannot be listed"
