@@ -681,11 +681,34 @@ container"
 name
 pid"
           return ;;
+        -k|--kind)
+          _ipctool_reply_list "$cur" <<<"posix-mq
+sysv-mq
+posix-shm
+sysv-shm
+posix-sem
+sysv-sem
+posix
+sysv
+mq
+shm
+sem
+all"
+          return ;;
+        -p|--prefix)
+          _ipctool_reply "$cur" < <(_ipctool_objects names "$cur")
+          return ;;
+        -u|--owner)
+          _ipctool_reply "$cur" < <(compgen -u -- "$cur")
+          return ;;
       esac
       if [[ $cur == -* ]]; then
         _ipctool_reply "$cur" <<<"--by
 --sort
 --all-namespaces
+--kind
+--prefix
+--owner
 --json
 --help"
         return

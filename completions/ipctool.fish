@@ -271,6 +271,13 @@ function __ipctool_memory_sort
 end
 complete -c ipctool -n '__ipctool_using memory mem' -l sort -x -a '(__ipctool_memory_sort)' -d 'Order the rows of each part (files, segments, processes, cgroups) by bytes, name or pid.'
 complete -c ipctool -n '__ipctool_using memory mem' -s A -l all-namespaces -d 'Also the System V segments of every other IPC namespace (containers\'), each joined; needs root.'
+function __ipctool_memory_kind
+    set -l head (string match -r -- '.*,' (commandline -ct))
+    printf '%s\t%s\n' 'posix-mq' 'POSIX message queue' 'sysv-mq' 'System V message queue' 'posix-shm' 'POSIX shared memory' 'sysv-shm' 'System V shared memory segment' 'posix-sem' 'POSIX named semaphore' 'sysv-sem' 'System V semaphore set' 'posix' 'every POSIX kind' 'sysv' 'every System V kind' 'mq' 'both kinds of message queue' 'shm' 'both kinds of shared memory' 'sem' 'both kinds of semaphore' 'all' 'every kind' | string replace -r -- '^' "$head"
+end
+complete -c ipctool -n '__ipctool_using memory mem' -s k -l kind -x -a '(__ipctool_memory_kind)' -d 'Only objects of this kind or group; repeat or separate with commas.'
+complete -c ipctool -n '__ipctool_using memory mem' -s p -l prefix -x -a '(__ipctool_objects names)' -d 'Only POSIX objects whose name starts with this (\'/pi_\' and \'pi_\' mean the same).'
+complete -c ipctool -n '__ipctool_using memory mem' -s u -l owner -x -a '(__fish_complete_users)' -d 'Only objects owned by this user name or uid.'
 complete -c ipctool -n '__ipctool_using memory mem' -s J -l json -d 'Print JSON instead of text.'
 complete -c ipctool -n '__ipctool_using memory mem' -s h -l help -d 'Show help information.'
 

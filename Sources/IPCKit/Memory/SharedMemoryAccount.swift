@@ -22,6 +22,8 @@ public struct SharedMemoryAccount: Sendable {
   public var unreadNamespaces: [NamespaceGap] = []
   /// Per memory cgroup, when asked for.
   public var cgroups: [CgroupMemory]?
+  /// What a selection picked, when one narrows: the rows shown instead of every row.
+  public var selected: SelectedMemory? = nil
 
   /// What the rows account for: tmpfs use, segments' resident pages, memfd and shared
   /// anonymous pages.

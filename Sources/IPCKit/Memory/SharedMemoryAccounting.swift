@@ -9,11 +9,18 @@ public struct SharedMemoryAccounting: Sendable {
   public var cgroups: Bool
   /// Read the System V segments of every IPC namespace, joining each (CAP_SYS_ADMIN).
   public var allNamespaces: Bool
+  /// Objects to show by themselves, the rest summed as not selected (see `SelectedMemory`);
+  /// nil, or one that narrows nothing, shows every row.
+  public var selection: Selection?
 
-  public init(context: IPCContext, cgroups: Bool = false, allNamespaces: Bool = false) {
+  public init(
+    context: IPCContext, cgroups: Bool = false, allNamespaces: Bool = false,
+    selection: Selection? = nil
+  ) {
     self.context = context
     self.cgroups = cgroups
     self.allNamespaces = allNamespaces
+    self.selection = selection
   }
 
   public func account() -> SharedMemoryAccount {
@@ -57,7 +64,7 @@ public struct SharedMemoryAccounting: Sendable {
         walk.segmentMappings[key] ?? 0 >= segments[index].attached || walk.unreadable.isEmpty
       segments[index].holders = complete ? found.sorted { $0.pid < $1.pid } : nil
     }
-    return SharedMemoryAccount(
+    var account = SharedMemoryAccount(
       meminfo: MemInfo.read(proc: proc), tmpfs: tmpfs, segments: segments,
       memfds: files.filter { $0.kind == .memfd },
       anonymous: files.filter { $0.kind == .sharedAnonymous },
@@ -65,6 +72,13 @@ public struct SharedMemoryAccounting: Sendable {
       cgroups: cgroups
         ? CgroupCensus.read(walk.processes, cgroupText: walk.cgroupText, table: table, proc: proc)
         : nil)
+    if let selection, !selection.selectsEverything {
+      let kinds = selection.kinds.intersection([.posixSharedMemory, .sysvSharedMemory])
+      let objects = Inventory(context: context).list(kinds, withValues: false).objects
+      account.selected = SelectedMemory.pick(
+        selection, from: objects, in: account, namespace: ours, now: context.clock.now)
+    }
+    return account
   }
 
   /// The /dev/shm of each other mount namespace, through its first process, verified as

@@ -8,6 +8,14 @@ enum MemoryRendering {
 
   static func table(_ account: SharedMemoryAccount) -> String {
     var rows: [[String]] = []
+    if let selected = account.selected {
+      rows = selectedRows(selected)
+      rows.append([
+        "not selected", bytes(selected.notSelected), "-",
+        "every other row's bytes: objects not chosen, tmpfs, memfd, shared anonymous",
+      ])
+      return closingRows(account, rows)
+    }
     for mount in account.tmpfs {
       rows.append([
         "tmpfs " + Escaping.escape(mount.mountPoint), bytes(mount.used), "-", tmpfsNote(mount),
@@ -22,18 +30,7 @@ enum MemoryRendering {
         ])
       }
     }
-    for segment in account.segments {
-      var note = "size \(ByteSize.human(segment.size)), \(bytes(segment.swapped)) swapped,"
-      note += " \(segment.attached) attached"
-      if segment.markedForRemoval { note += ", marked for removal" }
-      if let container = segment.container {
-        note += ", namespace \(segment.namespace.map(String.init) ?? "?") (\(container))"
-      }
-      rows.append([
-        "sysv-shm:\(segment.id)", bytes(segment.resident), segment.holders.map(holders) ?? "?",
-        note,
-      ])
-    }
+    rows += account.segments.map(segmentRow)
     for file in account.memfds + account.anonymous {
       let what = file.kind == .memfd ? "memfd:" + Escaping.escape(file.nameBytes) : "shared-anon"
       rows.append([
@@ -41,6 +38,34 @@ enum MemoryRendering {
         "inode \(file.identity.inode), size \(bytes(file.size))",
       ])
     }
+    return closingRows(account, rows)
+  }
+
+  /// The selected objects' rows (`--kind`, `--prefix`, `--owner`).
+  private static func selectedRows(_ selected: SelectedMemory) -> [[String]] {
+    selected.posix.map { posix in
+      [
+        posix.object.reference.description, bytes(posix.bytes), "-",
+        "size \(bytes(posix.object.details.size)), owner \(posix.object.uid)",
+      ]
+    } + selected.segments.map(segmentRow)
+  }
+
+  private static func segmentRow(_ segment: SegmentMemory) -> [String] {
+    var note = "size \(ByteSize.human(segment.size)), \(bytes(segment.swapped)) swapped,"
+    note += " \(segment.attached) attached"
+    if segment.markedForRemoval { note += ", marked for removal" }
+    if let container = segment.container {
+      note += ", namespace \(segment.namespace.map(String.init) ?? "?") (\(container))"
+    }
+    return [
+      "sysv-shm:\(segment.id)", bytes(segment.resident), segment.holders.map(holders) ?? "?", note,
+    ]
+  }
+
+  /// The rows every table by place ends with: what no row shows, and Shmem.
+  private static func closingRows(_ account: SharedMemoryAccount, _ rows: [[String]]) -> String {
+    var rows = rows
     rows.append([
       "unexplained", signed(account.unexplained), "-",
       "drivers, other namespaces' tmpfs and System V",
@@ -53,12 +78,18 @@ enum MemoryRendering {
   }
 
   static func json(_ account: SharedMemoryAccount) -> String {
-    var rows: [JSON] = account.tmpfs.map(tmpfsJSON)
-    rows += account.segments.map(segmentJSON)
-    rows += (account.memfds + account.anonymous).map(fileJSON)
+    var rows: [JSON]
+    if let selected = account.selected {
+      rows = selected.posix.map(posixJSON) + selected.segments.map(segmentJSON)
+    } else {
+      rows = account.tmpfs.map(tmpfsJSON)
+      rows += account.segments.map(segmentJSON)
+      rows += (account.memfds + account.anonymous).map(fileJSON)
+    }
     return JSON.document(
       "rows", rows,
       extra: [
+        ("not_selected", .number(account.selected?.notSelected)),
         ("shmem", .number(account.meminfo?.shmem)), ("explained", .number(account.explained)),
         ("unexplained", .number(account.unexplained)),
         ("processes", .number(account.processes.count)),
@@ -76,6 +107,16 @@ enum MemoryRendering {
       ("unlinked_bytes", .number(mount.unlinked.reduce(0) { $0 + ($1.allocated ?? 0) })),
       ("unlinked", .array(mount.unlinked.map(fileJSON))),
       ("unmeasured", .string(mount.gap.map(gapText))),
+    ])
+  }
+
+  static func posixJSON(_ posix: SelectedPosixObject) -> JSON {
+    .object([
+      ("kind", .string(posix.object.kind.rawValue)),
+      ("ref", .string(posix.object.reference.description)),
+      ("name", .string(posix.object.name.map { Escaping.escape($0.bytes) })),
+      ("uid", .number(posix.object.uid)), ("size", .number(posix.object.details.size)),
+      ("bytes", .number(posix.bytes)),
     ])
   }
 
