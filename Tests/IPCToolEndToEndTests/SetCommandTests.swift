@@ -46,6 +46,22 @@ struct SetCommandTests {
     #expect(row[2] == "nobody" && row[3] == "640", "\(ipcs)")
   }
 
+  @Test func systemVSegmentsAndSetsChangeToo() throws {
+    let box = try Sandbox()
+    for arguments in [["sysv-shm", "--size", "4096"], ["sysv-sem", "--count", "2"]] {
+      let reference = try create(box, arguments)
+      let run = try box.run(["set", reference, "--mode", "0660", "--owner", ":" + Self.nobody])
+      // The group's name is the machine's (nogroup on Debian, nobody elsewhere).
+      #expect(run.status == 0 && run.lines.count == 1, "\(run)")
+      #expect(run.lines.first?.hasPrefix("\(reference): 0600 root:root -> 0660 root:") == true, "\(run)")
+      let after = try inspect(box, reference)
+      #expect(after["mode"] as? String == "0660" && after["gid"] as? Int == 65534, "\(after)")
+      #expect(after["uid"] as? Int == 0, "\(after)")
+      let size = try box.run(["set", reference, "--size", "1024"])
+      #expect(size.status == 2 && size.stdout.isEmpty, "\(size)")
+    }
+  }
+
   @Test func aPosixSegmentAndQueueChangeThroughTheirDescriptors() throws {
     let box = try Sandbox()
     let segment = box.name("seg")
