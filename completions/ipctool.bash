@@ -75,6 +75,7 @@ dump
 post
 wait
 peek
+set
 clean
 namespaces
 ns
@@ -467,6 +468,31 @@ all"
       fi
       ((positional == 0)) && _ipctool_reply "$cur" < <(_ipctool_objects refs "$cur")
       ;;
+    set)
+      case $prev in
+        -m|--mode)
+          :
+          return ;;
+        -o|--owner)
+          _ipctool_reply "$cur" < <(compgen -u -- "$cur")
+          return ;;
+        -s|--size)
+          :
+          return ;;
+        -t|--target)
+          _ipctool_reply "$cur" < <(_ipctool_objects pids "$cur")
+          return ;;
+      esac
+      if [[ $cur == -* ]]; then
+        _ipctool_reply "$cur" <<<"--mode
+--owner
+--size
+--target
+--help"
+        return
+      fi
+      ((positional == 0)) && _ipctool_reply "$cur" < <(_ipctool_objects refs "$cur")
+      ;;
     clean)
       case $prev in
         -p|--prefix)
@@ -754,6 +780,7 @@ dump
 post
 wait
 peek
+set
 clean
 namespaces
 ns

@@ -30,6 +30,7 @@ public enum CommandLineDescription {
     PostCommand.spec,
     WaitCommand.spec,
     PeekCommand.spec,
+    SetCommand.spec,
     CleanCommand.spec, NamespacesCommand.spec, PiCommand.spec, LimitsCommand.spec, CompletionsCommand.spec,
     TraceCommand.spec,
     WhyCommand.spec,
