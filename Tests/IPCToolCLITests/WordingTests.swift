@@ -188,4 +188,11 @@ import Testing
     #expect(target.summary == "bytes of POSIX shared memory in /proc/7/root/dev/shm")
     #expect(target.setBy == "/proc/7/root/dev/shm mount option size= (tmpfs)")
   }
+
+  /// The command to mount the mqueue filesystem is advice for a terminal: the CLI's words.
+  @Test func anUnmountedQueueFilesystemSaysHowToMountIt() {
+    #expect(ListingGap.queuesNotMounted.sentence
+      == "posix-mq: the mqueue filesystem is not mounted, so POSIX message queues cannot be"
+      + " listed; mount it with: mount -t mqueue none /dev/mqueue")
+  }
 }
