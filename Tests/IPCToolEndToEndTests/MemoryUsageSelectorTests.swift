@@ -72,7 +72,7 @@ struct MemoryUsageSelectorTests {
       attached: attached, idle: idle, attacher: attacher)
   }
 
-  @Test func unusedChoosesWhatNobodyHoldsAndTheRestIsNotSelected() throws {
+  @Test(.otherUsersCanRunTheTool) func unusedChoosesWhatNobodyHoldsAndTheRestIsNotSelected() throws {
     let made = try Self.make()
     defer { made.stop() }
     let box = made.box
@@ -97,6 +97,15 @@ struct MemoryUsageSelectorTests {
     #expect(
       Self.picked(known) == ["posix-shm:\(made.old)", "sysv-shm:\(made.idle)"], "\(known)")
     try MemorySelectorTests.expectSum(known)
+
+    // Unknown is not unused: another user cannot read root's processes in the namespace, which
+    // may hold any of its files, so no file is; the kernel counts the segment's attachments.
+    let asNobody = try Self.account(box, ["--unused"], as: 65534)
+    #expect(Self.picked(asNobody) == ["sysv-shm:\(made.idle)"], "\(asNobody)")
+    try MemorySelectorTests.expectSum(asNobody)
+    let listedAsNobody = try box.run(
+      ["list", "--unused", "--kind", "shm", "-o", "ref", "--noheadings"], as: 65534)
+    #expect(Set(listedAsNobody.lines) == Self.picked(asNobody), "\(listedAsNobody)")
 
     // list picks the same, by the same rules.
     let listed = try box.run(["list", "--unused", "--kind", "shm", "-o", "ref", "--noheadings"])
@@ -138,8 +147,13 @@ struct MemoryUsageSelectorTests {
     #expect(none["not_selected"] as? Int == none["explained"] as? Int, "\(none)")
   }
 
-  static func account(_ box: Sandbox, _ selectors: [String]) throws -> [String: Any] {
-    try MemorySelectorTests.account(box, selectors)
+  static func account(_ box: Sandbox, _ selectors: [String], as user: uid_t? = nil) throws
+    -> [String: Any]
+  {
+    let run = try box.run(["memory", "--json"] + selectors, as: user)
+    try #require(run.status == 0, "\(run)")
+    return try #require(
+      try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run)")
   }
 
   /// `memory --json SELECTORS` as the command runs it, in this process, on a thread that has
