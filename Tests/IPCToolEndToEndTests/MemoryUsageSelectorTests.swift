@@ -72,7 +72,8 @@ struct MemoryUsageSelectorTests {
       attached: attached, idle: idle, attacher: attacher)
   }
 
-  @Test(.otherUsersCanRunTheTool) func unusedChoosesWhatNobodyHoldsAndTheRestIsNotSelected() throws {
+  @Test(.otherUsersCanRunTheTool)
+  func unusedChoosesWhatNobodyHoldsAndTheRestIsNotSelected() throws {
     let made = try Self.make()
     defer { made.stop() }
     let box = made.box
@@ -161,7 +162,8 @@ struct MemoryUsageSelectorTests {
   static func accountInProcess(_ box: Sandbox, _ selectors: [String], now: Int) throws
     -> [String: Any]
   {
-    let (status, out, err) = try onThread(in: .of(box.pid)) { () throws -> (Int32, String, String) in
+    let (status, out, err) = try onThread(in: .of(box.pid)) {
+      () throws -> (Int32, String, String) in
       var parsed = try ArgumentParser(command: MemoryCommand.spec).parse(["--json"] + selectors)
       parsed.target = IPCContext(paths: .target(box.pid), clock: .fixed(now))
       var out = ""
