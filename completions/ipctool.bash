@@ -727,6 +727,12 @@ all"
         -u|--owner)
           _ipctool_reply "$cur" < <(compgen -u -- "$cur")
           return ;;
+        --older-than)
+          :
+          return ;;
+        --idle)
+          :
+          return ;;
       esac
       if [[ $cur == -* ]]; then
         _ipctool_reply "$cur" <<<"--by
@@ -735,6 +741,9 @@ all"
 --kind
 --prefix
 --owner
+--older-than
+--idle
+--unused
 --json
 --help"
         return

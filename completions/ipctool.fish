@@ -287,6 +287,9 @@ end
 complete -c ipctool -n '__ipctool_using memory mem' -s k -l kind -x -a '(__ipctool_memory_kind)' -d 'Only objects of this kind or group; repeat or separate with commas.'
 complete -c ipctool -n '__ipctool_using memory mem' -s p -l prefix -x -a '(__ipctool_objects names)' -d 'Only POSIX objects whose name starts with this (\'/pi_\' and \'pi_\' mean the same).'
 complete -c ipctool -n '__ipctool_using memory mem' -s u -l owner -x -a '(__fish_complete_users)' -d 'Only objects owned by this user name or uid.'
+complete -c ipctool -n '__ipctool_using memory mem' -l older-than -x -d 'Only objects idle longer than this (no change, message, attach or semop): 30s, 10m, 2h, 7d.'
+complete -c ipctool -n '__ipctool_using memory mem' -l idle -x -d 'The same as --older-than: age is time since the last activity.'
+complete -c ipctool -n '__ipctool_using memory mem' -l unused -d 'Only objects no process uses (System V segments: none attached).'
 complete -c ipctool -n '__ipctool_using memory mem' -s J -l json -d 'Print JSON instead of text.'
 complete -c ipctool -n '__ipctool_using memory mem' -s h -l help -d 'Show help information.'
 

@@ -1,14 +1,14 @@
 import CIPCShims
 import Glibc
 
-/// One kernel limit that governs IPC: its value, how much of it is used, and where it is set.
+/// One kernel limit that governs IPC: its value and how much of it is used. What it counts
+/// and where it is set are the front end's words (the name says which limit it is).
 public struct KernelLimit: Sendable, Equatable {
   public var name: String  // "msgmni"
-  public var summary: String
   public var value: UInt64?
   public var used: UInt64?
-  /// The sysctl (or rlimit, or mount) that sets it.
-  public var setBy: String
+  /// For a limit of a file system (shm_size, shm_inodes): the folder it was read from.
+  public var folder: String?
   /// A cap on each object (bytes in one message, semaphores in one set), not a pool that
   /// runs out: `used` is the largest object's, and a queue made with the default length is
   /// at its cap without anything being short.
@@ -57,43 +57,34 @@ public struct KernelLimits {
     let semaphoreTotal = sets.reduce(UInt64(0)) { $0 + ($1.count ?? 0) }
     let pagesUsed = segments.reduce(UInt64(0)) { $0 + (($1.size ?? 0) + page - 1) / page }
     var limits = [
-      KernelLimit(name: "msgmni", summary: "System V message queues", value: kernel("msgmni"),
-        used: UInt64(queues.count), setBy: "kernel.msgmni"),
-      KernelLimit(name: "msgmax", summary: "bytes in one System V message", value: kernel("msgmax"),
-        used: nil, setBy: "kernel.msgmax"),
-      KernelLimit(name: "msgmnb", summary: "bytes a new System V queue may hold",
-        value: kernel("msgmnb"), used: queues.compactMap(\.bytes).max(), setBy: "kernel.msgmnb", perObject: true),
-      KernelLimit(name: "shmmni", summary: "System V shared memory segments",
-        value: kernel("shmmni"), used: UInt64(segments.count), setBy: "kernel.shmmni"),
-      KernelLimit(name: "shmall", summary: "pages of System V shared memory in all",
-        value: kernel("shmall"), used: pagesUsed, setBy: "kernel.shmall"),
-      KernelLimit(name: "shmmax", summary: "bytes in one System V segment", value: kernel("shmmax"),
-        used: segments.compactMap(\.size).max(), setBy: "kernel.shmmax", perObject: true),
-      KernelLimit(name: "shmmin", summary: "smallest System V segment, bytes", value: 1, used: nil,
-        setBy: "fixed in the kernel"),
-      KernelLimit(name: "semmni", summary: "System V semaphore sets", value: semField(3),
-        used: UInt64(sets.count), setBy: "kernel.sem (4th field)"),
-      KernelLimit(name: "semmns", summary: "System V semaphores in all", value: semField(1),
-        used: semaphoreTotal, setBy: "kernel.sem (2nd field)"),
-      KernelLimit(name: "semmsl", summary: "semaphores in one set", value: semField(0),
-        used: sets.compactMap(\.count).max(), setBy: "kernel.sem (1st field)", perObject: true),
-      KernelLimit(name: "semopm", summary: "operations in one semop call", value: semField(2),
-        used: nil, setBy: "kernel.sem (3rd field)"),
-      KernelLimit(name: "semvmx", summary: "largest semaphore value", value: 32767, used: nil,
-        setBy: "fixed in the kernel"),
-      KernelLimit(name: "queues_max", summary: "POSIX message queues",
-        value: mqueue("queues_max"), used: queueUse(UInt64(posixQueues.count)),
-        setBy: "fs.mqueue.queues_max"),
-      KernelLimit(name: "msg_max", summary: "messages in one POSIX queue (unprivileged)",
-        value: mqueue("msg_max"), used: posixQueues.compactMap(\.maxMessages).max(),
-        setBy: "fs.mqueue.msg_max", perObject: true),
-      KernelLimit(name: "msgsize_max", summary: "bytes in one POSIX message (unprivileged)",
-        value: mqueue("msgsize_max"), used: posixQueues.compactMap(\.messageSize).max(),
-        setBy: "fs.mqueue.msgsize_max", perObject: true),
-      KernelLimit(name: "msg_default", summary: "queue length when not given",
-        value: mqueue("msg_default"), used: nil, setBy: "fs.mqueue.msg_default"),
-      KernelLimit(name: "msgsize_default", summary: "message size when not given",
-        value: mqueue("msgsize_default"), used: nil, setBy: "fs.mqueue.msgsize_default"),
+      KernelLimit(name: "msgmni", value: kernel("msgmni"), used: UInt64(queues.count)),
+      KernelLimit(name: "msgmax", value: kernel("msgmax"), used: nil),
+      KernelLimit(
+        name: "msgmnb", value: kernel("msgmnb"), used: queues.compactMap(\.bytes).max(),
+        perObject: true),
+      KernelLimit(name: "shmmni", value: kernel("shmmni"), used: UInt64(segments.count)),
+      KernelLimit(name: "shmall", value: kernel("shmall"), used: pagesUsed),
+      KernelLimit(
+        name: "shmmax", value: kernel("shmmax"), used: segments.compactMap(\.size).max(),
+        perObject: true),
+      KernelLimit(name: "shmmin", value: 1, used: nil),
+      KernelLimit(name: "semmni", value: semField(3), used: UInt64(sets.count)),
+      KernelLimit(name: "semmns", value: semField(1), used: semaphoreTotal),
+      KernelLimit(
+        name: "semmsl", value: semField(0), used: sets.compactMap(\.count).max(), perObject: true),
+      KernelLimit(name: "semopm", value: semField(2), used: nil),
+      KernelLimit(name: "semvmx", value: 32767, used: nil),
+      KernelLimit(
+        name: "queues_max", value: mqueue("queues_max"),
+        used: queueUse(UInt64(posixQueues.count))),
+      KernelLimit(
+        name: "msg_max", value: mqueue("msg_max"),
+        used: posixQueues.compactMap(\.maxMessages).max(), perObject: true),
+      KernelLimit(
+        name: "msgsize_max", value: mqueue("msgsize_max"),
+        used: posixQueues.compactMap(\.messageSize).max(), perObject: true),
+      KernelLimit(name: "msg_default", value: mqueue("msg_default"), used: nil),
+      KernelLimit(name: "msgsize_default", value: mqueue("msgsize_default"), used: nil),
     ]
     var rlimit = messageQueueRlimit(posixQueueObjects)
     rlimit.used = queueUse(rlimit.used)
@@ -111,10 +102,7 @@ public struct KernelLimits {
     let used = mine.compactMap(\.details.posixQueue).reduce(UInt64(0)) { total, queue in
       total + (queue.maxMessages ?? 0) * ((queue.messageSize ?? 0) + pointer)
     }
-    return KernelLimit(
-      name: "RLIMIT_MSGQUEUE",
-      summary: "bytes of this user's POSIX queues (USED: this namespace's, about)",
-      value: limit, used: used, setBy: "ulimit -q (setrlimit)")
+    return KernelLimit(name: "RLIMIT_MSGQUEUE", value: limit, used: used)
   }
 
   private func shmFilesystem(_ paths: IPCPaths) -> [KernelLimit] {
@@ -122,12 +110,12 @@ public struct KernelLimits {
     let path = handle.path
     let block = UInt64(info.f_frsize)
     return [
-      KernelLimit(name: "shm_size", summary: "bytes of POSIX shared memory in \(path)",
-        value: UInt64(info.f_blocks) * block,
-        used: (UInt64(info.f_blocks) - UInt64(info.f_bfree)) * block,
-        setBy: "\(path) mount option size= (tmpfs)"),
-      KernelLimit(name: "shm_inodes", summary: "files in \(path)", value: UInt64(info.f_files),
-        used: UInt64(info.f_files) - UInt64(info.f_ffree), setBy: "\(path) mount option nr_inodes="),
+      KernelLimit(
+        name: "shm_size", value: UInt64(info.f_blocks) * block,
+        used: (UInt64(info.f_blocks) - UInt64(info.f_bfree)) * block, folder: path),
+      KernelLimit(
+        name: "shm_inodes", value: UInt64(info.f_files),
+        used: UInt64(info.f_files) - UInt64(info.f_ffree), folder: path),
     ]
   }
 }

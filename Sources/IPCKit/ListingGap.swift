@@ -32,7 +32,4 @@ public enum ListingGap: Sendable, Equatable {
     case .shmDirectoryUnreadable, .shmRefused: IPCKind.allCases.filter(\.isFileInDevShm)
     }
   }
-
-  /// How an administrator mounts the mqueue filesystem where programs expect it.
-  public static let mountCommand = "mount -t mqueue none /dev/mqueue"
 }

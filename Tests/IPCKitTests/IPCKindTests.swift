@@ -30,7 +30,6 @@ import Testing
     #expect(IPCKind.posixSemaphore.maxNameLength == 251)
     #expect(IPCKind.posixSharedMemory.maxNameLength == 255)
     #expect(IPCKind.posixQueue.maxNameLength == 255)
-    #expect(IPCKind.sysvSharedMemory.summary == "System V shared memory segment")
   }
 
   /// Each kind has exactly one family, POSIX or System V, and the family knows its kind.

@@ -122,4 +122,77 @@ import Testing
     let planned = Cleaner.Outcome(object: queue, action: .wouldRemove, reason: .messagesWent(1))
     #expect(Self.text([planned], dryRun: true).first == "would remove sysv-mq:3: 1 message in it would go too")
   }
+
+  /// Kinds, kind groups and pi's mechanisms, as help and completions showed them when the
+  /// library held the words (issue #25).
+  @Test func kindsGroupsAndMechanismsReadAsTheyDid() {
+    #expect(IPCKind.allCases.map(\.summary) == [
+      "POSIX message queue", "System V message queue", "POSIX shared memory",
+      "System V shared memory segment", "POSIX named semaphore", "System V semaphore set",
+    ])
+    #expect(IPCKindGroup.allCases.map(\.summary) == [
+      "every POSIX kind", "every System V kind", "both kinds of message queue",
+      "both kinds of shared memory", "both kinds of semaphore", "every kind",
+    ])
+    #expect(PiMechanism.allCases.map(\.summary) == [
+      "one pipe shared by all workers", "a Unix socketpair per worker", "a POSIX message queue",
+      "a System V message queue", "POSIX shared memory guarded by a POSIX named semaphore",
+      "System V shared memory guarded by a System V semaphore (SEM_UNDO)",
+    ])
+  }
+
+  @Test func aHolderReadsAsItDid() {
+    let postmaster = ProcessRef(pid: 4242, commandBytes: Array("postgres -D /db".utf8))
+    let running = Holder(application: "PostgreSQL", role: "postmaster", process: postmaster)
+    #expect(running.description == "PostgreSQL, postmaster 4242")
+    let gone = Holder(application: "PostgreSQL", role: "postmaster", process: nil, formerPID: 4242)
+    #expect(gone.description == "PostgreSQL, postmaster 4242 (gone)")
+    let unknown = Holder(application: "Python multiprocessing", role: "resource tracker", process: nil)
+    #expect(unknown.description == "Python multiprocessing, resource tracker (gone)")
+  }
+
+  /// Every limit the library reads has its words, the same as when the library wrote them:
+  /// WHAT and SET BY of `ipctool limits`.
+  @Test func everyKernelLimitReadsAsItDid() {
+    let words: [String: (what: String, setBy: String)] = [
+      "msgmni": ("System V message queues", "kernel.msgmni"),
+      "msgmax": ("bytes in one System V message", "kernel.msgmax"),
+      "msgmnb": ("bytes a new System V queue may hold", "kernel.msgmnb"),
+      "shmmni": ("System V shared memory segments", "kernel.shmmni"),
+      "shmall": ("pages of System V shared memory in all", "kernel.shmall"),
+      "shmmax": ("bytes in one System V segment", "kernel.shmmax"),
+      "shmmin": ("smallest System V segment, bytes", "fixed in the kernel"),
+      "semmni": ("System V semaphore sets", "kernel.sem (4th field)"),
+      "semmns": ("System V semaphores in all", "kernel.sem (2nd field)"),
+      "semmsl": ("semaphores in one set", "kernel.sem (1st field)"),
+      "semopm": ("operations in one semop call", "kernel.sem (3rd field)"),
+      "semvmx": ("largest semaphore value", "fixed in the kernel"),
+      "queues_max": ("POSIX message queues", "fs.mqueue.queues_max"),
+      "msg_max": ("messages in one POSIX queue (unprivileged)", "fs.mqueue.msg_max"),
+      "msgsize_max": ("bytes in one POSIX message (unprivileged)", "fs.mqueue.msgsize_max"),
+      "msg_default": ("queue length when not given", "fs.mqueue.msg_default"),
+      "msgsize_default": ("message size when not given", "fs.mqueue.msgsize_default"),
+      "RLIMIT_MSGQUEUE":
+        ("bytes of this user's POSIX queues (USED: this namespace's, about)", "ulimit -q (setrlimit)"),
+      "shm_size": ("bytes of POSIX shared memory in /dev/shm", "/dev/shm mount option size= (tmpfs)"),
+      "shm_inodes": ("files in /dev/shm", "/dev/shm mount option nr_inodes="),
+    ]
+    let limits = KernelLimits(inventory: Inventory(context: .system())).read().limits
+    #expect(Set(limits.map(\.name)) == Set(words.keys))
+    for limit in limits {
+      #expect(limit.summary == words[limit.name]?.what, "\(limit.name)")
+      #expect(limit.setBy == words[limit.name]?.setBy, "\(limit.name)")
+    }
+    // A file system's limits name the folder they were read from (a target's, with --target).
+    let target = KernelLimit(name: "shm_size", value: 1, used: 0, folder: "/proc/7/root/dev/shm")
+    #expect(target.summary == "bytes of POSIX shared memory in /proc/7/root/dev/shm")
+    #expect(target.setBy == "/proc/7/root/dev/shm mount option size= (tmpfs)")
+  }
+
+  /// The command to mount the mqueue filesystem is advice for a terminal: the CLI's words.
+  @Test func anUnmountedQueueFilesystemSaysHowToMountIt() {
+    #expect(ListingGap.queuesNotMounted.sentence
+      == "posix-mq: the mqueue filesystem is not mounted, so POSIX message queues cannot be"
+      + " listed; mount it with: mount -t mqueue none /dev/mqueue")
+  }
 }

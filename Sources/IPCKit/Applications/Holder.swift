@@ -31,10 +31,4 @@ public struct Holder: Sendable, Equatable {
     (self.application, self.role, self.process) = (application, role, process)
     (self.formerPID, self.basis) = (formerPID, basis)
   }
-
-  /// "PostgreSQL, postmaster 4242", or "PostgreSQL, postmaster 4242 (gone)".
-  public var description: String {
-    if let process { return "\(application), \(role) \(process.pid)" }
-    return "\(application), \(role)" + (formerPID.map { " \($0)" } ?? "") + " (gone)"
-  }
 }

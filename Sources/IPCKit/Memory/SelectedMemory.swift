@@ -1,11 +1,13 @@
-/// What a selection (`--kind`, `--prefix`, `--owner`) picks out of the account: the shared
-/// memory objects it matches, each with its pages, and every other byte the rows count summed
-/// as `notSelected`, so that the selected rows and it still add up to the same `explained`.
+/// What a selection (`--kind`, `--prefix`, `--owner`, an age, `--unused`) picks out of the
+/// account: the shared memory objects it matches, each with its pages, and every other byte
+/// the rows count summed as `notSelected`, so that the selected rows and it still add up to
+/// the same `explained`.
 ///
-/// Only objects with a name or key a selector can match are picked: POSIX shared memory in
-/// our /dev/shm and System V segments of our IPC namespace. The rest of each tmpfs, files
-/// unlinked (their name is gone), memfd files and shared anonymous regions (never IPC
-/// objects), POSIX semaphores' pages and other namespaces' segments are never picked.
+/// Only objects a selector can match are picked: POSIX shared memory in our /dev/shm and
+/// System V segments of our IPC namespace. The rest of each tmpfs, files unlinked (their name
+/// is gone; held by definition, so never unused, and what their times say of stores through a
+/// mapping is nothing, so no age), memfd files and shared anonymous regions (never IPC
+/// objects, held too), POSIX semaphores' pages and other namespaces' segments never are.
 public struct SelectedMemory: Sendable {
   public var posix: [SelectedPosixObject]
   public var segments: [SegmentMemory]
@@ -25,14 +27,12 @@ public struct SelectedPosixObject: Sendable {
 }
 
 extension SelectedMemory {
-  /// Picks from `account` the objects `selection` matches among `objects` (a listing of our
-  /// namespace's shared memory, whose inode is `namespace`); `now` is the clock's time, for an
-  /// age selector.
+  /// Picks from `account` the `chosen` objects (a selection's among our namespace's shared
+  /// memory, whose IPC namespace inode is `namespace`): POSIX ones with their pages, System V
+  /// ones as the account's rows.
   static func pick(
-    _ selection: Selection, from objects: [IPCObjectInfo], in account: SharedMemoryAccount,
-    namespace: UInt64?, now: Int
+    from chosen: [IPCObjectInfo], in account: SharedMemoryAccount, namespace: UInt64?
   ) -> SelectedMemory {
-    let chosen = objects.filter { selection.matches($0, now: now) }
     let posix = chosen.compactMap { object -> SelectedPosixObject? in
       guard case .posixSharedMemory(let details) = object.details else { return nil }
       return SelectedPosixObject(object: object, bytes: details.residentBytes)

@@ -12,15 +12,18 @@ public struct SharedMemoryAccounting: Sendable {
   /// Objects to show by themselves, the rest summed as not selected (see `SelectedMemory`);
   /// nil, or one that narrows nothing, shows every row.
   public var selection: Selection?
+  /// Only objects nobody maps, holds open or has attached, as `list --unused` chooses them.
+  public var unusedOnly: Bool
 
   public init(
     context: IPCContext, cgroups: Bool = false, allNamespaces: Bool = false,
-    selection: Selection? = nil
+    selection: Selection? = nil, unusedOnly: Bool = false
   ) {
     self.context = context
     self.cgroups = cgroups
     self.allNamespaces = allNamespaces
     self.selection = selection
+    self.unusedOnly = unusedOnly
   }
 
   public func account() -> SharedMemoryAccount {
@@ -72,13 +75,23 @@ public struct SharedMemoryAccounting: Sendable {
       cgroups: cgroups
         ? CgroupCensus.read(walk.processes, cgroupText: walk.cgroupText, table: table, proc: proc)
         : nil)
-    if let selection, !selection.selectsEverything {
-      let kinds = selection.kinds.intersection([.posixSharedMemory, .sysvSharedMemory])
-      let objects = Inventory(context: context).list(kinds, withValues: false).objects
+    let selection = self.selection ?? Selection()
+    if !selection.selectsEverything || unusedOnly {
       account.selected = SelectedMemory.pick(
-        selection, from: objects, in: account, namespace: ours, now: context.clock.now)
+        from: chosen(selection), in: account, namespace: ours)
     }
     return account
+  }
+
+  /// The shared memory objects `selection` chooses, read as `list` reads them: a Snapshot,
+  /// so that an age (unknown for a segment mapped or held now) and `--unused` (unknown users
+  /// are not none) mean here what they mean there.
+  private func chosen(_ selection: Selection) -> [IPCObjectInfo] {
+    var shm = selection
+    shm.kinds = selection.kinds.intersection([.posixSharedMemory, .sysvSharedMemory])
+    var snapshot = Snapshot(selection: shm, unusedOnly: unusedOnly)
+    snapshot.withValues = false
+    return snapshot.read(context) { _ in { $0 } }.parts.flatMap { $0 }
   }
 
   /// The /dev/shm of each other mount namespace, through its first process, verified as

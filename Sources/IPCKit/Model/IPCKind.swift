@@ -25,8 +25,6 @@ public enum IPCKind: String, CaseIterable, Sendable, Comparable {
   /// Everything that sets one kind apart, in one place: the rest of the code asks these.
   struct Facts {
     let mechanism: Mechanism
-    /// A short phrase for help texts and completions.
-    let summary: String
     let family: Family
     /// Whether the kernel records who uses an object: see `hasKnowableUsers`.
     var knowableUsers = true
@@ -36,27 +34,22 @@ public enum IPCKind: String, CaseIterable, Sendable, Comparable {
   var facts: Facts {
     switch self {
     case .posixQueue:
-      Facts(mechanism: .messageQueue, summary: "POSIX message queue", family: .posixQueue)
+      Facts(mechanism: .messageQueue, family: .posixQueue)
     case .sysvQueue:
       Facts(
-        mechanism: .messageQueue, summary: "System V message queue",
-        family: .systemV(SysVMessageQueue.self), knowableUsers: false)
+        mechanism: .messageQueue, family: .systemV(SysVMessageQueue.self), knowableUsers: false)
     case .posixSharedMemory:
       Facts(
-        mechanism: .sharedMemory, summary: "POSIX shared memory",
-        family: .posixFile(PosixSharedMemory.self))
+        mechanism: .sharedMemory, family: .posixFile(PosixSharedMemory.self))
     case .sysvSharedMemory:
       Facts(
-        mechanism: .sharedMemory, summary: "System V shared memory segment",
-        family: .systemV(SysVSharedMemory.self))
+        mechanism: .sharedMemory, family: .systemV(SysVSharedMemory.self))
     case .posixSemaphore:
       Facts(
-        mechanism: .semaphore, summary: "POSIX named semaphore",
-        family: .posixFile(PosixSemaphore.self))
+        mechanism: .semaphore, family: .posixFile(PosixSemaphore.self))
     case .sysvSemaphore:
       Facts(
-        mechanism: .semaphore, summary: "System V semaphore set",
-        family: .systemV(SysVSemaphoreSet.self), knowableUsers: false)
+        mechanism: .semaphore, family: .systemV(SysVSemaphoreSet.self), knowableUsers: false)
     }
   }
 
@@ -86,9 +79,6 @@ public enum IPCKind: String, CaseIterable, Sendable, Comparable {
   /// mappings (POSIX), or attachments (System V segments). For System V queues and semaphore sets
   /// it keeps no such record, so their users are not "none" but not knowable.
   public var hasKnowableUsers: Bool { facts.knowableUsers }
-
-  /// A short phrase for help texts and completions.
-  public var summary: String { facts.summary }
 
   /// The longest name the kernel accepts: a file name (255 bytes), less glibc's prefix.
   public var maxNameLength: Int { 255 - (shmFilePrefix?.utf8.count ?? 0) }

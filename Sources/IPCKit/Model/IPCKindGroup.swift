@@ -16,17 +16,6 @@ public enum IPCKindGroup: String, CaseIterable, Sendable {
     return Set(IPCKind.allCases.filter(matches))
   }
 
-  public var summary: String {
-    switch self {
-    case .posix: "every POSIX kind"
-    case .sysv: "every System V kind"
-    case .mq: "both kinds of message queue"
-    case .shm: "both kinds of shared memory"
-    case .sem: "both kinds of semaphore"
-    case .all: "every kind"
-    }
-  }
-
   /// The kinds a word names, whether a kind or a group; nil for an unknown word.
   public static func kinds(named word: String) -> Set<IPCKind>? {
     if let kind = IPCKind(rawValue: word) { return [kind] }

@@ -7,17 +7,6 @@ public enum PiMechanism: String, CaseIterable, Sendable {
   case posixSharedMemory = "posix-shm"
   case sysvSharedMemory = "sysv-shm"
 
-  public var summary: String {
-    switch self {
-    case .pipe: "one pipe shared by all workers"
-    case .socketpair: "a Unix socketpair per worker"
-    case .posixQueue: "a POSIX message queue"
-    case .sysvQueue: "a System V message queue"
-    case .posixSharedMemory: "POSIX shared memory guarded by a POSIX named semaphore"
-    case .sysvSharedMemory: "System V shared memory guarded by a System V semaphore (SEM_UNDO)"
-    }
-  }
-
   /// Message mechanisms return every slice's sum; the shared-memory ones one accumulated sum.
   public var isSharedMemory: Bool { self == .posixSharedMemory || self == .sysvSharedMemory }
 

@@ -46,15 +46,22 @@ enum MemoryCommand {
         + " (pid, command, memfd, shared_anon, unlinked, sysv_shm, total, alone); --by container"
         + " {\"cgroups\"} (cgroup, version, container, processes, pids, shmem, limit: bytes, or"
         + " \"max\" for none, dev_shm_size, dev_shm_used).",
-      "--kind, --prefix and --owner choose objects as list does (names escaped as list prints"
-        + " them, compared as bytes) and show only those: POSIX shared memory objects of this"
-        + " /dev/shm (their pages) and System V segments of this IPC namespace (their pages in"
-        + " RAM). Every other byte the rows count goes into one row, 'not selected' (not_selected"
-        + " in JSON): the objects not chosen, the rest of each tmpfs, files unlinked (their name"
-        + " is gone, nothing selects them), memfd files and shared anonymous regions (not IPC"
-        + " objects, so no selector picks them), POSIX semaphores' pages and other namespaces'"
-        + " segments. The selected rows, 'not selected' and 'unexplained' still add up to"
-        + " Shmem: nothing is hidden. Selectors apply to this view only, not with --by.",
+      "--kind, --prefix, --owner, --older-than (or --idle) and --unused choose objects as list"
+        + " does (names escaped as list prints them, compared as bytes; an age is the time since"
+        + " the last activity, not known, so never old, for a segment mapped, held open or"
+        + " attached now; unused is that no process maps it, holds it open or has it attached,"
+        + " and users that cannot be read are not none) and show only those: POSIX shared memory"
+        + " objects of this /dev/shm (their pages) and System V segments of this IPC namespace"
+        + " (their pages in RAM). Every other byte the rows count goes into one row, 'not"
+        + " selected' (not_selected in JSON): the objects not chosen, the rest of each tmpfs,"
+        + " files unlinked (their name is gone, nothing selects them), memfd files and shared"
+        + " anonymous regions (not IPC objects, so no selector picks them), POSIX semaphores'"
+        + " pages and other namespaces' segments. Those rows without an object are held by"
+        + " definition, so --unused leaves them out, and have no age (their owner and times went"
+        + " with their name, or never were), so an age leaves them out too, as list --users"
+        + " leaves out unlinked files then. The selected rows, 'not selected' and 'unexplained'"
+        + " still add up to Shmem: nothing is hidden. Selectors apply to this view only, not"
+        + " with --by.",
       "Processes whose maps or descriptors cannot be read (not even root may read a"
         + " supervisor's) are counted as unreadable and named on stderr: what they hold is"
         + " unknown, not nothing. Every file is asked only from what its inode already"
@@ -62,13 +69,18 @@ enum MemoryCommand {
     ],
     options: [
       by, sort, allNamespaces, SharedOptions.kind, SharedOptions.prefix, SharedOptions.owner,
-      SharedOptions.json,
+      SharedOptions.olderThan, SharedOptions.idle, SharedOptions.unused, SharedOptions.json,
     ],
     examples: [
       Example(command: "ipctool memory", explanation: "Where the shared memory free shows is."),
       Example(
         command: "ipctool memory --prefix /pg --owner postgres",
         explanation: "How much of Shmem one user's objects hold, and how much the rest."),
+      Example(
+        command: "ipctool memory --unused --older-than 1d",
+        explanation:
+          "What objects nobody has used for a day hold: what clean would free with the same"
+          + " selectors."),
       Example(
         command: "ipctool memory --by container",
         explanation: "Which container's /dev/shm counts against its memory limit."),
@@ -99,6 +111,7 @@ enum MemoryCommand {
     let view: View
     let order: MemoryOrder?
     let selection: Selection
+    let unusedOnly = parsed.flag(SharedOptions.unused)
     do throws(UsageError) {
       view =
         try parsed.value(by, "process or container") { $0 == "place" ? nil : View(rawValue: $0) }
@@ -106,10 +119,8 @@ enum MemoryCommand {
       order = try parsed.value(sort, "bytes, name or pid") { MemoryOrder(rawValue: $0) }
       selection = try Selection(parsed)
       // Processes and cgroups are not objects: a selector would leave their sums meaningless.
-      guard view == .place || selection.selectsEverything else {
-        throw UsageError(
-          "'--kind', '--prefix' and '--owner' choose rows by place; not with '--by'",
-          parsed.command)
+      guard view == .place || (selection.selectsEverything && !unusedOnly) else {
+        throw UsageError("selectors choose rows by place; not with '--by'", parsed.command)
       }
     } catch {
       console.errRaw(error.line + "\n")
@@ -119,7 +130,7 @@ enum MemoryCommand {
       order,
       to: SharedMemoryAccounting(
         context: parsed.context, cgroups: view == .container,
-        allNamespaces: parsed.flag(allNamespaces), selection: selection
+        allNamespaces: parsed.flag(allNamespaces), selection: selection, unusedOnly: unusedOnly
       ).account())
     let json = parsed.flag(SharedOptions.json)
     switch view {

@@ -225,7 +225,7 @@ extension ListingGap {
     switch self {
     case .queuesNotMounted:
       "posix-mq: the mqueue filesystem is not mounted, so POSIX message queues cannot be"
-        + " listed; mount it with: \(ListingGap.mountCommand)"
+        + " listed; mount it with: mount -t mqueue none /dev/mqueue"
     case .queueDirectoryUnreadable(let path, let code):
       "posix-mq: \(path): \(code)"
     case .privateQueueMountFailed(let code):
