@@ -97,7 +97,7 @@ enum TraceCommand {
     defer { Signals.stopWatching() }
     let session: TraceSession
     do {
-      session = try TraceSession()
+      session = try TraceSession(selection: selection, bufferKilobytes: testBufferKilobytes())
     } catch {
       console.error("trace: " + TraceWording.sentence(error))
       return .failure
@@ -119,35 +119,47 @@ enum TraceCommand {
     if !json { console.out(TraceWording.header) }
     var shown = 0
     var status = ExitStatus.success
+    let show = { (event: TraceEvent) -> Bool in
+      guard selection.matches(event) else { return true }
+      console.out(json ? TraceWording.json(event) : TraceWording.line(event))
+      if let writer = journal {
+        do { try writer.append(event) } catch {
+          console.error("trace: journal: \(error)")
+          journal = nil
+        }
+      }
+      shown += 1
+      return console.outputFailure == nil && shown != limit
+    }
+    var showing = true
     do {
-      try session.run(
+      showing = try session.run(
         shouldStop: {
           Signals.stopSignal != 0 || seconds.map { session.secondsSinceStart() >= Double($0) } ?? false
         },
-        deliver: { event in
-          guard selection.matches(event) else { return true }
-          console.out(json ? TraceWording.json(event) : TraceWording.line(event))
-          if let writer = journal {
-            do { try writer.append(event) } catch {
-              console.error("trace: journal: \(error)")
-              journal = nil
-            }
-          }
-          shown += 1
-          return console.outputFailure == nil && shown != limit
-        })
+        deliver: show)
     } catch {
       console.error("trace: " + TraceWording.sentence(error))
       status = .failure
+      showing = false
     }
-    session.close()
-    if session.lostEvents > 0 {
-      console.error("trace: \(session.lostEvents) events lost: the kernel's trace buffer was full")
+    // Stopped by a signal or the duration: the calls traced until then are still shown.
+    let stoppedShowing = showing && Signals.stopSignal != SIGPIPE
+    let lost = session.finish(deliver: stoppedShowing ? show : nil)
+    if lost.count > 0 {
+      console.error("trace: " + TraceWording.lost(lost))
     }
     let signal = Signals.stopSignal
     // A closed pipe (`trace | head`) ends it as it ends coreutils, silently, once cleaned up.
     if signal == SIGPIPE { SignalCalls.endBy(SIGPIPE) }
     return signal != 0 ? .signaled(signal) : status
+  }
+
+  /// The buffer size a test asks for (a CPU's, in KiB) to make the buffer overflow: read from
+  /// IPCTOOL_TRACE_BUFFER_KB, for tests only, and not documented.
+  static func testBufferKilobytes() -> Int? {
+    guard let text = getenv("IPCTOOL_TRACE_BUFFER_KB") else { return nil }
+    return Int(String(cString: text)).flatMap { $0 > 0 ? $0 : nil }
   }
 
   /// The selection the options make; the namespace is this one unless --target or -A.
