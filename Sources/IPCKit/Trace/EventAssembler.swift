@@ -44,6 +44,12 @@ struct EventAssembler {
   /// The threads with a main-instance call entered and not returned.
   var threadsInCalls: [pid_t] { Array(main.keys) }
 
+  /// The C library call `thread` is in (entered, not returned), with the name it was given.
+  func openLibcCall(_ thread: pid_t) -> (call: TraceEvent.Call, name: [UInt8])? {
+    guard let pending = main[thread], pending.libc else { return nil }
+    return (pending.call, pending.name ?? [])
+  }
+
   /// Counts a main-instance call left open (its return dropped) as broken.
   mutating func closeBroken(_ thread: pid_t) {
     if main.removeValue(forKey: thread) != nil { brokenCalls += 1 }

@@ -22,7 +22,16 @@ public final class TraceSession {
   /// What an earlier, killed ipctool left and this one removed.
   public let staleRemoved: [String]
   private let selection: TraceSelection
+  /// Whether the kernel records only calls the selection selects (decided at the start, while
+  /// the selected threads live).
+  private let selectionIsKernels: Bool
   private var assembler = EventAssembler()
+  /// fanotify's watches of /dev/shm and of the mqueue mount, where they could be made.
+  private var shmWatch: Fanotify?
+  private var queueWatch: Fanotify?
+  /// Where fanotify watches, or why it does not: "/dev/shm", "mqueue".
+  public private(set) var fileWatches: [(place: String, error: SystemError?)] = []
+  private var files = FileEventMerger()
   private let proc: String
   private var closed = false
   private var pipes: (main: TracePipe, side: TracePipe)?
@@ -44,11 +53,15 @@ public final class TraceSession {
   /// and probes removed, the instances of process `pid` made and the events of the selected
   /// kinds enabled, for the selected threads only when it names some. Must run before threads
   /// start. `bufferKilobytes`: a CPU's buffer (64 MiB over all CPUs by default).
+  /// `shm` and `queues`: the /dev/shm and the mqueue directory whose entries fanotify watches
+  /// (the context's, opened and verified: the watch is made through their descriptors).
   public init(
-    selection: TraceSelection, pid: pid_t = getpid(), proc: String = "/proc", bufferKilobytes: Int? = nil
+    selection: TraceSelection, shm: ShmHandle? = nil, queues: QueueDirectory? = nil, pid: pid_t = getpid(),
+    proc: String = "/proc", bufferKilobytes: Int? = nil
   ) throws(TraceError) {
     tracefs = try Tracefs.locate()
     self.selection = selection
+    selectionIsKernels = Self.kernelSelects(selection, proc: proc)
     // 64 MiB over all CPUs (a CPU's buffer fills only from that CPU), at least 2 MiB each.
     let cpus = (try? FileDescriptor.open(tracefs.path("per_cpu"), O_RDONLY | O_DIRECTORY).directoryEntries().count) ?? 1
     let bufferKilobytes = bufferKilobytes ?? max(2048, 65536 / max(1, cpus))
@@ -82,6 +95,22 @@ public final class TraceSession {
       close()
       throw error
     }
+    if selection.kinds.contains(where: \.isNamed) {
+      if let shm { watch(.shm, "/dev/shm") { group throws(SystemError) in try group.mark(directory: shm.descriptor, shm.path) } }
+      if let queues, selection.kinds.contains(.posixQueue) {
+        watch(.mqueue, "mqueue") { group throws(SystemError) in
+          let marked = queues.withDirectory { directory -> SystemError? in
+            do throws(SystemError) { try group.mark(directory: directory.raw, "mqueue") } catch { return error }
+            return nil
+          }
+          switch marked {
+          case .success(let error?): throw error
+          case .success(nil): return
+          case .failure: throw SystemError(call: "open", subject: "mqueue", code: .noSuchFileOrDirectory)
+          }
+        }
+      }
+    }
     do {
       pipes = (try TracePipe(instance), try TracePipe(sideInstance))
       // The side first: the main instance's tracing_on is what says the trace is ready.
@@ -90,6 +119,21 @@ public final class TraceSession {
     } catch {
       close()
       throw .failed(error)
+    }
+  }
+
+  /// Makes a fanotify group and marks `place` with `mark`; a failure is kept to be told.
+  private func watch(_ place: FileEventMerger.Place, _ label: String, _ mark: (borrowing Fanotify) throws(SystemError) -> Void) {
+    do {
+      let group = try Fanotify()
+      try mark(group)
+      switch place {
+      case .shm: shmWatch = consume group
+      case .mqueue: queueWatch = consume group
+      }
+      fileWatches.append((label, nil))
+    } catch {
+      fileWatches.append((label, error))
     }
   }
 
@@ -141,8 +185,10 @@ public final class TraceSession {
       do {
         // Lines held back by the last round are handed on at once.
         if !behind {
-          guard try PollCall.waitReadable([pipes.main.descriptor.raw, pipes.side.descriptor.raw], milliseconds: 100)
-          else { continue }
+          var watched = [pipes.main.descriptor.raw, pipes.side.descriptor.raw]
+          if let raw = shmWatch?.descriptor.raw { watched.append(raw) }
+          if let raw = queueWatch?.descriptor.raw { watched.append(raw) }
+          guard try PollCall.waitReadable(watched, milliseconds: 100) else { continue }
         }
         let done = try round(pipes, final: false, deliver)
         if !done.delivered { return false }
@@ -167,6 +213,8 @@ public final class TraceSession {
   private func round(_ pipes: (main: TracePipe, side: TracePipe), final: Bool, _ deliver: (TraceEvent) -> Bool)
     throws(SystemError) -> (more: Bool, delivered: Bool)
   {
+    // fanotify first: an entry read now was made by a call whose entry line is older than now.
+    readFileWatches()
     // Trace timestamps are in microseconds: a line stamped in the microsecond of `now` waits.
     var watermark = final ? Int64.max : ProcessCalls.clocks().monotonic / 1000 * 1000
     let limit = 1 << 20
@@ -181,6 +229,11 @@ public final class TraceSession {
       let line: TraceLine
       switch (main, side) {
       case (nil, nil):
+        let assembler = self.assembler
+        for var event in files.resolve(upTo: watermark, openCall: { assembler.openLibcCall($0) }) {
+          enrich(&event)
+          if !deliver(event) { return (false, false) }
+        }
         return (pipesHoldMore || !pipes.main.isEmpty || !pipes.side.isEmpty, true)
       case (let main?, let side?):
         // In the same microsecond a side line goes after an entry and before a return.
@@ -192,9 +245,26 @@ public final class TraceSession {
         line = pipes.side.removeFirst()
       }
       guard var event = assembler.take(line) else { continue }
+      files.note(event)
       enrich(&event)
       if !deliver(event) { return (false, false) }
     }
+  }
+
+  /// Reads what fanotify's watches hold, to be compared with the calls once their lines are in.
+  private func readFileWatches() {
+    let proc = self.proc
+    func comm(_ thread: pid_t) -> [UInt8] {
+      guard let text = readTextFile("\(proc)/\(thread)/comm", limit: 64) else { return [] }
+      return Array(text.utf8.prefix { $0 != 0x0A })
+    }
+    // One time for both readings: a batch is one moment, after which calls that returned
+    // before it are forgotten.
+    let shm = try? shmWatch?.read(buffer)
+    let queues = try? queueWatch?.read(buffer)
+    let readAt = ProcessCalls.clocks().monotonic
+    if let shm { files.add(shm.events, place: .shm, readAt: readAt, comm: comm) }
+    if let queues { files.add(queues.events, place: .mqueue, readAt: readAt, comm: comm) }
   }
 
   /// The wall-clock time, the command line and the IPC namespace of the caller (read now: a
@@ -252,7 +322,7 @@ public final class TraceSession {
     var lost = LostCalls.resolve(
       dropped: instance.lostEvents(), broken: assembler.brokenCalls, open: open,
       sideDropped: sideInstance.lostEvents(), sideHoldsCalls: sideHoldsCalls,
-      selectionIsKernels: complete && selectionIsKernels())
+      selectionIsKernels: complete && selectionIsKernels)
     if !complete { lost.exact = false }
     close()
     return lost
@@ -261,7 +331,7 @@ public final class TraceSession {
   /// Whether the kernel recorded only calls the selection selects: it filters by thread and
   /// kind; a prefix, an action or a namespace other than every one it cannot (but a namespace
   /// that every selected thread is in, seen now).
-  func selectionIsKernels() -> Bool {
+  static func kernelSelects(_ selection: TraceSelection, proc: String) -> Bool {
     guard selection.prefix == nil, selection.actions == Set(TraceEvent.Action.allCases) else { return false }
     switch selection.namespaces {
     case .all: return true
@@ -278,6 +348,9 @@ public final class TraceSession {
     try? sideInstance.set("tracing_on", "0")
     try? instance.set("tracing_on", "0")
     pipes = nil
+    // Closing the groups removes their marks.
+    shmWatch = nil
+    queueWatch = nil
     instance.remove()
     sideInstance.remove()
     if case .success(let defined) = probes { defined.remove() }

@@ -97,7 +97,11 @@ enum TraceCommand {
     defer { Signals.stopWatching() }
     let session: TraceSession
     do {
-      session = try TraceSession(selection: selection, bufferKilobytes: testBufferKilobytes())
+      // fanotify watches the context's /dev/shm and queue mount (the target's with --target).
+      let context = parsed.context
+      session = try TraceSession(
+        selection: selection, shm: try? context.paths.openShm().get(), queues: context.queues,
+        bufferKilobytes: testBufferKilobytes())
     } catch {
       console.error("trace: " + TraceWording.sentence(error))
       return .failure

@@ -42,11 +42,16 @@ final class TraceRun {
     let exited = exited
     process.terminationHandler = { _ in exited.signal() }
     try process.run()
-    // nsenter execs ipctool: the pid is the trace's, and so is its instance's name. tracing_on
-    // is set last, once every event is enabled; it is read through the trace's own mounts.
-    let on = "/proc/\(pid)/root/sys/kernel/tracing/instances/ipctool-\(pid)/tracing_on"
+    // nsenter execs ipctool: the pid is the trace's, and so is its instances' names. A new
+    // instance starts with tracing on, which trace turns off at once and on again once every
+    // event is enabled, the side instance first: read in that order (through the trace's own
+    // mounts), both on means ready (a side instance just made comes after the main one was
+    // turned off).
+    let instances = "/proc/\(pid)/root/sys/kernel/tracing/instances/ipctool-\(pid)"
     let ready = waitUntil(timeout: 30, every: 0.01) {
-      (try? String(contentsOfFile: on, encoding: .utf8)) == "1\n" || !process.isRunning
+      (try? String(contentsOfFile: instances + "-side/tracing_on", encoding: .utf8)) == "1\n"
+        && (try? String(contentsOfFile: instances + "/tracing_on", encoding: .utf8)) == "1\n"
+        || !process.isRunning
     }
     guard ready, process.isRunning else {
       interrupt()
