@@ -117,6 +117,16 @@ import Testing
     #expect(assembler.assembler.brokenCalls == 2)
   }
 
+  @Test func muslsSemUnlinkCallingItsShmUnlinkIsOneCall() throws {
+    let assembler = Feed()
+    _ = assembler.take(line(5, .probe(event: "musl_sem_unlink", values: ["n0": [0x732F]])))
+    _ = assembler.take(line(5, .probe(event: "musl_shm_unlink", values: ["n0": [0x732F]])))
+    #expect(assembler.take(line(5, .probe(event: "musl_shm_unlink_ret", values: ["rv": [0]]))) == nil)
+    let event = try #require(assembler.take(line(5, .probe(event: "musl_sem_unlink_ret", values: ["rv": [0]]))))
+    #expect(event.call == .semUnlink && event.name == Array("/s".utf8))
+    #expect(assembler.assembler.brokenCalls == 0)
+  }
+
   @Test func aReturnWithoutItsEntryIsNoEvent() {
     let assembler = Feed()
     // shmctl's IPC_STAT is filtered out on entry; its return still arrives.

@@ -23,7 +23,13 @@ struct EventAssembler {
     var flags: UInt64?
     var arguments: [String: UInt64] = [:]
     var lastError: Errno?
+    /// C library calls made inside this one (musl's sem_unlink calls its shm_unlink), entered
+    /// and not returned: they are part of it, not calls of their own.
+    var inner: [TraceEvent.Call] = []
   }
+
+  /// The C library calls that call another probed one: the outer call reports.
+  static let innerCalls: [TraceEvent.Call: TraceEvent.Call] = [.semUnlink: .shmUnlink]
 
   /// Main-instance calls entered and not returned, by thread.
   private var main: [pid_t: Pending] = [:]
@@ -33,6 +39,9 @@ struct EventAssembler {
   private var attached: [pid_t: [UInt64: Int32]] = [:]
   /// Main-instance calls seen by one half only: each is one event the buffer dropped.
   private(set) var brokenCalls: UInt64 = 0
+  /// Whether a call made inside another was seen: such a call is four events, not two, so a
+  /// count of dropped events no longer tells the calls lost exactly.
+  private(set) var sawInnerCalls = false
 
   /// The system calls whose failures are the errno of a C library call (glibc's shm_open is
   /// openat; sem_open opens, links and unlinks; the *_unlink calls unlink; musl opens).
@@ -111,8 +120,22 @@ struct EventAssembler {
   private mutating func probe(_ line: TraceLine, _ event: String, _ values: [String: [UInt64]])
     -> TraceEvent?
   {
-    if event.hasSuffix("_ret") {
-      guard let pending = closeMain(line.pid, String(event.dropLast(4)), libc: true),
+    let (name, isReturn) = LibcProbes.call(ofEvent: event)
+    if var outer = main[line.pid], outer.libc, let call = TraceEvent.Call(rawValue: name) {
+      if isReturn, outer.inner.last == call {
+        outer.inner.removeLast()
+        main[line.pid] = outer
+        return nil
+      }
+      if !isReturn, Self.innerCalls[outer.call] == call, outer.inner.isEmpty {
+        sawInnerCalls = true
+        outer.inner.append(call)
+        main[line.pid] = outer
+        return nil
+      }
+    }
+    if isReturn {
+      guard let pending = closeMain(line.pid, name, libc: true),
         let returned = values["rv"]?.first
       else { return nil }
       let value = Int64(bitPattern: returned)
@@ -128,7 +151,7 @@ struct EventAssembler {
         source: .libc, name: pending.name, flags: pending.flags, result: failed ? nil : value,
         error: failed ? pending.lastError : nil, failed: failed)
     }
-    guard let call = TraceEvent.Call(rawValue: event) else { return nil }
+    guard let call = TraceEvent.Call(rawValue: name) else { return nil }
     openMain(line.pid, Pending(call: call, libc: true, name: Self.name(values), flags: values["fl"]?.first))
     return nil
   }

@@ -159,7 +159,7 @@ public final class TraceSession {
         try sideInstance.set("events/syscalls/sys_exit_\(call)/enable", "1")
       }
       if case .success(let defined) = probes {
-        let events = defined.events.filter { selected($0.hasSuffix("_ret") ? String($0.dropLast(4)) : $0) }
+        let events = defined.events.filter { selected(LibcProbes.call(ofEvent: $0).call) }
         for event in events {
           try instance.set("events/\(defined.group)/\(event)/enable", "1")
         }
@@ -323,7 +323,7 @@ public final class TraceSession {
       dropped: instance.lostEvents(), broken: assembler.brokenCalls, open: open,
       sideDropped: sideInstance.lostEvents(), sideHoldsCalls: sideHoldsCalls,
       selectionIsKernels: complete && selectionIsKernels)
-    if !complete { lost.exact = false }
+    if !complete || assembler.sawInnerCalls && lost.count > 0 { lost.exact = false }
     close()
     return lost
   }
