@@ -49,14 +49,30 @@ enum TraceCommand {
         + " say whether it made the object or found it, unless the call was exclusive.",
       "Sources: the kernel's syscall tracepoints for the System V calls (shmget, msgget, semget,"
         + " shmat, shmdt, and shmctl, msgctl, semctl with IPC_RMID or IPC_SET) and mq_open,"
-        + " mq_unlink, whoever calls them; uprobes on the C library ipctool itself runs on for"
-        + " the names of shm_open, shm_unlink, sem_open, sem_unlink, mq_open and mq_unlink,"
-        + " read from the caller's memory (a program with another C library, or none, shows"
-        + " its queues without a name and its shared memory and semaphores not at all).",
-      "Needs root. tracefs is used in an instance of its own (instances/ipctool-PID), mounted"
-        + " in a private mount namespace if it is not mounted; the instance and the uprobes are"
-        + " removed on exit, and those of an ipctool that was killed by the next trace. Events"
-        + " the kernel's buffers (64 MiB over all CPUs) could not keep are counted and said on stderr.",
+        + " mq_unlink, whoever calls them; uprobes on the C library ipctool itself runs on (glibc)"
+        + " and on the host's musl (/lib/ld-musl-x86_64.so.1, for programs built with musl-gcc)"
+        + " for the names of shm_open, shm_unlink, sem_open, sem_unlink, mq_open and mq_unlink,"
+        + " read from the caller's memory; fanotify on this namespace's /dev/shm and mqueue mount"
+        + " (the target's with --target) for entries made or removed there by anything else"
+        + " (direct system calls, static programs, another C library), shown as fs_create and"
+        + " fs_delete with the thread and the name. An entry a traced call made is shown once, by"
+        + " that call. fanotify tells no time: its entries are shown when read, after the calls"
+        + " before them.",
+      "Not covered: the calls of a container's own C library file by name (with --target its"
+        + " /dev/shm and queue entries are seen by fanotify; with -A only its System V calls and"
+        + " its queues' results, without names), and the names of failed calls of a program with"
+        + " no probed C library. kprobes and eprobes are not used.",
+      "Needs root. tracefs is used in two instances of its own (instances/ipctool-PID, which"
+        + " records each call's entry and return and nothing else, and ipctool-PID-side), mounted"
+        + " in a private mount namespace if it is not mounted; the instances, the uprobes and the"
+        + " fanotify marks (held by trace's descriptor) go on exit, and the instances and uprobes"
+        + " of an ipctool that was killed are removed by the next trace.",
+      "On Ctrl-C or at the end of --duration the calls still in the buffers are shown. Calls"
+        + " the kernel's buffers (64 MiB over all CPUs) could not keep are counted and said on"
+        + " stderr: 'N calls lost' is exact when the kernel recorded only what the options select"
+        + " (--pid and --kind are applied in the kernel; with -A, or --pid in this namespace, and"
+        + " no --prefix or --only); otherwise it says 'at most N'. An entry fanotify saw whose"
+        + " call was lost is still shown.",
       "--record appends each call shown to a journal, /run/ipctool/trace.journal unless"
         + " --journal names another (made 0600 in a 0700 folder): one tab-separated line a call,"
         + " names and command lines in hex. At 4 MiB it becomes trace.journal.1 and a new one"
