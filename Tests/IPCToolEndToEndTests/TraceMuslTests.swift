@@ -67,4 +67,44 @@ extension TraceTests {
     #expect(summary(events) == expected, "\(summary(events))")
     #expect(events.allSatisfy { $0["source"] as? String == "libc" }, "\(events)")
   }
+
+  /// The same program linked statically: no C library to probe. fanotify names its segment and
+  /// its semaphore (musl's file has no "sem." prefix: a segment, as /dev/shm shows it), and
+  /// names its queue calls, which the syscall tracepoints see without a name: one event each.
+  @Test(.enabled(if: installed("musl-gcc"), "musl-gcc is not installed (Debian: musl-tools)"))
+  func aStaticProgramsEntriesAreNamedByFanotifyAndItsQueueCallsOnce() throws {
+    let folder = try TemporaryDirectory(shared: true)
+    try Self.muslProgram.write(toFile: folder.file("musl.c"), atomically: true, encoding: .utf8)
+    let build = try runProgram("/usr/bin/musl-gcc", ["-static", "-o", folder.file("static"), folder.file("musl.c")])
+    try #require(build.status == 0, "\(build)")
+    let box = try Sandbox()
+    let go = folder.file("go")
+    let trace = try TraceRun(box, ["--json"])
+    let program = try RunningProgram(
+      "/usr/bin/nsenter", ["--target", String(box.pid), "--ipc", "--mount", "--", folder.file("static"), box.prefix, go])
+    defer {
+      FileManager.default.createFile(atPath: go, contents: nil)
+      _ = program.finish(timeout: 20)
+    }
+    let prefix = Array(box.prefix.utf8)
+    let expected = [
+      "fs_create create ok \(hex(prefix + Array("-m\n".utf8) + [0xFF]))",
+      "fs_delete remove ok \(hex(prefix + Array("-m\n".utf8) + [0xFF]))",
+      "fs_create create ok \(hex(prefix + Array("-s".utf8)))",
+      "fs_delete remove ok \(hex(prefix + Array("-s".utf8)))",
+      "mq_open create ok \(hex(prefix + Array("-q".utf8)))",
+      "mq_unlink remove ok \(hex(prefix + Array("-q".utf8)))",
+    ]
+    try #require(waitUntil(timeout: 30) { program.outputSoFar.contains("done") }, "\(program.outputSoFar)")
+    try #require(waitUntil(timeout: 30) { Set(summary(trace.events(of: program.pid))).isSuperset(of: expected) },
+      "\(summary(trace.events(of: program.pid))) \(trace.stderr)")
+    #expect(trace.interrupt() == 130)
+    let events = trace.events(of: program.pid)
+    let seen = summary(events)
+    for line in expected { #expect(seen.filter { $0 == line }.count == 1, "\(line) in \(seen)") }
+    // Besides: musl's temporary semaphore file, made and removed ("tmp-N"); nothing else.
+    let others = events.filter { !expected.contains(summary([$0])[0]) }
+    #expect(others.allSatisfy { ($0["name"] as? String ?? "").hasPrefix("/tmp-") }, "\(seen)")
+    #expect(events.filter { $0["kind"] as? String == "posix-mq" }.allSatisfy { $0["source"] as? String == "syscall" })
+  }
 }

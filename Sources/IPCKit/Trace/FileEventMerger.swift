@@ -19,13 +19,22 @@ struct FileEventMerger {
   }
 
   private var waiting: [Waiting] = []
+  /// The times the watches were read, not compared yet (a reading may bring no entry).
+  private var readings: [Int64] = []
+  /// Queue system calls made without a probed C library (no name), held until the reading
+  /// after their return is compared: an entry of the same thread on the mqueue mount names them.
+  private var unnamed: [TraceEvent] = []
   /// C library calls that returned, by thread: the call, its name, when.
   private var returned: [pid_t: [(call: TraceEvent.Call, name: [UInt8], at: Int64)]] = [:]
 
   /// Entries read at `readAt` (monotonic ns) from the watch of `place`; `comm` names a thread.
   mutating func add(_ events: [Fanotify.Event], place: Place, readAt: Int64, comm: (pid_t) -> [UInt8]) {
+    if readings.last != readAt { readings.append(readAt) }
     for event in events { waiting.append(Waiting(event: event, place: place, readAt: readAt, comm: comm(event.thread))) }
   }
+
+  /// Holds a queue system call's event without a name, to be named by fanotify's entry.
+  mutating func hold(_ event: TraceEvent) { unnamed.append(event) }
 
   /// A C library call that returned (its event, shown or not).
   mutating func note(_ event: TraceEvent) {
@@ -40,19 +49,36 @@ struct FileEventMerger {
   {
     var made: [TraceEvent] = []
     var index = 0
-    while index < waiting.count, waiting[index].readAt < watermark {
-      // One batch: the entries of one reading.
-      let batch = waiting[index].readAt
-      while index < waiting.count, waiting[index].readAt == batch {
+    while let reading = readings.first, reading < watermark {
+      readings.removeFirst()
+      while index < waiting.count, waiting[index].readAt == reading {
         let entry = waiting[index]
         index += 1
-        if !madeByACall(entry, openCall) { made.append(Self.event(entry)) }
+        if !madeByACall(entry, openCall) && !namesAQueueCall(entry) { made.append(Self.event(entry)) }
       }
-      // The calls that returned before it was read made no entry read later.
-      forget(before: batch)
+      // The calls that returned before this reading made no entry read later.
+      forget(before: reading)
+      made += unnamed.filter { $0.time < reading }
+      unnamed.removeAll { $0.time < reading }
     }
     waiting.removeFirst(index)
-    return made
+    if watermark == Int64.max {
+      made += unnamed
+      unnamed = []
+    }
+    return made.sorted { $0.time < $1.time }
+  }
+
+  /// Gives a held queue call of the entry's thread the entry's name.
+  private mutating func namesAQueueCall(_ entry: Waiting) -> Bool {
+    guard entry.place == .mqueue,
+      let match = unnamed.firstIndex(where: {
+        $0.pid == entry.event.thread && $0.time <= entry.readAt && !$0.failed
+          && ($0.action == .create && entry.event.change == .created || $0.action == .remove && entry.event.change == .removed)
+      })
+    else { return false }
+    unnamed[match].name = [UInt8(ascii: "/")] + entry.event.name
+    return true
   }
 
   private mutating func madeByACall(

@@ -246,6 +246,11 @@ public final class TraceSession {
       }
       guard var event = assembler.take(line) else { continue }
       files.note(event)
+      if queueWatch != nil, event.source == .syscall, event.kind == .posixQueue, event.name == nil {
+        // Its name may come from fanotify's entry on the mqueue mount.
+        files.hold(event)
+        continue
+      }
       enrich(&event)
       if !deliver(event) { return (false, false) }
     }

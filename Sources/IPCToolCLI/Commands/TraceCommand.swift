@@ -55,13 +55,15 @@ enum TraceCommand {
         + " read from the caller's memory; fanotify on this namespace's /dev/shm and mqueue mount"
         + " (the target's with --target) for entries made or removed there by anything else"
         + " (direct system calls, static programs, another C library), shown as fs_create and"
-        + " fs_delete with the thread and the name. An entry a traced call made is shown once, by"
-        + " that call. fanotify tells no time: its entries are shown when read, after the calls"
-        + " before them.",
+        + " fs_delete with the thread and the name; a queue's entry names the mq_open or mq_unlink"
+        + " the tracepoints saw without one. An entry a traced call made is shown once, by that"
+        + " call. fanotify tells no time: its entries are shown when read, after the calls before"
+        + " them.",
       "Not covered: the calls of a container's own C library file by name (with --target its"
         + " /dev/shm and queue entries are seen by fanotify; with -A only its System V calls and"
-        + " its queues' results, without names), and the names of failed calls of a program with"
-        + " no probed C library. kprobes and eprobes are not used.",
+        + " its queues' results, without names); the calls of a program with no probed C library"
+        + " that create or remove nothing (failed, or opening what exists). kprobes and eprobes"
+        + " are not used.",
       "Needs root. tracefs is used in two instances of its own (instances/ipctool-PID, which"
         + " records each call's entry and return and nothing else, and ipctool-PID-side), mounted"
         + " in a private mount namespace if it is not mounted; the instances, the uprobes and the"
