@@ -245,7 +245,7 @@ public final class TraceSession {
         line = pipes.side.removeFirst()
       }
       guard var event = assembler.take(line) else { continue }
-      files.note(event)
+      if shmWatch != nil || queueWatch != nil { files.note(event) }
       if queueWatch != nil, event.source == .syscall, event.kind == .posixQueue, event.name == nil {
         // Its name may come from fanotify's entry on the mqueue mount.
         files.hold(event)
