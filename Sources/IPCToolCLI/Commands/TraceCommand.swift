@@ -125,6 +125,10 @@ enum TraceCommand {
       return .failure
     }
     for left in session.staleRemoved { console.error("trace: removed \(left), left by an ipctool that is gone") }
+    for watch in session.fileWatches {
+      guard let error = watch.error else { continue }
+      console.error("trace: no fanotify watch on \(watch.place) (\(error)): what direct system calls make there is not seen")
+    }
     if case .failure(let error) = session.probes {
       console.error("trace: no uprobes on the C library (\(error)): only System V calls and unnamed queues are traced")
     }
