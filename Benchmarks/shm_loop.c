@@ -1,7 +1,8 @@
-// Creates and unlinks COUNT POSIX segments (/bench_trace_N) as fast as it can, then makes and
-// removes /bench_trace_end, the marker a trace waits for. Prints the loop's seconds. With RATE,
-// it keeps to RATE creates + unlinks a second (paced every 100).
-// Usage: shm_loop COUNT [RATE]
+// Creates and unlinks COUNT POSIX segments (/bench_trace_N) as fast as it can: 2 x COUNT calls.
+// Prints the loop's seconds. With RATE, it keeps to RATE creates + unlinks a second (paced every
+// 100). With WAIT, it first waits for a line on its standard input (so that a trace of its pid
+// can start before its first call).
+// Usage: shm_loop COUNT [RATE [wait]]
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,10 @@ int main(int argc, char **argv) {
   double rate = argc > 2 ? atof(argv[2]) : 0;
   char name[64];
   struct timespec start, end;
+  if (argc > 3) {
+    char line[8];
+    if (!fgets(line, sizeof line, stdin)) return 1;
+  }
   clock_gettime(CLOCK_MONOTONIC, &start);
   for (long i = 0; i < count; i++) {
     snprintf(name, sizeof name, "/bench_trace_%ld", i);
@@ -33,8 +38,5 @@ int main(int argc, char **argv) {
   }
   clock_gettime(CLOCK_MONOTONIC, &end);
   printf("%.3f\n", (double)(end.tv_sec - start.tv_sec) + (end.tv_nsec - start.tv_nsec) / 1e9);
-  int fd = shm_open("/bench_trace_end", O_CREAT | O_RDWR, 0600);
-  if (fd >= 0) close(fd);
-  shm_unlink("/bench_trace_end");
   return 0;
 }

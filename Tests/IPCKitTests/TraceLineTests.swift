@@ -102,6 +102,31 @@ import Testing
     #expect(detach.id == 7 && detach.action == .detach)
   }
 
+  @Test func aCallSeenByOneHalfIsCountedBrokenOnce() {
+    let assembler = Feed()
+    // Thread 5: an entry whose return was dropped, then a whole call.
+    _ = assembler.take(line(5, .probe(event: "shm_open", values: ["n0": [0x612F], "fl": [0xC2]])))
+    _ = assembler.take(line(5, .probe(event: "shm_unlink", values: ["n0": [0x612F]])))
+    #expect(assembler.take(line(5, .probe(event: "shm_unlink_ret", values: ["rv": [0]]))) != nil)
+    #expect(assembler.assembler.brokenCalls == 1)
+    // Thread 6: a return whose entry was dropped.
+    #expect(assembler.take(line(6, .exit(call: "shmget", value: 3))) == nil)
+    #expect(assembler.assembler.brokenCalls == 2)
+    // A failed openat outside any call is no call at all.
+    _ = assembler.take(line(7, .exit(call: "openat", value: -2)))
+    #expect(assembler.assembler.brokenCalls == 2)
+  }
+
+  @Test func muslsSemUnlinkCallingItsShmUnlinkIsOneCall() throws {
+    let assembler = Feed()
+    _ = assembler.take(line(5, .probe(event: "musl_sem_unlink", values: ["n0": [0x732F]])))
+    _ = assembler.take(line(5, .probe(event: "musl_shm_unlink", values: ["n0": [0x732F]])))
+    #expect(assembler.take(line(5, .probe(event: "musl_shm_unlink_ret", values: ["rv": [0]]))) == nil)
+    let event = try #require(assembler.take(line(5, .probe(event: "musl_sem_unlink_ret", values: ["rv": [0]]))))
+    #expect(event.call == .semUnlink && event.name == Array("/s".utf8))
+    #expect(assembler.assembler.brokenCalls == 0)
+  }
+
   @Test func aReturnWithoutItsEntryIsNoEvent() {
     let assembler = Feed()
     // shmctl's IPC_STAT is filtered out on entry; its return still arrives.
@@ -130,5 +155,35 @@ import Testing
   @Test func isNotFooledByWhatIsNotElf() {
     #expect(ElfSymbols(Array(repeating: 0x7F, count: 100)) == nil)
     #expect(ElfSymbols([]) == nil)
+  }
+}
+
+/// Dropped events turned into lost calls.
+@Suite struct LostCallsTests {
+  @Test func brokenCallsCostOneEventAndWholeOnesTwo() {
+    // 3 broken calls and 2 lost whole: 3 + 2 x 2 events dropped.
+    let lost = LostCalls.resolve(dropped: 7, broken: 3, open: 0, sideDropped: 0, sideHoldsCalls: false, selectionIsKernels: true)
+    #expect(lost == LostCalls(count: 5, exact: true))
+  }
+
+  @Test func oneOpenCallIsToldByParity() {
+    // Its return dropped (odd) or still to come (even).
+    #expect(LostCalls.resolve(dropped: 5, broken: 0, open: 1, sideDropped: 0, sideHoldsCalls: false, selectionIsKernels: true)
+      == LostCalls(count: 3, exact: true))
+    #expect(LostCalls.resolve(dropped: 4, broken: 0, open: 1, sideDropped: 0, sideHoldsCalls: false, selectionIsKernels: true)
+      == LostCalls(count: 2, exact: true))
+  }
+
+  @Test func aCountThatMayHoldOtherCallsIsABound() {
+    #expect(LostCalls.resolve(dropped: 4, broken: 0, open: 0, sideDropped: 0, sideHoldsCalls: false, selectionIsKernels: false)
+      == LostCalls(count: 2, exact: false))
+    #expect(LostCalls.resolve(dropped: 4, broken: 0, open: 2, sideDropped: 0, sideHoldsCalls: false, selectionIsKernels: true)
+      == LostCalls(count: 4, exact: false))
+    // ctl calls, in the side instance, lose at most one call an event.
+    #expect(LostCalls.resolve(dropped: 0, broken: 0, open: 0, sideDropped: 3, sideHoldsCalls: true, selectionIsKernels: true)
+      == LostCalls(count: 3, exact: false))
+    // The side's drops of failed openats cost errno names, not calls.
+    #expect(LostCalls.resolve(dropped: 0, broken: 0, open: 0, sideDropped: 3, sideHoldsCalls: false, selectionIsKernels: true)
+      == LostCalls(count: 0, exact: true))
   }
 }

@@ -138,5 +138,6 @@ char *_Nullable const *_Nullable ipcshim_argv(void);
 int ipcshim_unshare_mount_namespace(void);
 // The errno's symbolic name ("EEXIST"), or NULL for a number glibc does not name.
 const char *_Nullable ipcshim_errno_name(int code);
+#include "fanotify_events.h"  // ipctool trace: files created and removed in /dev/shm
 
 #endif

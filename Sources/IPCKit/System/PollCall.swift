@@ -17,6 +17,20 @@ enum PollCall {
     return result > 0
   }
 
+  /// Waits until one of `fds` is readable or `milliseconds` pass; true when one is.
+  ///
+  /// The corresponding C call is `poll(2)`.
+  static func waitReadable(_ fds: [CInt], milliseconds: CInt) throws(SystemError) -> Bool {
+    var entries = fds.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+    let result = Glibc.poll(&entries, nfds_t(entries.count), milliseconds)
+    if result == -1 {
+      let code = Errno.current
+      if code == .interrupted { return false }
+      throw SystemError(call: "poll", code: code)
+    }
+    return result > 0
+  }
+
   /// Reads what a non-blocking descriptor holds now, up to `buffer`'s size; 0 when nothing is
   /// there yet (EAGAIN) or at its end.
   ///

@@ -4,31 +4,84 @@ import Glibc
 /// one event; the errno of a C library call is the last failed system call the thread made
 /// inside it.
 ///
-/// Lines arrive in time order (trace_pipe merges the CPUs' buffers by timestamp), and a thread
-/// makes one call at a time, so pending state is kept per thread id.
+/// Lines arrive in time order (each trace_pipe merges its CPUs' buffers by timestamp, and the
+/// session merges the two instances'), and a thread makes one call at a time, so pending state
+/// is kept per thread id.
+///
+/// The main instance holds only pairs, an entry and a return per call (C library uprobes, and
+/// the System V get, shmat and shmdt calls): a return without its entry, or an entry followed by
+/// another entry, is a call whose other half the buffer dropped, counted in `brokenCalls`.
+/// The side instance holds the rest (ctl calls, whose returns cannot be filtered by command;
+/// queue system calls; failed system calls that carry a C library call's errno).
 struct EventAssembler {
-  /// A C library call entered and not yet returned.
-  struct LibcCall {
+  /// A call entered and not yet returned.
+  struct Pending {
     var call: TraceEvent.Call
+    /// Whether it is a C library call (a uprobe), not a system call.
+    var libc: Bool
     var name: [UInt8]?
     var flags: UInt64?
+    var arguments: [String: UInt64] = [:]
     var lastError: Errno?
+    /// C library calls made inside this one (musl's sem_unlink calls its shm_unlink), entered
+    /// and not returned: they are part of it, not calls of their own.
+    var inner: [TraceEvent.Call] = []
   }
 
-  /// A system call entered and not yet returned.
-  struct Syscall {
-    var call: TraceEvent.Call
-    var arguments: [String: UInt64]
-  }
+  /// The C library calls that call another probed one: the outer call reports.
+  static let innerCalls: [TraceEvent.Call: TraceEvent.Call] = [.semUnlink: .shmUnlink]
 
-  private var libc: [pid_t: LibcCall] = [:]
-  private var syscalls: [pid_t: Syscall] = [:]
+  /// Main-instance calls entered and not returned, by thread.
+  private var main: [pid_t: Pending] = [:]
+  /// Side-instance system calls entered and not returned, by thread.
+  private var side: [pid_t: Pending] = [:]
   /// Segments attached by each thread, by address, so shmdt can name the segment.
   private var attached: [pid_t: [UInt64: Int32]] = [:]
+  /// Main-instance calls seen by one half only: each is one event the buffer dropped.
+  private(set) var brokenCalls: UInt64 = 0
+  /// Whether a call made inside another was seen: such a call is four events, not two, so a
+  /// count of dropped events no longer tells the calls lost exactly.
+  private(set) var sawInnerCalls = false
 
   /// The system calls whose failures are the errno of a C library call (glibc's shm_open is
-  /// openat; sem_open opens, links and unlinks; the *_unlink calls unlink).
+  /// openat; sem_open opens, links and unlinks; the *_unlink calls unlink; musl opens).
   static let errnoCarriers: Set<String> = ["openat", "open", "unlink", "unlinkat", "link", "linkat"]
+
+  /// The System V calls of the main instance (entry and return, unfiltered).
+  static let pairedSyscalls: Set<String> = ["shmget", "msgget", "semget", "shmat", "shmdt"]
+
+  /// The threads with a main-instance call entered and not returned.
+  var threadsInCalls: [pid_t] { Array(main.keys) }
+
+  /// The C library call `thread` is in (entered, not returned), with the name it was given.
+  func openLibcCall(_ thread: pid_t) -> (call: TraceEvent.Call, name: [UInt8])? {
+    guard let pending = main[thread], pending.libc else { return nil }
+    return (pending.call, pending.name ?? [])
+  }
+
+  /// Counts a main-instance call left open (its return dropped) as broken.
+  mutating func closeBroken(_ thread: pid_t) {
+    if main.removeValue(forKey: thread) != nil { brokenCalls += 1 }
+  }
+
+  /// Opens a main-instance call; one already open lost its return.
+  private mutating func openMain(_ thread: pid_t, _ pending: Pending) {
+    if main.updateValue(pending, forKey: thread) != nil { brokenCalls += 1 }
+  }
+
+  /// Closes the main-instance call `call` of `thread`: its pending entry, or nil (counted
+  /// broken, with an open call of another name) when its entry was dropped.
+  private mutating func closeMain(_ thread: pid_t, _ call: String, libc: Bool) -> Pending? {
+    guard let pending = main.removeValue(forKey: thread) else {
+      brokenCalls += 1
+      return nil
+    }
+    guard pending.call.rawValue == call, pending.libc == libc else {
+      brokenCalls += 2
+      return nil
+    }
+    return pending
+  }
 
   /// The event a line completes, if any.
   mutating func take(_ line: TraceLine) -> TraceEvent? {
@@ -37,29 +90,53 @@ struct EventAssembler {
       return probe(line, event, values)
     case .enter(let name, let arguments):
       guard let call = TraceEvent.Call(rawValue: name) else { return nil }
-      // mq_open/mq_unlink inside the C library's own: that call reports it.
-      if libc[line.pid] != nil && call.kind == .posixQueue { return nil }
-      syscalls[line.pid] = Syscall(call: call, arguments: arguments)
+      let pending = Pending(call: call, libc: false, arguments: arguments)
+      if Self.pairedSyscalls.contains(name) {
+        openMain(line.pid, pending)
+      } else if !(call.kind == .posixQueue && main[line.pid]?.libc == true) {
+        // mq_open/mq_unlink inside the C library's own: that call reports it.
+        side[line.pid] = pending
+      }
       return nil
     case .exit(let name, let value):
-      if var pending = libc[line.pid] {
-        if value < 0, Self.errnoCarriers.contains(name) || TraceEvent.Call(rawValue: name)?.kind == .posixQueue {
-          pending.lastError = Errno(rawValue: CInt(truncatingIfNeeded: -value))
-          libc[line.pid] = pending
-        }
-        if TraceEvent.Call(rawValue: name)?.kind != .posixQueue { return syscallExit(line, name, value) }
-        return nil
+      if Self.pairedSyscalls.contains(name) {
+        guard let pending = closeMain(line.pid, name, libc: false) else { return nil }
+        return syscallExit(line, pending, value)
       }
-      return syscallExit(line, name, value)
+      if let pending = side[line.pid], pending.call.rawValue == name {
+        side[line.pid] = nil
+        return syscallExit(line, pending, value)
+      }
+      if value < 0, var pending = main[line.pid], pending.libc,
+        Self.errnoCarriers.contains(name) || TraceEvent.Call(rawValue: name)?.kind == .posixQueue
+      {
+        pending.lastError = Errno(rawValue: CInt(truncatingIfNeeded: -value))
+        main[line.pid] = pending
+      }
+      return nil
     }
   }
 
   private mutating func probe(_ line: TraceLine, _ event: String, _ values: [String: [UInt64]])
     -> TraceEvent?
   {
-    if event.hasSuffix("_ret") {
-      guard let pending = libc.removeValue(forKey: line.pid),
-        pending.call.rawValue == event.dropLast(4), let returned = values["rv"]?.first
+    let (name, isReturn) = LibcProbes.call(ofEvent: event)
+    if var outer = main[line.pid], outer.libc, let call = TraceEvent.Call(rawValue: name) {
+      if isReturn, outer.inner.last == call {
+        outer.inner.removeLast()
+        main[line.pid] = outer
+        return nil
+      }
+      if !isReturn, Self.innerCalls[outer.call] == call, outer.inner.isEmpty {
+        sawInnerCalls = true
+        outer.inner.append(call)
+        main[line.pid] = outer
+        return nil
+      }
+    }
+    if isReturn {
+      guard let pending = closeMain(line.pid, name, libc: true),
+        let returned = values["rv"]?.first
       else { return nil }
       let value = Int64(bitPattern: returned)
       // sem_open returns SEM_FAILED (0 as glibc defines it); the others -1.
@@ -74,8 +151,8 @@ struct EventAssembler {
         source: .libc, name: pending.name, flags: pending.flags, result: failed ? nil : value,
         error: failed ? pending.lastError : nil, failed: failed)
     }
-    guard let call = TraceEvent.Call(rawValue: event) else { return nil }
-    libc[line.pid] = LibcCall(call: call, name: Self.name(values), flags: values["fl"]?.first)
+    guard let call = TraceEvent.Call(rawValue: name) else { return nil }
+    openMain(line.pid, Pending(call: call, libc: true, name: Self.name(values), flags: values["fl"]?.first))
     return nil
   }
 
@@ -95,10 +172,7 @@ struct EventAssembler {
     return bytes.isEmpty ? nil : bytes
   }
 
-  private mutating func syscallExit(_ line: TraceLine, _ name: String, _ value: Int64) -> TraceEvent? {
-    guard let pending = syscalls.removeValue(forKey: line.pid), pending.call.rawValue == name else {
-      return nil
-    }
+  private mutating func syscallExit(_ line: TraceLine, _ pending: Pending, _ value: Int64) -> TraceEvent? {
     let failed = value < 0 && value > -4096
     let arguments = pending.arguments
     var event = TraceEvent(

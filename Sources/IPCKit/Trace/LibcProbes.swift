@@ -4,18 +4,23 @@ import Glibc
 /// `*_unlink`): the one place a name is read, from the caller's memory as it enters the call, and
 /// the value the call returns.
 ///
-/// They cover processes that run the same C library file as ipctool (a container with its own
-/// libc is not covered; its System V and mq_* calls still are, by the syscall tracepoints). The
-/// name is fetched as hex numbers, never as a string, so no byte a caller chose reaches the
-/// trace text; up to 256 bytes are read, and a name is cut at its NUL.
+/// They cover processes that run the same C library file as ipctool (glibc), and the host's
+/// musl (its loader, which is its libc: programs built with musl-gcc) where it is installed. A
+/// container with its own C library file is not covered; its System V and mq_* calls still are,
+/// by the syscall tracepoints, and its /dev/shm entries by fanotify when it shares the watched
+/// /dev/shm. The name is fetched as hex numbers, never as a string, so no byte a caller chose
+/// reaches the trace text; up to 256 bytes are read, and a name is cut at its NUL. musl's
+/// events are named "musl_shm_open"...
 public struct LibcProbes: Sendable {
-  /// The library file probed.
+  /// The glibc file probed.
   public let library: String
+  /// The musl file probed, if one is installed (and could be probed).
+  public private(set) var musl: String?
   /// The uprobe group, "ipctool_PID" (a group name allows no '-').
   public let group: String
   let tracefs: Tracefs
   /// The events defined, "shm_open" and "shm_open_ret"...
-  private(set) var events: [String]
+  var events: [String]
 
   /// The functions probed and whether their flags (second argument) are fetched.
   static let functions: [(name: String, flags: Bool)] = [
@@ -36,26 +41,58 @@ public struct LibcProbes: Sendable {
     guard let library = runningLibrary(proc: proc) else {
       throw SystemError(call: "open", subject: "libc.so.6", code: .noSuchFileOrDirectory)
     }
+    let group = groupPrefix + String(pid)
+    var probes = LibcProbes(library: library, musl: nil, group: group, tracefs: tracefs, events: [])
+    do {
+      try probes.addAll(library, prefix: "")
+    } catch {
+      probes.remove()
+      throw error
+    }
+    // musl where installed: a failure there leaves glibc's probes as they are.
+    if let musl = muslLibraries.first(where: { FileCalls.exists($0) }) {
+      let before = probes.events
+      do {
+        try probes.addAll(musl, prefix: muslPrefix)
+        probes.musl = musl
+      } catch {
+        for event in probes.events where !before.contains(event) {
+          try? ControlFileWrite.write("-:\(group)/\(event)\n", to: tracefs.path("uprobe_events"), append: true)
+        }
+        probes.events = before
+      }
+    }
+    return probes
+  }
+
+  /// Where musl's C library (its dynamic loader) is: Alpine's and Debian's name for it first
+  /// (on Debian a link to the second).
+  static let muslLibraries = ["/lib/ld-musl-x86_64.so.1", "/usr/lib/x86_64-linux-musl/libc.so"]
+  static let muslPrefix = "musl_"
+
+  /// The call an event reports and whether it is the return ("musl_shm_open_ret": shm_open).
+  static func call(ofEvent event: String) -> (call: String, isReturn: Bool) {
+    var name = Substring(event)
+    if name.hasPrefix(muslPrefix) { name = name.dropFirst(muslPrefix.count) }
+    let isReturn = name.hasSuffix("_ret")
+    return (String(isReturn ? name.dropLast(4) : name), isReturn)
+  }
+
+  /// Probes the named-object functions of `library`, events named with `prefix`.
+  private mutating func addAll(_ library: String, prefix: String) throws(SystemError) {
     let file = try FileDescriptor.open(library, O_RDONLY)
     guard let symbols = ElfSymbols(try file.read(upTo: 1 << 28)) else {
       throw SystemError(call: "read", subject: library, code: .invalidArgument)
     }
-    let group = groupPrefix + String(pid)
-    var probes = LibcProbes(library: library, group: group, tracefs: tracefs, events: [])
-    for function in functions {
+    for function in Self.functions {
       guard let offset = symbols.offsets[function.name] else { continue }
       let place = "\(library):0x\(String(offset, radix: 16))"
       let flags = function.flags ? " fl=%si:x32" : ""
       let result = function.name == "sem_open" ? "rv=$retval:s64" : "rv=$retval:s32"
-      do {
-        try probes.add("p:\(group)/\(function.name) \(place) \(nameFetch)\(flags)", function.name)
-        try probes.add("r:\(group)/\(function.name)_ret \(place) \(result)", function.name + "_ret")
-      } catch {
-        probes.remove()
-        throw error
-      }
+      let event = prefix + function.name
+      try add("p:\(group)/\(event) \(place) \(Self.nameFetch)\(flags)", event)
+      try add("r:\(group)/\(event)_ret \(place) \(result)", event + "_ret")
     }
-    return probes
   }
 
   private mutating func add(_ definition: String, _ event: String) throws(SystemError) {

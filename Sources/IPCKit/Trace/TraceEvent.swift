@@ -8,11 +8,15 @@ public struct TraceEvent: Sendable, Equatable {
     case shmOpen = "shm_open", shmUnlink = "shm_unlink", semOpen = "sem_open"
     case semUnlink = "sem_unlink", mqOpen = "mq_open", mqUnlink = "mq_unlink"
     case shmget, msgget, semget, shmctl, msgctl, semctl, shmat, shmdt
+    /// An entry of /dev/shm or of the mqueue mount that appeared or went away, as fanotify saw
+    /// it, made by no traced call (a program without a probed C library, or direct system calls:
+    /// open with O_CREAT, link, rename, mq_open; unlink, rename).
+    case fsCreate = "fs_create", fsDelete = "fs_delete"
 
     /// The kind of object the call acts on.
     public var kind: IPCKind {
       switch self {
-      case .shmOpen, .shmUnlink: .posixSharedMemory
+      case .shmOpen, .shmUnlink, .fsCreate, .fsDelete: .posixSharedMemory
       case .semOpen, .semUnlink: .posixSemaphore
       case .mqOpen, .mqUnlink: .posixQueue
       case .shmget, .shmctl, .shmat, .shmdt: .sysvSharedMemory
@@ -42,6 +46,8 @@ public struct TraceEvent: Sendable, Equatable {
     case libc
     /// The syscall tracepoints alone (no name for POSIX queues called without the C library).
     case syscall
+    /// fanotify on /dev/shm or the mqueue mount: the entry's name and the thread, no result.
+    case fanotify
   }
 
   /// Wall-clock time of the call's return, in nanoseconds since the epoch.
@@ -74,7 +80,11 @@ public struct TraceEvent: Sendable, Equatable {
   /// Whether it failed (result nil).
   public var failed: Bool
 
-  public var kind: IPCKind { call.kind }
+  /// The kind of an entry fanotify saw ("sem." files are semaphores; the mqueue mount's are
+  /// queues); nil for calls, whose kind is their call's.
+  public var fileKind: IPCKind? = nil
+
+  public var kind: IPCKind { fileKind ?? call.kind }
 
   /// The object's name for a reference: the caller's bytes less their leading slashes, as the
   /// C library reads them.

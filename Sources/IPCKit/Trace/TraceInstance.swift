@@ -15,13 +15,13 @@ public struct TraceInstance: Sendable {
   /// The instance's folder.
   public var folder: String { tracefs.path("instances/" + name) }
 
-  /// Makes the instance of process `pid` with a ring buffer of `bufferKilobytes` a CPU, events
-  /// stamped on CLOCK_MONOTONIC, and full buffers dropping new events (counted) rather than
-  /// overwriting ones not read yet.
-  static func make(_ tracefs: Tracefs, pid: pid_t, bufferKilobytes: Int) throws(SystemError)
-    -> TraceInstance
+  /// Makes the instance of process `pid` (with `suffix`, "-side", for a second one) with a ring
+  /// buffer of `bufferKilobytes` a CPU, events stamped on CLOCK_MONOTONIC, and full buffers
+  /// dropping new events (counted) rather than overwriting ones not read yet.
+  static func make(_ tracefs: Tracefs, pid: pid_t, suffix: String = "", bufferKilobytes: Int)
+    throws(SystemError) -> TraceInstance
   {
-    let instance = TraceInstance(tracefs: tracefs, name: instancePrefix + String(pid))
+    let instance = TraceInstance(tracefs: tracefs, name: instancePrefix + String(pid) + suffix)
     try DirectoryCalls.make(instance.folder)
     do {
       try instance.set("tracing_on", "0")
@@ -43,8 +43,14 @@ public struct TraceInstance: Sendable {
   /// Whether the instance offers this event ("syscalls/sys_enter_shmget").
   func has(event: String) -> Bool { DirectoryCalls.isFolder(folder + "/events/" + event) }
 
-  /// Events the buffers could not keep, over every CPU: overwritten ("overrun") and refused
-  /// when full ("dropped events").
+  /// Records the events of these threads only (set_event_pid: the others' are not even offered
+  /// to the buffer, so they are never dropped from it either).
+  func only(threads: Set<pid_t>) throws(SystemError) {
+    try set("set_event_pid", threads.sorted().map(String.init).joined(separator: " "))
+  }
+
+  /// Events the buffers could not keep, over every CPU: overwritten ("overrun", "commit
+  /// overrun") and refused when full ("dropped events").
   func lostEvents() -> UInt64 {
     guard let cpus = try? FileDescriptor.open(folder + "/per_cpu", O_RDONLY | O_DIRECTORY),
       let entries = try? cpus.directoryEntries()
@@ -56,7 +62,7 @@ public struct TraceInstance: Sendable {
       else { continue }
       for line in text.split(separator: "\n") {
         let parts = line.split(separator: ":", maxSplits: 1)
-        guard parts.count == 2, parts[0] == "overrun" || parts[0] == "dropped events",
+        guard parts.count == 2, ["overrun", "commit overrun", "dropped events"].contains(parts[0]),
           let value = UInt64(parts[1].filter { $0 != " " })
         else { continue }
         lost += value
@@ -82,7 +88,9 @@ public struct TraceInstance: Sendable {
     {
       for entry in entries {
         let name = String(decoding: entry.name, as: UTF8.self)
-        guard name.hasPrefix(instancePrefix), let pid = pid_t(name.dropFirst(instancePrefix.count)),
+        // "ipctool-PID" or "ipctool-PID-side".
+        guard name.hasPrefix(instancePrefix),
+          let pid = pid_t(name.dropFirst(instancePrefix.count).prefix { $0 != "-" }),
           !isLiveIpctool(pid, proc: proc)
         else { continue }
         let instance = TraceInstance(tracefs: tracefs, name: name)

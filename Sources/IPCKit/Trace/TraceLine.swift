@@ -32,6 +32,15 @@ struct TraceLine: Equatable {
     self.body = body
   }
 
+  /// Whether the line is a call's return (a system call's exit, a uretprobe's hit).
+  var isReturn: Bool {
+    switch body {
+    case .exit: true
+    case .probe(let event, _): event.hasSuffix("_ret")
+    case .enter: false
+    }
+  }
+
   /// Events lost on a CPU, as `CPU:1 [LOST 42 EVENTS]` tells; nil for any other line.
   static func lostCount(_ line: ArraySlice<UInt8>) -> UInt64? {
     let text = String(decoding: line, as: UTF8.self)

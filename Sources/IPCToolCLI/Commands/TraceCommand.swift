@@ -49,14 +49,32 @@ enum TraceCommand {
         + " say whether it made the object or found it, unless the call was exclusive.",
       "Sources: the kernel's syscall tracepoints for the System V calls (shmget, msgget, semget,"
         + " shmat, shmdt, and shmctl, msgctl, semctl with IPC_RMID or IPC_SET) and mq_open,"
-        + " mq_unlink, whoever calls them; uprobes on the C library ipctool itself runs on for"
-        + " the names of shm_open, shm_unlink, sem_open, sem_unlink, mq_open and mq_unlink,"
-        + " read from the caller's memory (a program with another C library, or none, shows"
-        + " its queues without a name and its shared memory and semaphores not at all).",
-      "Needs root. tracefs is used in an instance of its own (instances/ipctool-PID), mounted"
-        + " in a private mount namespace if it is not mounted; the instance and the uprobes are"
-        + " removed on exit, and those of an ipctool that was killed by the next trace. Events"
-        + " the kernel's buffers (64 MiB over all CPUs) could not keep are counted and said on stderr.",
+        + " mq_unlink, whoever calls them; uprobes on the C library ipctool itself runs on (glibc)"
+        + " and on the host's musl (/lib/ld-musl-x86_64.so.1, for programs built with musl-gcc)"
+        + " for the names of shm_open, shm_unlink, sem_open, sem_unlink, mq_open and mq_unlink,"
+        + " read from the caller's memory; fanotify on this namespace's /dev/shm and mqueue mount"
+        + " (the target's with --target) for entries made or removed there by anything else"
+        + " (direct system calls, static programs, another C library), shown as fs_create and"
+        + " fs_delete with the thread and the name; a queue's entry names the mq_open or mq_unlink"
+        + " the tracepoints saw without one. An entry a traced call made is shown once, by that"
+        + " call. fanotify tells no time: its entries are shown when read, after the calls before"
+        + " them.",
+      "Not covered: the calls of a container's own C library file by name (with --target its"
+        + " /dev/shm and queue entries are seen by fanotify; with -A only its System V calls and"
+        + " its queues' results, without names); the calls of a program with no probed C library"
+        + " that create or remove nothing (failed, or opening what exists). kprobes and eprobes"
+        + " are not used.",
+      "Needs root. tracefs is used in two instances of its own (instances/ipctool-PID, which"
+        + " records each call's entry and return and nothing else, and ipctool-PID-side), mounted"
+        + " in a private mount namespace if it is not mounted; the instances, the uprobes and the"
+        + " fanotify marks (held by trace's descriptor) go on exit, and the instances and uprobes"
+        + " of an ipctool that was killed are removed by the next trace.",
+      "On Ctrl-C or at the end of --duration the calls still in the buffers are shown. Calls"
+        + " the kernel's buffers (64 MiB over all CPUs) could not keep are counted and said on"
+        + " stderr: 'N calls lost' is exact when the kernel recorded only what the options select"
+        + " (--pid and --kind are applied in the kernel; with -A, or --pid in this namespace, and"
+        + " no --prefix or --only); otherwise it says 'at most N'. An entry fanotify saw whose"
+        + " call was lost is still shown.",
       "--record appends each call shown to a journal, /run/ipctool/trace.journal unless"
         + " --journal names another (made 0600 in a 0700 folder): one tab-separated line a call,"
         + " names and command lines in hex. At 4 MiB it becomes trace.journal.1 and a new one"
@@ -97,12 +115,20 @@ enum TraceCommand {
     defer { Signals.stopWatching() }
     let session: TraceSession
     do {
-      session = try TraceSession()
+      // fanotify watches the context's /dev/shm and queue mount (the target's with --target).
+      let context = parsed.context
+      session = try TraceSession(
+        selection: selection, shm: try? context.paths.openShm().get(), queues: context.queues,
+        bufferKilobytes: testBufferKilobytes())
     } catch {
       console.error("trace: " + TraceWording.sentence(error))
       return .failure
     }
     for left in session.staleRemoved { console.error("trace: removed \(left), left by an ipctool that is gone") }
+    for watch in session.fileWatches {
+      guard let error = watch.error else { continue }
+      console.error("trace: no fanotify watch on \(watch.place) (\(error)): what direct system calls make there is not seen")
+    }
     if case .failure(let error) = session.probes {
       console.error("trace: no uprobes on the C library (\(error)): only System V calls and unnamed queues are traced")
     }
@@ -119,35 +145,47 @@ enum TraceCommand {
     if !json { console.out(TraceWording.header) }
     var shown = 0
     var status = ExitStatus.success
+    let show = { (event: TraceEvent) -> Bool in
+      guard selection.matches(event) else { return true }
+      console.out(json ? TraceWording.json(event) : TraceWording.line(event))
+      if let writer = journal {
+        do { try writer.append(event) } catch {
+          console.error("trace: journal: \(error)")
+          journal = nil
+        }
+      }
+      shown += 1
+      return console.outputFailure == nil && shown != limit
+    }
+    var showing = true
     do {
-      try session.run(
+      showing = try session.run(
         shouldStop: {
           Signals.stopSignal != 0 || seconds.map { session.secondsSinceStart() >= Double($0) } ?? false
         },
-        deliver: { event in
-          guard selection.matches(event) else { return true }
-          console.out(json ? TraceWording.json(event) : TraceWording.line(event))
-          if let writer = journal {
-            do { try writer.append(event) } catch {
-              console.error("trace: journal: \(error)")
-              journal = nil
-            }
-          }
-          shown += 1
-          return console.outputFailure == nil && shown != limit
-        })
+        deliver: show)
     } catch {
       console.error("trace: " + TraceWording.sentence(error))
       status = .failure
+      showing = false
     }
-    session.close()
-    if session.lostEvents > 0 {
-      console.error("trace: \(session.lostEvents) events lost: the kernel's trace buffer was full")
+    // Stopped by a signal or the duration: the calls traced until then are still shown.
+    let stoppedShowing = showing && Signals.stopSignal != SIGPIPE
+    let lost = session.finish(deliver: stoppedShowing ? show : nil)
+    if lost.count > 0 {
+      console.error("trace: " + TraceWording.lost(lost))
     }
     let signal = Signals.stopSignal
     // A closed pipe (`trace | head`) ends it as it ends coreutils, silently, once cleaned up.
     if signal == SIGPIPE { SignalCalls.endBy(SIGPIPE) }
     return signal != 0 ? .signaled(signal) : status
+  }
+
+  /// The buffer size a test asks for (a CPU's, in KiB) to make the buffer overflow: read from
+  /// IPCTOOL_TRACE_BUFFER_KB, for tests only, and not documented.
+  static func testBufferKilobytes() -> Int? {
+    guard let text = getenv("IPCTOOL_TRACE_BUFFER_KB") else { return nil }
+    return Int(String(cString: text)).flatMap { $0 > 0 ? $0 : nil }
   }
 
   /// The selection the options make; the namespace is this one unless --target or -A.

@@ -101,6 +101,16 @@ enum TraceWording {
     return JSON.object(fields).text + "\n"
   }
 
+  /// "1234 calls lost: the kernel's trace buffer was full"; "at most ..." when the count is a
+  /// bound (the kernel recorded more than the calls selected, or a call's end is in doubt).
+  static func lost(_ lost: LostCalls) -> String {
+    let calls = lost.count == 1 ? "call" : "calls"
+    return lost.exact
+      ? "\(lost.count) \(calls) lost: the kernel's trace buffer was full"
+      : "at most \(lost.count) \(calls) lost: the kernel's trace buffer was full"
+        + " (the count may include calls the options leave out)"
+  }
+
   static func sentence(_ error: TraceError) -> String {
     switch error {
     case .notRoot: "needs root (tracefs, uprobes)"

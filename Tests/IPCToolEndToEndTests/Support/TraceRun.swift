@@ -15,27 +15,43 @@ final class TraceRun {
     return nil
   }()
 
+  /// Its standard output when that is a pipe the test reads only when it chooses (`stalled`).
+  private let outputPipe: Pipe?
+  private var pipedOutput = Data()
+
   /// Starts `ipctool trace ARGUMENTS` inside `box` and waits until its events are enabled.
-  init(_ box: Sandbox, _ arguments: [String]) throws {
+  /// `stalled`: its standard output is a pipe no one reads until `interruptReadingOutput`, so
+  /// that trace, blocked writing, stops reading the kernel's buffer (which then overflows).
+  init(_ box: Sandbox, _ arguments: [String], stalled: Bool = false, environment extra: [String: String] = [:])
+    throws
+  {
     folder = try TemporaryDirectory()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/nsenter")
     process.arguments = ["--target", String(box.pid), "--ipc", "--mount", "--", toolPath, "trace"] + arguments
     var environment = ProcessInfo.processInfo.environment
     environment["TZ"] = "UTC"
+    environment.merge(extra) { $1 }
     process.environment = environment
     FileManager.default.createFile(atPath: folder.file("out"), contents: nil)
     FileManager.default.createFile(atPath: folder.file("err"), contents: nil)
-    process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: folder.file("out")))
+    outputPipe = stalled ? Pipe() : nil
+    process.standardOutput = try outputPipe
+      ?? FileHandle(forWritingTo: URL(fileURLWithPath: folder.file("out")))
     process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: folder.file("err")))
     process.standardInput = FileHandle.nullDevice
     let exited = exited
     process.terminationHandler = { _ in exited.signal() }
     try process.run()
-    // nsenter execs ipctool: the pid is the trace's, and so is its instance's name. tracing_on
-    // is set last, once every event is enabled; it is read through the trace's own mounts.
-    let on = "/proc/\(pid)/root/sys/kernel/tracing/instances/ipctool-\(pid)/tracing_on"
+    // nsenter execs ipctool: the pid is the trace's, and so is its instances' names. A new
+    // instance starts with tracing on, which trace turns off at once and on again once every
+    // event is enabled, the side instance first: read in that order (through the trace's own
+    // mounts), both on means ready (a side instance just made comes after the main one was
+    // turned off).
+    let instances = "/proc/\(pid)/root/sys/kernel/tracing/instances/ipctool-\(pid)"
     let ready = waitUntil(timeout: 30, every: 0.01) {
-      (try? String(contentsOfFile: on, encoding: .utf8)) == "1\n" || !process.isRunning
+      (try? String(contentsOfFile: instances + "-side/tracing_on", encoding: .utf8)) == "1\n"
+        && (try? String(contentsOfFile: instances + "/tracing_on", encoding: .utf8)) == "1\n"
+        || !process.isRunning
     }
     guard ready, process.isRunning else {
       interrupt()
@@ -44,7 +60,10 @@ final class TraceRun {
   }
 
   var pid: pid_t { process.processIdentifier }
-  var stdout: String { (try? String(contentsOfFile: folder.file("out"), encoding: .utf8)) ?? "" }
+  var stdout: String {
+    if outputPipe != nil { return String(decoding: pipedOutput, as: UTF8.self) }
+    return (try? String(contentsOfFile: folder.file("out"), encoding: .utf8)) ?? ""
+  }
   var stderr: String { (try? String(contentsOfFile: folder.file("err"), encoding: .utf8)) ?? "" }
 
   /// The JSON lines printed so far.
@@ -64,6 +83,24 @@ final class TraceRun {
   func interrupt() -> Int32 {
     kill(pid, SIGINT)
     return waitForExit()
+  }
+
+  /// For a `stalled` trace: reads its output to the end, while it is sent SIGINT and ends;
+  /// returns its exit status.
+  func interruptReadingOutput() -> Int32 {
+    guard let outputPipe else { return interrupt() }
+    let reader = outputPipe.fileHandleForReading
+    let done = DispatchSemaphore(value: 0)
+    nonisolated(unsafe) var data = Data()
+    Thread.detachNewThread {
+      data = reader.readDataToEndOfFile()
+      done.signal()
+    }
+    let status = interrupt()
+    try? outputPipe.fileHandleForWriting.close()
+    done.wait()
+    pipedOutput = data
+    return status
   }
 
   /// Sends SIGKILL and waits for the end.
