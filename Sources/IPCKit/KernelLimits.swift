@@ -37,84 +37,104 @@ public struct KernelLimits {
     self.inventory = inventory
   }
 
+  /// The limits, with their use counted from a listing of the objects that count.
   public func read() -> (limits: [KernelLimit], gaps: [ListingGap]) {
-    let paths = inventory.paths
-    let listing = inventory.list(Set(IPCKind.allCases), withValues: false)
-    func kernel(_ name: String) -> UInt64? { paths.kernelSetting("kernel/" + name) }
-    func mqueue(_ name: String) -> UInt64? { paths.kernelSetting("fs/mqueue/" + name) }
-    let queues = listing.objects.compactMap(\.details.sysvQueue)
-    let segments = listing.objects.compactMap(\.details.sysvSegment)
-    let sets = listing.objects.compactMap(\.details.sysvSemaphoreSet)
-    let posixQueueObjects = listing.objects.filter { $0.kind == .posixQueue }
-    let posixQueues = posixQueueObjects.compactMap(\.details.posixQueue)
-    // Without the mqueue filesystem the queues are unknown, not absent.
-    let queuesKnown = !listing.gaps.contains { $0.kinds.contains(.posixQueue) }
-    func queueUse(_ value: UInt64?) -> UInt64? { queuesKnown ? value : nil }
-    let page = SystemConfiguration.pageSize
-    let sem = (readTextFile(paths.proc + "/sys/kernel/sem") ?? "")
-      .split(whereSeparator: \.isWhitespace).map { UInt64($0) }
-    func semField(_ index: Int) -> UInt64? { index < sem.count ? sem[index] : nil }
-    let semaphoreTotal = sets.reduce(UInt64(0)) { $0 + ($1.count ?? 0) }
-    let pagesUsed = segments.reduce(UInt64(0)) { $0 + (($1.size ?? 0) + page - 1) / page }
-    var limits = [
-      KernelLimit(name: "msgmni", summary: "System V message queues", value: kernel("msgmni"),
-        used: UInt64(queues.count), setBy: "kernel.msgmni"),
-      KernelLimit(name: "msgmax", summary: "bytes in one System V message", value: kernel("msgmax"),
-        used: nil, setBy: "kernel.msgmax"),
-      KernelLimit(name: "msgmnb", summary: "bytes a new System V queue may hold",
-        value: kernel("msgmnb"), used: queues.compactMap(\.bytes).max(), setBy: "kernel.msgmnb", perObject: true),
-      KernelLimit(name: "shmmni", summary: "System V shared memory segments",
-        value: kernel("shmmni"), used: UInt64(segments.count), setBy: "kernel.shmmni"),
-      KernelLimit(name: "shmall", summary: "pages of System V shared memory in all",
-        value: kernel("shmall"), used: pagesUsed, setBy: "kernel.shmall"),
-      KernelLimit(name: "shmmax", summary: "bytes in one System V segment", value: kernel("shmmax"),
-        used: segments.compactMap(\.size).max(), setBy: "kernel.shmmax", perObject: true),
-      KernelLimit(name: "shmmin", summary: "smallest System V segment, bytes", value: 1, used: nil,
-        setBy: "fixed in the kernel"),
-      KernelLimit(name: "semmni", summary: "System V semaphore sets", value: semField(3),
-        used: UInt64(sets.count), setBy: "kernel.sem (4th field)"),
-      KernelLimit(name: "semmns", summary: "System V semaphores in all", value: semField(1),
-        used: semaphoreTotal, setBy: "kernel.sem (2nd field)"),
-      KernelLimit(name: "semmsl", summary: "semaphores in one set", value: semField(0),
-        used: sets.compactMap(\.count).max(), setBy: "kernel.sem (1st field)", perObject: true),
-      KernelLimit(name: "semopm", summary: "operations in one semop call", value: semField(2),
-        used: nil, setBy: "kernel.sem (3rd field)"),
-      KernelLimit(name: "semvmx", summary: "largest semaphore value", value: 32767, used: nil,
-        setBy: "fixed in the kernel"),
-      KernelLimit(name: "queues_max", summary: "POSIX message queues",
-        value: mqueue("queues_max"), used: queueUse(UInt64(posixQueues.count)),
-        setBy: "fs.mqueue.queues_max"),
-      KernelLimit(name: "msg_max", summary: "messages in one POSIX queue (unprivileged)",
-        value: mqueue("msg_max"), used: posixQueues.compactMap(\.maxMessages).max(),
-        setBy: "fs.mqueue.msg_max", perObject: true),
-      KernelLimit(name: "msgsize_max", summary: "bytes in one POSIX message (unprivileged)",
-        value: mqueue("msgsize_max"), used: posixQueues.compactMap(\.messageSize).max(),
-        setBy: "fs.mqueue.msgsize_max", perObject: true),
-      KernelLimit(name: "msg_default", summary: "queue length when not given",
-        value: mqueue("msg_default"), used: nil, setBy: "fs.mqueue.msg_default"),
-      KernelLimit(name: "msgsize_default", summary: "message size when not given",
-        value: mqueue("msgsize_default"), used: nil, setBy: "fs.mqueue.msgsize_default"),
-    ]
-    var rlimit = messageQueueRlimit(posixQueueObjects)
-    rlimit.used = queueUse(rlimit.used)
-    limits.append(rlimit)
-    limits.append(contentsOf: shmFilesystem(paths))
-    return (limits, listing.gaps)
+    let listing = inventory.list(KernelLimitUse.kinds, withValues: false)
+    var use = KernelLimitUse(listing.objects)
+    use.queuesKnown = !listing.gaps.contains { $0.kinds.contains(.posixQueue) }
+    return (read(use), listing.gaps)
   }
 
-  /// RLIMIT_MSGQUEUE and roughly how much of it the caller's queues take (the kernel counts
-  /// each queue's messages at their full size, plus bookkeeping).
-  private func messageQueueRlimit(_ queues: [IPCObjectInfo]) -> KernelLimit {
-    let limit = Credentials.softLimit(12)  // RLIMIT_MSGQUEUE
-    let mine = queues.filter { $0.uid == geteuid() }
-    let pointer = UInt64(MemoryLayout<UnsafeRawPointer>.size)
-    let used = mine.compactMap(\.details.posixQueue).reduce(UInt64(0)) { total, queue in
-      total + (queue.maxMessages ?? 0) * ((queue.messageSize ?? 0) + pointer)
+  /// The limits with the use a caller has already counted from the objects it read (a
+  /// snapshot), so that they are not listed a second time.
+  public func read(_ use: KernelLimitUse) -> [KernelLimit] {
+    settings().limits(use)
+  }
+
+  /// The limits' values, read now: in the context's IPC namespace, since most are set per
+  /// namespace (/proc/sys shows the reading thread's).
+  public func settings() -> Settings {
+    let paths = inventory.paths
+    var values: [String: UInt64] = [:]
+    for name in ["msgmni", "msgmax", "msgmnb", "shmmni", "shmall", "shmmax"] {
+      values[name] = paths.kernelSetting("kernel/" + name)
     }
-    return KernelLimit(
+    for name in ["queues_max", "msg_max", "msgsize_max", "msg_default", "msgsize_default"] {
+      values[name] = paths.kernelSetting("fs/mqueue/" + name)
+    }
+    let sem = (readTextFile(paths.proc + "/sys/kernel/sem") ?? "")
+      .split(whereSeparator: \.isWhitespace).map { UInt64($0) }
+    return Settings(
+      values: values, sem: sem, rlimit: messageQueueRlimit(used: nil), shm: shmFilesystem(paths))
+  }
+
+  /// The values of the limits, to which `limits(_:)` adds their use.
+  public struct Settings: Sendable {
+    var values: [String: UInt64]
+    var sem: [UInt64?]
+    var rlimit: KernelLimit
+    var shm: [KernelLimit]
+
+    /// Each limit with its value and `use`.
+    public func limits(_ use: KernelLimitUse) -> [KernelLimit] {
+      func kernel(_ name: String) -> UInt64? { values[name] }
+      func mqueue(_ name: String) -> UInt64? { values[name] }
+      // Without the mqueue filesystem the queues are unknown, not absent.
+      func queueUse(_ value: UInt64?) -> UInt64? { use.queuesKnown ? value : nil }
+      func semField(_ index: Int) -> UInt64? { index < sem.count ? sem[index] : nil }
+      var limits = [
+        KernelLimit(name: "msgmni", summary: "System V message queues", value: kernel("msgmni"),
+          used: use.sysvQueues, setBy: "kernel.msgmni"),
+        KernelLimit(name: "msgmax", summary: "bytes in one System V message", value: kernel("msgmax"),
+          used: nil, setBy: "kernel.msgmax"),
+        KernelLimit(name: "msgmnb", summary: "bytes a new System V queue may hold",
+          value: kernel("msgmnb"), used: use.largestQueueBytes, setBy: "kernel.msgmnb", perObject: true),
+        KernelLimit(name: "shmmni", summary: "System V shared memory segments",
+          value: kernel("shmmni"), used: use.segments, setBy: "kernel.shmmni"),
+        KernelLimit(name: "shmall", summary: "pages of System V shared memory in all",
+          value: kernel("shmall"), used: use.segmentPages, setBy: "kernel.shmall"),
+        KernelLimit(name: "shmmax", summary: "bytes in one System V segment", value: kernel("shmmax"),
+          used: use.largestSegment, setBy: "kernel.shmmax", perObject: true),
+        KernelLimit(name: "shmmin", summary: "smallest System V segment, bytes", value: 1, used: nil,
+          setBy: "fixed in the kernel"),
+        KernelLimit(name: "semmni", summary: "System V semaphore sets", value: semField(3),
+          used: use.semaphoreSets, setBy: "kernel.sem (4th field)"),
+        KernelLimit(name: "semmns", summary: "System V semaphores in all", value: semField(1),
+          used: use.semaphores, setBy: "kernel.sem (2nd field)"),
+        KernelLimit(name: "semmsl", summary: "semaphores in one set", value: semField(0),
+          used: use.largestSet, setBy: "kernel.sem (1st field)", perObject: true),
+        KernelLimit(name: "semopm", summary: "operations in one semop call", value: semField(2),
+          used: nil, setBy: "kernel.sem (3rd field)"),
+        KernelLimit(name: "semvmx", summary: "largest semaphore value", value: 32767, used: nil,
+          setBy: "fixed in the kernel"),
+        KernelLimit(name: "queues_max", summary: "POSIX message queues",
+          value: mqueue("queues_max"), used: queueUse(use.posixQueues),
+          setBy: "fs.mqueue.queues_max"),
+        KernelLimit(name: "msg_max", summary: "messages in one POSIX queue (unprivileged)",
+          value: mqueue("msg_max"), used: use.longestQueue,
+          setBy: "fs.mqueue.msg_max", perObject: true),
+        KernelLimit(name: "msgsize_max", summary: "bytes in one POSIX message (unprivileged)",
+          value: mqueue("msgsize_max"), used: use.largestMessage,
+          setBy: "fs.mqueue.msgsize_max", perObject: true),
+        KernelLimit(name: "msg_default", summary: "queue length when not given",
+          value: mqueue("msg_default"), used: nil, setBy: "fs.mqueue.msg_default"),
+        KernelLimit(name: "msgsize_default", summary: "message size when not given",
+          value: mqueue("msgsize_default"), used: nil, setBy: "fs.mqueue.msgsize_default"),
+      ]
+      var rlimit = self.rlimit
+      rlimit.used = queueUse(use.callersQueueBytes)
+      limits.append(rlimit)
+      limits.append(contentsOf: shm)
+      return limits
+    }
+  }
+
+  /// RLIMIT_MSGQUEUE, and `used`: roughly how much of it the caller's queues take.
+  private func messageQueueRlimit(used: UInt64?) -> KernelLimit {
+    KernelLimit(
       name: "RLIMIT_MSGQUEUE",
       summary: "bytes of this user's POSIX queues (USED: this namespace's, about)",
-      value: limit, used: used, setBy: "ulimit -q (setrlimit)")
+      value: Credentials.softLimit(12), used: used, setBy: "ulimit -q (setrlimit)")  // RLIMIT_MSGQUEUE
   }
 
   private func shmFilesystem(_ paths: IPCPaths) -> [KernelLimit] {
