@@ -16,6 +16,7 @@ fi
 source "$(dirname "$0")/common.sh"
 mount -t tmpfs -o size=64m ipctool-bench /dev/shm
 build_release
+export IPCTOOL
 
 holders=()
 trap 'kill "${holders[@]}" 2>/dev/null || true' EXIT
@@ -30,7 +31,7 @@ for holder in "${holders[@]}"; do
   until child=$(cat "/proc/$holder/task/$holder/children" 2>/dev/null) && [ -n "$child" ] \
     && [ "$(readlink "/proc/${child%% *}/exe")" = "$(readlink -f "$(command -v sleep)")" ]; do sleep 0.1; done
 done
-echo "namespaces: $("$IPCTOOL" namespaces --no-headings | wc -l)," \
+echo "namespaces: $("$IPCTOOL" namespaces | tail -n +2 | wc -l)," \
   "objects: $("$IPCTOOL" list --all-namespaces --no-headings | wc -l)"
 
 out=$(mktemp)
