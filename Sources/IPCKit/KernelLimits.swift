@@ -42,7 +42,10 @@ public struct KernelLimits {
     let listing = inventory.list(KernelLimitUse.kinds, withValues: false)
     var use = KernelLimitUse(listing.objects)
     use.queuesKnown = !listing.gaps.contains { $0.kinds.contains(.posixQueue) }
-    return (read(use), listing.gaps)
+    // /dev/shm's own limits are left out where it is not read: say why.
+    var gaps = listing.gaps
+    if case .failure(let gap) = inventory.paths.openShm() { gaps.append(gap) }
+    return (read(use), gaps)
   }
 
   /// The limits with the use a caller has already counted from the objects it read (a
