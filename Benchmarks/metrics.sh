@@ -22,4 +22,7 @@ hyperfine --style basic --warmup 3 --min-runs 20 --export-json "$out" \
 echo
 echo "ipctool metrics / list --json: $(ratio "$(mean_of "$out" 0)" "$(mean_of "$out" 1)")x"
 echo "ipctool metrics / list --json --users: $(ratio "$(mean_of "$out" 0)" "$(mean_of "$out" 2)")x"
+median_of() { python3 -c "import json, sys; print(json.load(open(sys.argv[1]))['results'][int(sys.argv[2])]['median'])" "$1" "$2"; }
+echo "ipctool metrics / list --json (medians): $(ratio "$(median_of "$out" 0)" "$(median_of "$out" 1)")x"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 rm -f "$out"

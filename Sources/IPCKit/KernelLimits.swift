@@ -37,72 +37,90 @@ public struct KernelLimits {
     self.inventory = inventory
   }
 
+  /// The limits, with their use counted from a listing of the objects that count.
   public func read() -> (limits: [KernelLimit], gaps: [ListingGap]) {
-    let paths = inventory.paths
-    let listing = inventory.list(Set(IPCKind.allCases), withValues: false)
-    func kernel(_ name: String) -> UInt64? { paths.kernelSetting("kernel/" + name) }
-    func mqueue(_ name: String) -> UInt64? { paths.kernelSetting("fs/mqueue/" + name) }
-    let queues = listing.objects.compactMap(\.details.sysvQueue)
-    let segments = listing.objects.compactMap(\.details.sysvSegment)
-    let sets = listing.objects.compactMap(\.details.sysvSemaphoreSet)
-    let posixQueueObjects = listing.objects.filter { $0.kind == .posixQueue }
-    let posixQueues = posixQueueObjects.compactMap(\.details.posixQueue)
-    // Without the mqueue filesystem the queues are unknown, not absent.
-    let queuesKnown = !listing.gaps.contains { $0.kinds.contains(.posixQueue) }
-    func queueUse(_ value: UInt64?) -> UInt64? { queuesKnown ? value : nil }
-    let page = SystemConfiguration.pageSize
-    let sem = (readTextFile(paths.proc + "/sys/kernel/sem") ?? "")
-      .split(whereSeparator: \.isWhitespace).map { UInt64($0) }
-    func semField(_ index: Int) -> UInt64? { index < sem.count ? sem[index] : nil }
-    let semaphoreTotal = sets.reduce(UInt64(0)) { $0 + ($1.count ?? 0) }
-    let pagesUsed = segments.reduce(UInt64(0)) { $0 + (($1.size ?? 0) + page - 1) / page }
-    var limits = [
-      KernelLimit(name: "msgmni", value: kernel("msgmni"), used: UInt64(queues.count)),
-      KernelLimit(name: "msgmax", value: kernel("msgmax"), used: nil),
-      KernelLimit(
-        name: "msgmnb", value: kernel("msgmnb"), used: queues.compactMap(\.bytes).max(),
-        perObject: true),
-      KernelLimit(name: "shmmni", value: kernel("shmmni"), used: UInt64(segments.count)),
-      KernelLimit(name: "shmall", value: kernel("shmall"), used: pagesUsed),
-      KernelLimit(
-        name: "shmmax", value: kernel("shmmax"), used: segments.compactMap(\.size).max(),
-        perObject: true),
-      KernelLimit(name: "shmmin", value: 1, used: nil),
-      KernelLimit(name: "semmni", value: semField(3), used: UInt64(sets.count)),
-      KernelLimit(name: "semmns", value: semField(1), used: semaphoreTotal),
-      KernelLimit(
-        name: "semmsl", value: semField(0), used: sets.compactMap(\.count).max(), perObject: true),
-      KernelLimit(name: "semopm", value: semField(2), used: nil),
-      KernelLimit(name: "semvmx", value: 32767, used: nil),
-      KernelLimit(
-        name: "queues_max", value: mqueue("queues_max"),
-        used: queueUse(UInt64(posixQueues.count))),
-      KernelLimit(
-        name: "msg_max", value: mqueue("msg_max"),
-        used: posixQueues.compactMap(\.maxMessages).max(), perObject: true),
-      KernelLimit(
-        name: "msgsize_max", value: mqueue("msgsize_max"),
-        used: posixQueues.compactMap(\.messageSize).max(), perObject: true),
-      KernelLimit(name: "msg_default", value: mqueue("msg_default"), used: nil),
-      KernelLimit(name: "msgsize_default", value: mqueue("msgsize_default"), used: nil),
-    ]
-    var rlimit = messageQueueRlimit(posixQueueObjects)
-    rlimit.used = queueUse(rlimit.used)
-    limits.append(rlimit)
-    limits.append(contentsOf: shmFilesystem(paths))
-    return (limits, listing.gaps)
+    let listing = inventory.list(KernelLimitUse.kinds, withValues: false)
+    var use = KernelLimitUse(listing.objects)
+    use.queuesKnown = !listing.gaps.contains { $0.kinds.contains(.posixQueue) }
+    // /dev/shm's own limits are left out where it is not read: say why.
+    var gaps = listing.gaps
+    if case .failure(let gap) = inventory.paths.openShm() { gaps.append(gap) }
+    return (read(use), gaps)
   }
 
-  /// RLIMIT_MSGQUEUE and roughly how much of it the caller's queues take (the kernel counts
-  /// each queue's messages at their full size, plus bookkeeping).
-  private func messageQueueRlimit(_ queues: [IPCObjectInfo]) -> KernelLimit {
-    let limit = Credentials.softLimit(12)  // RLIMIT_MSGQUEUE
-    let mine = queues.filter { $0.uid == geteuid() }
-    let pointer = UInt64(MemoryLayout<UnsafeRawPointer>.size)
-    let used = mine.compactMap(\.details.posixQueue).reduce(UInt64(0)) { total, queue in
-      total + (queue.maxMessages ?? 0) * ((queue.messageSize ?? 0) + pointer)
+  /// The limits with the use a caller has already counted from the objects it read (a
+  /// snapshot), so that they are not listed a second time.
+  public func read(_ use: KernelLimitUse) -> [KernelLimit] {
+    settings().limits(use)
+  }
+
+  /// The limits' values, read now: in the context's IPC namespace, since most are set per
+  /// namespace (/proc/sys shows the reading thread's).
+  public func settings() -> Settings {
+    let paths = inventory.paths
+    var values: [String: UInt64] = [:]
+    for name in ["msgmni", "msgmax", "msgmnb", "shmmni", "shmall", "shmmax"] {
+      values[name] = paths.kernelSetting("kernel/" + name)
     }
-    return KernelLimit(name: "RLIMIT_MSGQUEUE", value: limit, used: used)
+    for name in ["queues_max", "msg_max", "msgsize_max", "msg_default", "msgsize_default"] {
+      values[name] = paths.kernelSetting("fs/mqueue/" + name)
+    }
+    let sem = (readTextFile(paths.proc + "/sys/kernel/sem") ?? "")
+      .split(whereSeparator: \.isWhitespace).map { UInt64($0) }
+    return Settings(
+      values: values, sem: sem, rlimit: messageQueueRlimit(used: nil), shm: shmFilesystem(paths))
+  }
+
+  /// The values of the limits, to which `limits(_:)` adds their use.
+  public struct Settings: Sendable {
+    var values: [String: UInt64]
+    var sem: [UInt64?]
+    var rlimit: KernelLimit
+    var shm: [KernelLimit]
+
+    /// Each limit with its value and `use`.
+    public func limits(_ use: KernelLimitUse) -> [KernelLimit] {
+      func kernel(_ name: String) -> UInt64? { values[name] }
+      func mqueue(_ name: String) -> UInt64? { values[name] }
+      // Without the mqueue filesystem the queues are unknown, not absent.
+      func queueUse(_ value: UInt64?) -> UInt64? { use.queuesKnown ? value : nil }
+      func semField(_ index: Int) -> UInt64? { index < sem.count ? sem[index] : nil }
+      var limits = [
+        KernelLimit(name: "msgmni", value: kernel("msgmni"), used: use.sysvQueues),
+        KernelLimit(name: "msgmax", value: kernel("msgmax"), used: nil),
+        KernelLimit(
+          name: "msgmnb", value: kernel("msgmnb"), used: use.largestQueueBytes, perObject: true),
+        KernelLimit(name: "shmmni", value: kernel("shmmni"), used: use.segments),
+        KernelLimit(name: "shmall", value: kernel("shmall"), used: use.segmentPages),
+        KernelLimit(
+          name: "shmmax", value: kernel("shmmax"), used: use.largestSegment, perObject: true),
+        KernelLimit(name: "shmmin", value: 1, used: nil),
+        KernelLimit(name: "semmni", value: semField(3), used: use.semaphoreSets),
+        KernelLimit(name: "semmns", value: semField(1), used: use.semaphores),
+        KernelLimit(name: "semmsl", value: semField(0), used: use.largestSet, perObject: true),
+        KernelLimit(name: "semopm", value: semField(2), used: nil),
+        KernelLimit(name: "semvmx", value: 32767, used: nil),
+        KernelLimit(
+          name: "queues_max", value: mqueue("queues_max"), used: queueUse(use.posixQueues)),
+        KernelLimit(
+          name: "msg_max", value: mqueue("msg_max"), used: use.longestQueue, perObject: true),
+        KernelLimit(
+          name: "msgsize_max", value: mqueue("msgsize_max"), used: use.largestMessage,
+          perObject: true),
+        KernelLimit(name: "msg_default", value: mqueue("msg_default"), used: nil),
+        KernelLimit(name: "msgsize_default", value: mqueue("msgsize_default"), used: nil),
+      ]
+      var rlimit = self.rlimit
+      rlimit.used = queueUse(use.callersQueueBytes)
+      limits.append(rlimit)
+      limits.append(contentsOf: shm)
+      return limits
+    }
+  }
+
+  /// RLIMIT_MSGQUEUE, and `used`: roughly how much of it the caller's queues take.
+  private func messageQueueRlimit(used: UInt64?) -> KernelLimit {
+    KernelLimit(name: "RLIMIT_MSGQUEUE", value: Credentials.softLimit(12), used: used)
   }
 
   private func shmFilesystem(_ paths: IPCPaths) -> [KernelLimit] {

@@ -69,6 +69,32 @@ struct MetricsTests {
     #expect(listed.lines == [shown], "the label is what list shows")
   }
 
+  /// Each limit's use, counted from the snapshot's own objects (no second listing), is what
+  /// `limits` counts from its listing, for every kind the limits count.
+  @Test func limitUsesAreTheLimitsCommands() throws {
+    let box = try Sandbox()
+    _ = box.plainSysVSegment(size: 65536)
+    _ = box.plainSysVSegment(size: 5000)
+    _ = box.plainSysVQueue(key: 0x5eed, messages: 3, size: 100)
+    _ = box.plainSysVSemaphores(values: [1, 2, 3])
+    _ = box.plainSysVSemaphores(values: [1])
+    box.plainPosixQueue(box.name("q"), maxMessages: 4, messageSize: 16, messages: ["hi"])
+    let run = try box.run(["metrics"])
+    #expect(run.status == 0, "\(run)")
+    let metrics = ExposedMetrics(run.stdout)
+    let limits = try box.run(["limits", "--json"])
+    let document = try JSONSerialization.jsonObject(with: Data(limits.stdout.utf8)) as? [String: Any]
+    let rows = try #require(document?["limits"] as? [[String: Any]])
+    #expect(rows.count > 10)
+    for row in rows {
+      let name = try #require(row["name"] as? String)
+      let used = (row["used"] as? NSNumber)?.doubleValue
+      #expect(metrics.value("ipctool_kernel_limit_used", ["limit": name]) == used, "\(name)")
+    }
+    #expect(metrics.value("ipctool_kernel_limit_used", ["limit": "semmns"]) == 4)
+    #expect(metrics.value("ipctool_kernel_limit_used", ["limit": "shmall"]) == 18)  // 16 pages and 2
+  }
+
   @Test(.enabled(if: MetricsTests.promtool != nil, "needs promtool (Debian package prometheus)"))
   func promtoolAcceptsIt() throws {
     let box = try Sandbox()

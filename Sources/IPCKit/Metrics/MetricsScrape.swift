@@ -37,13 +37,14 @@ public struct MetricsScrape {
     let start = Clock.monotonicSeconds()
     var snapshot = Snapshot(selection: Selection(), withUsers: true)
     snapshot.withValues = false  // counts need no call per object
-    let limits = Mutex<[UInt64: [KernelLimit]]>([:])
+    let settings = Mutex<[UInt64: KernelLimits.Settings]>([:])
     let perObject = self.perObject
     // Called once per namespace, on the thread that joined it: the limits are that
-    // namespace's (they are set per IPC namespace).
+    // namespace's (they are set per IPC namespace). Their use is counted from the objects
+    // the snapshot reads (MetricsTally.limitUse), not from a second listing.
     let render = { (scope: Snapshot.Scope) -> ([IPCObjectInfo]) -> MetricsTally in
-      let read = KernelLimits(inventory: Inventory(context: scope.context)).read().limits
-      limits.withLock { $0[scope.namespace?.inode ?? 0] = read }
+      let read = KernelLimits(inventory: Inventory(context: scope.context)).settings()
+      settings.withLock { $0[scope.namespace?.inode ?? 0] = read }
       return { MetricsTally($0, perObject: perObject) }
     }
     var parts: [Part] = []
@@ -51,7 +52,9 @@ public struct MetricsScrape {
     func part(_ reading: Snapshot.Reading<MetricsTally>, shmSpace: ShmSpace?) -> Part {
       var part = Part(tag: reading.scope.namespace, shmSpace: shmSpace)
       for tally in reading.parts { part.tally.add(tally) }
-      part.limits = limits.withLock { $0[reading.scope.namespace?.inode ?? 0] } ?? []
+      var use = part.tally.limitUse
+      use.queuesKnown = !reading.gaps.contains { $0.kinds.contains(.posixQueue) }
+      part.limits = settings.withLock { $0[reading.scope.namespace?.inode ?? 0] }?.limits(use) ?? []
       part.now = reading.scope.context.clock.now
       result.gaps += reading.gaps.map { (reading.scope.namespace, $0) }
       return part

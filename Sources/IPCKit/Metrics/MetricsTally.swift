@@ -58,10 +58,13 @@ struct MetricsTally {
 
   var totals: [Key: Totals] = [:]
   var objects: [Object] = []
+  /// What the kernel limits count of these objects (their use, without listing them again).
+  var limitUse = KernelLimitUse()
 
   init() {}
 
   init(_ run: [IPCObjectInfo], perObject: Bool) {
+    limitUse = KernelLimitUse(run)
     for object in run {
       let users = Self.users(of: object)
       var add = Totals(objects: 1)
@@ -117,6 +120,7 @@ struct MetricsTally {
 
   mutating func add(_ other: MetricsTally) {
     for (key, value) in other.totals { totals[key, default: Totals()].add(value) }
+    limitUse.add(other.limitUse)
     objects += other.objects
   }
 }

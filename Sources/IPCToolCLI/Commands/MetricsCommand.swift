@@ -22,6 +22,10 @@ enum MetricsCommand {
         + " --per-object adds three per object (ipctool_object_bytes, _users, _idle_seconds,"
         + " labeled with the object's reference): unsafe on a large host, where tens of"
         + " thousands of objects make as many series in Prometheus.",
+      "-A needs CAP_SYS_ADMIN (to join each namespace), CAP_SYS_PTRACE (to find them in /proc)"
+        + " and CAP_DAC_READ_SEARCH (to see other users' processes holding objects) and nothing"
+        + " else: contrib/systemd runs it each minute with those, and"
+        + " contrib/kubernetes/ipctool-metrics.yaml as a DaemonSet on every node.",
     ],
     options: [SharedOptions.target, allNamespaces, perObject, textfile],
     examples: [

@@ -60,7 +60,7 @@ final class PodmanContainer {
   }
 
   /// Whether a running process has `path` in its command line (podman, conmon).
-  private static func anyProcessMentions(_ path: String) -> Bool {
+  static func anyProcessMentions(_ path: String) -> Bool {
     let wanted = Array(path.utf8)
     let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.compactMap { Int32($0) } ?? []
     return pids.contains { pid in
@@ -74,7 +74,8 @@ final class PodmanContainer {
     try Self.podman(box, folder, ["exec", id] + command)
   }
 
-  private static func podman(_ box: Sandbox, _ folder: TemporaryDirectory, _ arguments: [String]) throws -> ToolRun {
+  /// Podman run inside `box`, its state in `folder` (and its containers.conf there).
+  static func podman(_ box: Sandbox, _ folder: TemporaryDirectory, _ arguments: [String]) throws -> ToolRun {
     let options = [
       // Its state, run files and exit records in the test's folder, not in /var/lib or /run.
       "--root", folder.file("storage"), "--runroot", folder.file("run"), "--tmpdir", folder.file("tmp"),

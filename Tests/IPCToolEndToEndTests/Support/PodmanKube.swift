@@ -1,0 +1,86 @@
+import Foundation
+import TestSupport
+
+/// `podman kube play` driven by a test: Podman inside a sandbox of its own (its lock file in the
+/// sandbox's /dev/shm), its state in a folder of the test's, and one image imported from the
+/// root file system contrib/kubernetes/rootfs.sh makes of the built ipctool and busybox:
+/// nothing is pulled.
+///
+/// Podman plays DaemonSets from 4.7 and honours a Pod's hostPID from 4.5; Debian's 4.3 does
+/// neither. So a DaemonSet is played as a Pod with its template's spec (`podFromDaemonSet`),
+/// and the store's containers.conf gives every container the host's PID namespace
+/// (pidns = "host"), which is what hostPID asks for. hostIPC stays unhonoured there: the pod
+/// gets an IPC namespace of its own, one more for --all-namespaces to read.
+final class PodmanKube {
+  /// Why the machine cannot play one, or nil.
+  static let unavailableReason: String? = {
+    if let reason = PodmanContainer.unavailableReason { return reason }
+    guard FileManager.default.isExecutableFile(atPath: python) else { return "\(python) is not installed" }
+    let probe = try? runProgram(python, ["-c", "import yaml"])
+    return probe?.status == 0 ? nil : "PyYAML is not installed (Debian's python3-yaml)"
+  }()
+
+  static let python = "/usr/bin/python3"
+  let box: Sandbox
+  let image: String
+  private let folder: TemporaryDirectory
+
+  /// Imports the image, named `image`.
+  init(image: String) throws {
+    self.image = image
+    box = try Sandbox(mountMqueue: false)
+    folder = try TemporaryDirectory(shared: true)
+    try folder.write(
+      "containers.conf", "[containers]\ndefault_ulimits = []\npidns = \"host\"\n", mode: 0o644)
+    let tar = folder.file("rootfs.tar")
+    let made = try runProgram(
+      "/bin/sh", [repository + "/contrib/kubernetes/rootfs.sh", toolPath, tar, "/usr/bin/busybox"])
+    guard made.status == 0 else { throw SandboxError(message: "rootfs.sh: \(made)") }
+    let imported = try podman(["import", tar, image])
+    guard imported.status == 0 else { throw SandboxError(message: "podman import: \(imported)") }
+  }
+
+  /// Removes what is left (pods, containers, images), then waits for the cleanup processes
+  /// conmon starts, as PodmanContainer does.
+  deinit {
+    _ = try? podman(["pod", "rm", "-f", "-a", "-t", "0"])
+    _ = try? podman(["rmi", "-a", "-f"])
+    _ = waitUntil(timeout: 10, every: 0.05) { !PodmanContainer.anyProcessMentions(self.folder.path) }
+  }
+
+  func podman(_ arguments: [String]) throws -> ToolRun {
+    try PodmanContainer.podman(box, folder, arguments)
+  }
+
+  /// A file of the test's folder, named `name`, holding `text`; its path.
+  func write(_ name: String, _ text: String) throws -> String {
+    try folder.write(name, text, mode: 0o644)
+    return folder.file(name)
+  }
+
+  /// The DaemonSet in `manifest` as a Pod of the same name and spec, its `volume` hostPath set
+  /// to `hostPath` and the capabilities in `dropping` taken out of what it adds (each must be
+  /// there). Made by PyYAML, the way the manifest's comment tells Podman < 4.7 users to.
+  static func podFromDaemonSet(
+    _ manifest: String, volume: String, hostPath: String, dropping: [String] = []
+  ) throws -> String {
+    let script = """
+      import sys, yaml
+      manifest, volume, path, *dropping = sys.argv[1:]
+      daemonset = yaml.safe_load(open(manifest))
+      assert daemonset["kind"] == "DaemonSet", daemonset["kind"]
+      spec = daemonset["spec"]["template"]["spec"]
+      [found] = [v for v in spec["volumes"] if v["name"] == volume]
+      found["hostPath"]["path"] = path
+      for container in spec["containers"]:
+          capabilities = container["securityContext"]["capabilities"]
+          for capability in dropping:
+              capabilities["add"].remove(capability)
+      pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": daemonset["metadata"]["name"]}, "spec": spec}
+      print(yaml.safe_dump(pod))
+      """
+    let run = try runProgram(python, ["-c", script, manifest, volume, hostPath] + dropping)
+    guard run.status == 0 else { throw SandboxError(message: "the Pod from the DaemonSet: \(run)") }
+    return run.stdout
+  }
+}
