@@ -46,37 +46,29 @@ struct ListTable {
     guard format == .aligned else { return renderForScripts(cells: cells) }
     let count = columns.count
     let threads = usefulThreads(for: cells.reduce(0) { $0 + $1.count } / count)
-    // Each cell's width on all cores, measured once, and each chunk's widest; then the widest
-    // of those.
-    let measured = inParallel(chunks: chunked(cells.count, size: 1), threads: threads) {
-      range -> (widest: [Int], cells: [Int32]) in
+    // Each chunk's widest cells on all cores, then the widest of those. (No width is kept per
+    // cell: tens of thousands of them would raise the peak memory; `write` measures again.)
+    let chunkWidths = inParallel(chunks: chunked(cells.count, size: 1), threads: threads) { range in
       var widest = [Int](repeating: 0, count: count)
-      var cellWidths = [Int32](repeating: 0, count: cells[range.lowerBound].count)
       for (index, cell) in cells[range.lowerBound].enumerated() {
-        let width = displayWidth(cell)
-        cellWidths[index] = Int32(clamping: width)
-        widest[index % count] = max(widest[index % count], width)
+        widest[index % count] = max(widest[index % count], displayWidth(cell))
       }
-      return (widest, cellWidths)
+      return widest
     }
     var widths = columns.map { headings ? displayWidth($0.header) : 0 }
-    for chunk in measured {
-      for index in widths.indices { widths[index] = max(widths[index], chunk.widest[index]) }
+    for chunk in chunkWidths {
+      for index in widths.indices { widths[index] = max(widths[index], chunk[index]) }
     }
     let fitted = terminalWidth.map { fit(widths, to: $0) } ?? widths.map { Optional($0) }
     let heading = ByteBuffer(capacity: 128)
     // Read once, not a column copied per cell.
     let alignments = columns.map(\.alignment)
-    if headings {
-      let headers = columns.map(\.header)
-      write(headers[...], headers.map { Int32(clamping: displayWidth($0)) }[...], fitted, alignments, to: heading)
-    }
+    if headings { write(columns.map(\.header)[...], fitted, alignments, to: heading) }
     let lines = inParallel(chunks: chunked(cells.count, size: 1), threads: threads) { range in
       let chunk = cells[range.lowerBound]
-      let cellWidths = measured[range.lowerBound].cells
       let out = ByteBuffer(capacity: chunk.count * 12)
       for row in stride(from: 0, to: chunk.count, by: count) {
-        write(chunk[row..<row + count], cellWidths[row..<row + count], fitted, alignments, to: out)
+        write(chunk[row..<row + count], fitted, alignments, to: out)
       }
       return out
     }
@@ -150,15 +142,15 @@ struct ListTable {
 
   /// One line; a cell wider than its column (elided to fit a terminal) ends in "…".
   private func write(
-    _ cells: ArraySlice<String>, _ cellWidths: ArraySlice<Int32>, _ widths: [Int?],
-    _ alignments: [ListColumn.Alignment], to out: ByteBuffer
+    _ cells: ArraySlice<String>, _ widths: [Int?], _ alignments: [ListColumn.Alignment],
+    to out: ByteBuffer
   ) {
     let lastShown = widths.lastIndex { $0 != nil } ?? 0
     for (index, cell) in cells.enumerated() {
       guard let width = widths[index] else { continue }
       let last = index == lastShown
       var cell = cell
-      var cellWidth = Int(cellWidths[cellWidths.startIndex + index])
+      var cellWidth = displayWidth(cell)
       if cellWidth > width {
         cell = elide(cell, to: width)
         cellWidth = displayWidth(cell)
