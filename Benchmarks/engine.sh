@@ -9,7 +9,7 @@
 #                                        ipctool list --users --json vs lsof -n /dev/shm
 #
 # Prints mean times (hyperfine), each ipctool's ratio to the baseline (below 1: faster) and
-# peak RSS. The earlier commit is built in a temporary worktree (release, as make builds it).
+# peak RSS, and whether both give the same `list --json` of the same objects, byte for byte. The earlier commit is built in a temporary worktree (release, as make builds it).
 # Needs root, hyperfine, python3, cc, lsof, util-linux, git. Takes about five minutes.
 # Usage: Benchmarks/engine.sh [BEFORE-COMMIT]   (default: 7e17ba8, before the engine moved)
 #        IPCTOOL_BEFORE=/path/to/ipctool Benchmarks/engine.sh   (an earlier binary already built)
@@ -95,6 +95,14 @@ echo "| layout   |   now       |  before     | baseline    | now/b | bef/b | RSS
 echo "|----------|-------------|-------------|-------------|-------|-------|-----------------------------|"
 empty_shm
 fill_objects 10000 10000 0
+# The same objects read by both: the JSON document must not change by a byte.
+"$IPCTOOL" list --json >"$work/now.json"
+"$IPCTOOL_BEFORE" list --json >"$work/before.json"
+if cmp -s "$work/now.json" "$work/before.json"; then
+  json_check="list --json: byte-identical before and now ($(wc -c <"$work/now.json") bytes)"
+else
+  json_check="list --json: DIFFERS before and now: $(cmp "$work/now.json" "$work/before.json" 2>&1 | head -1)"
+fi
 compare "list" "true" "list" "ls -l /dev/shm"
 empty_shm
 RUNS=${RUNS:-4} compare "clean" "bash -c 'empty_shm; fill_objects 10000 10000 1000; sleep 6'" \
@@ -105,3 +113,4 @@ ipcrm -a
 for ((p = 0; p < 100; p++)); do "$work/mapper" "held_" $((p * 300)) 300 >>"$work/ready" & done
 until [ "$(wc -l <"$work/ready")" -ge 100 ]; do sleep 0.2; done
 compare "held" "true" "list --users --json" "lsof -n /dev/shm"
+echo "$json_check"

@@ -82,8 +82,17 @@ public struct CleanSession {
     guard !fileKinds.isEmpty else { return ([:], []) }
     let (runs, gaps) = inventory.list(fileKinds, withValues: false) { run -> (IPCKind?, Sink) in
       let sink = makeSink()
+      // A file's users are in no record but the /proc scan (`UsageOnDemand.isNeeded`): taken
+      // once per run, at its first selected object, not copied out for every object.
+      var users: UsageScanner.Report?
+      var scanned = force
       for object in run {
-        guard let outcome = plan(object) else { continue }
+        guard selected(object) else { continue }
+        if !scanned {
+          users = usage.report
+          scanned = true
+        }
+        let outcome = cleaner.plan(object, users: users, force: force)
         sink.add(dryRun ? outcome : cleaner.carriedOut(outcome))
       }
       // A run is of one kind.

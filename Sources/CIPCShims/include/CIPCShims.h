@@ -81,6 +81,14 @@ int ipcshim_open_in_folder(int dirfd, const char *_Nonnull name, int flags);
 int ipcshim_fstatat_mount(int dirfd, const char *_Nonnull path, int flags,
                           struct stat *_Nonnull status, unsigned long long *_Nonnull mount_id);
 
+// One name read from the folder `dirfd` (no '/', not "." or "..": EINVAL), stat'ed in one
+// statx(2) as it is, with the mount it is on: a link is the link, an automount point is not
+// triggered, and AT_STATX_DONT_SYNC answers from the inode the kernel holds, so a file system
+// mounted on the name after the folder's mount table was read (a stalled FUSE file) is asked
+// nothing; its mount id differs from the folder's, which the caller checks. -1 with errno.
+int ipcshim_entry_status(int dirfd, const char *_Nonnull name, struct stat *_Nonnull status,
+                         unsigned long long *_Nonnull mount_id);
+
 // The device and inode of `path` (followed, /proc/PID/fd/N included) as its inode already has
 // them (AT_STATX_DONT_SYNC): its file system is asked nothing, so a stalled FUSE server cannot
 // hold the caller. -1 with errno on failure.

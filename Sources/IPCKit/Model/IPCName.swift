@@ -67,21 +67,35 @@ public struct IPCName: Hashable, Comparable, Sendable, CustomStringConvertible {
 
   /// Calls `body` with the name and its slash as a C string, for mq_open and mq_unlink.
   public func withCString<R>(_ body: (UnsafePointer<CChar>) throws -> R) rethrows -> R {
-    try withCString(prefix: [UInt8(ascii: "/")], body)
+    try withCString(prefix: "/", body)
   }
 
   /// Calls `body` with the file name behind `prefix` ("sem." for semaphores), as a C string.
   public func withFileNameCString<R>(
     prefix: String = "", _ body: (UnsafePointer<CChar>) throws -> R
   ) rethrows -> R {
-    try withCString(prefix: Array(prefix.utf8), body)
+    try withCString(prefix: prefix, body)
   }
 
-  private func withCString<R>(prefix: [UInt8], _ body: (UnsafePointer<CChar>) throws -> R)
+  /// Built on the stack, not in arrays: a clean unlinks tens of thousands of names.
+  private func withCString<R>(prefix: String, _ body: (UnsafePointer<CChar>) throws -> R)
     rethrows -> R
   {
-    let terminated = (prefix + fileName + [0]).map { CChar(bitPattern: $0) }
-    return try terminated.withUnsafeBufferPointer { try body($0.baseAddress!) }
+    let count = prefix.utf8.count + fileName.count + 1
+    return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count) { buffer in
+      let start = buffer.baseAddress!
+      var at = 0
+      for byte in prefix.utf8 {
+        (start + at).initialize(to: byte)
+        at += 1
+      }
+      for byte in fileName {
+        (start + at).initialize(to: byte)
+        at += 1
+      }
+      (start + at).initialize(to: 0)
+      return try buffer.withMemoryRebound(to: CChar.self) { try body($0.baseAddress!) }
+    }
   }
 
   /// Byte order, as `ls` sorts in the C locale.

@@ -18,16 +18,21 @@ public struct IPCObjectInfo: Sendable, Equatable {
   /// receive, attach, detach and semop times; for POSIX objects the newest of the file's
   /// modification and change times. `--older-than` and IDLE go by it.
   public var lastActivity: Int? {
-    let times: [Int?] =
-      switch details {
-      case .sysvQueue(let queue): [changed, queue.lastSend, queue.lastReceive]
-      case .sysvSharedMemory(let segment): [changed, segment.lastAttach, segment.lastDetach]
-      case .sysvSemaphore(let set): [changed, set.lastOperation]
-      case .posixQueue(let queue): [changed, queue.modified]
-      case .posixSharedMemory(let segment): [changed, segment.modified]
-      case .posixSemaphore(let semaphore): [changed, semaphore.modified]
-      }
-    return times.compactMap { $0 }.max()
+    // Without an array: read per row of a listing of tens of thousands.
+    func later(_ a: Int?, _ b: Int?) -> Int? {
+      guard let a else { return b }
+      guard let b else { return a }
+      return max(a, b)
+    }
+    func latest(_ a: Int?, _ b: Int?, _ c: Int? = nil) -> Int? { later(later(a, b), c) }
+    return switch details {
+    case .sysvQueue(let queue): latest(changed, queue.lastSend, queue.lastReceive)
+    case .sysvSharedMemory(let segment): latest(changed, segment.lastAttach, segment.lastDetach)
+    case .sysvSemaphore(let set): latest(changed, set.lastOperation)
+    case .posixQueue(let queue): latest(changed, queue.modified)
+    case .posixSharedMemory(let segment): latest(changed, segment.modified)
+    case .posixSemaphore(let semaphore): latest(changed, semaphore.modified)
+    }
   }
   /// Device and inode of a POSIX object's file, by which processes' maps and fds name it.
   public var file: FileIdentity?

@@ -40,9 +40,15 @@ public enum IPCReference: Hashable, Sendable, CustomStringConvertible {
   /// The canonical spelling, as `list` prints it.
   public var description: String {
     switch self {
-    case .named(let name, let kind): kind.map { "\($0.rawValue):\(name)" } ?? name.description
-    case .sysvID(let kind, let id): "\(kind.rawValue):\(id)"
-    case .sysvKey(let kind, let key): "\(kind.rawValue):\(formatKey(key))"
+    case .named(let name, let kind):
+      // Appended, not interpolated: made for every row of a listing.
+      guard let kind else { return name.description }
+      var text = kind.rawValue
+      text.append(":")
+      text.append(name.description)
+      return text
+    case .sysvID(let kind, let id): return "\(kind.rawValue):\(id)"
+    case .sysvKey(let kind, let key): return "\(kind.rawValue):\(formatKey(key))"
     }
   }
 }

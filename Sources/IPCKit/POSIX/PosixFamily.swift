@@ -25,9 +25,12 @@ extension ShmFileFamily {
     let found = name.withFileNameCString(prefix: filePrefix) { file -> Result<stat, Errno> in
       handle.isMountedOver(file) ? .failure(.noSuchFileOrDirectory) : handle.status(of: file)
     }
-    _ = try found.mapError { SystemError(call: "stat", subject: name.description, code: $0) }
-      .get()
-    // Not an object (a link, a folder, a file mounted over the name): not found.
+    let status = try found.mapError {
+      SystemError(call: "stat", subject: name.description, code: $0)
+    }.get()
+    // Not an object (a link, a folder, a FIFO, a file mounted over the name): not found. Only
+    // a regular file is opened to read a semaphore's value (a FIFO's writer would notice).
+    guard status.st_mode & S_IFMT == S_IFREG else { return nil }
     return object(name, in: handle, withValue: true)
   }
 

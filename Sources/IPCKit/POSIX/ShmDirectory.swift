@@ -119,27 +119,24 @@ struct ShmDirectory: ~Copyable {
   /// The object behind one file name; nil if it is gone or not an object (not a regular
   /// file on the folder's own mount).
   ///
-  /// A semaphore is opened to read its value only once stat has shown it is an object, and
-  /// read only if the opened file is that same one. One the caller cannot open still shows
+  /// A semaphore whose value is wanted is opened first and stat'ed through its descriptor, so
+  /// the value read is the file's that was stat'ed. One the caller cannot open still shows
   /// what stat tells.
   static func object(
     fileName: UnsafePointer<CChar>, isSemaphore: Bool, in handle: ShmHandle, withValue: Bool
   ) -> IPCObjectInfo? {
-    guard let status = handle.objectStatus(fileName) else { return nil }
-    var value: UInt32?
-    if isSemaphore && withValue {
-      if case .success(let opened) = handle.open(fileName, O_RDONLY | O_NONBLOCK | O_NOCTTY),
-        case .success(let now) = FileStatus.withMount(opened.raw, "", flags: IPCSHIM_AT_EMPTY_PATH),
-        now.status.st_ino == status.st_ino,
-        handle.isObject(fileName, now.status, mountID: now.mountID)
-      {
-        value = PosixSemaphore.readValue(opened)
-      }
-    }
     let bare = isSemaphore ? fileName + PosixSemaphore.filePrefix.utf8.count : fileName
-    let name = IPCName(fileNameBytes: UnsafeRawBufferPointer(start: bare, count: strlen(bare)))
+    let name = { IPCName(fileNameBytes: UnsafeRawBufferPointer(start: bare, count: strlen(bare))) }
+    if isSemaphore && withValue,
+      let read = handle.withOpenedObject(fileName, { file, status in
+        PosixSemaphore.info(name(), status: status, value: PosixSemaphore.readValue(file))
+      })
+    {
+      return read
+    }
+    guard let status = handle.objectStatus(fileName) else { return nil }
     return isSemaphore
-      ? PosixSemaphore.info(name, status: status, value: value)
-      : PosixSharedMemory.info(name, status: status)
+      ? PosixSemaphore.info(name(), status: status, value: nil)
+      : PosixSharedMemory.info(name(), status: status)
   }
 }

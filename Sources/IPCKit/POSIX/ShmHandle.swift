@@ -232,14 +232,33 @@ public final class ShmHandle: Sendable {
   }
 
   /// Stats one name in the folder without following a link, and only if it is an object.
+  ///
+  /// One statx per name (a listing makes tens of thousands): whatever was mounted on the name
+  /// since the folder was opened answers from what the kernel holds, never from its file
+  /// system (see `FileStatus.entry`), and is refused by its mount id like a bind mount.
   func objectStatus(_ name: UnsafePointer<CChar>) -> stat? {
     if isMountedOver(name) { return nil }
-    guard
-      case .success(let found) = FileStatus.withMount(
-        descriptor, name, flags: AT_SYMLINK_NOFOLLOW),
+    guard case .success(let found) = FileStatus.entry(descriptor, name),
       isObject(name, found.status, mountID: found.mountID)
     else { return nil }
     return found.status
+  }
+
+  /// Opens one name in the folder for reading (never across a mount on it nor through a
+  /// link) and gives `body` the descriptor with what it is, if it is an object; nil if it
+  /// cannot be opened or is no object. What `body` reads is then the file stat'ed.
+  func withOpenedObject<R>(
+    _ name: UnsafePointer<CChar>, _ body: (borrowing FileDescriptor, stat) -> R
+  ) -> R? {
+    if isMountedOver(name) { return nil }
+    guard case .success(let file) = open(name, O_RDONLY | O_NONBLOCK | O_NOCTTY) else {
+      return nil
+    }
+    guard
+      case .success(let found) = FileStatus.withMount(file.raw, "", flags: IPCSHIM_AT_EMPTY_PATH),
+      isObject(name, found.status, mountID: found.mountID)
+    else { return nil }
+    return body(file, found.status)
   }
 
   /// Stats one name in the folder as it is, without following a link or crossing a mount on

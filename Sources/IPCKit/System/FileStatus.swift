@@ -74,6 +74,21 @@ enum FileStatus {
       .map { _ in (info, mount) }
   }
 
+  /// One name read from the folder (a single component), as it is, with the id of the mount
+  /// it is on, in one call: a link is not followed, and a file system mounted on the name is
+  /// asked nothing (its answer is the inode the kernel holds); the caller compares the mount.
+  ///
+  /// The corresponding C call is `statx(2)` with AT_SYMLINK_NOFOLLOW, AT_NO_AUTOMOUNT and
+  /// AT_STATX_DONT_SYNC (in CIPCShims).
+  static func entry(_ directory: CInt, _ name: UnsafePointer<CChar>)
+    -> Result<(status: stat, mountID: UInt64), Errno>
+  {
+    var info = stat()
+    var mount: UInt64 = 0
+    return valueOrErrno { ipcshim_entry_status(directory, name, &info, &mount) }
+      .map { _ in (info, mount) }
+  }
+
   /// The device and inode of what the link `name` in the folder (a /proc/PID/fd entry) leads
   /// to, as the kernel has them cached: the file system behind it is never asked.
   ///

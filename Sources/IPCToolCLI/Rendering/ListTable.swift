@@ -32,8 +32,11 @@ struct ListTable {
     chunkContext.times = TimeTexts(format: context.times.format)  // each thread its own
     var cells: [String] = []
     cells.reserveCapacity(objects.count * columns.count)
+    // Each column read in place: one copied per cell would retain its every name and list, and
+    // its closure taken out into an array of its own is called through a thunk that copies the
+    // object and the context.
     for object in objects {
-      for column in columns { cells.append(column.value(object, chunkContext)) }
+      for index in columns.indices { cells.append(columns[index].value(object, chunkContext)) }
     }
     return cells
   }
@@ -41,21 +44,31 @@ struct ListTable {
   /// The heading and the lines, padded now that every cell's width is known.
   func render(cells: [[String]]) -> [ByteBuffer] {
     guard format == .aligned else { return renderForScripts(cells: cells) }
-    var widths = columns.map { headings ? displayWidth($0.header) : 0 }
-    for chunk in cells {
-      for (index, cell) in chunk.enumerated() {
-        widths[index % columns.count] = max(widths[index % columns.count], displayWidth(cell))
+    let count = columns.count
+    let threads = usefulThreads(for: cells.reduce(0) { $0 + $1.count } / count)
+    // Each chunk's widest cells on all cores, then the widest of those. (No width is kept per
+    // cell: tens of thousands of them would raise the peak memory; `write` measures again.)
+    let chunkWidths = inParallel(chunks: chunked(cells.count, size: 1), threads: threads) { range in
+      var widest = [Int](repeating: 0, count: count)
+      for (index, cell) in cells[range.lowerBound].enumerated() {
+        widest[index % count] = max(widest[index % count], displayWidth(cell))
       }
+      return widest
+    }
+    var widths = columns.map { headings ? displayWidth($0.header) : 0 }
+    for chunk in chunkWidths {
+      for index in widths.indices { widths[index] = max(widths[index], chunk[index]) }
     }
     let fitted = terminalWidth.map { fit(widths, to: $0) } ?? widths.map { Optional($0) }
     let heading = ByteBuffer(capacity: 128)
-    if headings { write(columns.map(\.header)[...], fitted, to: heading) }
-    let threads = usefulThreads(for: cells.reduce(0) { $0 + $1.count } / columns.count)
+    // Read once, not a column copied per cell.
+    let alignments = columns.map(\.alignment)
+    if headings { write(columns.map(\.header)[...], fitted, alignments, to: heading) }
     let lines = inParallel(chunks: chunked(cells.count, size: 1), threads: threads) { range in
       let chunk = cells[range.lowerBound]
       let out = ByteBuffer(capacity: chunk.count * 12)
-      for row in stride(from: 0, to: chunk.count, by: columns.count) {
-        write(chunk[row..<row + columns.count], fitted, to: out)
+      for row in stride(from: 0, to: chunk.count, by: count) {
+        write(chunk[row..<row + count], fitted, alignments, to: out)
       }
       return out
     }
@@ -128,17 +141,25 @@ struct ListTable {
   }
 
   /// One line; a cell wider than its column (elided to fit a terminal) ends in "…".
-  private func write(_ cells: ArraySlice<String>, _ widths: [Int?], to out: ByteBuffer) {
+  private func write(
+    _ cells: ArraySlice<String>, _ widths: [Int?], _ alignments: [ListColumn.Alignment],
+    to out: ByteBuffer
+  ) {
     let lastShown = widths.lastIndex { $0 != nil } ?? 0
     for (index, cell) in cells.enumerated() {
       guard let width = widths[index] else { continue }
       let last = index == lastShown
       var cell = cell
-      if displayWidth(cell) > width { cell = elide(cell, to: width) }
-      let padding = width - displayWidth(cell)
-      if columns[index].alignment == .right { out.appendSpaces(padding) }
+      var cellWidth = displayWidth(cell)
+      if cellWidth > width {
+        cell = elide(cell, to: width)
+        cellWidth = displayWidth(cell)
+      }
+      let padding = width - cellWidth
+      let alignment = alignments[index]
+      if alignment == .right { out.appendSpaces(padding) }
       out.append(cell)
-      if columns[index].alignment == .left && !last { out.appendSpaces(padding) }
+      if alignment == .left && !last { out.appendSpaces(padding) }
       if !last { out.append("  " as StaticString) }
       if last { break }
     }
