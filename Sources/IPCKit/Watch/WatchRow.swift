@@ -14,6 +14,15 @@ public struct WatchRow: Sendable {
   public var mark: Mark
   /// Nil on the first sample, for a new object and for a gone one.
   public var delta: ObjectDelta?
+
+  public init(
+    object: IPCObjectInfo, namespace: NamespaceTag?, mark: Mark, delta: ObjectDelta? = nil
+  ) {
+    self.object = object
+    self.namespace = namespace
+    self.mark = mark
+    self.delta = delta
+  }
 }
 
 /// One refresh: the rows, in listing order (a gone object where it was), and what changed.
