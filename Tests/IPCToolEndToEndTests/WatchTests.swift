@@ -12,7 +12,7 @@ import Testing
 struct WatchTests {
   /// The row of `reference` split into its cells (a mark, if any, first).
   static func row(_ lines: [String], _ reference: String) -> [String]? {
-    lines.first { $0.contains(reference + " ") }?.split(separator: " ").map(String.init)
+    lines.map { $0.split(separator: " ").map(String.init) }.first { $0.contains(reference) }
   }
 
   /// The terminal's settings as `stty -g` prints them, written by the shell in the pane to a
@@ -158,7 +158,7 @@ struct WatchTests {
     let pane = try TmuxPane(box)
     try pane.type("\(toolPath) watch -d 30 -o ref")
     func refs(_ lines: [String]) -> [String] {
-      lines.compactMap { Self.row([$0], "")?.first { $0.hasPrefix("posix-") } }
+      lines.compactMap { $0.split(separator: " ").map(String.init).first { $0.hasPrefix("posix-") } }
     }
     let listing = ["posix-mq:" + box.name("c"), "posix-shm:" + box.name("a"), "posix-shm:" + box.name("b")]
     #expect(pane.waitFor { refs($0) == listing }, "\(pane.lines())")
@@ -182,6 +182,34 @@ struct WatchTests {
     #expect(run.lines.filter { $0.contains("IN/S") }.count == 3, "\(run)")
     #expect(run.lines.filter { $0.contains("posix-mq:" + box.name("jobs")) }.count == 3, "\(run)")
     #expect(run.stdout.contains("posix-shm:" + box.name("x") + "\\e[2J"), "\(run)")
+  }
+
+  /// With every namespace: the sandbox's objects under its namespace's inode, as list -A
+  /// tags them.
+  @Test func everyNamespaceTagsTheSandboxsObjects() throws {
+    let box = try Sandbox()
+    #expect(try box.run(["create", "sysv-mq"]).status == 0)
+    var status = stat()
+    try #require(stat("/proc/\(box.pid)/ns/ipc", &status) == 0)
+    let run = try runProgram(toolPath, ["watch", "-A", "-c", "1", "-o", "namespace,ref", "--kind", "sysv-mq"])
+    #expect(run.status == 0, "\(run)")
+    #expect(run.lines.contains { $0.split(separator: " ") == ["\(status.st_ino)", "sysv-mq:0"] }, "\(run)")
+  }
+
+  /// An object made while watch runs is marked '+', then shown '-' once removed, then gone.
+  @Test func newAndGoneObjectsAreMarked() throws {
+    let box = try Sandbox()
+    #expect(try box.run(["create", "posix-mq", box.name("old")]).status == 0)
+    let pane = try TmuxPane(box)
+    try pane.type("\(toolPath) watch -d 0.3 -o ref")
+    #expect(pane.waitFor { Self.row($0, "posix-mq:" + box.name("old")) != nil }, "\(pane.lines())")
+    let segment = "posix-shm:" + box.name("new")
+    #expect(try box.run(["create", "posix-shm", box.name("new"), "--size", "1"]).status == 0)
+    #expect(pane.waitFor { Self.row($0, segment) == ["+", segment] }, "\(pane.lines())")
+    #expect(try box.run(["unlink", segment]).status == 0)
+    #expect(pane.waitFor { Self.row($0, segment) == ["-", segment] }, "\(pane.lines())")
+    #expect(pane.waitFor { Self.row($0, segment) == nil }, "\(pane.lines())")
+    try pane.press("q")
   }
 
   @Test func badOptionsAreOneLine() throws {
