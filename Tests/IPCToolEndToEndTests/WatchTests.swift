@@ -24,16 +24,20 @@ struct WatchTests {
     return try String(contentsOfFile: file, encoding: .utf8)
   }
 
-  /// Waits for the prompt after `echo status=$?` and returns the status the shell saw.
+  /// The exit status the shell in the pane saw last, echoed under a mark of its own (an
+  /// earlier echo may still be on the screen).
   static func lastStatus(_ pane: TmuxPane) throws -> String? {
-    try pane.type("echo status=$?")
+    let mark = "status\(statusMarks.next())="
+    try pane.type("echo \(mark)$?")
     var status: String?
     pane.waitFor { lines in
-      status = lines.last { $0.hasPrefix("status=") }.map { String($0.dropFirst(7)) }
+      status = lines.last { $0.hasPrefix(mark) }.map { String($0.dropFirst(mark.count)) }
       return status != nil
     }
     return status
   }
+
+  static let statusMarks = Counter()
 
   @Test func theTableAppearsAndQGivesTheTerminalBack() throws {
     let box = try Sandbox()
@@ -56,11 +60,19 @@ struct WatchTests {
     #expect(!pane.lines().contains { $0.contains("IN/S") }, "the shell's screen back: \(pane.lines())")
   }
 
-  @Test func ctrlCAndSIGTERMGiveTheTerminalBack() throws {
+  @Test func ctrlZCtrlCAndSIGTERMGiveTheTerminalBack() throws {
     let box = try Sandbox()
     let pane = try TmuxPane(box)
     let before = try Self.settings(pane, "before")
     try pane.type("\(toolPath) watch -d 0.5")
+    #expect(pane.waitFor { $0.contains { $0.hasPrefix("ipctool watch ") } }, "\(pane.lines())")
+    // Ctrl-Z: the terminal given back while it is stopped, taken again by fg.
+    try pane.press("C-z")
+    #expect(pane.waitFor { $0.contains { $0.contains("Stopped") } }, "\(pane.lines())")
+    #expect(pane.format("#{alternate_on}") == "0")
+    #expect(try Self.settings(pane, "stopped") == before)
+    try pane.type("fg")
+    #expect(waitUntil { pane.format("#{alternate_on}") == "1" }, "\(pane.lines())")
     #expect(pane.waitFor { $0.contains { $0.hasPrefix("ipctool watch ") } }, "\(pane.lines())")
     try pane.press("C-c")
     #expect(waitUntil { pane.format("#{alternate_on}") == "0" }, "\(pane.lines())")
