@@ -41,4 +41,18 @@ public struct WatchKey: Hashable, Sendable {
     identity = entry.object.identity
     file = entry.object.file
   }
+
+  /// A name's bytes hashed as one block, not byte by byte (as [UInt8]'s own hash does): a
+  /// refresh hashes every object's key twice.
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(namespace)
+    hasher.combine(kind)
+    hasher.combine(file)
+    switch identity {
+    case .named(let name): name.fileName.withUnsafeBytes { hasher.combine(bytes: $0) }
+    case .sysv(let id, let key):
+      hasher.combine(id)
+      hasher.combine(key)
+    }
+  }
 }

@@ -147,6 +147,7 @@ struct WatchSession {
       }
     contexts = [:]
     for (inode, scope) in reading.scopes { contexts[inode] = listContext(scope.namespace, scope) }
+    guard everywhere else { return }
     for row in frame?.rows ?? [] where contexts[row.namespace?.inode] == nil {
       contexts[row.namespace?.inode] = listContext(row.namespace, nil)  // a namespace gone
     }
