@@ -64,10 +64,13 @@ import Testing
     var table = WatchTable(columns: ["ref", "owner", "size", "in", "out", "net"].compactMap(WatchColumn.named))
     table.droppable = ["owner"]
     let rows = [try Self.row("/" + String(repeating: "n", count: 60), size: 1, rate: 2.5)]
-    let wide = table.lines(rows[...], width: nil) { _ in Self.context }
+    func text(_ buffers: [ByteBuffer]) -> [String] {
+      buffers.flatMap { $0.string.split(separator: "\n").map(String.init) }
+    }
+    let wide = text(table.lines(rows[...], width: nil, contexts: [nil: Self.context]))
     #expect(wide[0].split(separator: " ") == ["REF", "OWNER", "SIZE", "IN/S", "OUT/S", "NET/S"])
     for width in [20, 40, 80] {
-      let lines = table.lines(rows[...], width: width) { _ in Self.context }
+      let lines = text(table.lines(rows[...], width: width, contexts: [nil: Self.context]))
       #expect(lines.allSatisfy { displayWidth($0) <= width }, "\(width): \(lines)")
       #expect(!lines[0].contains("OWNER"), "OWNER gives way first: \(lines)")
     }

@@ -167,15 +167,12 @@ struct WatchSession {
   private mutating func draw() {
     guard let frame else { return }
     let contexts = self.contexts
-    let rowContext: (WatchRow) -> ListContext = { row in
-      contexts[row.namespace?.inode] ?? contexts.values.first
-        ?? ListContext(users: UserNames(), exactBytes: false)
-    }
-    let rows = view.arrange(frame.rows, columns: columns, context: rowContext)
+    let fallback = contexts.values.first ?? ListContext(users: users, exactBytes: exactBytes)
+    let rows = view.arrange(frame.rows, columns: columns) { contexts[$0.namespace?.inode] ?? fallback }
     let status = WatchScreen.status(frame, shown: rows.count, interval: interval, now: context.clock.now)
     guard onTerminal else {
       for note in notes where notesSaid.insert(note).inserted { console.error(note) }
-      let lines = table.lines(rows[...], width: nil, context: rowContext)
+      let lines = table.lines(rows[...], width: nil, contexts: contexts)
       console.out(WatchScreen.plainFrame(status: status, table: lines))
       return
     }
@@ -186,7 +183,8 @@ struct WatchSession {
     }
     let room = max(0, height - heading.count - 1)
     let shown = rows.count > room ? max(0, room - 1) : rows.count
-    let lines = table.lines(rows.prefix(shown), width: width, context: rowContext)
+    let lines = table.lines(rows.prefix(shown), width: width, contexts: contexts)
+      .flatMap { $0.string.split(separator: "\n").map(String.init) }
     let screen = WatchScreen(color: Self.colorWanted)
     console.out(
       screen.terminalFrame(

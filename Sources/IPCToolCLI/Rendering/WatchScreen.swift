@@ -74,8 +74,12 @@ struct WatchScreen {
   }
 
   /// A table for a pipe or a file: the status line, the table, a blank line.
-  static func plainFrame(status: String, table: [String]) -> String {
-    ([status] + table).joined(separator: "\n") + "\n\n"
+  static func plainFrame(status: String, table: [ByteBuffer]) -> [ByteBuffer] {
+    let first = ByteBuffer(capacity: 128)
+    first.append(status + "\n")
+    let end = ByteBuffer(capacity: 1)
+    end.append(UInt8(ascii: "\n"))
+    return [first] + table + [end]
   }
 }
 
