@@ -62,6 +62,19 @@ import Testing
     #expect(Self.names(back.advance(to: WatchSample(entries: [a, b], taken: 4))) == ["/a", "+/b"])
   }
 
+  /// Gone earlier, gone now and back again, in one frame: each where it sorts.
+  @Test func goneAndBackAgainKeepTheirPlaces() throws {
+    var state = WatchState()
+    let (a, b, c, d) = (try Self.segment("/a"), try Self.segment("/b"), try Self.segment("/c"), try Self.segment("/d"))
+    _ = state.advance(to: WatchSample(entries: [a, b, c, d], taken: 0))
+    #expect(Self.names(state.advance(to: WatchSample(entries: [a, c], taken: 1))) == ["/a", "-/b", "/c", "-/d"])
+    #expect(Self.names(state.advance(to: WatchSample(entries: [b, c], taken: 2))) == ["-/a", "+/b", "/c", "-/d"])
+    // Entries from namespaces read one after another come in any order: the frame sorts them.
+    var many = WatchState()
+    let frame = many.advance(to: WatchSample(entries: [c, a, b], taken: 0))
+    #expect(Self.names(frame) == ["/a", "/b", "/c"])
+  }
+
   /// Through the snapshot on a fixture /proc: the queue's count rises by 4 and its last
   /// sender changes between two reads the clock puts 2 s apart: 2 messages in per second.
   @Test func aSnapshotOfFixturesGivesRatesByTheClock() throws {

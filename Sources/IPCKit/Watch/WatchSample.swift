@@ -25,34 +25,3 @@ public struct WatchSample: Sendable {
     self.taken = taken
   }
 }
-
-/// What makes an object the same one from one sample to the next: its namespace, kind and
-/// name or id and key, and for a POSIX object its file (a name removed and made again between
-/// two refreshes is a new object, and the old one vanished).
-public struct WatchKey: Hashable, Sendable {
-  var namespace: UInt64?
-  var kind: IPCKind
-  var identity: IPCObjectInfo.Identity
-  var file: FileIdentity?
-
-  public init(_ entry: WatchSample.Entry) {
-    namespace = entry.namespace?.inode
-    kind = entry.object.kind
-    identity = entry.object.identity
-    file = entry.object.file
-  }
-
-  /// A name's bytes hashed as one block, not byte by byte (as [UInt8]'s own hash does): a
-  /// refresh hashes every object's key twice.
-  public func hash(into hasher: inout Hasher) {
-    hasher.combine(namespace)
-    hasher.combine(kind)
-    hasher.combine(file)
-    switch identity {
-    case .named(let name): name.fileName.withUnsafeBytes { hasher.combine(bytes: $0) }
-    case .sysv(let id, let key):
-      hasher.combine(id)
-      hasher.combine(key)
-    }
-  }
-}

@@ -2,23 +2,20 @@
 /// lately. Given each new sample, it makes the frame to show. No clock or system call here:
 /// the samples carry their times, so a test gives fixtures and exact intervals.
 ///
-/// A refresh runs over tens of thousands of objects: each object's key is made and hashed once
-/// a sample, entries stay in the sample's array (a dictionary holds only their places), and
-/// the frame is sorted only when vanished objects are to be put back among the rest.
+/// A refresh runs over tens of thousands of objects: the two samples, both in watch order
+/// (`WatchSample.Entry.compare`), are walked side by side, as a merge does, so an object is
+/// matched with its record before without hashing anything, and a vanished one falls where
+/// it stood.
 public struct WatchState: Sendable {
   /// How many refreshes a vanished object stays shown, marked gone (the one that found it
   /// gone included).
   public var goneRefreshes: Int
 
   private var previous: [WatchSample.Entry] = []
-  private var previousKeys: [WatchKey] = []
-  private var previousPlaces: [WatchKey: Int] = [:]
   private var previousTaken: Double?
-  /// Vanished objects still shown, as last read, and how many more refreshes show them.
-  private var gone: [WatchKey: (entry: WatchSample.Entry, left: Int)] = [:]
-  /// The keys of the frame before, in order, where it showed vanished objects (else the
-  /// sample's keys are its order): a vanished object keeps its place among them.
-  private var shownOrder: [WatchKey]?
+  /// Vanished objects still shown, in watch order, as last read, and how many more refreshes
+  /// show them.
+  private var gone: [(entry: WatchSample.Entry, left: Int)] = []
 
   public init(goneRefreshes: Int = 2) {
     self.goneRefreshes = goneRefreshes
@@ -28,65 +25,66 @@ public struct WatchState: Sendable {
   public mutating func advance(to sample: WatchSample) -> WatchFrame {
     let first = previousTaken == nil
     let seconds = previousTaken.map { sample.taken - $0 }
-    let keys = sample.entries.map(WatchKey.init)
-    var places: [WatchKey: Int] = [:]
-    places.reserveCapacity(keys.count)
+    let current = sample.ordered
     var rows: [WatchRow] = []
-    rows.reserveCapacity(sample.entries.count + gone.count)
-    var matched = 0
-    for (index, entry) in sample.entries.enumerated() {
-      let key = keys[index]
-      places[key] = index
-      var row = WatchRow(object: entry.object, namespace: entry.namespace, mark: .present)
-      if let place = previousPlaces[key] {
-        matched += 1
-        row.delta = seconds.map { ObjectDelta(from: previous[place].object, to: entry.object, seconds: $0) }
-      } else if !first {
-        row.mark = .new
-        gone[key] = nil  // back again: new, not gone
+    rows.reserveCapacity(current.count + gone.count)
+    var stillGone: [(entry: WatchSample.Entry, left: Int)] = []
+    // Three sorted runs: the sample, the one before, and the objects gone earlier.
+    var (old, earlier) = (0, 0)
+    for entry in current {
+      var row = WatchRow(object: entry.object, namespace: entry.namespace, mark: first ? .present : .new)
+      // Vanished ones that sort before this object go before it.
+      while old < previous.count, WatchSample.Entry.compare(previous[old], entry) < 0 {
+        addGone(previous[old], left: goneRefreshes, &rows, &stillGone, &earlier)
+        old += 1
+      }
+      while earlier < gone.count, WatchSample.Entry.compare(gone[earlier].entry, entry) <= 0 {
+        // Equal: back again, so new (the loop above left it unmatched in `previous`).
+        if WatchSample.Entry.compare(gone[earlier].entry, entry) < 0 {
+          keepGone(gone[earlier], &rows, &stillGone)
+        }
+        earlier += 1
+      }
+      if old < previous.count, WatchSample.Entry.compare(previous[old], entry) == 0 {
+        row.mark = .present
+        row.delta = seconds.map { ObjectDelta(from: previous[old].object, to: entry.object, seconds: $0) }
+        old += 1
       }
       rows.append(row)
     }
-    if matched < previous.count {  // some vanished
-      for (index, key) in previousKeys.enumerated() where places[key] == nil {
-        gone[key] = (previous[index], goneRefreshes)
-      }
+    while old < previous.count {
+      addGone(previous[old], left: goneRefreshes, &rows, &stillGone, &earlier)
+      old += 1
     }
-    var order: [WatchKey]?
-    if !gone.isEmpty { (rows, order) = withGone(rows, keys: keys, places: places) }
-    previous = sample.entries
-    previousKeys = keys
-    previousPlaces = places
+    while earlier < gone.count {
+      keepGone(gone[earlier], &rows, &stillGone)
+      earlier += 1
+    }
+    previous = current
     previousTaken = sample.taken
-    shownOrder = order
+    gone = stillGone
     return WatchFrame(rows: rows, seconds: seconds, shmSpace: sample.shmSpace)
   }
 
-  /// The rows with each vanished object put back just before the first row that followed it
-  /// in the frame before and is still here; and the new frame's keys in order.
-  private mutating func withGone(_ rows: [WatchRow], keys: [WatchKey], places: [WatchKey: Int])
-    -> ([WatchRow], [WatchKey])
-  {
-    // Sorted by (place, 0 for a gone row or 1, its place in the frame before).
-    var placed = rows.enumerated().map { (place: $0, present: 1, before: 0, row: $1, key: keys[$0]) }
-    var following = rows.count
-    var shown: Set<WatchKey> = []
-    for (before, key) in (shownOrder ?? previousKeys).enumerated().reversed() {
-      if let place = places[key] {
-        following = place
-      } else if let item = gone[key] {
-        let row = WatchRow(object: item.entry.object, namespace: item.entry.namespace, mark: .gone)
-        placed.append((following, 0, before, row, key))
-        shown.insert(key)
-      }
+  /// A newly vanished object, after the ones gone earlier that sort before it.
+  private func addGone(
+    _ entry: WatchSample.Entry, left: Int, _ rows: inout [WatchRow],
+    _ stillGone: inout [(entry: WatchSample.Entry, left: Int)], _ earlier: inout Int
+  ) {
+    while earlier < gone.count, WatchSample.Entry.compare(gone[earlier].entry, entry) < 0 {
+      keepGone(gone[earlier], &rows, &stillGone)
+      earlier += 1
     }
-    // Each shown once more; one the frame before did not show (none should be) is dropped.
-    var kept: [WatchKey: (entry: WatchSample.Entry, left: Int)] = [:]
-    for (key, item) in gone where shown.contains(key) && item.left > 1 {
-      kept[key] = (item.entry, item.left - 1)
-    }
-    gone = kept
-    placed.sort { ($0.place, $0.present, $0.before) < ($1.place, $1.present, $1.before) }
-    return (placed.map(\.row), placed.map(\.key))
+    keepGone((entry, left), &rows, &stillGone)
+  }
+
+  /// Shows a vanished object once more, and keeps it for the next refresh if it has one left.
+  private func keepGone(
+    _ item: (entry: WatchSample.Entry, left: Int), _ rows: inout [WatchRow],
+    _ stillGone: inout [(entry: WatchSample.Entry, left: Int)]
+  ) {
+    guard item.left > 0 else { return }
+    rows.append(WatchRow(object: item.entry.object, namespace: item.entry.namespace, mark: .gone))
+    if item.left > 1 { stillGone.append((item.entry, item.left - 1)) }
   }
 }
