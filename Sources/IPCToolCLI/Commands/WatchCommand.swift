@@ -28,7 +28,8 @@ enum WatchCommand {
         + " follows its resizing; lines are cut, never wrapped. q, Ctrl-C (exit status 130) and"
         + " SIGTERM (143) put the terminal back as it was. NO_COLOR turns color off.",
       "Off a terminal (a pipe, a file) it prints a plain table each interval, with no escape"
-        + " sequence; --count stops it. One refresh costs about what one list does.",
+        + " sequence; --count stops it. Each refresh reads what one list reads; on a terminal only"
+        + " the rows that fit are made.",
     ],
     options: [
       SharedOptions.kind, SharedOptions.prefix, SharedOptions.owner, SharedOptions.olderThan,
