@@ -87,6 +87,7 @@ why
 memory
 mem
 metrics
+watch
 help
 --version
 --help"
@@ -767,6 +768,145 @@ all"
         return
       fi
       ;;
+    watch)
+      case $prev in
+        -k|--kind)
+          _ipctool_reply_list "$cur" <<<"posix-mq
+sysv-mq
+posix-shm
+sysv-shm
+posix-sem
+sysv-sem
+posix
+sysv
+mq
+shm
+sem
+all"
+          return ;;
+        -p|--prefix)
+          _ipctool_reply "$cur" < <(_ipctool_objects names "$cur")
+          return ;;
+        -u|--owner)
+          _ipctool_reply "$cur" < <(compgen -u -- "$cur")
+          return ;;
+        --older-than)
+          :
+          return ;;
+        --idle)
+          :
+          return ;;
+        -t|--target)
+          _ipctool_reply "$cur" < <(_ipctool_objects pids "$cur")
+          return ;;
+        -d|--interval)
+          :
+          return ;;
+        -c|--count)
+          :
+          return ;;
+        -o|--output)
+          _ipctool_reply_list "$cur" <<<"namespace
+container
+ref
+kind
+key
+owner
+mode
+size
+usage
+changed
+idle
+id
+uid
+group
+gid
+perms
+cuid
+cgid
+cuser
+cgroup
+cpid
+command
+lpid
+lspid
+lrpid
+status
+attach
+detach
+send
+receive
+semop
+name
+modified
+value
+users
+in
+out
+net
+change"
+          return ;;
+        -s|--sort)
+          _ipctool_reply "$cur" <<<"namespace
+container
+ref
+kind
+key
+owner
+mode
+size
+usage
+changed
+idle
+id
+uid
+group
+gid
+perms
+cuid
+cgid
+cuser
+cgroup
+cpid
+command
+lpid
+lspid
+lrpid
+status
+attach
+detach
+send
+receive
+semop
+name
+modified
+value
+users
+in
+out
+net
+change"
+          return ;;
+      esac
+      if [[ $cur == -* ]]; then
+        _ipctool_reply "$cur" <<<"--kind
+--prefix
+--owner
+--older-than
+--idle
+--unused
+--target
+--all-namespaces
+--interval
+--count
+--output
+--sort
+--reverse
+--bytes
+--help"
+        return
+      fi
+      ;;
     help)
       case $prev in
       esac
@@ -800,7 +940,8 @@ trace
 why
 memory
 mem
-metrics"
+metrics
+watch"
       ;;
   esac
 }

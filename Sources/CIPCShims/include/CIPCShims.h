@@ -141,6 +141,7 @@ int ipcshim_argc(void);
 char *_Nullable const *_Nullable ipcshim_argv(void);
 
 #include "file_facts.h"  // ipctool memory
+#include "signal_pipe.h"  // ipctool watch
 // ipctool trace (trace.c): unshare(CLONE_NEWNS), which needs _GNU_SOURCE, so tracefs can be
 // mounted where only this process sees it. -1 with errno on failure.
 int ipcshim_unshare_mount_namespace(void);

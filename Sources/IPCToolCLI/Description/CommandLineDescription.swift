@@ -36,6 +36,7 @@ public enum CommandLineDescription {
     WhyCommand.spec,
     CompleteCallback.spec, ManPageCommand.spec,
     MemoryCommand.spec, MetricsCommand.spec,
+    WatchCommand.spec,
   ]
 
   /// The subcommand a word names, by name or alias.

@@ -84,7 +84,8 @@ struct ManPage {
       label += "\\fB\\-\\-\(roff(option.long))\\fR"
       if let value = option.valueName { label += " \\fI\(roff(value))\\fR" }
       // list's columns get a line each: what -o's help leaves out to stay short.
-      guard option.long == ListCommand.output.spec.long, case .choices(let choices) = option.values
+      guard command.name == ListCommand.spec.name, option.long == ListCommand.output.spec.long,
+        case .choices(let choices) = option.values
       else {
         out += ".TP\n\(label)\n" + roffParagraph(HelpRenderer.helpText(option))
         continue
@@ -140,6 +141,7 @@ struct ManPage {
     "@2|A usage error: no subcommand, an unknown subcommand or option, a missing or malformed value, an invalid name or reference, clean without a selector.",
     "@129, 130, 131, 138, 140, 141, 142, 143|pi stopped by SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGPIPE, SIGALRM or SIGTERM, after removing everything it made.",
     "@130, 143|trace stopped by SIGINT or SIGTERM, after removing its tracefs instance and uprobes; receive, wait and send stopped by SIGINT or SIGTERM while they waited, having taken or sent nothing more.",
+    "@129, 130, 131, 143|watch stopped by SIGHUP, SIGINT (Ctrl-C), SIGQUIT or SIGTERM, after putting the terminal back as it was.",
     "@141|Standard output was a pipe whose reader closed it (ipctool list | head -1): ended by SIGPIPE, as coreutils are, saying nothing.",
   ]
 

@@ -1,0 +1,121 @@
+import IPCKit
+
+/// `watch`'s table: a mark (`+` new, `-` gone) and the chosen columns, padded as list pads
+/// them. On a terminal only the rows that fit are made, and columns that do not fit go; on a
+/// pipe every row is made and nothing is cut. A refresh must cost no more than a `list`, so,
+/// as list's table does, cells and lines are made on all cores and written as bytes.
+struct WatchTable {
+  let columns: [WatchColumn]
+  /// The columns that may go, in this order, when a terminal is too narrow (none with -o).
+  var droppable: [String] = []
+
+  /// The header and one line per row, each ending in a newline, fitted to `width` columns
+  /// when given: columns dropped first, then each line cut (never wrapped). Cells are escaped
+  /// already. `contexts` renders each namespace's rows (by inode; nil for the one namespace).
+  func lines(
+    _ rows: ArraySlice<WatchRow>, width: Int?, contexts: [UInt64?: ListContext]
+  ) -> [ByteBuffer] {
+    let values = columns.map(\.value)  // the closures once, not a column's copy per cell
+    let rows = Array(rows)
+    let count = values.count + 1
+    let threads = usefulThreads(for: rows.count)
+    let chunks = chunked(rows.count, size: 1024)
+    let cells: [[String]] = inParallel(chunks: chunks, threads: threads) { range in
+      // Each thread its own time texts (they remember their last answer).
+      let local = contexts.mapValues { context in
+        var context = context
+        context.times = TimeTexts(format: context.times.format)
+        return context
+      }
+      let fallback = local.values.first ?? ListContext(users: UserNames(), exactBytes: false)
+      var cells: [String] = []
+      cells.reserveCapacity(range.count * count)
+      for row in rows[range] {
+        let context = local[row.namespace?.inode] ?? fallback
+        cells.append(Self.mark(row.mark))
+        for value in values { cells.append(value(row, context)) }
+      }
+      return cells
+    }
+    let headers = [" "] + columns.map(\.header)
+    var widths = headers.map(displayWidth)
+    for chunk in cells {
+      for (index, cell) in chunk.enumerated() {
+        widths[index % count] = max(widths[index % count], displayWidth(cell))
+      }
+    }
+    var shown = Array(widths.indices)
+    if let width {
+      for name in droppable where total(widths, shown) > width {
+        if let index = columns.firstIndex(where: { $0.name == name }) {
+          shown.removeAll { $0 == index + 1 }
+        }
+      }
+    }
+    let right = [false] + columns.map { $0.alignment == .right }
+    let layout = Layout(widths: widths, shown: shown, right: right, limit: width)
+    let heading = ByteBuffer(capacity: 256)
+    layout.write(headers[...], to: heading)
+    let body = inParallel(chunks: chunked(cells.count, size: 1), threads: threads) { range in
+      let chunk = cells[range.lowerBound]
+      let out = ByteBuffer(capacity: chunk.count * 10)
+      for row in stride(from: 0, to: chunk.count, by: count) {
+        layout.write(chunk[row..<row + count], to: out)
+      }
+      return out
+    }
+    return [heading] + body
+  }
+
+  private static func mark(_ mark: WatchRow.Mark) -> String {
+    switch mark {
+    case .new: "+"
+    case .gone: "-"
+    case .present: " "
+    }
+  }
+
+  private func total(_ widths: [Int], _ shown: [Int]) -> Int {
+    shown.reduce(0) { $0 + widths[$1] } + 2 * max(0, shown.count - 1) - (shown.first == 0 ? 1 : 0)
+  }
+
+  /// Where each cell goes: the columns shown, their widths and alignment, the width a line is
+  /// cut to.
+  private struct Layout {
+    let widths: [Int]
+    let shown: [Int]
+    let right: [Bool]
+    let limit: Int?
+
+    /// One line: the mark one space from the first column, the rest two apart.
+    func write(_ row: ArraySlice<String>, to out: ByteBuffer) {
+      var line = ""
+      for (position, index) in shown.enumerated() {
+        let cell = row[row.startIndex + index]
+        let padding = widths[index] - displayWidth(cell)
+        let last = position == shown.count - 1
+        if right[index] { line.append(String(repeating: " ", count: padding)) }
+        line.append(cell)
+        if !right[index] && !last { line.append(String(repeating: " ", count: padding)) }
+        if !last { line.append(index == 0 ? " " : "  ") }
+      }
+      if let limit, displayWidth(line) > limit { line = cut(line, to: limit) }
+      out.append(line)
+      out.append(UInt8(ascii: "\n"))
+    }
+  }
+}
+
+/// `text` cut to at most `width` columns, whole characters only: a terminal's line that must
+/// not wrap.
+func cut(_ text: String, to width: Int) -> String {
+  var kept = ""
+  var used = 0
+  for character in text {
+    let columns = displayWidth(String(character))
+    guard used + columns <= width else { break }
+    kept.append(character)
+    used += columns
+  }
+  return kept
+}
