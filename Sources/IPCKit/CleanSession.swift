@@ -208,10 +208,15 @@ public struct CleanSession {
     return cleaner.plan(object, users: users, force: force)
   }
 
-  /// Planned and, unless a dry run, carried out at once.
+  /// Planned and, unless a dry run, carried out at once. A plan that made or waited for a
+  /// /proc scan (`selected` and `scan` may ask for one) planned from a record no longer
+  /// current: the cleaner reads it again before removing.
   private func decide(_ object: IPCObjectInfo, readJustNow: Bool) -> Cleaner.Outcome? {
+    let scansBefore = usage.scansMade
     guard let outcome = plan(object) else { return nil }
-    return dryRun ? outcome : cleaner.carriedOut(outcome, readJustNow: readJustNow)
+    guard !dryRun else { return outcome }
+    return cleaner.carriedOut(
+      outcome, readJustNow: readJustNow, waitedSinceRead: usage.scansMade != scansBefore)
   }
 }
 

@@ -124,12 +124,26 @@ public struct Cleaner {
 
   /// Removes what a plan would remove, turning it into removed, gone or failed; every other
   /// outcome stands as planned.
-  public func carriedOut(_ outcome: Outcome, readJustNow: Bool = false) -> Outcome {
+  ///
+  /// `readJustNow`: the System V record was read from its slot by this thread a moment ago;
+  /// `waitedSinceRead: false` adds that planning it waited for nothing (no /proc scan), so
+  /// that read is as current as a second one would be.
+  public func carriedOut(_ outcome: Outcome, readJustNow: Bool = false, waitedSinceRead: Bool = true)
+    -> Outcome
+  {
     guard outcome.action == .wouldRemove else { return outcome }
     var done = outcome
-    // Always checked again: even a record read "just now" came before the /proc scan that
-    // planning it may have waited for.
-    let (action, reason) = removal(outcome.object, recheck: true)
+    // A record is read again by id before IPC_RMID, unless it was read just now and nothing
+    // was waited for since. Why that is as safe: the slot read (*_STAT_ANY) gave the record of
+    // the object in the slot then and its id, slot and sequence number; IPC_RMID by that id
+    // removes only the object that has it (the kernel compares the sequence number), never a
+    // later one in the same slot. A second *_STAT by id leaves the same window open between
+    // it and IPC_RMID as the slot read does when planning was microseconds of work in memory:
+    // it narrows nothing and costs a call per object. Where planning waited for the /proc
+    // scan (milliseconds to seconds), the record is old: read again, an object that went and
+    // whose id another took meanwhile (a root setting kernel.*_next_id) shows by its key,
+    // owner, creation time and size, and is left alone.
+    let (action, reason) = removal(outcome.object, recheck: !readJustNow || waitedSinceRead)
     done.action = action
     done.reason = action == .removed ? outcome.reason : reason  // removed: the messages that went
     return done

@@ -8,6 +8,7 @@ public final class UsageOnDemand: Sendable {
   private let scanner: UsageScanner
   private let made = Mutex<UsageScanner.Report?>(nil)
   private let ownersMade = Mutex<UsageScanner.Report?>(nil)
+  private let scanCount = Atomic<Int>(0)
 
   public init(_ scanner: UsageScanner) {
     self.scanner = scanner
@@ -18,9 +19,14 @@ public final class UsageOnDemand: Sendable {
       if let report = made { return report }
       let report = scanner.scan()
       made = report
+      scanCount.add(1, ordering: .sequentiallyConsistent)
       return report
     }
   }
+
+  /// How many scans are made so far: read before and after a step, it tells whether the step
+  /// may have waited for one (a clean then re-reads the record it planned from).
+  public var scansMade: Int { scanCount.load(ordering: .sequentiallyConsistent) }
 
   /// Live processes by owner without users: the full report if made, else a scan that reads
   /// no maps and no descriptors.
@@ -30,6 +36,7 @@ public final class UsageOnDemand: Sendable {
       if let report = owners { return report }
       let report = scanner.scan(ownersOnly: true)
       owners = report
+      scanCount.add(1, ordering: .sequentiallyConsistent)
       return report
     }
   }

@@ -34,6 +34,9 @@ final class ByteBuffer {
 
   /// Appends a string's UTF-8.
   func append(_ text: String) {
+    // In place where the string is contiguous, as nearly every one is: no copy to retain.
+    let done: Void? = text.utf8.withContiguousStorageIfAvailable { append(UnsafeRawBufferPointer($0)) }
+    guard done == nil else { return }
     var text = text
     text.withUTF8 { append(UnsafeRawBufferPointer($0)) }
   }

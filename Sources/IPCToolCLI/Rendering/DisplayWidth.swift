@@ -8,11 +8,12 @@
 /// marks, format characters and emoji come from the Swift runtime's own Unicode properties;
 /// East Asian Width, which it does not carry, from `wideRanges`.
 func displayWidth(_ text: String) -> Int {
-  var text = text
-  // Nearly every cell is ASCII: its bytes are its columns.
-  if let ascii = text.withUTF8({ bytes in bytes.allSatisfy { $0 < 0x80 } ? bytes.count : nil }) {
-    return ascii
+  // Nearly every cell is ASCII: its bytes are its columns. (Read in place: `withUTF8` on a
+  // copy retained and released it for each of a listing's cells, twice.)
+  let ascii = text.utf8.withContiguousStorageIfAvailable { bytes in
+    bytes.allSatisfy { $0 < 0x80 } ? bytes.count : nil
   }
+  if let ascii = ascii ?? nil { return ascii }
   var width = 0
   var narrowEmoji = false
   for scalar in text.unicodeScalars {

@@ -149,16 +149,13 @@ struct ListTable {
     for (index, cell) in cells.enumerated() {
       guard let width = widths[index] else { continue }
       let last = index == lastShown
-      var cell = cell
-      var cellWidth = displayWidth(cell)
-      if cellWidth > width {
-        cell = elide(cell, to: width)
-        cellWidth = displayWidth(cell)
-      }
-      let padding = width - cellWidth
+      let cellWidth = displayWidth(cell)
+      // Nearly every cell fits, and is written as it is, not copied.
+      let elided = cellWidth > width ? elide(cell, to: width) : nil
+      let padding = width - (elided.map(displayWidth) ?? cellWidth)
       let alignment = alignments[index]
       if alignment == .right { out.appendSpaces(padding) }
-      out.append(cell)
+      if let elided { out.append(elided) } else { out.append(cell) }
       if alignment == .left && !last { out.appendSpaces(padding) }
       if !last { out.append("  " as StaticString) }
       if last { break }
