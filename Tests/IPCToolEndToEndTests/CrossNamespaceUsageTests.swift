@@ -47,6 +47,29 @@ struct CrossNamespaceUsageTests {
     #expect(!free.contains("\(sleeper.pid)"), "\(free)")
   }
 
+  /// Every namespace's users come from one pass over /proc: each process's maps and
+  /// descriptors are read once a run, however many namespaces are read (they were read once per
+  /// namespace: 50 namespaces, 50 scans).
+  @Test(.enabled(if: installed("strace"), "strace is not installed"))
+  func eachProcessIsReadOnceARun() throws {
+    let boxes = try (0..<3).map { _ in try Sandbox() }
+    for box in boxes { box.plainPosixSegment(box.name("s"), size: 4096) }
+    let folder = try TemporaryDirectory()
+    let trace = folder.file("trace")
+    for arguments in [["metrics", "-A"], ["list", "-A", "--users", "--json"]] {
+      let run = try boxes[0].runInside(
+        ["/usr/bin/strace", "-f", "-o", trace, "-e", "trace=open,openat,openat2", toolPath]
+          + arguments)
+      #expect(run.status == 0, "\(run)")
+      let opened = (try? String(contentsOfFile: trace, encoding: .utf8))?.split(separator: "\n") ?? []
+      for box in boxes {
+        let maps = opened.filter { $0.contains("\"/proc/\(box.pid)/maps\"") }
+        let descriptors = opened.filter { $0.contains("\"/proc/\(box.pid)/fd\"") }
+        #expect(maps.count == 1 && descriptors.count == 1, "\(arguments): \(maps) \(descriptors)")
+      }
+    }
+  }
+
   private func namespaceInode(_ pid: pid_t) throws -> String {
     let link = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/ns/ipc")
     return String(link.dropFirst("ipc:[".count).dropLast())

@@ -24,15 +24,23 @@ extension Snapshot {
   ) -> [NamespaceReading<Part>] {
     let proc = context.paths.proc
     var seenShm: Set<UInt64> = []
-    return NamespaceCensus.find(proc: proc).map { namespace in
+    let namespaces = NamespaceCensus.find(proc: proc).map { namespace in
       let paths = namespace.paths(proc: proc)
-      let shm = paths.openShm()
+      return (namespace, paths, paths.openShm())
+    }
+    // Every process's maps and descriptors read once, not once per namespace: each
+    // namespace's users are cut from this scan (by device and inode, and for System V by the
+    // attaching threads' namespace), whichever namespace a holder is in.
+    let host = needsUsers
+      ? UsageScanner(context: context).scanHost(
+        shmDevices: Set(namespaces.compactMap { (try? $0.2.get())?.device })) : nil
+    return namespaces.map { namespace, paths, shm in
       let device = (try? shm.get())?.device
       let includeShm = !shmOnce || (device.map { seenShm.insert($0).inserted } ?? true)
       let inside = IPCContext(
         paths: paths, caller: context.caller, clock: context.clock, ipcNamespace: namespace.id)
       let reading = NamespaceCensus.within(namespace, proc: proc, paths: paths) { _ in
-        self.read(inside, namespace: namespace.tag, includeShm: includeShm, render)
+        self.read(inside, namespace: namespace.tag, includeShm: includeShm, host: host, render)
       }
       var gap: ListingGap?
       if case .failure(let why) = shm { gap = why }

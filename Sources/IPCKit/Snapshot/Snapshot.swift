@@ -54,20 +54,23 @@ public struct Snapshot {
   public func read<Part>(
     _ context: IPCContext, _ render: (Scope) -> ([IPCObjectInfo]) -> Part
   ) -> Reading<Part> {
-    read(context, namespace: nil, includeShm: true, render)
+    read(context, namespace: nil, includeShm: true, host: nil, render)
   }
 
+  /// Whether the objects' users are read (a scan of /proc).
+  var needsUsers: Bool { withUsers || unusedOnly || selection.olderThan != nil }
+
   /// `includeShm` false leaves out POSIX shared memory and semaphores (a /dev/shm read already
-  /// in another namespace).
+  /// in another namespace). `host`: a scan of every process already made, to cut this
+  /// namespace's users from.
   func read<Part>(
     _ context: IPCContext, namespace: NamespaceTag?, includeShm: Bool,
-    _ render: (Scope) -> ([IPCObjectInfo]) -> Part
+    host: UsageScanner.HostScan?, _ render: (Scope) -> ([IPCObjectInfo]) -> Part
   ) -> Reading<Part> {
     let inventory = Inventory(context: context)
     // One /proc scan serves both users and --unused; an age too: a mapped segment's age is
     // unknown, and it is not old.
-    let usage = withUsers || unusedOnly || selection.olderThan != nil
-      ? UsageOnDemand(UsageScanner(context: context)) : nil
+    let usage = needsUsers ? UsageOnDemand(UsageScanner(context: context), from: host) : nil
     let report = withUsers ? usage?.report : nil
     let holds =
       report != nil ? ApplicationHolds.read(inventory, findLeftSets: false) : ApplicationHolds()
