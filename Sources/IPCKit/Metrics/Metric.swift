@@ -18,6 +18,8 @@ public enum Metric: String, CaseIterable, Sendable {
   case shmUsed = "ipctool_dev_shm_used_bytes"
   // Per namespace, with every namespace read.
   case namespaceRead = "ipctool_namespace_read"
+  // With every namespace read: processes whose namespace could not be read.
+  case namespaceUnreadableProcesses = "ipctool_namespace_unreadable_processes"
   // Per object, with --per-object only.
   case objectBytes = "ipctool_object_bytes"
   case objectUsers = "ipctool_object_users"

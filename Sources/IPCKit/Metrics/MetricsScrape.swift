@@ -59,8 +59,11 @@ public struct MetricsScrape {
       result.gaps += reading.gaps.map { (reading.scope.namespace, $0) }
       return part
     }
+    var unreadableProcesses: UInt64?
     if allNamespaces {
-      for namespace in snapshot.readEveryNamespace(context, render) {
+      let survey = snapshot.surveyEveryNamespace(context, render)
+      unreadableProcesses = UInt64(survey.unreadableProcesses)
+      for namespace in survey.namespaces {
         switch namespace.reading {
         case .success(let reading): parts.append(part(reading, shmSpace: namespace.shmSpace))
         case .failure(let code):
@@ -76,6 +79,10 @@ public struct MetricsScrape {
     result.families = MetricsFamilies(
       parts: parts, perObject: perObject, allNamespaces: allNamespaces, unjoined: unjoined
     ).families
+    if let unreadableProcesses {
+      result.families.append(
+        MetricFamily(.namespaceUnreadableProcesses, [MetricSample([], .count(unreadableProcesses))]))
+    }
     let errors = UInt64(result.gaps.count + result.unjoined.count)
     result.families.append(MetricFamily(.scrapeErrors, [MetricSample([], .count(errors))]))
     let duration = max(0, Clock.monotonicSeconds() - start)

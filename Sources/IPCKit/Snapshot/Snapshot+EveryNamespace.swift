@@ -22,9 +22,18 @@ extension Snapshot {
     _ context: IPCContext, shmOnce: Bool = true,
     _ render: @escaping (Scope) -> ([IPCObjectInfo]) -> Part
   ) -> [NamespaceReading<Part>] {
+    surveyEveryNamespace(context, shmOnce: shmOnce, render).namespaces
+  }
+
+  /// `readEveryNamespace`, with the processes whose namespace could not be read counted.
+  public func surveyEveryNamespace<Part>(
+    _ context: IPCContext, shmOnce: Bool = true,
+    _ render: @escaping (Scope) -> ([IPCObjectInfo]) -> Part
+  ) -> NamespaceCensus.Survey<NamespaceReading<Part>> {
     let proc = context.paths.proc
     var seenShm: Set<UInt64> = []
-    let namespaces = NamespaceCensus.find(proc: proc).map { namespace in
+    let survey = NamespaceCensus.find(surveying: proc)
+    let namespaces = survey.namespaces.map { namespace in
       let paths = namespace.paths(proc: proc)
       return (namespace, paths, paths.openShm())
     }
@@ -34,7 +43,7 @@ extension Snapshot {
     let host = needsUsers
       ? UsageScanner(context: context).scanHost(
         shmDevices: Set(namespaces.compactMap { (try? $0.2.get())?.device })) : nil
-    return namespaces.map { namespace, paths, shm in
+    let readings = namespaces.map { namespace, paths, shm in
       let device = (try? shm.get())?.device
       let includeShm = !shmOnce || (device.map { seenShm.insert($0).inserted } ?? true)
       let inside = IPCContext(
@@ -48,5 +57,7 @@ extension Snapshot {
         namespace: namespace, shmSpace: (try? shm.get()).flatMap(ShmSpace.init), shmGap: gap,
         reading: reading)
     }
+    return NamespaceCensus.Survey(
+      namespaces: readings, unreadableProcesses: survey.unreadableProcesses)
   }
 }

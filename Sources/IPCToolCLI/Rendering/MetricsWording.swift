@@ -23,6 +23,9 @@ enum MetricsWording {
     case .shmSize: "Size of the /dev/shm file system, in bytes."
     case .shmUsed: "Bytes used in the /dev/shm file system."
     case .namespaceRead: "1 if the IPC namespace's objects were read, 0 if it could not be joined."
+    case .namespaceUnreadableProcesses:
+      "Processes whose IPC namespace could not be read (it needs ptrace access to them):"
+        + " namespaces only they are in are missing, not absent."
     case .objectBytes: "One object's bytes: a segment's size, or a queue's queued bytes."
     case .objectUsers: "Processes using one object."
     case .objectIdle: "Seconds since one object's last activity."
