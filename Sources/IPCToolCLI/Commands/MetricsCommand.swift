@@ -25,7 +25,9 @@ enum MetricsCommand {
       "-A needs CAP_SYS_ADMIN (to join each namespace), CAP_SYS_PTRACE (to find them in /proc)"
         + " and CAP_DAC_READ_SEARCH (to see other users' processes holding objects) and nothing"
         + " else: contrib/systemd runs it each minute with those, and"
-        + " contrib/kubernetes/ipctool-metrics.yaml as a DaemonSet on every node.",
+        + " contrib/kubernetes/ipctool-metrics.yaml as a DaemonSet on every node. Processes whose"
+        + " namespace it may not read are counted in ipctool_namespace_unreadable_processes: the"
+        + " namespaces only they are in are missing.",
     ],
     options: [SharedOptions.target, allNamespaces, perObject, textfile],
     examples: [
