@@ -9,6 +9,7 @@ public enum Metric: String, CaseIterable, Sendable {
   case queuedBytes = "ipctool_queued_bytes"
   case attachedProcesses = "ipctool_attached_processes"
   case unusedObjects = "ipctool_unused_objects"
+  case objectsUsersUnknown = "ipctool_objects_users_unknown"
   case oldestUnusedAge = "ipctool_oldest_unused_object_age_seconds"
   // Per limit.
   case kernelLimit = "ipctool_kernel_limit"

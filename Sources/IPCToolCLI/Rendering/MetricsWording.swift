@@ -13,6 +13,9 @@ enum MetricsWording {
         + " not for System V queues and semaphore sets, whose users the kernel does not record."
     case .unusedObjects:
       "Objects no process uses (none attached, mapping or holding them open), by kind and owner."
+    case .objectsUsersUnknown:
+      "Objects whose users could not be read (a process that may use them was unreadable):"
+        + " neither in ipctool_unused_objects nor counted in ipctool_attached_processes."
     case .oldestUnusedAge:
       "Seconds since the last activity of the oldest object no process uses, by kind and owner."
     case .kernelLimit:
