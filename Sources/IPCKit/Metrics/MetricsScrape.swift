@@ -37,6 +37,7 @@ public struct MetricsScrape {
     let start = Clock.monotonicSeconds()
     var snapshot = Snapshot(selection: Selection(), withUsers: true)
     snapshot.withValues = false  // counts need no call per object
+    snapshot.withHolds = false  // no series names an application
     let settings = Mutex<[UInt64: KernelLimits.Settings]>([:])
     let perObject = self.perObject
     // Called once per namespace, on the thread that joined it: the limits are that

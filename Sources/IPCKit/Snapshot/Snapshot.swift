@@ -14,6 +14,10 @@ public struct Snapshot {
   public var unusedOnly: Bool
   /// Semaphore values and System V queue limits, a system call per object; a count needs none.
   public var withValues = true
+  /// With users, what known applications hold (`Scope.holds`): a reading of every process's
+  /// command line in each namespace read, which a front end that names no application (metrics)
+  /// does without.
+  public var withHolds = true
   /// Nil: listing order (kind, then name or id), handed over run by run. Else a namespace's
   /// objects are all read first, then put in this order and handed over as one run.
   public var order: Order?
@@ -73,7 +77,8 @@ public struct Snapshot {
     let usage = needsUsers ? UsageOnDemand(UsageScanner(context: context), from: host) : nil
     let report = withUsers ? usage?.report : nil
     let holds =
-      report != nil ? ApplicationHolds.read(inventory, findLeftSets: false) : ApplicationHolds()
+      report != nil && withHolds
+      ? ApplicationHolds.read(inventory, findLeftSets: false) : ApplicationHolds()
     let scope = Scope(
       context: context, namespace: namespace, holds: holds, withUsers: report != nil)
     let chosen = choosing(usage: usage, report: report, now: context.clock.now)
