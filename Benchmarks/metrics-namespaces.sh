@@ -2,9 +2,9 @@
 # Times `ipctool metrics --all-namespaces` against `ipctool list --all-namespaces --json` over
 # 50 IPC namespaces of 100 objects each (40 POSIX segments, 30 POSIX semaphores, 10 of each
 # System V kind, each namespace with a /dev/shm of its own), in one hyperfine run, and prints
-# the ratio of the medians (#26 asks for 1.5x or less). metrics reads each namespace's users (a
-# /proc scan) and kernel limits, which list --json does not: `list -A --json --users` is timed
-# too. Runs in private IPC, mount and PID namespaces, so --all-namespaces sees the benchmark's
+# the ratio of the medians (#26 asks for 1.5x or less). metrics reads the users (one /proc scan
+# a run, shared by every namespace) and each namespace's kernel limits, which list --json does
+# not: `list -A --json --users` is timed too. Runs in private IPC, mount and PID namespaces, so --all-namespaces sees the benchmark's
 # namespaces only, and everything it makes ends with it.
 # Needs root, hyperfine, python3, util-linux. Usage: Benchmarks/metrics-namespaces.sh
 set -euo pipefail

@@ -6,18 +6,22 @@ import Synchronization
 /// and the scan would only name who is attached.
 public final class UsageOnDemand: Sendable {
   private let scanner: UsageScanner
+  /// A scan of every process already made (one reading of every namespace shares it), which
+  /// the report is cut from instead of a scan of its own.
+  private let host: UsageScanner.HostScan?
   private let made = Mutex<UsageScanner.Report?>(nil)
   private let ownersMade = Mutex<UsageScanner.Report?>(nil)
   private let scanCount = Atomic<Int>(0)
 
-  public init(_ scanner: UsageScanner) {
+  public init(_ scanner: UsageScanner, from host: UsageScanner.HostScan? = nil) {
     self.scanner = scanner
+    self.host = host
   }
 
   public var report: UsageScanner.Report {
     made.withLock { made in
       if let report = made { return report }
-      let report = scanner.scan()
+      let report = host.map { scanner.report(from: $0) } ?? scanner.scan()
       made = report
       scanCount.add(1, ordering: .sequentiallyConsistent)
       return report

@@ -43,24 +43,6 @@ public struct UsageScanner: Sendable {
     /// How many processes `owner` runs in this IPC namespace, besides the caller's own.
     public func processes(ofOwner owner: uid_t) -> Int { processesByOwner[owner] ?? 0 }
 
-    /// Adds what another part of the scan found (a later run of pids).
-    mutating func merge(_ other: Report) {
-      Self.unite(&byFile, other.byFile)
-      Self.unite(&bySegment, other.bySegment)
-      hidden += other.hidden
-      deletedMappings += other.deletedMappings  // other processes': no repeats to find
-      processesByOwner.merge(other.processesByOwner, uniquingKeysWith: +)
-      processesHidden = processesHidden || other.processesHidden
-    }
-
-    /// Adds `other`'s users to `users`: the smaller into the larger (each part of a scan may
-    /// hold tens of thousands of files), and into an empty report as it is, without a copy.
-    private static func unite<Key>(_ users: inout [Key: Set<ProcessRef>], _ other: [Key: Set<ProcessRef>]) {
-      var other = other
-      if users.count < other.count { swap(&users, &other) }
-      users.merge(other) { $0.union($1) }
-    }
-
     /// The object's users; nil when some process could not be read and none was found.
     public func users(of object: IPCObjectInfo) -> [ProcessRef]? {
       guard object.kind.hasKnowableUsers else { return nil }
@@ -118,6 +100,8 @@ public struct UsageScanner: Sendable {
     public var pathBytes: [UInt8]
     /// The file's inode, on /dev/shm's device: if a live name holds it, it is not unlinked.
     public var inode: UInt64
+    /// That /dev/shm's device (a scan of every namespace sees several).
+    var device: UInt64
     public var path: String { Escaping.escape(pathBytes) }
 
     /// What the file was: a POSIX semaphore ("sem.NAME") or segment, and its name with its
@@ -137,64 +121,51 @@ public struct UsageScanner: Sendable {
     }
   }
 
-  /// Scans every process but this one, on up to two threads (each process costs a few
-  /// system calls and a maps file to parse; they split cleanly), merged in pid order.
-  /// `ownersOnly` reads no maps and no descriptors: the report then counts processes by
-  /// owner and names no users (what a broad clean of System V queues and sets asks).
+  /// Scans every process but this one (see `scanHost`) and keeps what concerns this
+  /// scanner's IPC namespace and /dev/shm. `ownersOnly` reads no maps and no descriptors: the
+  /// report then counts processes by owner and names no users (what a broad clean of System V
+  /// queues and sets asks).
   public func scan(ownersOnly: Bool = false) -> Report {
     let shmDevice = paths.shmDevice  // from the verified descriptor: no path of theirs followed
-    let sysvDevices = Self.sysvShmDevices()
+    let host = scanHost(shmDevices: shmDevice.map { [$0] } ?? [], ownersOnly: ownersOnly)
+    return report(from: host, shmDevice: shmDevice, ownersOnly: ownersOnly)
+  }
+
+  /// Reads every process but this one once, on up to two threads (each process costs a few
+  /// system calls and a maps file to parse; they split cleanly), merged in pid order: what
+  /// every IPC namespace's report is cut from (`report(from:)`). `shmDevices` are the devices
+  /// of the /dev/shm mounts whose files' private mappings count, and whose unlinked files are
+  /// looked for. Only /proc and the caller of this scanner's context are used.
+  public func scanHost(shmDevices: Set<UInt64>, ownersOnly: Bool = false) -> HostScan {
+    var host = HostScan()
+    host.sysvDevices = Self.sysvShmDevices()
     guard let proc = try? FileDescriptor.open(paths.proc, O_RDONLY | O_DIRECTORY),
       let entries = try? proc.directoryEntries()
     else {
       // No process list is no answer: users unknown, never none.
-      var unknown = Report()
-      unknown.processesHidden = true
-      return unknown
+      host.processesHidden = true
+      return host
     }
     let me = getpid()
     let pids = entries.compactMap { pid_t(String(decoding: $0.name, as: UTF8.self)) }
       .filter { $0 != me }
     let mine = Processes.ancestry(proc: paths.proc)
-    // The context's: the threads below start in the caller's, which may be another.
-    let namespace = context.ipcNamespace
+    let sysvDevices = host.sysvDevices
     let procFD = proc.raw
     let parts = inParallel(
       chunks: chunked(pids.count, size: 256), threads: usefulThreads(for: pids.count, perThread: 200, limit: 2)
-    ) { range -> Report in
-      var part = Report()
+    ) { range -> HostScan in
+      var part = HostScan()
       for pid in pids[range] {
         scanOne(
-          pid, shmDevice: shmDevice, sysvDevices: sysvDevices, namespace: namespace,
-          counted: !mine.contains(pid),
+          pid, shmDevices: shmDevices, sysvDevices: sysvDevices, counted: !mine.contains(pid),
           usersToo: !ownersOnly, proc: procFD, into: &part)
       }
       return part
     }
-    var report = Report()
-    report.processesHidden = ProcVisibility.hidesOtherUsers(proc: paths.proc, caller: context.caller)
-    for part in parts { report.merge(part) }
-    if !report.deletedMappings.isEmpty {
-      // A name that still holds the inode means it was not unlinked: glibc's sem_open maps a
-      // "sem.XXXXXX" it then links to "sem.NAME" and unlinks, and a live file may itself be
-      // called "X (deleted)".
-      let live = liveInodes()
-      report.deletedMappings.removeAll { live.contains($0.inode) }
-    }
-    if !ownersOnly {
-      // One second pass at most, made at the first segment that needs it and shared: a
-      // caller who may not read other users' processes would otherwise rescan /proc for each
-      // of their attached segments.
-      let again = self
-      let second = Mutex<[Int32: Set<ProcessRef>]?>(nil)
-      report.lookAgain = { id in
-        second.withLock { found in
-          if found == nil { found = again.attachers(sysvDevices: sysvDevices, namespace: namespace) }
-          return found?[id] ?? []
-        }
-      }
-    }
-    return report
+    host.processesHidden = ProcVisibility.hidesOtherUsers(proc: paths.proc, caller: context.caller)
+    for part in parts { host.merge(part) }
+    return host
   }
 
   /// The devices of the kernel's internal shm mounts, where System V segments live: a memfd
@@ -229,7 +200,7 @@ public struct UsageScanner: Sendable {
 
   /// The inodes of the files in /dev/shm, as readdir gives them (no stat per file).
   /// Read through the verified handle, never by a path (under --target, one of theirs).
-  private func liveInodes() -> Set<UInt64> {
+  func liveInodes() -> Set<UInt64> {
     guard let handle = try? paths.openShm().get() else { return [] }
     var inodes: Set<UInt64> = []
     try? FileCalls.forEachEntry(of: handle.descriptor, subject: handle.path) {
@@ -240,55 +211,55 @@ public struct UsageScanner: Sendable {
 
   /// The processes attached to each System V segment now: a second look, for segments the
   /// kernel counts attachments to but the scan found no process of (attached after it passed).
-  private func attachers(sysvDevices: Set<UInt64>, namespace: IPCNamespaceID?) -> [Int32: Set<ProcessRef>] {
-    var report = Report()
+  func attachers(sysvDevices: Set<UInt64>, namespace: IPCNamespaceID?) -> [Int32: Set<ProcessRef>] {
+    var host = HostScan()
     for pid in Processes.pids(proc: paths.proc) where pid != getpid() {
       let theirs = IPCNamespaceID.of(String(pid), proc: paths.proc)
-      let inOurNamespace = {
-        guard case .success(let main) = theirs, main != namespace else { return true }
-        return taskNamespaces(pid).contains { $0 == namespace }
-      }
-      scanProcess(pid, shmDevice: nil, sysvDevices: sysvDevices, inOurNamespace: inOurNamespace, into: &report)
+      scanProcess(
+        pid, shmDevices: [], sysvDevices: sysvDevices,
+        namespaces: { namespaces(of: pid, main: theirs) }, ipcNamespace: nil, into: &host)
     }
-    return report.bySegment
+    return host.segments(in: namespace)
   }
 
   private func scanOne(
-    _ pid: pid_t, shmDevice: UInt64?, sysvDevices: Set<UInt64>, namespace: IPCNamespaceID?,
-    counted: Bool, usersToo: Bool, proc: CInt, into report: inout Report
+    _ pid: pid_t, shmDevices: Set<UInt64>, sysvDevices: Set<UInt64>,
+    counted: Bool, usersToo: Bool, proc: CInt, into host: inout HostScan
   ) {
     // A zombie counts for nothing; a process whose main thread ended answers through a live
     // thread (its own /proc/PID/ns links are gone).
     guard let live = Self.liveTaskDirectory(pid, proc: paths.proc) else { return }
     let theirs = IPCNamespaceID.of(String(live.dropFirst(paths.proc.count + 1)), proc: paths.proc)
-    if counted { countOwner(pid, proc: proc, namespace: theirs, ours: namespace, into: &report) }
+    if counted { countOwner(pid, proc: proc, namespace: theirs, into: &host) }
     guard usersToo else { return }
-    // System V ids restart in every IPC namespace: another namespace's "/SYSV" mapping of
-    // shmid 0 is not a use of ours. (One whose namespace cannot be read may be ours.) A
-    // segment is attached in the namespace of the thread that attached it, and threads can
-    // differ: when the main thread's is another, the others are asked, only if it maps any.
-    let inOurNamespace = {
-      guard case .success(let main) = theirs, main != namespace else { return true }
-      return taskNamespaces(pid).contains { $0 == namespace }
-    }
-    let known = if case .success(let main) = theirs { main == namespace } else { false }
     scanProcess(
-      pid, shmDevice: shmDevice, sysvDevices: sysvDevices, inOurNamespace: inOurNamespace,
-      inOurIPCNamespace: known, into: &report)
+      pid, shmDevices: shmDevices, sysvDevices: sysvDevices,
+      namespaces: { namespaces(of: pid, main: theirs) }, ipcNamespace: try? theirs.get(),
+      into: &host)
   }
 
-  /// Counts `pid` for its owner if it is in the IPC namespace `namespace`, or may be (its
-  /// namespace is hidden from this caller: the safe side, since the count keeps objects). A
-  /// zombie has no namespaces left and holds nothing: it does not count.
+  /// The IPC namespaces a process's System V attachments may belong to. Ids restart in every
+  /// IPC namespace: another namespace's "/SYSV" mapping of shmid 0 is not a use of ours. A
+  /// segment is attached in the namespace of the thread that attached it, and threads can
+  /// differ, so each thread's counts (asked only of a process that maps any). [nil]: its
+  /// namespace cannot be read, and it may be any.
+  private func namespaces(of pid: pid_t, main: Result<IPCNamespaceID, Errno>) -> [IPCNamespaceID?] {
+    guard case .success(let main) = main else { return [nil] }
+    return Array(Set([main] + taskNamespaces(pid)))
+  }
+
+  /// Counts `pid` for its owner in its IPC namespace, or in every one where its namespace is
+  /// hidden from this caller (the safe side, since the count keeps objects). A zombie has no
+  /// namespaces left and holds nothing: it does not count.
   private func countOwner(
-    _ pid: pid_t, proc: CInt, namespace: Result<IPCNamespaceID, Errno>, ours: IPCNamespaceID?,
-    into report: inout Report
+    _ pid: pid_t, proc: CInt, namespace: Result<IPCNamespaceID, Errno>, into host: inout HostScan
   ) {
     guard let status = try? FileStatus.at(proc, String(pid), followingLinks: true) else { return }
     switch namespace {
-    case .success(let theirs) where theirs != ours: return
-    case .failure(let code) where !code.isPermissionDenied: return
-    default: report.processesByOwner[status.st_uid, default: 0] += 1
+    case .success(let theirs): host.owners[OwnerKey(namespace: theirs, owner: status.st_uid), default: 0] += 1
+    case .failure(let code) where code.isPermissionDenied:
+      host.owners[OwnerKey(namespace: nil, owner: status.st_uid), default: 0] += 1
+    case .failure: return
     }
   }
 
@@ -303,10 +274,10 @@ public struct UsageScanner: Sendable {
     }
   }
 
-
+  /// `ipcNamespace`: the process's own (its main thread's), nil where it could not be read.
   private func scanProcess(
-    _ pid: pid_t, shmDevice: UInt64?, sysvDevices: Set<UInt64>, inOurNamespace: () -> Bool,
-    inOurIPCNamespace: Bool = false, into report: inout Report
+    _ pid: pid_t, shmDevices: Set<UInt64>, sysvDevices: Set<UInt64>,
+    namespaces: () -> [IPCNamespaceID?], ipcNamespace: IPCNamespaceID?, into host: inout HostScan
   ) {
     // A process whose main thread has exited shows no maps and no descriptors there, while
     // its other threads run on with both: read them through one of those.
@@ -315,7 +286,7 @@ public struct UsageScanner: Sendable {
     else { return }  // gone
     // What this process uses, added only if it is still alive at the end: a zombie (or one
     // on its way out) holds nothing, and is nobody's user.
-    var found = Report()
+    var found = HostScan()
     var mapsHidden = false
     var descriptorsHidden = false
     do {
@@ -323,8 +294,8 @@ public struct UsageScanner: Sendable {
       // mapping past a cut would be a user missed, and its segment removed.
       let maps = try FileDescriptor.open(base + "/maps", O_RDONLY).read(upTo: .max)
       readMaps(
-        maps, process, shmDevice: shmDevice, sysvDevices: sysvDevices,
-        inOurNamespace: inOurNamespace, into: &found)
+        maps, process, shmDevices: shmDevices, sysvDevices: sysvDevices,
+        namespaces: namespaces, into: &found)
     } catch {
       mapsHidden = true  // denied, or stopped early: unknown (unless it ended, below)
     }
@@ -350,12 +321,12 @@ public struct UsageScanner: Sendable {
       descriptorsHidden = true
     }
     guard state(of: base).map(Self.ended) == false else { return }  // ended meanwhile
-    report.merge(found)
+    host.merge(found)
     if mapsHidden || descriptorsHidden {
-      report.hidden.append(
-        HiddenProcess(
-          process: process, descriptorsHidden: descriptorsHidden, mapsHidden: mapsHidden,
-          mountedDevices: MountInfo.read(directory: base)?.devices, inOurIPCNamespace: inOurIPCNamespace))
+      let hidden = HiddenProcess(
+        process: process, descriptorsHidden: descriptorsHidden, mapsHidden: mapsHidden,
+        mountedDevices: MountInfo.read(directory: base)?.devices, inOurIPCNamespace: false)
+      host.hidden.append(HostScan.Hidden(process: hidden, namespace: ipcNamespace))
     }
   }
 
@@ -391,10 +362,10 @@ public struct UsageScanner: Sendable {
   /// too (its pages stay the file's until written), so those count; the other private
   /// mappings, every library of every process, are not looked at.
   private func readMaps(
-    _ bytes: [UInt8], _ process: ProcessRef, shmDevice: UInt64?, sysvDevices: Set<UInt64>,
-    inOurNamespace: () -> Bool, into report: inout Report
+    _ bytes: [UInt8], _ process: ProcessRef, shmDevices: Set<UInt64>, sysvDevices: Set<UInt64>,
+    namespaces: () -> [IPCNamespaceID?], into report: inout HostScan
   ) {
-    var sameNamespace: Bool?  // asked at the first System V mapping only
+    var attachedIn: [IPCNamespaceID?]?  // asked at the first System V mapping only
     // A process maps a file in many pieces: each unlinked file is named once, found again in
     // constant time by its inode (on /dev/shm's one device) without hashing its path.
     var deletedSeen: Set<UInt64> = []
@@ -406,26 +377,30 @@ public struct UsageScanner: Sendable {
       guard fields.count == 6 else { continue }
       let shared = fields[1].last == UInt8(ascii: "s")  // perms "rw-s"
       // Cheap first: a private mapping counts only on /dev/shm's device.
-      guard shared || shmDevice.map({ parseDevice(fields[3]) == $0 }) == true else { continue }
+      guard shared || parseDevice(fields[3]).map(shmDevices.contains) == true else { continue }
       let pathBytes = Array(fields[5].drop { $0 == 0x20 })
       let path = String(decoding: pathBytes, as: UTF8.self)  // for the checks below only
       guard let inode = parseInteger(fields[4], radix: UInt64(10)) else { continue }
       if path.hasPrefix("/SYSV"), let device = parseDevice(fields[3]), sysvDevices.contains(device) {
-        if sameNamespace == nil { sameNamespace = inOurNamespace() }
-        guard sameNamespace == true else { continue }
-        report.bySegment[Int32(truncatingIfNeeded: inode), default: []].insert(process)
+        if attachedIn == nil { attachedIn = namespaces() }
+        for namespace in attachedIn ?? [] {
+          let key = SegmentKey(namespace: namespace, id: Int32(truncatingIfNeeded: inode))
+          report.bySegment[key, default: []].insert(process)
+        }
         continue
       }
       guard let device = parseDevice(fields[3]) else { continue }
       let identity = FileIdentity(device: device, inode: inode)
       report.byFile[identity, default: []].insert(process)
-      // Only this /dev/shm's: another mount namespace's /dev/shm (a container's) has paths that
-      // look the same and are other files.
-      if path.hasSuffix(" (deleted)") && path.hasPrefix("/dev/shm/") && device == shmDevice
+      // Only a /dev/shm's, each namespace's report keeping its own (by device): another
+      // mount namespace's /dev/shm (a container's) has paths that look the same and are other
+      // files.
+      if path.hasSuffix(" (deleted)") && path.hasPrefix("/dev/shm/") && shmDevices.contains(device)
         && !Self.isSemOpenTemporary(pathBytes)
       {
         if deletedSeen.insert(inode).inserted {
-          report.deletedMappings.append(DeletedMapping(process: process, pathBytes: pathBytes, inode: inode))
+          report.deletedMappings.append(
+            DeletedMapping(process: process, pathBytes: pathBytes, inode: inode, device: device))
         }
       }
     }

@@ -9,6 +9,7 @@ public enum Metric: String, CaseIterable, Sendable {
   case queuedBytes = "ipctool_queued_bytes"
   case attachedProcesses = "ipctool_attached_processes"
   case unusedObjects = "ipctool_unused_objects"
+  case objectsUsersUnknown = "ipctool_objects_users_unknown"
   case oldestUnusedAge = "ipctool_oldest_unused_object_age_seconds"
   // Per limit.
   case kernelLimit = "ipctool_kernel_limit"
@@ -18,6 +19,8 @@ public enum Metric: String, CaseIterable, Sendable {
   case shmUsed = "ipctool_dev_shm_used_bytes"
   // Per namespace, with every namespace read.
   case namespaceRead = "ipctool_namespace_read"
+  // With every namespace read: processes whose namespace could not be read.
+  case namespaceUnreadableProcesses = "ipctool_namespace_unreadable_processes"
   // Per object, with --per-object only.
   case objectBytes = "ipctool_object_bytes"
   case objectUsers = "ipctool_object_users"

@@ -34,6 +34,7 @@ struct MetricsFamilies {
         if key.kind.hasKnowableUsers {
           add(.attachedProcesses, .count(totals.attached))
           add(.unusedObjects, .count(totals.unused))
+          add(.objectsUsersUnknown, .count(totals.usersUnknown))
           if let oldest = totals.oldestUnusedActivity {
             add(.oldestUnusedAge, .count(UInt64(max(0, part.now - oldest))))
           }

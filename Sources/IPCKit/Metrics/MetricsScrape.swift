@@ -37,6 +37,7 @@ public struct MetricsScrape {
     let start = Clock.monotonicSeconds()
     var snapshot = Snapshot(selection: Selection(), withUsers: true)
     snapshot.withValues = false  // counts need no call per object
+    snapshot.withHolds = false  // no series names an application
     let settings = Mutex<[UInt64: KernelLimits.Settings]>([:])
     let perObject = self.perObject
     // Called once per namespace, on the thread that joined it: the limits are that
@@ -59,8 +60,11 @@ public struct MetricsScrape {
       result.gaps += reading.gaps.map { (reading.scope.namespace, $0) }
       return part
     }
+    var unreadableProcesses: UInt64?
     if allNamespaces {
-      for namespace in snapshot.readEveryNamespace(context, render) {
+      let survey = snapshot.surveyEveryNamespace(context, render)
+      unreadableProcesses = UInt64(survey.unreadableProcesses)
+      for namespace in survey.namespaces {
         switch namespace.reading {
         case .success(let reading): parts.append(part(reading, shmSpace: namespace.shmSpace))
         case .failure(let code):
@@ -76,6 +80,10 @@ public struct MetricsScrape {
     result.families = MetricsFamilies(
       parts: parts, perObject: perObject, allNamespaces: allNamespaces, unjoined: unjoined
     ).families
+    if let unreadableProcesses {
+      result.families.append(
+        MetricFamily(.namespaceUnreadableProcesses, [MetricSample([], .count(unreadableProcesses))]))
+    }
     let errors = UInt64(result.gaps.count + result.unjoined.count)
     result.families.append(MetricFamily(.scrapeErrors, [MetricSample([], .count(errors))]))
     let duration = max(0, Clock.monotonicSeconds() - start)

@@ -21,6 +21,9 @@ struct MetricsTally {
     var attached: UInt64 = 0
     /// Objects no process uses (kinds whose users the kernel shows only).
     var unused: UInt64 = 0
+    /// Objects whose users could not be read (a process that may hold them was unreadable):
+    /// neither used nor unused, and adding nothing to `attached`.
+    var usersUnknown: UInt64 = 0
     /// The oldest last activity among those, in seconds since the epoch.
     var oldestUnusedActivity: Int?
 
@@ -40,6 +43,7 @@ struct MetricsTally {
       queuedBytes += other.queuedBytes
       attached += other.attached
       unused += other.unused
+      usersUnknown += other.usersUnknown
       oldestUnusedActivity = [oldestUnusedActivity, other.oldestUnusedActivity]
         .compactMap { $0 }.min()
     }
@@ -78,6 +82,7 @@ struct MetricsTally {
       default:
         add.bytes = object.details.size ?? 0
       }
+      if users == nil && object.kind.hasKnowableUsers { add.usersUnknown = 1 }
       if let users {
         add.attached = users
         if users == 0 {

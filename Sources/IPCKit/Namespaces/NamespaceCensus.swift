@@ -42,10 +42,23 @@ public enum NamespaceCensus {
   /// through a mount made there, POSIX shared memory through its verified /dev/shm handle), and
   /// the /dev/shm its processes see measured. `context` gives /proc, the caller and the clock.
   public static func read(_ context: IPCContext) -> [IPCNamespaceSummary] {
+    survey(context).namespaces
+  }
+
+  /// Every namespace found, and how many processes' namespaces could not be read.
+  public struct Survey<Namespace> {
+    public var namespaces: [Namespace]
+    /// Processes whose /proc/PID/ns/ipc this caller may not read (it needs ptrace access to
+    /// them): namespaces only they are in are missing, unknown rather than absent.
+    public var unreadableProcesses: Int
+  }
+
+  /// `read`, with the processes whose namespace could not be read counted.
+  public static func survey(_ context: IPCContext) -> Survey<IPCNamespaceSummary> {
     var snapshot = Snapshot(selection: Selection())
     snapshot.withValues = false
-    let readings = snapshot.readEveryNamespace(context, shmOnce: false) { _ in ObjectTally.init }
-    return readings.map { reading in
+    let every = snapshot.surveyEveryNamespace(context, shmOnce: false) { _ in ObjectTally.init }
+    let summaries = every.namespaces.map { reading in
       var summary = reading.namespace
       summary.shmSize = reading.shmSpace?.size
       summary.shmUsed = reading.shmSpace?.used
@@ -64,6 +77,7 @@ public enum NamespaceCensus {
       }
       return summary
     }
+    return Survey(namespaces: summaries, unreadableProcesses: every.unreadableProcesses)
   }
 
   /// Runs `body` on a thread of its own that has joined `namespace` (unless it is the
@@ -85,9 +99,18 @@ public enum NamespaceCensus {
 
   /// Every namespace some process is in, without reading its objects.
   public static func find(proc: String = "/proc") -> [IPCNamespaceSummary] {
+    find(surveying: proc).namespaces
+  }
+
+  /// `find`, with the processes whose namespace this caller may not read counted (one gone
+  /// meanwhile, or a zombie's, is nothing).
+  public static func find(surveying proc: String) -> Survey<IPCNamespaceSummary> {
     var groups: [IPCNamespaceID: (count: Int, representative: ProcessRef?)] = [:]
+    var unreadable = 0
     for pid in Processes.pids(proc: proc) {  // ascending: the first seen is the lowest
-      guard case .success(let namespace) = IPCNamespaceID.of(String(pid), proc: proc) else {
+      let found = IPCNamespaceID.of(String(pid), proc: proc)
+      guard case .success(let namespace) = found else {
+        if case .failure(let code) = found, code.isPermissionDenied { unreadable += 1 }
         continue
       }
       var group = groups[namespace] ?? (0, nil)
@@ -108,7 +131,7 @@ public enum NamespaceCensus {
     }
     let host = namespace(of: "1") ?? namespace(of: "2")
     let mine = namespace(of: "self")
-    return groups.sorted { $0.key.inode < $1.key.inode }.compactMap {
+    let namespaces = groups.sorted { $0.key.inode < $1.key.inode }.compactMap {
       namespace, group -> IPCNamespaceSummary? in
       guard let process = group.representative else { return nil }
       var summary = IPCNamespaceSummary(
@@ -119,6 +142,7 @@ public enum NamespaceCensus {
       summary.isCallers = namespace == mine
       return summary
     }
+    return Survey(namespaces: namespaces, unreadableProcesses: unreadable)
   }
 }
 

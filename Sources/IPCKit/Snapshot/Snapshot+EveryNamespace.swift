@@ -22,17 +22,34 @@ extension Snapshot {
     _ context: IPCContext, shmOnce: Bool = true,
     _ render: @escaping (Scope) -> ([IPCObjectInfo]) -> Part
   ) -> [NamespaceReading<Part>] {
+    surveyEveryNamespace(context, shmOnce: shmOnce, render).namespaces
+  }
+
+  /// `readEveryNamespace`, with the processes whose namespace could not be read counted.
+  public func surveyEveryNamespace<Part>(
+    _ context: IPCContext, shmOnce: Bool = true,
+    _ render: @escaping (Scope) -> ([IPCObjectInfo]) -> Part
+  ) -> NamespaceCensus.Survey<NamespaceReading<Part>> {
     let proc = context.paths.proc
     var seenShm: Set<UInt64> = []
-    return NamespaceCensus.find(proc: proc).map { namespace in
+    let survey = NamespaceCensus.find(surveying: proc)
+    let namespaces = survey.namespaces.map { namespace in
       let paths = namespace.paths(proc: proc)
-      let shm = paths.openShm()
+      return (namespace, paths, paths.openShm())
+    }
+    // Every process's maps and descriptors read once, not once per namespace: each
+    // namespace's users are cut from this scan (by device and inode, and for System V by the
+    // attaching threads' namespace), whichever namespace a holder is in.
+    let host = needsUsers
+      ? UsageScanner(context: context).scanHost(
+        shmDevices: Set(namespaces.compactMap { (try? $0.2.get())?.device })) : nil
+    let readings = namespaces.map { namespace, paths, shm in
       let device = (try? shm.get())?.device
       let includeShm = !shmOnce || (device.map { seenShm.insert($0).inserted } ?? true)
       let inside = IPCContext(
         paths: paths, caller: context.caller, clock: context.clock, ipcNamespace: namespace.id)
       let reading = NamespaceCensus.within(namespace, proc: proc, paths: paths) { _ in
-        self.read(inside, namespace: namespace.tag, includeShm: includeShm, render)
+        self.read(inside, namespace: namespace.tag, includeShm: includeShm, host: host, render)
       }
       var gap: ListingGap?
       if case .failure(let why) = shm { gap = why }
@@ -40,5 +57,7 @@ extension Snapshot {
         namespace: namespace, shmSpace: (try? shm.get()).flatMap(ShmSpace.init), shmGap: gap,
         reading: reading)
     }
+    return NamespaceCensus.Survey(
+      namespaces: readings, unreadableProcesses: survey.unreadableProcesses)
   }
 }

@@ -14,6 +14,10 @@ public struct Snapshot {
   public var unusedOnly: Bool
   /// Semaphore values and System V queue limits, a system call per object; a count needs none.
   public var withValues = true
+  /// With users, what known applications hold (`Scope.holds`): a reading of every process's
+  /// command line in each namespace read, which a front end that names no application (metrics)
+  /// does without.
+  public var withHolds = true
   /// Nil: listing order (kind, then name or id), handed over run by run. Else a namespace's
   /// objects are all read first, then put in this order and handed over as one run.
   public var order: Order?
@@ -54,23 +58,27 @@ public struct Snapshot {
   public func read<Part>(
     _ context: IPCContext, _ render: (Scope) -> ([IPCObjectInfo]) -> Part
   ) -> Reading<Part> {
-    read(context, namespace: nil, includeShm: true, render)
+    read(context, namespace: nil, includeShm: true, host: nil, render)
   }
 
+  /// Whether the objects' users are read (a scan of /proc).
+  var needsUsers: Bool { withUsers || unusedOnly || selection.olderThan != nil }
+
   /// `includeShm` false leaves out POSIX shared memory and semaphores (a /dev/shm read already
-  /// in another namespace).
+  /// in another namespace). `host`: a scan of every process already made, to cut this
+  /// namespace's users from.
   func read<Part>(
     _ context: IPCContext, namespace: NamespaceTag?, includeShm: Bool,
-    _ render: (Scope) -> ([IPCObjectInfo]) -> Part
+    host: UsageScanner.HostScan?, _ render: (Scope) -> ([IPCObjectInfo]) -> Part
   ) -> Reading<Part> {
     let inventory = Inventory(context: context)
     // One /proc scan serves both users and --unused; an age too: a mapped segment's age is
     // unknown, and it is not old.
-    let usage = withUsers || unusedOnly || selection.olderThan != nil
-      ? UsageOnDemand(UsageScanner(context: context)) : nil
+    let usage = needsUsers ? UsageOnDemand(UsageScanner(context: context), from: host) : nil
     let report = withUsers ? usage?.report : nil
     let holds =
-      report != nil ? ApplicationHolds.read(inventory, findLeftSets: false) : ApplicationHolds()
+      report != nil && withHolds
+      ? ApplicationHolds.read(inventory, findLeftSets: false) : ApplicationHolds()
     let scope = Scope(
       context: context, namespace: namespace, holds: holds, withUsers: report != nil)
     let chosen = choosing(usage: usage, report: report, now: context.clock.now)

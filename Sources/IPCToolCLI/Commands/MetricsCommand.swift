@@ -9,7 +9,8 @@ enum MetricsCommand {
     discussion: [
       "The Prometheus text exposition format, every metric a gauge named ipctool_*: per kind and"
         + " owner, objects, bytes of shared memory, messages and bytes queued, processes using"
-        + " them, objects no process uses and the age of the oldest of those (not for System V"
+        + " them, objects no process uses and the age of the oldest of those, objects whose"
+        + " users could not be read (an unreadable process may hold them) (not for System V"
         + " queues and semaphore sets, whose users the kernel does not record); each kernel limit"
         + " and its use (as limits shows them, +Inf for none); the size and use of /dev/shm;"
         + " ipctool_scrape_duration_seconds and ipctool_scrape_errors (kinds or namespaces not"
@@ -25,7 +26,9 @@ enum MetricsCommand {
       "-A needs CAP_SYS_ADMIN (to join each namespace), CAP_SYS_PTRACE (to find them in /proc)"
         + " and CAP_DAC_READ_SEARCH (to see other users' processes holding objects) and nothing"
         + " else: contrib/systemd runs it each minute with those, and"
-        + " contrib/kubernetes/ipctool-metrics.yaml as a DaemonSet on every node.",
+        + " contrib/kubernetes/ipctool-metrics.yaml as a DaemonSet on every node. Processes whose"
+        + " namespace it may not read are counted in ipctool_namespace_unreadable_processes: the"
+        + " namespaces only they are in are missing.",
     ],
     options: [SharedOptions.target, allNamespaces, perObject, textfile],
     examples: [

@@ -27,7 +27,11 @@ enum NamespacesCommand {
     run: { parsed, console in run(parsed, console) })
 
   static func run(_ parsed: ParsedArguments, _ console: Console) -> ExitStatus {
-    let namespaces = NamespaceCensus.read(parsed.context)
+    let survey = NamespaceCensus.survey(parsed.context)
+    let namespaces = survey.namespaces
+    if survey.unreadableProcesses > 0 {
+      console.error(NamespaceWording.unreadableProcesses(survey.unreadableProcesses))
+    }
     if parsed.flag(SharedOptions.json) {
       console.out(JSON.document("namespaces", namespaces.map(json)))
       return .success

@@ -13,6 +13,9 @@ enum MetricsWording {
         + " not for System V queues and semaphore sets, whose users the kernel does not record."
     case .unusedObjects:
       "Objects no process uses (none attached, mapping or holding them open), by kind and owner."
+    case .objectsUsersUnknown:
+      "Objects whose users could not be read (a process that may use them was unreadable):"
+        + " neither in ipctool_unused_objects nor counted in ipctool_attached_processes."
     case .oldestUnusedAge:
       "Seconds since the last activity of the oldest object no process uses, by kind and owner."
     case .kernelLimit:
@@ -23,6 +26,9 @@ enum MetricsWording {
     case .shmSize: "Size of the /dev/shm file system, in bytes."
     case .shmUsed: "Bytes used in the /dev/shm file system."
     case .namespaceRead: "1 if the IPC namespace's objects were read, 0 if it could not be joined."
+    case .namespaceUnreadableProcesses:
+      "Processes whose IPC namespace could not be read (it needs ptrace access to them):"
+        + " namespaces only they are in are missing, not absent."
     case .objectBytes: "One object's bytes: a segment's size, or a queue's queued bytes."
     case .objectUsers: "Processes using one object."
     case .objectIdle: "Seconds since one object's last activity."
