@@ -252,6 +252,30 @@ struct TraceTests {
     #expect(leftovers(tracefs, of: killed.pid) == [])
   }
 
+  /// tracefs reports pids as the host's pid namespace numbers them: a trace in another pid
+  /// namespace would name its own instances and judge others' by numbers of its own, and show
+  /// callers by numbers it cannot look up. It refuses, and leaves a running trace alone.
+  @Test func aTraceInAnotherPidNamespaceRefusesAndLeavesARunningOneAlone() throws {
+    let box = try Sandbox()
+    let first = try TraceRun(box, ["--json", "--kind", "sysv-shm"])
+    let second = try box.runInside(
+      ["/usr/bin/unshare", "--pid", "--fork", "--mount-proc", toolPath, "trace", "--duration", "1s"])
+    #expect(second.status == 1, "\(second)")
+    #expect(second.stderr == "ipctool: trace: needs the host's pid namespace: tracefs reports its pids\n", "\(second)")
+    #expect(second.stdout == "")
+    let maker = try box.runInside(["python3", "-c", """
+      import ctypes, os
+      c = ctypes.CDLL("libc.so.6")
+      c.shmctl(c.shmget(0x5eed04, 4096, 0o1600), 0, None)
+      """])
+    try #require(maker.status == 0, "\(maker)")
+    try #require(waitUntil(timeout: 30) {
+      first.events.contains { ($0["call"] as? String) == "shmctl" }
+    }, "\(first.stdout) \(first.stderr)")
+    #expect(first.interrupt() == 130)
+    #expect(first.stderr == "", "\(first.stderr)")
+  }
+
   /// The lost count read from trace's last words: (count, exact).
   func lostCalls(_ stderr: String) -> (count: Int, exact: Bool)? {
     for line in stderr.split(separator: "\n") where line.hasSuffix("lost: the kernel's trace buffer was full")

@@ -59,6 +59,12 @@ public final class TraceSession {
     selection: TraceSelection, shm: ShmHandle? = nil, queues: QueueDirectory? = nil, pid: pid_t = getpid(),
     proc: String = "/proc", bufferKilobytes: Int? = nil
   ) throws(TraceError) {
+    // tracefs's common_pid, and so every pid a line carries, is the initial pid namespace's:
+    // elsewhere the trace would show numbers it cannot look up, and take the instances of a
+    // running trace elsewhere for those of a gone one. Checked before anything is touched.
+    guard ProcessCalls.ownPidNamespace(proc: proc) == ProcessCalls.initialPidNamespace else {
+      throw .foreignPidNamespace
+    }
     tracefs = try Tracefs.locate()
     self.selection = selection
     selectionIsKernels = Self.kernelSelects(selection, proc: proc)

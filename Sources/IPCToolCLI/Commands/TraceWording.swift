@@ -115,6 +115,7 @@ enum TraceWording {
     switch error {
     case .notRoot: "needs root (tracefs, uprobes)"
     case .noTracefs(let error): "tracefs is not mounted and could not be mounted: \(error)"
+    case .foreignPidNamespace: "needs the host's pid namespace: tracefs reports its pids"
     case .noSyscallEvents: "the kernel has no syscall tracepoints (CONFIG_FTRACE_SYSCALLS)"
     case .failed(let error): "\(error)"
     }
