@@ -218,62 +218,62 @@ struct TraceTests {
     return "/proc/\(box.pid)/root/sys/kernel/tracing"
   }
 
-  func leftovers(_ tracefs: String, of pid: pid_t) -> [String] {
+  /// The instances and uprobes of the trace `owner` names ("PID-START").
+  func leftovers(_ tracefs: String, of owner: String) -> [String] {
     let instances = (try? FileManager.default.contentsOfDirectory(atPath: tracefs + "/instances")) ?? []
     let probes = ((try? String(contentsOfFile: tracefs + "/uprobe_events", encoding: .utf8)) ?? "")
       .split(separator: "\n").map(String.init)
-    return instances.filter { $0 == "ipctool-\(pid)" || $0 == "ipctool-\(pid)-side" } + probes.filter { $0.contains("ipctool_\(pid)/") }
+    let group = "ipctool_" + owner.replacingOccurrences(of: "-", with: "_") + "/"
+    return instances.filter { $0 == "ipctool-\(owner)" || $0 == "ipctool-\(owner)-side" } + probes.filter { $0.contains(group) }
   }
 
   @Test func sigintLeavesNoInstanceAndNoUprobe() throws {
     let box = try Sandbox()
     let tracefs = try mountTracefs(box)
     let trace = try TraceRun(box, [])
-    #expect(!leftovers(tracefs, of: trace.pid).isEmpty)
+    let owner = trace.owner
+    #expect(!leftovers(tracefs, of: owner).isEmpty)
     #expect(trace.interrupt() == 130)
-    #expect(leftovers(tracefs, of: trace.pid) == [])
+    #expect(leftovers(tracefs, of: owner) == [])
   }
 
   @Test func aKilledTraceLeavesAnInstanceTheNextRunRemoves() throws {
     let box = try Sandbox()
     let tracefs = try mountTracefs(box)
     let killed = try TraceRun(box, [])
+    let owner = killed.owner
     killed.kill9()
-    let left = leftovers(tracefs, of: killed.pid)
-    #expect(left.contains("ipctool-\(killed.pid)"), "\(left)")
-    #expect(left.contains("ipctool-\(killed.pid)-side"), "\(left)")
-    #expect(left.contains { $0.contains("ipctool_\(killed.pid)/shm_open ") }, "\(left)")
+    let left = leftovers(tracefs, of: owner)
+    #expect(left.contains("ipctool-\(owner)"), "\(left)")
+    #expect(left.contains("ipctool-\(owner)-side"), "\(left)")
+    #expect(left.contains { $0.contains("/shm_open ") }, "\(left)")
     let next = try box.run(["trace", "--duration", "1s"])
     #expect(next.status == 0, "\(next)")
     // What it removed it says (another test's trace, running beside, may have been first).
     #expect(next.stderr.split(separator: "\n").allSatisfy {
       $0.hasPrefix("ipctool: trace: removed ") && $0.hasSuffix(", left by an ipctool that is gone")
     }, "\(next)")
-    #expect(leftovers(tracefs, of: killed.pid) == [])
+    #expect(leftovers(tracefs, of: owner) == [])
   }
 
-  /// tracefs reports pids as the host's pid namespace numbers them: a trace in another pid
-  /// namespace would name its own instances and judge others' by numbers of its own, and show
-  /// callers by numbers it cannot look up. It refuses, and leaves a running trace alone.
-  @Test func aTraceInAnotherPidNamespaceRefusesAndLeavesARunningOneAlone() throws {
+  /// A killed trace's pid, reused by a live process, does not keep its instance; a live
+  /// process with the pid and start time in a name keeps it (the pid alone tells neither).
+  @Test func anInstanceIsStaleByItsPidAndStartTimeTogether() throws {
     let box = try Sandbox()
-    let first = try TraceRun(box, ["--json", "--kind", "sysv-shm"])
-    let second = try box.runInside(
-      ["/usr/bin/unshare", "--pid", "--fork", "--mount-proc", toolPath, "trace", "--duration", "1s"])
-    #expect(second.status == 1, "\(second)")
-    #expect(second.stderr == "ipctool: trace: needs the host's pid namespace: tracefs reports its pids\n", "\(second)")
-    #expect(second.stdout == "")
-    let maker = try box.runInside(["python3", "-c", """
-      import ctypes, os
-      c = ctypes.CDLL("libc.so.6")
-      c.shmctl(c.shmget(0x5eed04, 4096, 0o1600), 0, None)
-      """])
-    try #require(maker.status == 0, "\(maker)")
-    try #require(waitUntil(timeout: 30) {
-      first.events.contains { ($0["call"] as? String) == "shmctl" }
-    }, "\(first.stdout) \(first.stderr)")
-    #expect(first.interrupt() == 130)
-    #expect(first.stderr == "", "\(first.stderr)")
+    let tracefs = try mountTracefs(box)
+    // The sandbox's own process lives: one name with its true start time, one with another.
+    let live = "ipctool-" + TraceRun.owner(box.pid)
+    let reused = "ipctool-\(box.pid)-1"
+    for name in [live, reused] {
+      try #require(mkdir(tracefs + "/instances/" + name, 0o700) == 0, "\(name): \(errno)")
+    }
+    defer { for name in [live, reused] { rmdir(tracefs + "/instances/" + name) } }
+    let next = try box.run(["trace", "--duration", "1s"])
+    #expect(next.status == 0, "\(next)")
+    #expect(next.stderr.contains("ipctool: trace: removed instances/\(reused), left by an ipctool that is gone\n"), "\(next)")
+    let instances = (try? FileManager.default.contentsOfDirectory(atPath: tracefs + "/instances")) ?? []
+    #expect(!instances.contains(reused))
+    #expect(instances.contains(live), "\(instances)")
   }
 
   /// The lost count read from trace's last words: (count, exact).

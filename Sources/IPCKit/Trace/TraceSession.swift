@@ -73,18 +73,22 @@ public final class TraceSession {
     let bufferKilobytes = bufferKilobytes ?? max(2048, 65536 / max(1, cpus))
     self.proc = proc
     staleRemoved = TraceInstance.removeStale(tracefs, proc: proc)
+    // The start time goes into the names with the pid (see TraceInstance).
+    guard let start = TraceInstance.startTime(of: pid, proc: proc) else {
+      throw .failed(SystemError(call: "open", subject: "\(proc)/\(pid)/stat", code: .noSuchFileOrDirectory))
+    }
     let probes: Result<LibcProbes, SystemError>
     do {
-      probes = .success(try LibcProbes.define(tracefs, pid: pid, proc: proc))
+      probes = .success(try LibcProbes.define(tracefs, pid: pid, start: start, proc: proc))
     } catch {
       probes = .failure(error)
     }
     self.probes = probes
     var made: [TraceInstance] = []
     do {
-      made.append(try TraceInstance.make(tracefs, pid: pid, bufferKilobytes: bufferKilobytes))
+      made.append(try TraceInstance.make(tracefs, pid: pid, start: start, bufferKilobytes: bufferKilobytes))
       made.append(
-        try TraceInstance.make(tracefs, pid: pid, suffix: "-side", bufferKilobytes: max(1, bufferKilobytes / 4)))
+        try TraceInstance.make(tracefs, pid: pid, start: start, suffix: "-side", bufferKilobytes: max(1, bufferKilobytes / 4)))
     } catch {
       for instance in made { instance.remove() }
       if case .success(let defined) = probes { defined.remove() }

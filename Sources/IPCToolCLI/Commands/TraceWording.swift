@@ -120,4 +120,9 @@ enum TraceWording {
     case .failed(let error): "\(error)"
     }
   }
+
+  /// Calls left out because their process ended before its IPC namespace was read.
+  static func unknownNamespace(_ count: Int) -> String {
+    "\(count) call\(count == 1 ? "" : "s") not shown: made by processes gone before their IPC namespace was read (-A shows them)"
+  }
 }
