@@ -276,6 +276,39 @@ struct TraceTests {
     #expect(instances.contains(live), "\(instances)")
   }
 
+  /// fanotify's queue is the kernel's bounded one: a flood of /dev/shm entries while trace's
+  /// output is blocked overflows it (no kernel memory grows without bound), and that is said.
+  @Test func aFanotifyQueueOverflowIsCountedAndSaid() throws {
+    let box = try Sandbox()
+    let folder = try TemporaryDirectory(shared: true)
+    let go = folder.file("go")
+    // Entries made by direct system calls: only fanotify sees them. Trace blocks on its output
+    // pipe (no one reads it) within the first few hundred, and reads fanotify only between
+    // deliveries: of 44000 events, more than the queue's 16384 wait at once, however it runs.
+    let program = try python(box, """
+      def make(count):
+          for i in range(count):
+              name = "/dev/shm/" + P.decode() + "-f%d" % i
+              os.close(os.open(name, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600))
+              os.unlink(name)
+      print("ready", file=sys.stderr, flush=True)
+      while not os.path.exists(GO + b"-start"):
+          time.sleep(0.02)
+      make(22000)
+      wait()
+      """, go)
+    defer {
+      FileManager.default.createFile(atPath: go, contents: nil)
+      _ = program.finish(timeout: 20)
+    }
+    try #require(waitUntil { program.outputSoFar.contains("ready") }, "\(program.outputSoFar)")
+    let trace = try TraceRun(box, ["--json", "--kind", "posix-shm"], stalled: true)
+    FileManager.default.createFile(atPath: go + "-start", contents: nil)
+    try #require(waitUntil(timeout: 120) { program.outputSoFar.contains("done") }, "\(program.outputSoFar)")
+    #expect(trace.interruptReadingOutput() == 130)
+    #expect(trace.stderr.contains("ipctool: trace: file events lost: fanotify's queue overflowed "), "\(trace.stderr)")
+  }
+
   /// The lost count read from trace's last words: (count, exact).
   func lostCalls(_ stderr: String) -> (count: Int, exact: Bool)? {
     for line in stderr.split(separator: "\n") where line.hasSuffix("lost: the kernel's trace buffer was full")

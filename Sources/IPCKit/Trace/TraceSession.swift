@@ -32,6 +32,8 @@ public final class TraceSession {
   /// Where fanotify watches, or why it does not: "/dev/shm", "mqueue".
   public private(set) var fileWatches: [(place: String, error: SystemError?)] = []
   private var files = FileEventMerger()
+  /// How many times a fanotify queue overflowed (entries lost; the calls' count is not touched).
+  public private(set) var fileOverflows = 0
   private let proc: String
   private var closed = false
   private var pipes: (main: TracePipe, side: TracePipe)?
@@ -278,6 +280,7 @@ public final class TraceSession {
     let shm = try? shmWatch?.read(buffer)
     let queues = try? queueWatch?.read(buffer)
     let readAt = ProcessCalls.clocks().monotonic
+    fileOverflows += (shm?.overflow == true ? 1 : 0) + (queues?.overflow == true ? 1 : 0)
     if let shm { files.add(shm.events, place: .shm, readAt: readAt, comm: comm) }
     if let queues { files.add(queues.events, place: .mqueue, readAt: readAt, comm: comm) }
   }

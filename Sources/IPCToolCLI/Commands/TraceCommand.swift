@@ -64,8 +64,9 @@ enum TraceCommand {
         + " its queues' results, without names); the calls of a program with no probed C library"
         + " that create or remove nothing (failed, or opening what exists). kprobes and eprobes"
         + " are not used.",
-      "Needs root. tracefs is used in two instances of its own (instances/ipctool-PID, which"
-        + " records each call's entry and return and nothing else, and ipctool-PID-side), mounted"
+      "Needs root, in the host's pid namespace. tracefs is used in two instances of its own"
+        + " (instances/ipctool-PID-START, named by trace's pid and start time, which records each"
+        + " call's entry and return and nothing else, and ipctool-PID-START-side), mounted"
         + " in a private mount namespace if it is not mounted; the instances, the uprobes and the"
         + " fanotify marks (held by trace's descriptor) go on exit, and the instances and uprobes"
         + " of an ipctool that was killed are removed by the next trace.",
@@ -177,6 +178,9 @@ enum TraceCommand {
     // Stopped by a signal or the duration: the calls traced until then are still shown.
     let stoppedShowing = showing && Signals.stopSignal != SIGPIPE
     let lost = session.finish(deliver: stoppedShowing ? show : nil)
+    if session.fileOverflows > 0 {
+      console.error("trace: file events lost: fanotify's queue overflowed \(session.fileOverflows) time\(session.fileOverflows == 1 ? "" : "s")")
+    }
     if unknownNamespace > 0 { console.error("trace: " + TraceWording.unknownNamespace(unknownNamespace)) }
     if lost.count > 0 {
       console.error("trace: " + TraceWording.lost(lost))
