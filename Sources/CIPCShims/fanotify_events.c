@@ -4,9 +4,11 @@
 #include <sys/fanotify.h>
 #include "CIPCShims.h"
 
+// The default, bounded queue (16384 events): while trace's output is blocked anyone's flood of
+// entries would otherwise grow kernel memory without bound. An overflow is queued and counted.
 int ipcshim_fanotify_init(void) {
   return fanotify_init(FAN_CLASS_NOTIF | FAN_REPORT_DFID_NAME | FAN_REPORT_TID |
-                           FAN_UNLIMITED_QUEUE | FAN_CLOEXEC | FAN_NONBLOCK,
+                           FAN_CLOEXEC | FAN_NONBLOCK,
                        O_RDONLY | O_CLOEXEC);
 }
 

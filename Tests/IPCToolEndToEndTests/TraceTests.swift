@@ -218,38 +218,95 @@ struct TraceTests {
     return "/proc/\(box.pid)/root/sys/kernel/tracing"
   }
 
-  func leftovers(_ tracefs: String, of pid: pid_t) -> [String] {
+  /// The instances and uprobes of the trace `owner` names ("PID-START").
+  func leftovers(_ tracefs: String, of owner: String) -> [String] {
     let instances = (try? FileManager.default.contentsOfDirectory(atPath: tracefs + "/instances")) ?? []
     let probes = ((try? String(contentsOfFile: tracefs + "/uprobe_events", encoding: .utf8)) ?? "")
       .split(separator: "\n").map(String.init)
-    return instances.filter { $0 == "ipctool-\(pid)" || $0 == "ipctool-\(pid)-side" } + probes.filter { $0.contains("ipctool_\(pid)/") }
+    let group = "ipctool_" + owner.replacingOccurrences(of: "-", with: "_") + "/"
+    return instances.filter { $0 == "ipctool-\(owner)" || $0 == "ipctool-\(owner)-side" } + probes.filter { $0.contains(group) }
   }
 
   @Test func sigintLeavesNoInstanceAndNoUprobe() throws {
     let box = try Sandbox()
     let tracefs = try mountTracefs(box)
     let trace = try TraceRun(box, [])
-    #expect(!leftovers(tracefs, of: trace.pid).isEmpty)
+    let owner = trace.owner
+    #expect(!leftovers(tracefs, of: owner).isEmpty)
     #expect(trace.interrupt() == 130)
-    #expect(leftovers(tracefs, of: trace.pid) == [])
+    #expect(leftovers(tracefs, of: owner) == [])
   }
 
   @Test func aKilledTraceLeavesAnInstanceTheNextRunRemoves() throws {
     let box = try Sandbox()
     let tracefs = try mountTracefs(box)
     let killed = try TraceRun(box, [])
+    let owner = killed.owner
     killed.kill9()
-    let left = leftovers(tracefs, of: killed.pid)
-    #expect(left.contains("ipctool-\(killed.pid)"), "\(left)")
-    #expect(left.contains("ipctool-\(killed.pid)-side"), "\(left)")
-    #expect(left.contains { $0.contains("ipctool_\(killed.pid)/shm_open ") }, "\(left)")
+    let left = leftovers(tracefs, of: owner)
+    #expect(left.contains("ipctool-\(owner)"), "\(left)")
+    #expect(left.contains("ipctool-\(owner)-side"), "\(left)")
+    #expect(left.contains { $0.contains("/shm_open ") }, "\(left)")
     let next = try box.run(["trace", "--duration", "1s"])
     #expect(next.status == 0, "\(next)")
     // What it removed it says (another test's trace, running beside, may have been first).
     #expect(next.stderr.split(separator: "\n").allSatisfy {
       $0.hasPrefix("ipctool: trace: removed ") && $0.hasSuffix(", left by an ipctool that is gone")
     }, "\(next)")
-    #expect(leftovers(tracefs, of: killed.pid) == [])
+    #expect(leftovers(tracefs, of: owner) == [])
+  }
+
+  /// A killed trace's pid, reused by a live process, does not keep its instance; a live
+  /// process with the pid and start time in a name keeps it (the pid alone tells neither).
+  @Test func anInstanceIsStaleByItsPidAndStartTimeTogether() throws {
+    let box = try Sandbox()
+    let tracefs = try mountTracefs(box)
+    // The sandbox's own process lives: one name with its true start time, one with another.
+    let live = "ipctool-" + TraceRun.owner(box.pid)
+    let reused = "ipctool-\(box.pid)-1"
+    for name in [live, reused] {
+      try #require(mkdir(tracefs + "/instances/" + name, 0o700) == 0, "\(name): \(errno)")
+    }
+    defer { for name in [live, reused] { rmdir(tracefs + "/instances/" + name) } }
+    let next = try box.run(["trace", "--duration", "1s"])
+    #expect(next.status == 0, "\(next)")
+    #expect(next.stderr.contains("ipctool: trace: removed instances/\(reused), left by an ipctool that is gone\n"), "\(next)")
+    let instances = (try? FileManager.default.contentsOfDirectory(atPath: tracefs + "/instances")) ?? []
+    #expect(!instances.contains(reused))
+    #expect(instances.contains(live), "\(instances)")
+  }
+
+  /// fanotify's queue is the kernel's bounded one: a flood of /dev/shm entries while trace's
+  /// output is blocked overflows it (no kernel memory grows without bound), and that is said.
+  @Test func aFanotifyQueueOverflowIsCountedAndSaid() throws {
+    let box = try Sandbox()
+    let folder = try TemporaryDirectory(shared: true)
+    let go = folder.file("go")
+    // Entries made by direct system calls: only fanotify sees them. Trace blocks on its output
+    // pipe (no one reads it) within the first few hundred, and reads fanotify only between
+    // deliveries: of 44000 events, more than the queue's 16384 wait at once, however it runs.
+    let program = try python(box, """
+      def make(count):
+          for i in range(count):
+              name = "/dev/shm/" + P.decode() + "-f%d" % i
+              os.close(os.open(name, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600))
+              os.unlink(name)
+      print("ready", file=sys.stderr, flush=True)
+      while not os.path.exists(GO + b"-start"):
+          time.sleep(0.02)
+      make(22000)
+      wait()
+      """, go)
+    defer {
+      FileManager.default.createFile(atPath: go, contents: nil)
+      _ = program.finish(timeout: 20)
+    }
+    try #require(waitUntil { program.outputSoFar.contains("ready") }, "\(program.outputSoFar)")
+    let trace = try TraceRun(box, ["--json", "--kind", "posix-shm"], stalled: true)
+    FileManager.default.createFile(atPath: go + "-start", contents: nil)
+    try #require(waitUntil(timeout: 120) { program.outputSoFar.contains("done") }, "\(program.outputSoFar)")
+    #expect(trace.interruptReadingOutput() == 130)
+    #expect(trace.stderr.contains("ipctool: trace: file events lost: fanotify's queue overflowed "), "\(trace.stderr)")
   }
 
   /// The lost count read from trace's last words: (count, exact).

@@ -9,7 +9,7 @@
 // read out of a buffer. Its variable-length records (an event, then info records) are walked in
 // C, where their structs are declared.
 
-// fanotify_init(FAN_CLASS_NOTIF | FAN_REPORT_DFID_NAME | FAN_REPORT_TID | FAN_UNLIMITED_QUEUE |
+// fanotify_init(FAN_CLASS_NOTIF | FAN_REPORT_DFID_NAME | FAN_REPORT_TID |
 // FAN_CLOEXEC | FAN_NONBLOCK, O_RDONLY | O_CLOEXEC). -1 with errno on failure.
 int ipcshim_fanotify_init(void);
 // fanotify_mark(FAN_MARK_ADD) of the directory open as `directory`, for entries created,

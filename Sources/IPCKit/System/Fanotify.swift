@@ -39,7 +39,7 @@ struct Fanotify: ~Copyable {
   }
 
   /// The events waiting now (none when there are none), and whether the kernel said it lost
-  /// some (a queue overflow, which an unlimited queue should not have).
+  /// some (its bounded queue overflowed).
   func read(_ buffer: UnsafeMutableRawBufferPointer) throws(SystemError) -> (events: [Event], overflow: Bool) {
     var events: [Event] = []
     var overflow = false

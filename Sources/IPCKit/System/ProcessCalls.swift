@@ -37,3 +37,18 @@ extension ProcessCalls {
     return UInt64(info.st_ino)
   }
 }
+
+extension ProcessCalls {
+  /// The inode of the pid namespace this process is in (/proc/self/ns/pid), nil if unreadable.
+  ///
+  /// The corresponding C call is `stat(2)`.
+  static func ownPidNamespace(proc: String) -> UInt64? {
+    var info = stat()
+    guard case .success = valueOrErrno({ stat("\(proc)/self/ns/pid", &info) }) else { return nil }
+    return UInt64(info.st_ino)
+  }
+
+  /// The initial pid namespace's inode, fixed by the kernel (PROC_PID_INIT_INO, 0xEFFFFFFC,
+  /// include/linux/proc_ns.h): known without reading /proc/1, which root may be denied.
+  static let initialPidNamespace: UInt64 = 0xEFFF_FFFC
+}

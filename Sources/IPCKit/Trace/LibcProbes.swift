@@ -16,7 +16,7 @@ public struct LibcProbes: Sendable {
   public let library: String
   /// The musl file probed, if one is installed (and could be probed).
   public private(set) var musl: String?
-  /// The uprobe group, "ipctool_PID" (a group name allows no '-').
+  /// The uprobe group, "ipctool_PID_START" (a group name allows no '-'), as the instances'.
   public let group: String
   let tracefs: Tracefs
   /// The events defined, "shm_open" and "shm_open_ret"...
@@ -35,13 +35,13 @@ public struct LibcProbes: Sendable {
 
   /// Defines the probes for process `pid` in the library this process runs on (from
   /// /proc/self/maps). Throws when it cannot: the trace then goes on without names.
-  static func define(_ tracefs: Tracefs, pid: pid_t, proc: String = "/proc") throws(SystemError)
+  static func define(_ tracefs: Tracefs, pid: pid_t, start: UInt64, proc: String = "/proc") throws(SystemError)
     -> LibcProbes
   {
     guard let library = runningLibrary(proc: proc) else {
       throw SystemError(call: "open", subject: "libc.so.6", code: .noSuchFileOrDirectory)
     }
-    let group = groupPrefix + String(pid)
+    let group = groupPrefix + "\(pid)_\(start)"
     var probes = LibcProbes(library: library, musl: nil, group: group, tracefs: tracefs, events: [])
     do {
       try probes.addAll(library, prefix: "")
@@ -119,18 +119,20 @@ public struct LibcProbes: Sendable {
     return nil
   }
 
-  /// Removes uprobes of ipctool groups whose owner `isGone`; returns "uprobe GROUP/EVENT" for each.
-  static func removeStale(_ tracefs: Tracefs, isGone: (pid_t) -> Bool) -> [String] {
+  /// Removes uprobes of ipctool groups whose owner (pid, start time if named) `isGone`; returns
+  /// "uprobe GROUP/EVENT" for each.
+  static func removeStale(_ tracefs: Tracefs, isGone: (pid_t, UInt64?) -> Bool) -> [String] {
     guard let text = readTextFile(tracefs.path("uprobe_events")) else { return [] }
     var removed: [String] = []
     for line in text.split(separator: "\n") {
-      // "p:ipctool_123/shm_open /usr/lib/...:0x91b60 ..."
+      // "p:ipctool_123_4567/shm_open /usr/lib/...:0x91b60 ..." (before #29: "ipctool_123/...")
       guard let head = line.split(separator: " ").first, let colon = head.firstIndex(of: ":")
       else { continue }
       let event = head[head.index(after: colon)...]
       let parts = event.split(separator: "/")
-      guard parts.count == 2, parts[0].hasPrefix(groupPrefix),
-        let pid = pid_t(parts[0].dropFirst(groupPrefix.count)), isGone(pid)
+      guard parts.count == 2, parts[0].hasPrefix(groupPrefix) else { continue }
+      let owner = parts[0].dropFirst(groupPrefix.count).split(separator: "_")
+      guard let pid = owner.first.flatMap({ pid_t($0) }), isGone(pid, owner.dropFirst().first.flatMap { UInt64($0) })
       else { continue }
       if (try? ControlFileWrite.write("-:\(event)\n", to: tracefs.path("uprobe_events"), append: true)) != nil {
         removed.append("uprobe " + event)

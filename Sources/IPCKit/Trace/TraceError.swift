@@ -4,6 +4,9 @@ public enum TraceError: Error, Sendable, Equatable {
   case notRoot
   /// tracefs is not mounted and could not be mounted (the call that failed).
   case noTracefs(SystemError)
+  /// The trace runs in a pid namespace other than the host's: tracefs reports the host's
+  /// pids, which this one can neither name its instances by nor look up in its /proc.
+  case foreignPidNamespace
   /// The kernel has no syscall tracepoints (CONFIG_FTRACE_SYSCALLS unset).
   case noSyscallEvents
   /// A step of setting up or reading the trace failed.

@@ -1,15 +1,18 @@
 import Glibc
 
-/// ipctool's own tracefs instance, `instances/ipctool-PID`: its own ring buffer and event
+/// ipctool's own tracefs instance, `instances/ipctool-PID-START`: its own ring buffer and event
 /// switches, so a trace neither sees nor changes what other tracers set up at the top level.
 ///
 /// Removed by `remove()` on every ending ipctool controls; one left by a killed ipctool is
-/// removed by the next run (`removeStale`), which knows it by the pid in its name.
+/// removed by the next run (`removeStale`), which knows it by the pid and the start time in its
+/// name: a pid alone is reused, and then a killed trace's leftovers would look alive, or block
+/// a new trace given the same pid; a pid with its start time names one process ever.
 public struct TraceInstance: Sendable {
   public let tracefs: Tracefs
   public let name: String
 
-  /// The prefix of every instance and uprobe group ipctool makes; the owner's pid follows.
+  /// The prefix of every instance and uprobe group ipctool makes; the owner's pid and start
+  /// time follow.
   static let instancePrefix = "ipctool-"
 
   /// The instance's folder.
@@ -18,10 +21,10 @@ public struct TraceInstance: Sendable {
   /// Makes the instance of process `pid` (with `suffix`, "-side", for a second one) with a ring
   /// buffer of `bufferKilobytes` a CPU, events stamped on CLOCK_MONOTONIC, and full buffers
   /// dropping new events (counted) rather than overwriting ones not read yet.
-  static func make(_ tracefs: Tracefs, pid: pid_t, suffix: String = "", bufferKilobytes: Int)
+  static func make(_ tracefs: Tracefs, pid: pid_t, start: UInt64, suffix: String = "", bufferKilobytes: Int)
     throws(SystemError) -> TraceInstance
   {
-    let instance = TraceInstance(tracefs: tracefs, name: instancePrefix + String(pid) + suffix)
+    let instance = TraceInstance(tracefs: tracefs, name: instancePrefix + "\(pid)-\(start)" + suffix)
     try DirectoryCalls.make(instance.folder)
     do {
       try instance.set("tracing_on", "0")
@@ -80,7 +83,7 @@ public struct TraceInstance: Sendable {
   }
 
   /// Removes instances and uprobes left by ipctool runs that are gone (killed with SIGKILL):
-  /// those whose pid no longer lives, or lives as another program. Returns their names.
+  /// those whose pid no longer lives with the start time in their name. Returns their names.
   static func removeStale(_ tracefs: Tracefs, proc: String = "/proc") -> [String] {
     var removed: [String] = []
     if let folder = try? FileDescriptor.open(tracefs.path("instances"), O_RDONLY | O_DIRECTORY),
@@ -88,18 +91,38 @@ public struct TraceInstance: Sendable {
     {
       for entry in entries {
         let name = String(decoding: entry.name, as: UTF8.self)
-        // "ipctool-PID" or "ipctool-PID-side".
-        guard name.hasPrefix(instancePrefix),
-          let pid = pid_t(name.dropFirst(instancePrefix.count).prefix { $0 != "-" }),
-          !isLiveIpctool(pid, proc: proc)
+        // "ipctool-PID-START" or "ipctool-PID-START-side" (before #29: "ipctool-PID[-side]").
+        guard name.hasPrefix(instancePrefix) else { continue }
+        let parts = name.dropFirst(instancePrefix.count).split(separator: "-")
+        guard let pid = parts.first.flatMap({ pid_t($0) }),
+          isGone(pid, start: parts.dropFirst().first.flatMap { UInt64($0) }, proc: proc)
         else { continue }
         let instance = TraceInstance(tracefs: tracefs, name: name)
         instance.remove()
         if !DirectoryCalls.isFolder(instance.folder) { removed.append("instances/" + name) }
       }
     }
-    removed += LibcProbes.removeStale(tracefs) { !isLiveIpctool($0, proc: proc) }
+    removed += LibcProbes.removeStale(tracefs) { isGone($0, start: $1, proc: proc) }
     return removed
+  }
+
+  /// Whether the ipctool that made a name is gone: no process has its pid with its start time.
+  /// A name without a start time (an older ipctool's) is gone unless its pid is an ipctool.
+  static func isGone(_ pid: pid_t, start: UInt64?, proc: String) -> Bool {
+    guard let start else { return !isLiveIpctool(pid, proc: proc) }
+    return startTime(of: pid, proc: proc) != start
+  }
+
+  /// When process `pid` started, in clock ticks after boot (/proc/PID/stat's 22nd field); nil
+  /// if there is no such process.
+  static func startTime(of pid: pid_t, proc: String) -> UInt64? {
+    // The command name (field 2, in parentheses) may hold spaces and ')': count after the last.
+    guard let text = readTextFile("\(proc)/\(pid)/stat", limit: 4096), let close = text.lastIndex(of: ")")
+    else { return nil }
+    let fields = text[text.index(after: close)...].split(separator: " ")
+    // fields[0] is field 3 (the state).
+    guard fields.count > 19 else { return nil }
+    return UInt64(fields[19])
   }
 
   /// Whether `pid` is an ipctool that runs now (its kernel name, which it cannot choose

@@ -26,14 +26,23 @@ public struct TraceSelection: Sendable {
   }
 
   /// Whether `event` is reported. A caller that ended before its namespace could be read is
-  /// reported whatever namespace is asked for: the trace cannot tell it is not one of them, and
-  /// shows its namespace as unknown.
+  /// reported only when every namespace is asked for: it may be any program on the machine.
   public func matches(_ event: TraceEvent) -> Bool {
+    guard matchesAllButNamespace(event) else { return false }
+    if case .only(let inode) = namespaces, event.ipcNamespace != inode { return false }
+    return true
+  }
+
+  /// Whether `event` is left out only because its caller ended before its namespace was read
+  /// (to be counted and said, not shown as if it were of the namespace asked for).
+  public func hidesForUnknownNamespace(_ event: TraceEvent) -> Bool {
+    guard case .only = namespaces, event.ipcNamespace == nil else { return false }
+    return matchesAllButNamespace(event)
+  }
+
+  private func matchesAllButNamespace(_ event: TraceEvent) -> Bool {
     guard kinds.contains(event.kind), actions.contains(event.action) else { return false }
     if !pids.isEmpty && !pids.contains(event.pid) { return false }
-    if case .only(let inode) = namespaces, let seen = event.ipcNamespace, seen != inode {
-      return false
-    }
     if let prefix {
       guard let name = event.objectName, ([UInt8(ascii: "/")] + name).starts(with: prefix) else {
         return false

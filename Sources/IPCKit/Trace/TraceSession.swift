@@ -32,6 +32,8 @@ public final class TraceSession {
   /// Where fanotify watches, or why it does not: "/dev/shm", "mqueue".
   public private(set) var fileWatches: [(place: String, error: SystemError?)] = []
   private var files = FileEventMerger()
+  /// How many times a fanotify queue overflowed (entries lost; the calls' count is not touched).
+  public private(set) var fileOverflows = 0
   private let proc: String
   private var closed = false
   private var pipes: (main: TracePipe, side: TracePipe)?
@@ -59,6 +61,12 @@ public final class TraceSession {
     selection: TraceSelection, shm: ShmHandle? = nil, queues: QueueDirectory? = nil, pid: pid_t = getpid(),
     proc: String = "/proc", bufferKilobytes: Int? = nil
   ) throws(TraceError) {
+    // tracefs's common_pid, and so every pid a line carries, is the initial pid namespace's:
+    // elsewhere the trace would show numbers it cannot look up, and take the instances of a
+    // running trace elsewhere for those of a gone one. Checked before anything is touched.
+    guard ProcessCalls.ownPidNamespace(proc: proc) == ProcessCalls.initialPidNamespace else {
+      throw .foreignPidNamespace
+    }
     tracefs = try Tracefs.locate()
     self.selection = selection
     selectionIsKernels = Self.kernelSelects(selection, proc: proc)
@@ -67,18 +75,22 @@ public final class TraceSession {
     let bufferKilobytes = bufferKilobytes ?? max(2048, 65536 / max(1, cpus))
     self.proc = proc
     staleRemoved = TraceInstance.removeStale(tracefs, proc: proc)
+    // The start time goes into the names with the pid (see TraceInstance).
+    guard let start = TraceInstance.startTime(of: pid, proc: proc) else {
+      throw .failed(SystemError(call: "open", subject: "\(proc)/\(pid)/stat", code: .noSuchFileOrDirectory))
+    }
     let probes: Result<LibcProbes, SystemError>
     do {
-      probes = .success(try LibcProbes.define(tracefs, pid: pid, proc: proc))
+      probes = .success(try LibcProbes.define(tracefs, pid: pid, start: start, proc: proc))
     } catch {
       probes = .failure(error)
     }
     self.probes = probes
     var made: [TraceInstance] = []
     do {
-      made.append(try TraceInstance.make(tracefs, pid: pid, bufferKilobytes: bufferKilobytes))
+      made.append(try TraceInstance.make(tracefs, pid: pid, start: start, bufferKilobytes: bufferKilobytes))
       made.append(
-        try TraceInstance.make(tracefs, pid: pid, suffix: "-side", bufferKilobytes: max(1, bufferKilobytes / 4)))
+        try TraceInstance.make(tracefs, pid: pid, start: start, suffix: "-side", bufferKilobytes: max(1, bufferKilobytes / 4)))
     } catch {
       for instance in made { instance.remove() }
       if case .success(let defined) = probes { defined.remove() }
@@ -268,6 +280,7 @@ public final class TraceSession {
     let shm = try? shmWatch?.read(buffer)
     let queues = try? queueWatch?.read(buffer)
     let readAt = ProcessCalls.clocks().monotonic
+    fileOverflows += (shm?.overflow == true ? 1 : 0) + (queues?.overflow == true ? 1 : 0)
     if let shm { files.add(shm.events, place: .shm, readAt: readAt, comm: comm) }
     if let queues { files.add(queues.events, place: .mqueue, readAt: readAt, comm: comm) }
   }

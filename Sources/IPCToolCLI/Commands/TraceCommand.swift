@@ -64,8 +64,9 @@ enum TraceCommand {
         + " its queues' results, without names); the calls of a program with no probed C library"
         + " that create or remove nothing (failed, or opening what exists). kprobes and eprobes"
         + " are not used.",
-      "Needs root. tracefs is used in two instances of its own (instances/ipctool-PID, which"
-        + " records each call's entry and return and nothing else, and ipctool-PID-side), mounted"
+      "Needs root, in the host's pid namespace. tracefs is used in two instances of its own"
+        + " (instances/ipctool-PID-START, named by trace's pid and start time, which records each"
+        + " call's entry and return and nothing else, and ipctool-PID-START-side), mounted"
         + " in a private mount namespace if it is not mounted; the instances, the uprobes and the"
         + " fanotify marks (held by trace's descriptor) go on exit, and the instances and uprobes"
         + " of an ipctool that was killed are removed by the next trace.",
@@ -80,7 +81,8 @@ enum TraceCommand {
         + " names and command lines in hex. At 4 MiB it becomes trace.journal.1 and a new one"
         + " starts, so it never holds more than 8 MiB; /run ends with the boot, as the objects do.",
       "The caller's namespace and command line are read when its call is shown: a process"
-        + " that has already ended shows '?' and is shown whatever namespace is asked for.",
+        + " that has already ended shows '?' with -A; otherwise its calls are not shown (it may"
+        + " be any program on the machine) and their number is said on stderr at the end.",
     ],
     options: [
       SharedOptions.kind, SharedOptions.prefix, pid, only, target, allNamespaces,
@@ -144,9 +146,13 @@ enum TraceCommand {
     }
     if !json { console.out(TraceWording.header) }
     var shown = 0
+    var unknownNamespace = 0
     var status = ExitStatus.success
     let show = { (event: TraceEvent) -> Bool in
-      guard selection.matches(event) else { return true }
+      guard selection.matches(event) else {
+        if selection.hidesForUnknownNamespace(event) { unknownNamespace += 1 }
+        return true
+      }
       console.out(json ? TraceWording.json(event) : TraceWording.line(event))
       if let writer = journal {
         do { try writer.append(event) } catch {
@@ -172,6 +178,10 @@ enum TraceCommand {
     // Stopped by a signal or the duration: the calls traced until then are still shown.
     let stoppedShowing = showing && Signals.stopSignal != SIGPIPE
     let lost = session.finish(deliver: stoppedShowing ? show : nil)
+    if session.fileOverflows > 0 {
+      console.error("trace: file events lost: fanotify's queue overflowed \(session.fileOverflows) time\(session.fileOverflows == 1 ? "" : "s")")
+    }
+    if unknownNamespace > 0 { console.error("trace: " + TraceWording.unknownNamespace(unknownNamespace)) }
     if lost.count > 0 {
       console.error("trace: " + TraceWording.lost(lost))
     }

@@ -115,8 +115,14 @@ enum TraceWording {
     switch error {
     case .notRoot: "needs root (tracefs, uprobes)"
     case .noTracefs(let error): "tracefs is not mounted and could not be mounted: \(error)"
+    case .foreignPidNamespace: "needs the host's pid namespace: tracefs reports its pids"
     case .noSyscallEvents: "the kernel has no syscall tracepoints (CONFIG_FTRACE_SYSCALLS)"
     case .failed(let error): "\(error)"
     }
+  }
+
+  /// Calls left out because their process ended before its IPC namespace was read.
+  static func unknownNamespace(_ count: Int) -> String {
+    "\(count) call\(count == 1 ? "" : "s") not shown: made by processes gone before their IPC namespace was read (-A shows them)"
   }
 }

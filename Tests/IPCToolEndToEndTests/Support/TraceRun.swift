@@ -47,7 +47,7 @@ final class TraceRun {
     // event is enabled, the side instance first: read in that order (through the trace's own
     // mounts), both on means ready (a side instance just made comes after the main one was
     // turned off).
-    let instances = "/proc/\(pid)/root/sys/kernel/tracing/instances/ipctool-\(pid)"
+    let instances = "/proc/\(pid)/root/sys/kernel/tracing/instances/ipctool-" + Self.owner(pid)
     let ready = waitUntil(timeout: 30, every: 0.01) {
       (try? String(contentsOfFile: instances + "-side/tracing_on", encoding: .utf8)) == "1\n"
         && (try? String(contentsOfFile: instances + "/tracing_on", encoding: .utf8)) == "1\n"
@@ -60,6 +60,22 @@ final class TraceRun {
   }
 
   var pid: pid_t { process.processIdentifier }
+
+  /// When process `pid` started (/proc/PID/stat's 22nd field), as trace names its instances
+  /// ("ipctool-PID-START") and uprobe groups ("ipctool_PID_START"); "" if it is gone.
+  static func startTime(_ pid: pid_t) -> String {
+    guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+      let close = text.lastIndex(of: ")")
+    else { return "" }
+    let fields = text[text.index(after: close)...].split(separator: " ")
+    return fields.count > 19 ? String(fields[19]) : ""
+  }
+
+  /// "PID-START", the owner part of an instance's name.
+  static func owner(_ pid: pid_t) -> String { "\(pid)-\(startTime(pid))" }
+
+  /// This trace's owner part, read while it runs.
+  private(set) lazy var owner: String = Self.owner(pid)
   var stdout: String {
     if outputPipe != nil { return String(decoding: pipedOutput, as: UTF8.self) }
     return (try? String(contentsOfFile: folder.file("out"), encoding: .utf8)) ?? ""
