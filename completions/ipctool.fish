@@ -314,7 +314,7 @@ complete -c ipctool -n '__ipctool_using watch' -l idle -x -d 'The same as --olde
 complete -c ipctool -n '__ipctool_using watch' -l unused -d 'Only objects no process uses (System V segments: none attached).'
 complete -c ipctool -n '__ipctool_using watch' -s t -l target -x -a '(__ipctool_objects pids)' -d 'Act in the IPC namespace of this process and on the /dev/shm it sees (a container\'s), as nsenter -t PID -i does.'
 complete -c ipctool -n '__ipctool_using watch' -s A -l all-namespaces -d 'Every object of every IPC namespace on the host (containers\'), with NAMESPACE and CONTAINER columns; needs root.'
-complete -c ipctool -n '__ipctool_using watch' -s d -l interval -x -d 'Read again after this long: 2s, 0.5s, 1m (-d: top\'s delay).'
+complete -c ipctool -n '__ipctool_using watch' -s d -l interval -x -d 'Read again after this long: 2s, 0.5s, 1m, 1h, up to 24h (-d: top\'s delay).'
 complete -c ipctool -n '__ipctool_using watch' -s c -l count -x -d 'Stop after this many refreshes.'
 function __ipctool_watch_output
     set -l head (string match -r -- '.*,' (commandline -ct))

@@ -72,7 +72,60 @@ import Testing
     for width in [20, 40, 80] {
       let lines = text(table.lines(rows[...], width: width, contexts: [nil: Self.context]))
       #expect(lines.allSatisfy { displayWidth($0) <= width }, "\(width): \(lines)")
-      #expect(!lines[0].contains("OWNER"), "OWNER gives way first: \(lines)")
+      // At 80 the name is cut instead; narrower, where even a cut REF leaves no room, OWNER
+      // gives way first.
+      #expect(lines[0].contains("OWNER") == (width == 80), "\(width): \(lines)")
+    }
+  }
+
+  /// One long name (anyone may make one in /dev/shm) must not push the other columns off: REF
+  /// gets what they leave, its cells cut with "…" at a whole character or escape (\\xff stays
+  /// whole); only when even a short REF does not fit do columns go, IDLE before OWNER.
+  @Test func aLongNameIsCutNotTheOtherColumns() throws {
+    let table = WatchTable(
+      columns: WatchColumn.defaultNames.compactMap(WatchColumn.named),
+      droppable: ["idle", "owner", "usage", "container"])
+    func text(_ buffers: [ByteBuffer]) -> [String] {
+      buffers.flatMap { $0.string.split(separator: "\n").map(String.init) }
+    }
+    let long = try IPCName(bytes: Array("/".utf8) + Array(repeating: UInt8(ascii: "L"), count: 250))
+    let hostile = try IPCName(bytes: Array("/".utf8) + Array(repeating: 0xFF, count: 120))
+    let wide = try IPCName(bytes: Array(("/" + String(repeating: "漢", count: 80)).utf8))
+    for name in [long, hostile, wide] {
+      let rows = [try Self.row(name.description, size: 1, rate: 2.5), try Self.row("/s", size: 1, rate: 1)]
+      let all: [Substring] = ["REF", "OWNER", "SIZE", "USAGE", "IN/S", "OUT/S", "NET/S", "CHANGE", "IDLE"]
+      let at120 = text(table.lines(rows[...], width: 120, contexts: [nil: Self.context]))
+      #expect(at120[0].split(separator: " ") == all, "\(at120)")
+      let at60 = text(table.lines(rows[...], width: 60, contexts: [nil: Self.context]))
+      let header = at60[0].split(separator: " ")
+      #expect(header.contains("IN/S") && header.contains("CHANGE") && !header.contains("IDLE"), "\(at60)")
+      for lines in [at120, at60] {
+        #expect(lines.allSatisfy { displayWidth($0) <= (lines == at120 ? 120 : 60) }, "\(lines)")
+        // The cut REF: at least 20 columns, ending in "…" after a whole escape or character.
+        let ref = try #require(lines[1].dropFirst(2).split(separator: " ").first.map(String.init))
+        #expect(ref.hasSuffix("…") && displayWidth(ref) >= 20, "\(lines)")
+        let kept = ref.dropLast()
+        #expect(String(kept) == String(("posix-shm:" + name.description).prefix(kept.count)), "\(ref)")
+        #expect(kept.hasSuffix("\\xff") || !kept.contains("\\"), "an escape cut: \(ref)")
+        #expect(lines[2].contains("posix-shm:/s "), "a short name stays whole: \(lines)")
+      }
+    }
+  }
+
+  /// --interval reads times as --older-than does, up to days, within 0.1s and a day, and
+  /// says that range when a time is out of it.
+  @Test func intervalsRunFromATenthOfASecondToADay() throws {
+    let read: [(String, Double?)] = [
+      ("500ms", 0.5), ("2", 2), ("2s", 2), ("1.5m", 90), ("1h", 3600), ("24h", 86400),
+      ("1d", 86400), ("0.05s", nil), ("25h", nil), ("2d", nil), ("h", nil), ("-1h", nil),
+    ]
+    for (text, seconds) in read { #expect(WatchCommand.seconds(text) == seconds, "\(text)") }
+    let parsed = try ArgumentParser(command: WatchCommand.spec).parse(["--interval", "25h"])
+    do {
+      _ = try parsed.value(WatchCommand.interval)
+      Issue.record("25h was taken")
+    } catch {
+      #expect(error.line.contains("from 0.1s to 24h"), "\(error.line)")
     }
   }
 }

@@ -91,6 +91,51 @@ struct WatchTests {
     #expect(try Self.settings(pane, "after-term") == before)
   }
 
+  /// SIGUSR1 (as SIGUSR2, SIGALRM, SIGPIPE, every default-fatal signal) gives the terminal back
+  /// too, and the watch then dies by it, as uncaught: the shell sees 128 + 10.
+  @Test func sigusr1GivesTheTerminalBackAndEndsByIt() throws {
+    let box = try Sandbox()
+    let pane = try TmuxPane(box)
+    let before = try Self.settings(pane, "before")
+    let pidFile = pane.scratch.file("pid")
+    try pane.type("sh -c 'echo $$ > \(pidFile); exec \(toolPath) watch -d 0.5'")
+    #expect(pane.waitFor { $0.contains { $0.hasPrefix("ipctool watch ") } }, "\(pane.lines())")
+    #expect(pane.format("#{alternate_on}") == "1" && pane.format("#{cursor_flag}") == "0")
+    let pid = try #require(pid_t(try String(contentsOfFile: pidFile, encoding: .utf8)
+      .trimmingCharacters(in: .whitespacesAndNewlines)))
+    kill(pid, SIGUSR1)
+    #expect(waitUntil { pane.format("#{alternate_on}") == "0" }, "\(pane.lines())")
+    #expect(try Self.lastStatus(pane) == "138")
+    #expect(pane.format("#{cursor_flag}") == "1")
+    #expect(try Self.settings(pane, "after") == before)
+  }
+
+  /// One long name (anyone can make one in /dev/shm) is cut with "…", and OWNER, SIZE, USAGE,
+  /// the rates and IDLE all stay, at 120 columns as at 250.
+  @Test func aLongNameDoesNotHideTheOtherColumns() throws {
+    let box = try Sandbox()
+    let long = box.name(String(repeating: "L", count: 200))
+    #expect(try box.run(["create", "posix-shm", long, "--size", "4096"]).status == 0)
+    let pane = try TmuxPane(box)
+    try pane.type("\(toolPath) watch -d 30")
+    let all: [Substring] = ["REF", "OWNER", "SIZE", "USAGE", "IN/S", "OUT/S", "NET/S", "CHANGE", "IDLE"]
+    for width in [120, 250] {
+      try pane.resize(width: width, height: 20)
+      var row: [String] = []
+      #expect(
+        pane.waitFor { lines in
+          // The cells after the mark ('+' while the object is new).
+          row = lines.first { $0.contains("posix-shm:" + long.prefix(30)) }.map {
+            $0.split(separator: " ").map(String.init).filter { $0 != "+" }
+          } ?? []
+          return lines.contains { $0.split(separator: " ") == all } && row.count >= 9
+            && row[0].hasSuffix("…")
+        }, "\(width): \(pane.lines())")
+      for line in pane.lines() { #expect(line.count <= width) }
+    }
+    try pane.press("q")
+  }
+
   @Test func aQueuesRateMovesWhileAProcessSends() throws {
     let box = try Sandbox()
     let made = try box.run(["create", "sysv-mq"])

@@ -25,8 +25,11 @@ enum WatchCommand {
       "Keys: q quits; < and > (or s) choose the column rows are sorted by (rates highest"
         + " first), r reverses; / (or f) filters by name prefix (Enter applies, an empty one"
         + " shows all, Esc leaves it); space reads again now. The screen fits the terminal and"
-        + " follows its resizing; lines are cut, never wrapped. q, Ctrl-C (exit status 130) and"
-        + " SIGTERM (143) put the terminal back as it was. NO_COLOR turns color off.",
+        + " follows its resizing; lines are cut, never wrapped, and a long reference is cut"
+        + " short before another column goes. q, Ctrl-C, SIGTERM and every other signal"
+        + " that would end it (SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGPIPE) put the"
+        + " terminal back as it was; the signal then ends it (Ctrl-C: exit status 130, SIGTERM"
+        + " 143). NO_COLOR turns color off.",
       "Off a terminal (a pipe, a file) it prints a plain table each interval, with no escape"
         + " sequence; --count stops it. Each refresh reads what one list reads; on a terminal only"
         + " the rows that fit are made.",
@@ -56,8 +59,8 @@ enum WatchCommand {
     TypedOption(
       OptionSpec(
         "interval", short: "d", value: "time",
-        help: "Read again after this long: 2s, 0.5s, 1m (-d: top's delay)."),
-      expected: "a time from 0.1s, such as 2s, 500ms or 1m", read: seconds),
+        help: "Read again after this long: 2s, 0.5s, 1m, 1h, up to 24h (-d: top's delay)."),
+      expected: "a time from 0.1s to 24h, such as 2s, 500ms, 1m or 1h", read: seconds),
     default: 2, shown: "2s")
 
   static let count = TypedOption(
@@ -92,9 +95,10 @@ enum WatchCommand {
         + WatchColumn.all.map(\.name).joined(separator: ", ")
     })
 
-  /// "2", "2s", "500ms", "1m": seconds, at least 0.1 (a watch is not a busy loop).
+  /// "2", "2s", "500ms", "1m", "1h", "1d": seconds, at least 0.1 (a watch is not a busy
+  /// loop) and at most a day (longer, and a stuck watch looks like a quiet system).
   static func seconds(_ text: String) -> Double? {
-    let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60)]
+    let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)]
     let (number, scale) = units.first { text.hasSuffix($0.0) }.map { (String(text.dropLast($0.0.count)), $0.1) }
       ?? (text, 1)
     guard let value = Double(number), value.isFinite, value * scale >= 0.1, value * scale <= 86400

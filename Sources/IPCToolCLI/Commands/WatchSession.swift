@@ -23,8 +23,11 @@ struct WatchSession {
   var notes: [String] = []
   var notesSaid: Set<String> = []
 
-  /// The signals that end a watch (after the terminal is put back), redraw it, or suspend it.
-  static let signals = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH, SIGTSTP]
+  /// The signals that end a watch (after the terminal is put back: every default-fatal one a
+  /// process can catch, as pi's), redraw it, or suspend it.
+  static let signals = [
+    SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGPIPE, SIGALRM, SIGWINCH, SIGTSTP,
+  ]
 
   static func run(_ parsed: ParsedArguments, _ console: Console) -> ExitStatus {
     var session: WatchSession
@@ -34,7 +37,11 @@ struct WatchSession {
       console.errRaw(error.line + "\n")
       return .usage
     }
-    return session.loop()
+    let status = session.loop()
+    // The terminal is back: now end as the signal would have ended an uncaught watch, so
+    // that a shell or a supervisor sees the signal, not an exit status.
+    if case .signaled(let signal) = status { SignalCalls.endBy(signal) }
+    return status
   }
 
   init(_ parsed: ParsedArguments, _ console: Console) throws(UsageError) {
@@ -134,6 +141,8 @@ struct WatchSession {
       }
       if console.outputFailure != nil { break }
     }
+    // A reader gone (watch | head): SIGPIPE, caught here, ends it silently, as it ends list.
+    if console.outputFailure == Errno(rawValue: EPIPE) { return .signaled(SIGPIPE) }
     return .success
   }
 

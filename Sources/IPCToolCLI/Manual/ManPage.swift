@@ -141,7 +141,7 @@ struct ManPage {
     "@2|A usage error: no subcommand, an unknown subcommand or option, a missing or malformed value, an invalid name or reference, clean without a selector.",
     "@129, 130, 131, 138, 140, 141, 142, 143|pi stopped by SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGPIPE, SIGALRM or SIGTERM, after removing everything it made.",
     "@130, 143|trace stopped by SIGINT or SIGTERM, after removing its tracefs instance and uprobes; receive, wait and send stopped by SIGINT or SIGTERM while they waited, having taken or sent nothing more.",
-    "@129, 130, 131, 143|watch stopped by SIGHUP, SIGINT (Ctrl-C), SIGQUIT or SIGTERM, after putting the terminal back as it was.",
+    "@129, 130, 131, 138, 140, 141, 142, 143|watch ended by SIGHUP, SIGINT (Ctrl-C), SIGQUIT, SIGUSR1, SIGUSR2, SIGPIPE, SIGALRM or SIGTERM, after putting the terminal back as it was: it dies by the signal.",
     "@141|Standard output was a pipe whose reader closed it (ipctool list | head -1): ended by SIGPIPE, as coreutils are, saying nothing.",
   ]
 

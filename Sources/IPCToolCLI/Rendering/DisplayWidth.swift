@@ -27,18 +27,39 @@ func displayWidth(_ text: String) -> Int {
   return width
 }
 
-/// `text` cut to at most `width` columns, ending in "…": whole characters only (a wide one
-/// that does not fit is left out, a mark stays with its letter).
+/// `text` cut to at most `width` columns, ending in "…": whole characters and whole escapes
+/// only (a wide one that does not fit is left out, a mark stays with its letter, `\xff` is
+/// never left as `\x`).
 func elide(_ text: String, to width: Int) -> String {
+  cutWhole(text, to: width - 1) + "…"
+}
+
+/// The start of `text` at most `width` columns wide, cut between characters and escapes only.
+func cutWhole(_ text: String, to width: Int) -> String {
   var kept = ""
   var used = 0
-  for character in text {
-    let columns = displayWidth(String(character))
-    guard used + columns <= width - 1 else { break }
-    kept.append(character)
+  var index = text.startIndex
+  while index < text.endIndex {
+    let end = escapedUnitEnd(text, from: index)
+    let unit = text[index..<end]
+    let columns = displayWidth(String(unit))
+    guard used + columns <= width else { break }
+    kept += unit
     used += columns
+    index = end
   }
-  return kept + "…"
+  return kept
+}
+
+/// Where the character at `start` ends, or the escape it starts (`Escaping`'s `\\`, `\n`,
+/// `\xHH`: text reaching a terminal is escaped, so a backslash always starts one).
+func escapedUnitEnd(_ text: String, from start: String.Index) -> String.Index {
+  var end = text.index(after: start)
+  guard text[start] == "\\", end < text.endIndex else { return end }
+  let hex = text[end] == "x"
+  end = text.index(after: end)
+  if hex { end = text.index(end, offsetBy: 2, limitedBy: text.endIndex) ?? text.endIndex }
+  return end
 }
 
 /// 0, 1 or 2: one scalar's columns.

@@ -60,7 +60,11 @@ struct WatchScreen {
       body.append(
         cut("… \(hidden) more \(hidden == 1 ? "row" : "rows") (sort or filter to see others)", to: width))
     }
+    // A line as wide as the screen leaves the cursor on its last column, where erasing to the
+    // end of the line would erase that column's character: such a line has nothing to erase.
+    var full = (lines + body).map { displayWidth($0) >= width }
     if color, !body.isEmpty {
+      full[lines.count] = true  // padded to the width below
       body[0] = "\u{1B}[7m" + body[0]
         + String(repeating: " ", count: max(0, width - displayWidth(body[0]))) + "\u{1B}[0m"
     }
@@ -68,7 +72,7 @@ struct WatchScreen {
     lines += body
     var screen = "\u{1B}[H"
     for (index, line) in lines.prefix(height).enumerated() {
-      screen += (index > 0 ? "\r\n" : "") + line + "\u{1B}[K"
+      screen += (index > 0 ? "\r\n" : "") + line + (full[index] ? "" : "\u{1B}[K")
     }
     return screen + "\u{1B}[J"
   }

@@ -46,9 +46,22 @@ struct WatchTable {
     }
     var shown = Array(widths.indices)
     if let width {
+      // REF gets what the other columns leave (one long name must not push them all off, as
+      // anyone may make one), never less than its narrowest; only when even that does not fit
+      // do the droppable columns go, REF taking back what each frees.
+      let reference = columns.firstIndex { $0.name == "ref" }.map { $0 + 1 }
+      let natural = reference.map { widths[$0] } ?? 0
+      func fitReference() {
+        guard let reference else { return }
+        widths[reference] = natural
+        let over = total(widths, shown) - width
+        if over > 0 { widths[reference] = max(min(natural, Self.narrowestReference), natural - over) }
+      }
+      fitReference()
       for name in droppable where total(widths, shown) > width {
         if let index = columns.firstIndex(where: { $0.name == name }) {
           shown.removeAll { $0 == index + 1 }
+          fitReference()
         }
       }
     }
@@ -66,6 +79,9 @@ struct WatchTable {
     }
     return [heading] + body
   }
+
+  /// The fewest columns a cut REF keeps: its kind and the start of a name.
+  static let narrowestReference = 20
 
   private static func mark(_ mark: WatchRow.Mark) -> String {
     switch mark {
@@ -91,8 +107,13 @@ struct WatchTable {
     func write(_ row: ArraySlice<String>, to out: ByteBuffer) {
       var line = ""
       for (position, index) in shown.enumerated() {
-        let cell = row[row.startIndex + index]
-        let padding = widths[index] - displayWidth(cell)
+        var cell = row[row.startIndex + index]
+        var cellWidth = displayWidth(cell)
+        if cellWidth > widths[index] {  // a REF cut to fit
+          cell = elide(cell, to: widths[index])
+          cellWidth = displayWidth(cell)
+        }
+        let padding = widths[index] - cellWidth
         let last = position == shown.count - 1
         if right[index] { line.append(String(repeating: " ", count: padding)) }
         line.append(cell)
@@ -106,16 +127,8 @@ struct WatchTable {
   }
 }
 
-/// `text` cut to at most `width` columns, whole characters only: a terminal's line that must
-/// not wrap.
+/// `text` cut to at most `width` columns, whole characters and escapes only: a terminal's
+/// line that must not wrap.
 func cut(_ text: String, to width: Int) -> String {
-  var kept = ""
-  var used = 0
-  for character in text {
-    let columns = displayWidth(String(character))
-    guard used + columns <= width else { break }
-    kept.append(character)
-    used += columns
-  }
-  return kept
+  cutWhole(text, to: width)
 }
