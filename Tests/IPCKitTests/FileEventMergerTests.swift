@@ -65,4 +65,18 @@ import Testing
     merger.add([entry(Array("jobs".utf8), .removed)], place: .shm, readAt: 40) { _ in [] }
     #expect(merger.resolve(upTo: 50) { _ in nil }.map(\.call) == [.fsDelete])
   }
+
+  @Test func aSemaphoresTemporaryFileRemovedAfterItsCallIsForgottenIsStillTheCalls() {
+    var merger = FileEventMerger()
+    merger.add([entry(Array("sem.a1B2c3".utf8))], place: .shm, readAt: 20) { _ in [] }
+    #expect(merger.resolve(upTo: 30) { _ in (.semOpen, Array("/jobs".utf8)) }.isEmpty)
+    merger.note(call(.semOpen, "/jobs", at: 35))
+    merger.add([], place: .shm, readAt: 40) { _ in [] }
+    _ = merger.resolve(upTo: 50) { _ in nil }  // the call is forgotten
+    merger.add([entry(Array("sem.a1B2c3".utf8), .removed)], place: .shm, readAt: 60) { _ in [] }
+    #expect(merger.resolve(upTo: 70) { _ in nil }.isEmpty)
+    // Once only: a later removal of that name by a direct unlink is its own.
+    merger.add([entry(Array("sem.a1B2c3".utf8), .removed)], place: .shm, readAt: 80) { _ in [] }
+    #expect(merger.resolve(upTo: 90) { _ in nil }.map(\.call) == [.fsDelete])
+  }
 }

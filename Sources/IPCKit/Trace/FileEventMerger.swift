@@ -19,6 +19,9 @@ struct FileEventMerger {
   }
 
   private var waiting: [Waiting] = []
+  /// The temporary files sem_open calls made, by thread: their removal, however late it is
+  /// read, is the same call's (it was once shown as an entry of its own).
+  private var temporaries: [pid_t: [[UInt8]]] = [:]
   /// The times the watches were read, not compared yet (a reading may bring no entry).
   private var readings: [Int64] = []
   /// Queue system calls made without a probed C library (no name), held until the reading
@@ -85,16 +88,33 @@ struct FileEventMerger {
     _ entry: Waiting, _ openCall: (pid_t) -> (call: TraceEvent.Call, name: [UInt8])?
   ) -> Bool {
     let thread = entry.event.thread
-    if let open = openCall(thread), Self.made(entry.event.name, entry.place, by: open.call, named: open.name) {
+    let name = entry.event.name
+    if entry.event.change == .removed, let index = temporaries[thread]?.firstIndex(of: name) {
+      temporaries[thread]?.remove(at: index)
+      if temporaries[thread]?.isEmpty == true { temporaries[thread] = nil }
+      return true
+    }
+    if let open = openCall(thread), Self.made(name, entry.place, by: open.call, named: open.name) {
+      rememberTemporary(entry, of: open.call, named: open.name)
       return true
     }
     guard var calls = returned[thread],
-      let match = calls.firstIndex(where: { Self.made(entry.event.name, entry.place, by: $0.call, named: $0.name) })
+      let match = calls.firstIndex(where: { Self.made(name, entry.place, by: $0.call, named: $0.name) })
     else { return false }
+    rememberTemporary(entry, of: calls[match].call, named: calls[match].name)
     // A semaphore's opening makes three entries (a temporary file, its link, its removal).
     if calls[match].call != TraceEvent.Call.semOpen { calls.remove(at: match) }
     returned[thread] = calls
     return true
+  }
+
+  /// Keeps a temporary file sem_open made (not its own "sem.NAME"), for its removal.
+  private mutating func rememberTemporary(_ entry: Waiting, of call: TraceEvent.Call, named name: [UInt8]) {
+    let base = Array(name.drop { $0 == UInt8(ascii: "/") })
+    guard call == .semOpen, entry.event.change == .created, entry.event.name != Array("sem.".utf8) + base,
+      entry.event.name != base
+    else { return }
+    temporaries[entry.event.thread, default: []].append(entry.event.name)
   }
 
   private mutating func forget(before time: Int64) {
