@@ -9,6 +9,8 @@ import Testing
 struct MetricsTests {
   @Test func countsBytesUsersAndOrphanAges() throws {
     let box = try Sandbox()
+    // Whole seconds: what was made, was made in [before, made + 1).
+    let before = time(nil)
     box.plainPosixSegment(box.name("a"), size: 4096)
     box.plainPosixSegment(box.name("b"), size: 8192)
     let attached = box.plainSysVSegment(size: 65536)
@@ -18,10 +20,12 @@ struct MetricsTests {
     _ = box.plainSysVQueue(key: 0x5eed, messages: 3, size: 100)
     box.plainPosixQueue(box.name("q"), maxMessages: 4, messageSize: 16, messages: ["hi", "there"])
     let made = time(nil)
-    // Old enough to tell an age from none (a wait for the clock, not for a process).
-    waitUntil(timeout: 10) { time(nil) >= made + 2 }
+    // Old enough to tell an age from none (a wait for the clock, not for a process): more
+    // than 2 s old at made + 3.
+    waitUntil(timeout: 10) { time(nil) >= made + 3 }
     let run = try box.run(["metrics"])
-    let elapsed = Double(time(nil) - made)
+    // An upper bound: now is before time(nil) + 1, and each object was made at `before` or later.
+    let elapsed = Double(time(nil) + 1 - before)
     #expect(run.status == 0 && run.stderr.isEmpty, "\(run)")
     let metrics = ExposedMetrics(run.stdout)
     #expect(metrics.malformed.isEmpty, "\(metrics.malformed)")

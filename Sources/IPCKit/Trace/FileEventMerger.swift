@@ -4,17 +4,25 @@ import Glibc
 /// library call made, which that call reports already (one event a call, not two).
 ///
 /// fanotify's events carry no time. An entry made by a call was made after the call's entry
-/// was recorded, and queued before its return was; so an entry read at time T is compared once
-/// every line stamped before T has been handed on: the call that made it is then open, or among
-/// those that returned since the previous batch was compared. A batch compared, the calls that
-/// returned before it was read are forgotten.
+/// was recorded, and queued before its return was. A reading starts at S and ends at E; an
+/// entry it brings was made before E, and one made before S was brought by an earlier reading.
+/// So a reading's entries are compared once every line stamped before E has been handed on:
+/// the call that made one is then open, or among those that returned since S of the previous
+/// reading. A reading compared, the calls that returned before its S are forgotten (not before
+/// its E: a call may make its entry and return while the watches are being read).
 struct FileEventMerger {
   enum Place: Sendable { case shm, mqueue }
+
+  /// When a reading of the watches started and ended (monotonic ns).
+  struct Reading: Equatable, Sendable {
+    var start: Int64
+    var end: Int64
+  }
 
   private struct Waiting {
     var event: Fanotify.Event
     var place: Place
-    var readAt: Int64
+    var reading: Reading
     var comm: [UInt8]
   }
 
@@ -22,18 +30,18 @@ struct FileEventMerger {
   /// The temporary files sem_open calls made, by thread: their removal, however late it is
   /// read, is the same call's (it was once shown as an entry of its own).
   private var temporaries: [pid_t: [[UInt8]]] = [:]
-  /// The times the watches were read, not compared yet (a reading may bring no entry).
-  private var readings: [Int64] = []
+  /// The readings of the watches not compared yet (a reading may bring no entry).
+  private var readings: [Reading] = []
   /// Queue system calls made without a probed C library (no name), held until the reading
   /// after their return is compared: an entry of the same thread on the mqueue mount names them.
   private var unnamed: [TraceEvent] = []
   /// C library calls that returned, by thread: the call, its name, when.
   private var returned: [pid_t: [(call: TraceEvent.Call, name: [UInt8], at: Int64)]] = [:]
 
-  /// Entries read at `readAt` (monotonic ns) from the watch of `place`; `comm` names a thread.
-  mutating func add(_ events: [Fanotify.Event], place: Place, readAt: Int64, comm: (pid_t) -> [UInt8]) {
-    if readings.last != readAt { readings.append(readAt) }
-    for event in events { waiting.append(Waiting(event: event, place: place, readAt: readAt, comm: comm(event.thread))) }
+  /// Entries brought by `reading` from the watch of `place`; `comm` names a thread.
+  mutating func add(_ events: [Fanotify.Event], place: Place, reading: Reading, comm: (pid_t) -> [UInt8]) {
+    if readings.last != reading { readings.append(reading) }
+    for event in events { waiting.append(Waiting(event: event, place: place, reading: reading, comm: comm(event.thread))) }
   }
 
   /// Holds a queue system call's event without a name, to be named by fanotify's entry.
@@ -45,24 +53,25 @@ struct FileEventMerger {
     returned[event.pid, default: []].append((event.call, name, event.time))
   }
 
-  /// The entries read before `watermark` that no call made, as events. `openCall` tells the C
-  /// library call a thread is in, if any.
+  /// The entries of the readings ended before `watermark` (every line stamped before it handed
+  /// on) that no call made, as events. `openCall` tells the C library call a thread is in, if any.
   mutating func resolve(upTo watermark: Int64, openCall: (pid_t) -> (call: TraceEvent.Call, name: [UInt8])?)
     -> [TraceEvent]
   {
     var made: [TraceEvent] = []
     var index = 0
-    while let reading = readings.first, reading < watermark {
+    while let reading = readings.first, reading.end < watermark {
       readings.removeFirst()
-      while index < waiting.count, waiting[index].readAt == reading {
+      while index < waiting.count, waiting[index].reading == reading {
         let entry = waiting[index]
         index += 1
         if !madeByACall(entry, openCall) && !namesAQueueCall(entry) { made.append(Self.event(entry)) }
       }
-      // The calls that returned before this reading made no entry read later.
-      forget(before: reading)
-      made += unnamed.filter { $0.time < reading }
-      unnamed.removeAll { $0.time < reading }
+      // The calls that returned before this reading started made no entry read later. A
+      // line's time is whole microseconds (a call stamped S - 1 µs may have returned after S).
+      forget(before: reading.start - 1000)
+      made += unnamed.filter { $0.time < reading.start - 1000 }
+      unnamed.removeAll { $0.time < reading.start - 1000 }
     }
     waiting.removeFirst(index)
     if watermark == Int64.max {
@@ -76,7 +85,7 @@ struct FileEventMerger {
   private mutating func namesAQueueCall(_ entry: Waiting) -> Bool {
     guard entry.place == .mqueue,
       let match = unnamed.firstIndex(where: {
-        $0.pid == entry.event.thread && $0.time <= entry.readAt && !$0.failed
+        $0.pid == entry.event.thread && $0.time <= entry.reading.end && !$0.failed
           && ($0.action == .create && entry.event.change == .created || $0.action == .remove && entry.event.change == .removed)
       })
     else { return false }
@@ -155,7 +164,7 @@ struct FileEventMerger {
     }
     let created = entry.event.change == .created
     return TraceEvent(
-      time: entry.readAt, pid: entry.event.thread, comm: entry.comm, call: created ? .fsCreate : .fsDelete,
+      time: entry.reading.end, pid: entry.event.thread, comm: entry.comm, call: created ? .fsCreate : .fsDelete,
       action: created ? .create : .remove, source: .fanotify, name: [UInt8(ascii: "/")] + name, failed: false,
       fileKind: kind)
   }

@@ -275,14 +275,14 @@ public final class TraceSession {
       guard let text = readTextFile("\(proc)/\(thread)/comm", limit: 64) else { return [] }
       return Array(text.utf8.prefix { $0 != 0x0A })
     }
-    // One time for both readings: a batch is one moment, after which calls that returned
-    // before it are forgotten.
+    // Both watches are one reading, timed around them (see FileEventMerger).
+    let start = ProcessCalls.clocks().monotonic
     let shm = try? shmWatch?.read(buffer)
     let queues = try? queueWatch?.read(buffer)
-    let readAt = ProcessCalls.clocks().monotonic
+    let reading = FileEventMerger.Reading(start: start, end: ProcessCalls.clocks().monotonic)
     fileOverflows += (shm?.overflow == true ? 1 : 0) + (queues?.overflow == true ? 1 : 0)
-    if let shm { files.add(shm.events, place: .shm, readAt: readAt, comm: comm) }
-    if let queues { files.add(queues.events, place: .mqueue, readAt: readAt, comm: comm) }
+    if let shm { files.add(shm.events, place: .shm, reading: reading, comm: comm) }
+    if let queues { files.add(queues.events, place: .mqueue, reading: reading, comm: comm) }
   }
 
   /// The wall-clock time, the command line and the IPC namespace of the caller (read now: a
