@@ -20,6 +20,9 @@ public struct SharedMemoryAccount: Sendable {
   public var unreadable: [ProcessRef]
   /// IPC namespaces whose segments could not be read (with --all-namespaces).
   public var unreadNamespaces: [NamespaceGap] = []
+  /// Processes whose IPC namespace could not be read (with --all-namespaces): namespaces only
+  /// they are in are missing, unknown rather than absent.
+  public var namespaceUnreadableProcesses = 0
   /// Per memory cgroup, when asked for.
   public var cgroups: [CgroupMemory]?
   /// What a selection picked, when one narrows: the rows shown instead of every row.

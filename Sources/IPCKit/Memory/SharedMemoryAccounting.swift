@@ -57,7 +57,11 @@ public struct SharedMemoryAccounting: Sendable {
       return mine
     }
     var unreadNamespaces: [NamespaceGap] = []
-    if allNamespaces { segments += otherNamespacesSegments(ours, gaps: &unreadNamespaces) }
+    var namespaceUnreadable = 0
+    if allNamespaces {
+      segments += otherNamespacesSegments(
+        ours, gaps: &unreadNamespaces, unreadableProcesses: &namespaceUnreadable)
+    }
     for index in segments.indices {
       let key = SegmentKey(namespace: segments[index].namespace, id: segments[index].id)
       let found = walk.segments[key] ?? []
@@ -75,6 +79,7 @@ public struct SharedMemoryAccounting: Sendable {
       cgroups: cgroups
         ? CgroupCensus.read(walk.processes, cgroupText: walk.cgroupText, table: table, proc: proc)
         : nil)
+    account.namespaceUnreadableProcesses = namespaceUnreadable
     let selection = self.selection ?? Selection()
     if !selection.selectsEverything || unusedOnly {
       account.selected = SelectedMemory.pick(
@@ -112,11 +117,14 @@ public struct SharedMemoryAccounting: Sendable {
   }
 
   /// The segments of every IPC namespace but ours, each read from a thread that joined it.
-  private func otherNamespacesSegments(_ ours: UInt64?, gaps: inout [NamespaceGap])
-    -> [SegmentMemory]
-  {
+  /// Processes whose namespace could not be read are counted in `unreadableProcesses`.
+  private func otherNamespacesSegments(
+    _ ours: UInt64?, gaps: inout [NamespaceGap], unreadableProcesses: inout Int
+  ) -> [SegmentMemory] {
     var found: [SegmentMemory] = []
-    for namespace in NamespaceCensus.find(proc: proc) where namespace.inode != ours {
+    let survey = NamespaceCensus.find(surveying: proc)
+    unreadableProcesses = survey.unreadableProcesses
+    for namespace in survey.namespaces where namespace.inode != ours {
       let read = NamespaceCensus.within(namespace, proc: proc, paths: IPCPaths(proc: proc)) {
         paths in
         SegmentTable.read(proc: paths.proc)

@@ -20,6 +20,9 @@ public struct MetricsScrape {
     public var gaps: [(namespace: NamespaceTag?, gap: ListingGap)]
     /// Namespaces that could not be joined.
     public var unjoined: [(namespace: IPCNamespaceSummary, code: Errno)]
+    /// With every namespace, the processes whose IPC namespace could not be read (also the
+    /// series ipctool_namespace_unreadable_processes).
+    public var unreadableProcesses: Int?
   }
 
   /// One namespace's share of the scrape.
@@ -64,6 +67,7 @@ public struct MetricsScrape {
     if allNamespaces {
       let survey = snapshot.surveyEveryNamespace(context, render)
       unreadableProcesses = UInt64(survey.unreadableProcesses)
+      result.unreadableProcesses = survey.unreadableProcesses
       for namespace in survey.namespaces {
         switch namespace.reading {
         case .success(let reading): parts.append(part(reading, shmSpace: namespace.shmSpace))

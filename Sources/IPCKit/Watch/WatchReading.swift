@@ -9,6 +9,9 @@ extension Snapshot {
     public var gaps: [(namespace: NamespaceTag?, gap: ListingGap)]
     /// Namespaces that could not be joined (with every namespace).
     public var unjoined: [(IPCNamespaceSummary, Errno)]
+    /// Processes whose IPC namespace could not be read (with every namespace): namespaces only
+    /// they are in are missing, unknown rather than absent.
+    public var unreadableProcesses = 0
   }
 
   /// The objects `context` shows, or with `everyNamespace` those of every IPC namespace,
@@ -28,7 +31,9 @@ extension Snapshot {
     var result = WatchReading(
       sample: WatchSample(entries: [], taken: 0), scopes: [:], gaps: [], unjoined: [])
     var hostSpace: ShmSpace?
-    for namespace in readEveryNamespace(context, keep) {
+    let survey = surveyEveryNamespace(context, keep)
+    result.unreadableProcesses = survey.unreadableProcesses
+    for namespace in survey.namespaces {
       switch namespace.reading {
       case .success(let reading):
         let tag = reading.scope.namespace

@@ -141,11 +141,8 @@ enum ListCommand {
       run.timeFormat = try parsed.value(timeFormat)
       var gathered: [ListRun.Gathered] = []
       if everywhere {
-        let (parts, unjoined) = run.gatherEveryNamespace(parsed.context)
-        for (namespace, code) in unjoined {
-          let pid = namespace.representative.pid
-          console.error("namespace \(namespace.inode) (pid \(pid)): cannot join: \(code)")
-        }
+        let (parts, unseen) = run.gatherEveryNamespace(parsed.context)
+        for line in unseen { console.error(line) }  // with --json too, as every gap
         gathered = parts
       } else {
         gathered.append(run.gather(parsed.context))

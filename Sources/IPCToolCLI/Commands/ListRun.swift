@@ -53,23 +53,24 @@ struct ListRun {
       : gathered(ordered.read(context, tableCells), \.cells)
   }
 
-  /// The objects of every IPC namespace, each rendered on the thread that joined it; and the
-  /// namespaces that could not be joined.
-  func gatherEveryNamespace(_ context: IPCContext)
-    -> (parts: [Gathered], unjoined: [(IPCNamespaceSummary, Errno)])
-  {
+  /// The objects of every IPC namespace, each rendered on the thread that joined it; and what
+  /// could not be seen (namespaces not joined, processes whose namespace could not be read),
+  /// as lines for stderr.
+  func gatherEveryNamespace(_ context: IPCContext) -> (parts: [Gathered], unseen: [String]) {
     func each<Part>(_ render: @escaping (Snapshot.Scope) -> ([IPCObjectInfo]) -> Part,
       _ field: WritableKeyPath<Gathered, [Part]>
-    ) -> ([Gathered], [(IPCNamespaceSummary, Errno)]) {
+    ) -> ([Gathered], [String]) {
       var parts: [Gathered] = []
-      var unjoined: [(IPCNamespaceSummary, Errno)] = []
-      for namespace in ordered.readEveryNamespace(context, render) {
+      var unjoined: [(label: String, code: Errno)] = []
+      let survey = ordered.surveyEveryNamespace(context, render)
+      for namespace in survey.namespaces {
         switch namespace.reading {
         case .success(let reading): parts.append(gathered(reading, field))
-        case .failure(let code): unjoined.append((namespace.namespace, code))
+        case .failure(let code): unjoined.append((NamespaceWording.label(namespace.namespace), code))
         }
       }
-      return (parts, unjoined)
+      return (parts, NamespaceWording.everyNamespaceNotes(
+        unreadableProcesses: survey.unreadableProcesses, unjoined: unjoined))
     }
     return json ? each(jsonLines, \.lines) : each(tableCells, \.cells)
   }

@@ -149,9 +149,13 @@ enum MemoryCommand {
     if !account.unreadable.isEmpty {
       console.error(MemoryRendering.unreadableNote(account.unreadable))
     }
-    for gap in account.unreadNamespaces {
-      console.error(
-        "IPC namespace \(gap.namespace) (\(gap.container ?? "-")): cannot join it: \(gap.code)")
+    let unjoined = account.unreadNamespaces.map {
+      ("namespace \($0.namespace) (\($0.container ?? "-"))", $0.code)
+    }
+    for line in NamespaceWording.everyNamespaceNotes(
+      unreadableProcesses: account.namespaceUnreadableProcesses, unjoined: unjoined)
+    {
+      console.error(line)
     }
     return .success
   }

@@ -65,9 +65,11 @@ enum MetricsCommand {
     }
     let result = MetricsScrape(perObject: parsed.flag(perObject))
       .read(parsed.context, allNamespaces: everywhere)
-    for (namespace, code) in result.unjoined {
-      let pid = namespace.representative.pid
-      console.error("namespace \(namespace.inode) (pid \(pid)): cannot join: \(code)")
+    let unjoined = result.unjoined.map { (NamespaceWording.label($0.namespace), $0.code) }
+    for line in NamespaceWording.everyNamespaceNotes(
+      unreadableProcesses: result.unreadableProcesses ?? 0, unjoined: unjoined)
+    {
+      console.error(line)
     }
     for (namespace, gap) in result.gaps {
       console.error((namespace.map { "namespace \($0.inode): " } ?? "") + gap.sentence)

@@ -22,6 +22,9 @@ struct WatchSession {
   var contexts: [UInt64?: ListContext] = [:]
   var notes: [String] = []
   var notesSaid: Set<String> = []
+  /// The note on processes whose namespace could not be read, as the first refresh that had
+  /// them words it: said once, not again each time their number moves.
+  var unreadableNote: String?
 
   /// The signals that end a watch (after the terminal is put back: every default-fatal one a
   /// process can catch, as pi's), redraw it, or suspend it.
@@ -150,10 +153,14 @@ struct WatchSession {
   private mutating func read() {
     let reading = snapshot.readForWatch(context, everyNamespace: everywhere, clock: .monotonic)
     frame = state.advance(to: reading.sample)
-    notes = reading.gaps.map { ($0.namespace.map { "namespace \($0.inode): " } ?? "") + $0.gap.sentence }
-      + reading.unjoined.map { namespace, code in
-        "namespace \(namespace.inode) (pid \(namespace.representative.pid)): cannot join: \(code)"
-      }
+    if reading.unreadableProcesses > 0, unreadableNote == nil {
+      unreadableNote = NamespaceWording.unreadableProcesses(reading.unreadableProcesses)
+    }
+    let unjoined = NamespaceWording.everyNamespaceNotes(
+      unreadableProcesses: 0, unjoined: reading.unjoined.map { (NamespaceWording.label($0), $1) })
+    // What could not be seen at all first: on a terminal the first note is the one shown.
+    notes = (reading.unreadableProcesses > 0 ? unreadableNote.map { [$0] } ?? [] : []) + unjoined
+      + reading.gaps.map { ($0.namespace.map { "namespace \($0.inode): " } ?? "") + $0.gap.sentence }
     contexts = [:]
     for (inode, scope) in reading.scopes { contexts[inode] = listContext(scope.namespace, scope) }
     guard everywhere else { return }

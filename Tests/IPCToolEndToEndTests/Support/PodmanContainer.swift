@@ -3,8 +3,9 @@ import TestSupport
 
 /// A real container: Podman with runc and a root file system of busybox and a copy of the built
 /// ipctool (with the libraries ldd names), no image download. Podman itself runs inside a
-/// sandbox, so its lock file lands in the sandbox's /dev/shm and its state in a folder of the
-/// test's; the container gets namespaces of its own, as any container does.
+/// sandbox, its state in a folder of the test's, and its locks are files there too
+/// (`containersConf`), not /dev/shm/libpod_lock: the host's /dev/shm never gains one (checked
+/// when the container goes). The container gets namespaces of its own, as any container does.
 final class PodmanContainer {
   /// Why the machine cannot run one, or nil.
   static let unavailableReason: String? = {
@@ -19,6 +20,8 @@ final class PodmanContainer {
   let id: String
   let pid: pid_t
   private let folder: TemporaryDirectory
+  /// The host's /dev/shm's libpod entries before: none may be added.
+  private let hostLibpod = HostDevShm.libpodNames()
 
   /// `entrypoint` is what the container runs (busybox's applets are there by name);
   /// `runOptions` go to `podman run` ("--memory", "256m").
@@ -41,7 +44,7 @@ final class PodmanContainer {
       let resolved = (library as NSString).resolvingSymlinksInPath
       try folder.copy(resolved, as: "root" + library)
     }
-    try folder.write("containers.conf", "[containers]\ndefault_ulimits = []\n", mode: 0o644)
+    try folder.write("containers.conf", Self.containersConf(""), mode: 0o644)
     let started = try Self.podman(box, folder, ["run", "-d", "--network", "none"] + runOptions + ["--rootfs", root] + entrypoint)
     guard started.status == 0 else { throw SandboxError(message: "podman run failed: \(started)") }
     id = started.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -57,6 +60,7 @@ final class PodmanContainer {
   deinit {
     _ = try? Self.podman(box, folder, ["rm", "-f", "-t", "0", id])
     _ = waitUntil(timeout: 10, every: 0.05) { !Self.anyProcessMentions(self.folder.path) }
+    HostDevShm.expectNoNewLibpodEntry(since: hostLibpod, "podman")
   }
 
   /// Whether a running process has `path` in its command line (podman, conmon).
@@ -74,7 +78,15 @@ final class PodmanContainer {
     try Self.podman(box, folder, ["exec", id] + command)
   }
 
-  /// Podman run inside `box`, its state in `folder` (and its containers.conf there).
+  /// The containers.conf every test's Podman reads: no ulimits to raise, locks as files in its
+  /// --tmpdir rather than a shared memory object in /dev/shm (which, made where /dev/shm is the
+  /// host's, would stay there for good), and `containers` more settings of that section.
+  static func containersConf(_ containers: String) -> String {
+    "[containers]\ndefault_ulimits = []\n\(containers)[engine]\nlock_type = \"file\"\n"
+  }
+
+  /// Podman run inside `box`, its state in `folder` (and its containers.conf there). It runs
+  /// only where the mount namespace is not the test's own, so never on the host's /dev/shm.
   static func podman(_ box: Sandbox, _ folder: TemporaryDirectory, _ arguments: [String]) throws -> ToolRun {
     let options = [
       // Its state, run files and exit records in the test's folder, not in /var/lib or /run.
@@ -86,10 +98,12 @@ final class PodmanContainer {
     // conmon, which podman leaves running, would inherit the descriptor by which Foundation
     // sees podman end, and the test would wait forever: close all but stdio first.
     let closingInherited = """
+      [ "$(readlink /proc/$$/ns/mnt)" != "$0" ] || { echo "podman: not in the sandbox's mount namespace" >&2; exit 125; }
       for fd in /proc/$$/fd/*; do fd=${fd##*/}; [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done; exec "$@"
       """
+    let ours = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/mnt")
     return try box.runInside(
-      ["/bin/bash", "-c", closingInherited, "bash", "/usr/bin/podman"] + options + arguments,
+      ["/bin/bash", "-c", closingInherited, ours, "/usr/bin/podman"] + options + arguments,
       environment: ["CONTAINERS_CONF": folder.file("containers.conf")])
   }
 }

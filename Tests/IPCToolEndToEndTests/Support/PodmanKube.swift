@@ -1,8 +1,8 @@
 import Foundation
 import TestSupport
 
-/// `podman kube play` driven by a test: Podman inside a sandbox of its own (its lock file in the
-/// sandbox's /dev/shm), its state in a folder of the test's, and one image imported from the
+/// `podman kube play` driven by a test: Podman inside a sandbox of its own (its locks files in
+/// its folder, never in the host's /dev/shm), its state in a folder of the test's, and one image imported from the
 /// root file system contrib/kubernetes/rootfs.sh makes of the built ipctool and busybox:
 /// nothing is pulled.
 ///
@@ -24,6 +24,8 @@ final class PodmanKube {
   let box: Sandbox
   let image: String
   private let folder: TemporaryDirectory
+  /// The host's /dev/shm's libpod entries before: none may be added.
+  private let hostLibpod = HostDevShm.libpodNames()
 
   /// Imports the image, named `image`.
   init(image: String) throws {
@@ -31,7 +33,7 @@ final class PodmanKube {
     box = try Sandbox(mountMqueue: false)
     folder = try TemporaryDirectory(shared: true)
     try folder.write(
-      "containers.conf", "[containers]\ndefault_ulimits = []\npidns = \"host\"\n", mode: 0o644)
+      "containers.conf", PodmanContainer.containersConf("pidns = \"host\"\n"), mode: 0o644)
     let tar = folder.file("rootfs.tar")
     let made = try runProgram(
       "/bin/sh", [repository + "/contrib/kubernetes/rootfs.sh", toolPath, tar, "/usr/bin/busybox"])
@@ -46,6 +48,7 @@ final class PodmanKube {
     _ = try? podman(["pod", "rm", "-f", "-a", "-t", "0"])
     _ = try? podman(["rmi", "-a", "-f"])
     _ = waitUntil(timeout: 10, every: 0.05) { !PodmanContainer.anyProcessMentions(self.folder.path) }
+    HostDevShm.expectNoNewLibpodEntry(since: hostLibpod, "podman kube")
   }
 
   func podman(_ arguments: [String]) throws -> ToolRun {
