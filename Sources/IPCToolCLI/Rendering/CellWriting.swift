@@ -32,12 +32,14 @@ extension ByteBuffer {
     }
   }
 
-  /// What `IPCPermissions.description` spells: rw-r-----.
+  /// What `IPCPermissions.description` spells: rw-r-----, three letters a class.
   func appendPermissions(_ permissions: IPCPermissions) {
-    let letters: (UInt8, UInt8, UInt8) = (UInt8(ascii: "r"), UInt8(ascii: "w"), UInt8(ascii: "x"))
-    for bit in 0..<9 {
-      let letter = bit % 3 == 0 ? letters.0 : bit % 3 == 1 ? letters.1 : letters.2
-      append(permissions.rawValue & (1 << (8 - bit)) != 0 ? letter : UInt8(ascii: "-"))
+    let mode = Int(permissions.rawValue)
+    let triples: StaticString = "-----x-w--wxr--r-xrw-rwx"
+    triples.withUTF8Buffer { letters in
+      for shift in [6, 3, 0] {
+        append(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(letters)[(mode >> shift & 7) * 3..<(mode >> shift & 7) * 3 + 3]))
+      }
     }
   }
 

@@ -59,13 +59,17 @@ struct ListTable {
       for index in widths.indices { widths[index] = max(widths[index], chunk.widest[index]) }
     }
     let fitted = terminalWidth.map { fit(widths, to: $0) } ?? widths.map { Optional($0) }
+    // A line's padding and spaces: at most its columns' widths and two spaces each.
+    let shown = fitted.compactMap { $0 }
+    let spacing = shown.reduce(0, +) + 2 * shown.count + 1
     let heading = ByteBuffer(capacity: 128)
     // Read once, not a column copied per cell.
     let alignments = columns.map(\.alignment)
     if headings { writeHeading(fitted, alignments, to: heading) }
     let lines = inParallel(chunks: chunked(cells.count, size: 1), threads: threads) { range in
       let chunk = cells[range.lowerBound]
-      let out = ByteBuffer(capacity: chunk.bytes.count + chunk.count * 4 + 64)
+      // Room for every line, so the buffer is not grown and copied.
+      let out = ByteBuffer(capacity: chunk.bytes.count + chunk.count / max(count, 1) * spacing + 64)
       for row in stride(from: 0, to: chunk.count, by: count) {
         write(row: row, of: chunk, fitted, alignments, to: out)
       }

@@ -5,16 +5,18 @@ final class TableCells {
   let columnCount: Int
   /// Every cell's bytes, one after the other, escaped already.
   let bytes: ByteBuffer
+  // Not checked for exclusive access at run time (as ByteBuffer's): a run's cells are made by
+  // one thread, and read only once made.
   /// Where each cell's bytes end, row after row.
-  private(set) var ends: [UInt32] = []
+  @exclusivity(unchecked) private(set) var ends: [UInt32] = []
   /// Each cell's display width (see `displayWidth`).
-  private(set) var widths: [UInt32] = []
+  @exclusivity(unchecked) private(set) var widths: [UInt32] = []
   /// The widest cell of each column.
-  private(set) var widest: [Int]
+  @exclusivity(unchecked) private(set) var widest: [Int]
 
   init(columns: Int, rows: Int) {
     columnCount = columns
-    bytes = ByteBuffer(capacity: rows * columns * 10 + 64)
+    bytes = ByteBuffer(capacity: rows * columns * 12 + 64)
     ends.reserveCapacity(rows * columns)
     widths.reserveCapacity(rows * columns)
     widest = [Int](repeating: 0, count: columns)
