@@ -35,15 +35,18 @@ struct ListTable {
     let out = cells.bytes
     // Each column read in place: one copied per cell would retain its every name and list, and
     // its closure taken out into an array of its own is called through a thunk that copies the
-    // object and the context.
-    for object in objects {
-      for index in columns.indices {
-        if let write = columns[index].write {
-          write(object, chunkContext, out)
-        } else {
-          out.append(columns[index].value(object, chunkContext))
+    // object and the context. Each object too, read where it lies: `for object in objects`
+    // copied every one (retaining its name and details) and destroyed the copy.
+    objects.withUnsafeBufferPointer { objects in
+      for row in objects.indices {
+        for index in columns.indices {
+          if let write = columns[index].write {
+            write(objects[row], chunkContext, out)
+          } else {
+            out.append(columns[index].value(objects[row], chunkContext))
+          }
+          cells.endCell()
         }
-        cells.endCell()
       }
     }
     return cells

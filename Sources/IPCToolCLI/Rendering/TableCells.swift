@@ -5,30 +5,40 @@ final class TableCells {
   let columnCount: Int
   /// Every cell's bytes, one after the other, escaped already.
   let bytes: ByteBuffer
-  // Not checked for exclusive access at run time (as ByteBuffer's): a run's cells are made by
-  // one thread, and read only once made.
-  /// Where each cell's bytes end, row after row.
-  @exclusivity(unchecked) private(set) var ends: [UInt32] = []
-  /// Each cell's display width (see `displayWidth`).
-  @exclusivity(unchecked) private(set) var widths: [UInt32] = []
+  // The counters are not checked for exclusive access at run time (as ByteBuffer's fields):
+  // a run's cells are made by one thread, and read only once made.
+  /// How many cells are closed; room for `capacity` (a row of every column per row asked for).
+  @exclusivity(unchecked) private(set) var count = 0
+  private let capacity: Int
+  /// Where each cell's bytes end, and its display width (see `displayWidth`), cell after cell:
+  /// allocated once, as many as the rows make, so closing a cell is two stores.
+  private let ends: UnsafeMutablePointer<UInt32>
+  private let widths: UnsafeMutablePointer<UInt32>
   /// The widest cell of each column.
   @exclusivity(unchecked) private(set) var widest: [Int]
+  /// The column the next cell is in.
+  @exclusivity(unchecked) private var column = 0
 
   init(columns: Int, rows: Int) {
     columnCount = columns
+    capacity = max(1, rows * columns)
     bytes = ByteBuffer(capacity: rows * columns * 12 + 64)
-    ends.reserveCapacity(rows * columns)
-    widths.reserveCapacity(rows * columns)
+    ends = .allocate(capacity: capacity)
+    widths = .allocate(capacity: capacity)
     widest = [Int](repeating: 0, count: columns)
   }
 
-  var count: Int { ends.count }
+  deinit {
+    ends.deallocate()
+    widths.deallocate()
+  }
 
   /// Closes the cell written to `bytes` since the last: measured here, once, for both the
   /// widths and the padding. Nearly every cell is ASCII, whose bytes are its columns; another
   /// is measured as text.
   func endCell() {
-    let start = ends.last.map(Int.init) ?? 0
+    precondition(count < capacity, "more cells than the rows asked for")
+    let start = count == 0 ? 0 : Int(ends[count - 1])
     let cell = UnsafeBufferPointer(start: bytes.base + start, count: bytes.count - start)
     var ascii = true
     for byte in cell where byte >= 0x80 {
@@ -36,10 +46,11 @@ final class TableCells {
       break
     }
     let width = ascii ? cell.count : displayWidth(String(decoding: cell, as: UTF8.self))
-    let column = ends.count % columnCount
-    widest[column] = max(widest[column], width)
-    ends.append(UInt32(bytes.count))
-    widths.append(UInt32(width))
+    if width > widest[column] { widest[column] = width }
+    column = column + 1 == columnCount ? 0 : column + 1
+    ends[count] = UInt32(bytes.count)
+    widths[count] = UInt32(width)
+    count += 1
   }
 
   /// Cell `index`'s bytes (valid while nothing more is written).
