@@ -29,24 +29,23 @@ struct ListTable {
   /// One chunk's cells, row after row: written on the thread that read the objects, each
   /// column's straight into the chunk's bytes where it can (`ListColumn.write`).
   func cells(_ objects: [IPCObjectInfo]) -> TableCells {
-    var chunkContext = context
-    chunkContext.times = TimeTexts(format: context.times.format)  // each thread its own
+    var ownContext = context
+    ownContext.times = TimeTexts(format: context.times.format)  // each thread its own
+    let chunkContext = ownContext  // a constant, lent to each cell's closure as it is
     let cells = TableCells(columns: columns.count, rows: objects.count)
     let out = cells.bytes
     // Each column read in place: one copied per cell would retain its every name and list, and
     // its closure taken out into an array of its own is called through a thunk that copies the
-    // object and the context. Each object too, read where it lies: `for object in objects`
-    // copied every one (retaining its name and details) and destroyed the copy.
-    objects.withUnsafeBufferPointer { objects in
-      for row in objects.indices {
-        for index in columns.indices {
-          if let write = columns[index].write {
-            write(objects[row], chunkContext, out)
-          } else {
-            out.append(columns[index].value(objects[row], chunkContext))
-          }
-          cells.endCell()
+    // object and the context. Each object is copied once, for its row (read where it lies,
+    // through a buffer pointer, it was copied for each cell: a closure might change it).
+    for object in objects {
+      for index in columns.indices {
+        if let write = columns[index].write {
+          write(object, chunkContext, out)
+        } else {
+          out.append(columns[index].value(object, chunkContext))
         }
+        cells.endCell()
       }
     }
     return cells
