@@ -40,12 +40,9 @@ final class TableCells {
     precondition(count < capacity, "more cells than the rows asked for")
     let start = count == 0 ? 0 : Int(ends[count - 1])
     let cell = UnsafeBufferPointer(start: bytes.base + start, count: bytes.count - start)
-    var ascii = true
-    for byte in cell where byte >= 0x80 {
-      ascii = false
-      break
-    }
-    let width = ascii ? cell.count : displayWidth(String(decoding: cell, as: UTF8.self))
+    var bits: UInt8 = 0
+    for byte in cell { bits |= byte }  // no branch per byte: cells are short
+    let width = bits < 0x80 ? cell.count : displayWidth(String(decoding: cell, as: UTF8.self))
     if width > widest[column] { widest[column] = width }
     column = column + 1 == columnCount ? 0 : column + 1
     ends[count] = UInt32(bytes.count)
