@@ -37,8 +37,10 @@ extension ByteBuffer {
     let mode = Int(permissions.rawValue)
     let triples: StaticString = "-----x-w--wxr--r-xrw-rwx"
     triples.withUTF8Buffer { letters in
+      let letters = UnsafeRawBufferPointer(letters)
       for shift in [6, 3, 0] {
-        append(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(letters)[(mode >> shift & 7) * 3..<(mode >> shift & 7) * 3 + 3]))
+        let start = (mode >> shift & 7) * 3
+        append(UnsafeRawBufferPointer(rebasing: letters[start..<start + 3]))
       }
     }
   }

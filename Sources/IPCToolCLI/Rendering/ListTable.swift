@@ -71,7 +71,8 @@ struct ListTable {
     let lines = inParallel(chunks: chunked(cells.count, size: 1), threads: threads) { range in
       let chunk = cells[range.lowerBound]
       // Room for every line, so the buffer is not grown and copied.
-      let out = ByteBuffer(capacity: chunk.bytes.count + chunk.count / max(count, 1) * spacing + 64)
+      let rows = chunk.count / max(count, 1)
+      let out = ByteBuffer(capacity: chunk.bytes.count + rows * spacing + 64)
       for row in stride(from: 0, to: chunk.count, by: count) {
         write(row: row, of: chunk, fitted, alignments, to: out)
       }
@@ -174,7 +175,11 @@ struct ListTable {
       let padding = width - (elided.map(displayWidth) ?? cellWidth)
       let alignment = alignments[index]
       if alignment == .right { out.appendSpaces(padding) }
-      if let elided { out.append(elided) } else { out.append(UnsafeRawBufferPointer(cells.cell(row + index))) }
+      if let elided {
+        out.append(elided)
+      } else {
+        out.append(UnsafeRawBufferPointer(cells.cell(row + index)))
+      }
       if alignment == .left && !last { out.appendSpaces(padding) }
       if !last { out.append("  " as StaticString) }
       if last { break }
