@@ -103,4 +103,56 @@ import Testing
       #expect(ListColumn.lsipcColumns.contains(name.uppercased()), "\(name) is not lsipc's")
     }
   }
+
+  /// Segments of every size unit and hostile names (bytes that are not UTF-8, a newline, a
+  /// backslash, a quote, a space, CJK, an emoji, a bidi override), semaphores with and without
+  /// a value, and times around each of IDLE's units.
+  static func writtenObjects(now: Int) throws -> [IPCObjectInfo] {
+    let names: [[UInt8]] = [
+      Array("plain".utf8), [0x76, 0xFF], Array("a\nb".utf8), Array("a\\b".utf8), Array("it's a b".utf8),
+      Array("日本語".utf8), Array("😀x".utf8), Array("e\u{301}".utf8), Array("\u{202E}rtl".utf8),
+    ]
+    let sizes: [UInt64] = [0, 1, 1023, 1024, 4096, 10_188, 10_239, 10_240, 1_048_575, 5_000_000_000, .max]
+    let ages = [-5, 0, 1, 119, 120, 7199, 7200, 172_799, 172_800, 10_000_000]
+    var objects: [IPCObjectInfo] = []
+    for (index, bytes) in names.enumerated() {
+      let name = try IPCName(bytes: [UInt8(ascii: "/")] + bytes)
+      var segment = IPCObjectInfo(
+        .named(name), uid: 0, gid: 0, permissions: .init(rawValue: 0o640),
+        details: .posixSharedMemory(PosixSegmentDetails(size: sizes[index % sizes.count], residentBytes: 0)))
+      segment.changed = now - ages[index % ages.count]
+      var semaphore = IPCObjectInfo(
+        .named(name), uid: 4_000_000, gid: 0, permissions: .init(rawValue: 0o777),
+        details: .posixSemaphore(PosixSemaphoreDetails(value: index.isMultiple(of: 2) ? 7 : nil)))
+      semaphore.changed = now - ages[(index + 3) % ages.count]
+      objects += [segment, semaphore]
+    }
+    for size in sizes {
+      objects.append(
+        IPCObjectInfo(
+          .named(try IPCName(parsing: "/s")), uid: 0, gid: 0, permissions: .init(rawValue: 0),
+          details: .posixSharedMemory(PosixSegmentDetails(size: size, residentBytes: 0))))
+    }
+    for age in ages {
+      var queue = queue()
+      queue.changed = now - age
+      objects.append(queue)
+    }
+    return objects + [try semaphore(), segment(creator: gonePID), segment(creator: getpid())]
+  }
+
+  /// A column that writes its cells as bytes (`ListColumn.write`) writes exactly the text its
+  /// `value` makes, for every kind, size unit, time and hostile name.
+  @Test(arguments: ListColumn.all.filter { $0.write != nil }.map(\.name), [false, true])
+  func writtenCellsAreTheValues(column name: String, exactBytes: Bool) throws {
+    let column = try #require(ListColumn.named(name))
+    let write = try #require(column.write)
+    var context = Self.context
+    context.exactBytes = exactBytes
+    for object in try Self.writtenObjects(now: context.now) {
+      let out = ByteBuffer()
+      write(object, context, out)
+      #expect(out.string == column.value(object, context), "\(object)")
+    }
+  }
 }

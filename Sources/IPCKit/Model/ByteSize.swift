@@ -23,7 +23,15 @@ public enum ByteSize {
 
   /// One decimal, binary units, as `ls -h` prints: 512, 4.0K, 1.5M.
   public static func human(_ bytes: UInt64) -> String {
-    guard bytes >= 1024 else { return String(bytes) }
+    let parts = humanParts(bytes)
+    guard let unit = parts.unit else { return String(bytes) }
+    return parts.tenth.map { "\(parts.whole).\($0)\(unit)" } ?? "\(parts.whole)\(unit)"
+  }
+
+  /// What `human` shows, in parts, for a table that writes them as bytes: the whole number,
+  /// the tenth (none from 10 up) and the unit (none below 1024, where `whole` is the count).
+  public static func humanParts(_ bytes: UInt64) -> (whole: UInt64, tenth: Int?, unit: Character?) {
+    guard bytes >= 1024 else { return (bytes, nil, nil) }
     var value = Double(bytes)
     var unit = -1
     while value >= 1024 && unit < units.count - 1 {
@@ -33,6 +41,6 @@ public enum ByteSize {
     let tenths = (value * 10).rounded()
     let whole = Int(tenths / 10)
     let fraction = Int(tenths) % 10
-    return whole >= 10 ? "\(Int(value.rounded()))\(units[unit])" : "\(whole).\(fraction)\(units[unit])"
+    return whole >= 10 ? (UInt64(value.rounded()), nil, units[unit]) : (UInt64(whole), fraction, units[unit])
   }
 }

@@ -27,7 +27,7 @@ struct ListRun {
   /// One namespace's part: JSON lines or table cells, and what to say on stderr.
   struct Gathered {
     var lines: [ByteBuffer] = []
-    var cells: [[String]] = []
+    var cells: [TableCells] = []
     var notes: [String] = []
     var deletedMappings: [UsageScanner.DeletedMapping] = []
   }
@@ -85,7 +85,7 @@ struct ListRun {
   }
 
   /// A run of objects as the table's cells, row after row.
-  private func tableCells(_ scope: Snapshot.Scope) -> ([IPCObjectInfo]) -> [String] {
+  private func tableCells(_ scope: Snapshot.Scope) -> ([IPCObjectInfo]) -> TableCells {
     let table = ListTable(
       columns: columns, context: listContext(scope), headings: headings, format: format)
     return table.cells
@@ -146,10 +146,12 @@ struct ListRun {
   }
 
   /// What a reader at a terminal needs to read the table: what "n/a" in USERS means.
-  private func notes(_ cells: [[String]]) -> [ByteBuffer] {
+  private func notes(_ cells: [TableCells]) -> [ByteBuffer] {
     guard let users = columns.firstIndex(where: { $0.name == "users" }) else { return [] }
     let unknowable = cells.contains { chunk in
-      stride(from: users, to: chunk.count, by: columns.count).contains { chunk[$0] == "n/a" }
+      stride(from: users, to: chunk.count, by: columns.count).contains {
+        chunk.cell($0).elementsEqual("n/a".utf8)
+      }
     }
     guard unknowable else { return [] }
     let note = ByteBuffer(capacity: 128)

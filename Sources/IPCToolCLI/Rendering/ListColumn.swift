@@ -16,6 +16,7 @@ struct ListColumn: Sendable {
   }
 
   typealias Value = @Sendable (IPCObjectInfo, ListContext) -> String
+  typealias Write = @Sendable (IPCObjectInfo, ListContext, ByteBuffer) -> Void
 
   var name: String
   var header: String
@@ -32,6 +33,9 @@ struct ListColumn: Sendable {
   var value: Value
   /// The number rows sort by; nil for a column that sorts by its text.
   var number: (@Sendable (IPCObjectInfo, ListContext) -> Int64?)?
+  /// Writes the bytes of what `value` makes without making it, for the columns a listing
+  /// shows by the ten thousand (see CellWriting.swift); nil: `value`'s String is copied.
+  var write: Write?
 
   func sortKey(_ object: IPCObjectInfo, _ context: ListContext) -> SortKey {
     guard let number else { return .text(value(object, context)) }
@@ -41,11 +45,12 @@ struct ListColumn: Sendable {
   /// A column shown as text and sorted by it.
   static func text(
     _ name: String, _ header: String, _ help: String, lsipc: [String] = [], json: [String],
-    alignment: Alignment = .left, narrowest: Int? = nil, _ value: @escaping Value
+    alignment: Alignment = .left, narrowest: Int? = nil, write: Write? = nil,
+    _ value: @escaping Value
   ) -> ListColumn {
     ListColumn(
       name: name, header: header, help: help, alignment: alignment, lsipcNames: lsipc,
-      jsonKeys: json, narrowest: narrowest, value: value)
+      jsonKeys: json, narrowest: narrowest, value: value, write: write)
   }
 
   /// A number, right-aligned, "-" where there is none.
@@ -53,7 +58,13 @@ struct ListColumn: Sendable {
     _ name: String, _ header: String, _ help: String, lsipc: [String] = [], json: [String],
     _ number: @escaping @Sendable (IPCObjectInfo) -> T?
   ) -> ListColumn {
-    numbered(name, header, help, lsipc, json, .right, number) { value, _ in value.map { String($0) } ?? "-" }
+    var column = numbered(name, header, help, lsipc, json, .right, number) { value, _ in
+      value.map { String($0) } ?? "-"
+    }
+    column.write = { object, _, out in
+      if let value = number(object) { out.appendInteger(value) } else { out.append(UInt8(ascii: "-")) }
+    }
+    return column
   }
 
   /// A time, shown in --time-format and sorted by its seconds.
@@ -92,9 +103,10 @@ struct ListColumn: Sendable {
     .text("container", "CONTAINER", "container or host (with -A)", json: ["container"], narrowest: 20) {
       _, context in context.container ?? "-"
     },
-    .text("ref", "REF", "the reference that names the object", json: ["ref"]) { object, _ in
-      object.reference.description
-    },
+    .text(
+      "ref", "REF", "the reference that names the object", json: ["ref"],
+      write: { object, _, out in out.appendReference(object) }
+    ) { object, _ in object.reference.description },
     .text("kind", "KIND", "posix-mq, sysv-shm, ...", json: ["kind"]) { object, _ in object.kind.rawValue },
     ListColumn(
       name: "key", header: "KEY", help: "System V key", alignment: .left, jsonKeys: ["key"],
@@ -103,9 +115,10 @@ struct ListColumn: Sendable {
     .text("owner", "OWNER", "owner's user name", lsipc: ["user"], json: ["owner", "uid"]) {
       object, context in context.users.name(of: object.uid)
     },
-    .text("mode", "MODE", "permissions, as ls shows them", json: ["mode"]) { object, _ in
-      object.permissions.description
-    },
+    .text(
+      "mode", "MODE", "permissions, as ls shows them", json: ["mode"],
+      write: { object, _, out in out.appendPermissions(object.permissions) }
+    ) { object, _ in object.permissions.description },
     ListColumn(
       name: "size", header: "SIZE", help: "bytes of shared memory, or bytes queued", alignment: .right,
       lsipcNames: ["usedbytes"], jsonKeys: ["size", "bytes"],
@@ -113,18 +126,27 @@ struct ListColumn: Sendable {
         guard let size = object.details.listedSize else { return "-" }
         return context.exactBytes ? String(size) : ByteSize.human(size)
       },
-      number: { object, _ in object.details.listedSize.map { Int64(clamping: $0) } }),
+      number: { object, _ in object.details.listedSize.map { Int64(clamping: $0) } },
+      write: { object, context, out in
+        guard let size = object.details.listedSize else { return out.append(UInt8(ascii: "-")) }
+        if context.exactBytes { out.appendDecimal(size) } else { out.appendHumanSize(size) }
+      }),
     // lsipc's count columns are this tool's USAGE.
     .text(
       "usage", "USAGE", "messages queued, processes attached, semaphore value or count",
-      lsipc: ["nattch", "msgs", "nsems"], json: ["messages", "attached", "value", "semaphores"]
+      lsipc: ["nattch", "msgs", "nsems"], json: ["messages", "attached", "value", "semaphores"],
+      write: { object, _, out in out.appendUsage(object.details) }
     ) { object, _ in object.details.usage },
     .time("changed", "CHANGED", "last change", lsipc: ["ctime"], json: ["changed"]) { $0.changed },
     ListColumn(
       name: "idle", header: "IDLE", help: "time since the last change, message, attach or semop",
       alignment: .right, jsonKeys: ["last_activity"],
       value: { object, context in object.knownLastActivity.map { idleText(context.now - $0) } ?? "?" },
-      number: { object, context in object.knownLastActivity.map { Int64(context.now - $0) } }),
+      number: { object, context in object.knownLastActivity.map { Int64(context.now - $0) } },
+      write: { object, context, out in
+        guard let last = object.knownLastActivity else { return out.append(UInt8(ascii: "?")) }
+        out.appendIdle(context.now - last)
+      }),
     .number("id", "ID", "System V id", json: ["id"]) { $0.id },
     .number("uid", "UID", "owner's uid", json: ["uid"]) { $0.uid },
     .text("group", "GROUP", "group's name", json: ["gid"]) { object, context in
@@ -189,9 +211,12 @@ struct ListColumn: Sendable {
     .time("semop", "SEMOP", "last semop (System V set)", lsipc: ["otime"], json: ["last_operation"]) {
       $0.details.sysvSemaphoreSet?.lastOperation
     },
-    .text("name", "NAME", "POSIX name, escaped (the reference without its kind)", json: ["name", "name_hex"]) {
-      object, _ in object.name?.description ?? "-"
-    },
+    .text(
+      "name", "NAME", "POSIX name, escaped (the reference without its kind)", json: ["name", "name_hex"],
+      write: { object, _, out in
+        if let name = object.name { out.appendName(name) } else { out.append(UInt8(ascii: "-")) }
+      }
+    ) { object, _ in object.name?.description ?? "-" },
     .time(
       "modified", "MODIFIED", "POSIX file's last modification (its contents or size)",
       lsipc: ["mtime"], json: ["last_activity"]

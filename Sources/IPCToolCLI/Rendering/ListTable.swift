@@ -26,49 +26,55 @@ struct ListTable {
   /// terminal is too narrow even for elided cells.
   var droppable: [String] = []
 
-  /// One chunk's cells, row after row: made on the thread that read the objects.
-  func cells(_ objects: [IPCObjectInfo]) -> [String] {
-    var chunkContext = context
-    chunkContext.times = TimeTexts(format: context.times.format)  // each thread its own
-    var cells: [String] = []
-    cells.reserveCapacity(objects.count * columns.count)
+  /// One chunk's cells, row after row: written on the thread that read the objects, each
+  /// column's straight into the chunk's bytes where it can (`ListColumn.write`).
+  func cells(_ objects: [IPCObjectInfo]) -> TableCells {
+    var ownContext = context
+    ownContext.times = TimeTexts(format: context.times.format)  // each thread its own
+    let chunkContext = ownContext  // a constant, lent to each cell's closure as it is
+    let cells = TableCells(columns: columns.count, rows: objects.count)
+    let out = cells.bytes
     // Each column read in place: one copied per cell would retain its every name and list, and
     // its closure taken out into an array of its own is called through a thunk that copies the
-    // object and the context.
+    // object and the context. Each object is copied once, for its row (read where it lies,
+    // through a buffer pointer, it was copied for each cell: a closure might change it).
     for object in objects {
-      for index in columns.indices { cells.append(columns[index].value(object, chunkContext)) }
+      for index in columns.indices {
+        if let write = columns[index].write {
+          write(object, chunkContext, out)
+        } else {
+          out.append(columns[index].value(object, chunkContext))
+        }
+        cells.endCell()
+      }
     }
     return cells
   }
 
   /// The heading and the lines, padded now that every cell's width is known.
-  func render(cells: [[String]]) -> [ByteBuffer] {
+  func render(cells: [TableCells]) -> [ByteBuffer] {
     guard format == .aligned else { return renderForScripts(cells: cells) }
     let count = columns.count
     let threads = usefulThreads(for: cells.reduce(0) { $0 + $1.count } / count)
-    // Each chunk's widest cells on all cores, then the widest of those. (No width is kept per
-    // cell: tens of thousands of them would raise the peak memory; `write` measures again.)
-    let chunkWidths = inParallel(chunks: chunked(cells.count, size: 1), threads: threads) { range in
-      var widest = [Int](repeating: 0, count: count)
-      for (index, cell) in cells[range.lowerBound].enumerated() {
-        widest[index % count] = max(widest[index % count], displayWidth(cell))
-      }
-      return widest
-    }
     var widths = columns.map { headings ? displayWidth($0.header) : 0 }
-    for chunk in chunkWidths {
-      for index in widths.indices { widths[index] = max(widths[index], chunk[index]) }
+    for chunk in cells {
+      for index in widths.indices { widths[index] = max(widths[index], chunk.widest[index]) }
     }
     let fitted = terminalWidth.map { fit(widths, to: $0) } ?? widths.map { Optional($0) }
+    // A line's padding and spaces: at most its columns' widths and two spaces each.
+    let shown = fitted.compactMap { $0 }
+    let spacing = shown.reduce(0, +) + 2 * shown.count + 1
     let heading = ByteBuffer(capacity: 128)
     // Read once, not a column copied per cell.
     let alignments = columns.map(\.alignment)
-    if headings { write(columns.map(\.header)[...], fitted, alignments, to: heading) }
+    if headings { writeHeading(fitted, alignments, to: heading) }
     let lines = inParallel(chunks: chunked(cells.count, size: 1), threads: threads) { range in
       let chunk = cells[range.lowerBound]
-      let out = ByteBuffer(capacity: chunk.count * 12)
+      // Room for every line, so the buffer is not grown and copied.
+      let rows = chunk.count / max(count, 1)
+      let out = ByteBuffer(capacity: chunk.bytes.count + rows * spacing + 64)
       for row in stride(from: 0, to: chunk.count, by: count) {
-        write(chunk[row..<row + count], fitted, alignments, to: out)
+        write(row: row, of: chunk, fitted, alignments, to: out)
       }
       return out
     }
@@ -98,8 +104,8 @@ struct ListTable {
     return fitted
   }
 
-  private func renderForScripts(cells: [[String]]) -> [ByteBuffer] {
-    let out = ByteBuffer(capacity: cells.reduce(0) { $0 + $1.count } * 16 + 128)
+  private func renderForScripts(cells: [TableCells]) -> [ByteBuffer] {
+    let out = ByteBuffer(capacity: cells.reduce(0) { $0 + $1.bytes.count + $1.count * 4 } + 128)
     let keys = columns.map { format == .pairs(shellNames: true) ? Self.shellName($0.header) : $0.header }
     if headings && format == .raw {
       out.append(keys.joined(separator: " ") + "\n")
@@ -108,9 +114,11 @@ struct ListTable {
       for row in stride(from: 0, to: chunk.count, by: columns.count) {
         for index in 0..<columns.count {
           if index > 0 { out.append(UInt8(ascii: " ")) }
-          let cell = chunk[row + index]
+          let cell = chunk.cell(row + index)
           guard format != .raw else {
-            out.append(cell.contains(" ") ? cell.replacing(" ", with: "\\x20") : cell)
+            for byte in cell {
+              if byte == UInt8(ascii: " ") { out.append("\\x20" as StaticString) } else { out.append(byte) }
+            }
             continue
           }
           // Single quotes, in which a shell reads no byte but the closing quote: a backslash
@@ -119,7 +127,7 @@ struct ListTable {
           // character, and the '$' that follows runs.) A quote is written '\'' : its backslash
           // follows the closing quote, never a non-ASCII byte.
           out.append(keys[index] + "='")
-          for byte in cell.utf8 {
+          for byte in cell {
             if byte == UInt8(ascii: "'") {
               out.append("'\\''" as StaticString)
             } else {
@@ -140,22 +148,38 @@ struct ListTable {
     return name.first?.isNumber == true ? "_" + name : name
   }
 
+  /// The header line, laid out as the rows are.
+  private func writeHeading(
+    _ widths: [Int?], _ alignments: [ListColumn.Alignment], to out: ByteBuffer
+  ) {
+    let headers = TableCells(columns: columns.count, rows: 1)
+    for column in columns {
+      headers.bytes.append(column.header)
+      headers.endCell()
+    }
+    write(row: 0, of: headers, widths, alignments, to: out)
+  }
+
   /// One line; a cell wider than its column (elided to fit a terminal) ends in "…".
   private func write(
-    _ cells: ArraySlice<String>, _ widths: [Int?], _ alignments: [ListColumn.Alignment],
+    row: Int, of cells: TableCells, _ widths: [Int?], _ alignments: [ListColumn.Alignment],
     to out: ByteBuffer
   ) {
     let lastShown = widths.lastIndex { $0 != nil } ?? 0
-    for (index, cell) in cells.enumerated() {
+    for index in widths.indices {
       guard let width = widths[index] else { continue }
       let last = index == lastShown
-      let cellWidth = displayWidth(cell)
-      // Nearly every cell fits, and is written as it is, not copied.
-      let elided = cellWidth > width ? elide(cell, to: width) : nil
+      let cellWidth = cells.width(row + index)
+      // Nearly every cell fits, and is copied as it is.
+      let elided = cellWidth > width ? elide(cells.text(row + index), to: width) : nil
       let padding = width - (elided.map(displayWidth) ?? cellWidth)
       let alignment = alignments[index]
       if alignment == .right { out.appendSpaces(padding) }
-      if let elided { out.append(elided) } else { out.append(cell) }
+      if let elided {
+        out.append(elided)
+      } else {
+        out.append(UnsafeRawBufferPointer(cells.cell(row + index)))
+      }
       if alignment == .left && !last { out.appendSpaces(padding) }
       if !last { out.append("  " as StaticString) }
       if last { break }
