@@ -17,6 +17,9 @@ struct WatchColumn: Sendable {
   /// Whether the highest comes first when sorting by it (rates, as top sorts).
   var highestFirst = false
   var value: @Sendable (WatchRow, ListContext) -> String
+  /// List's cell for one of list's columns, called in place on the object: `value` wraps it in
+  /// a second closure, and a table of tens of thousands of rows pays for that call per cell.
+  var listValue: ListColumn.Value?
   var sortKey: @Sendable (WatchRow, ListContext) -> SortKey
 
   /// One of list's columns, its cells and order as list has them.
@@ -26,6 +29,7 @@ struct WatchColumn: Sendable {
     help = column.help
     alignment = column.alignment
     value = { row, context in column.value(row.object, context) }
+    listValue = column.value
     sortKey = { row, context in
       switch column.sortKey(row.object, context) {
       case .none: .none
