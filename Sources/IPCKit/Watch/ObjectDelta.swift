@@ -25,7 +25,19 @@ public struct ObjectDelta: Sendable, Equatable {
 
   /// The change from `before` to `after`, the same object read `seconds` apart.
   public init(from before: IPCObjectInfo, to after: IPCObjectInfo, seconds: Double) {
-    self.init(seconds: seconds)
+    self = Self.between(before, after, seconds: seconds)
+  }
+
+  /// As `init(from:to:seconds:)`, for a watch's tens of thousands of objects a refresh: an
+  /// initializer takes its arguments to keep, so each call copied both objects (a retain and
+  /// a release of each name); a function reads them where they are.
+  static func between(_ before: IPCObjectInfo, _ after: IPCObjectInfo, seconds: Double) -> Self {
+    var delta = ObjectDelta(seconds: seconds)
+    delta.record(before, after)
+    return delta
+  }
+
+  private mutating func record(_ before: IPCObjectInfo, _ after: IPCObjectInfo) {
     // The kind of `after`, then the same of `before`, each read in place: a tuple of both
     // copied them, tens of thousands of times a refresh.
     switch after.details {

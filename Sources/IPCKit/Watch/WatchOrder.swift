@@ -41,11 +41,11 @@ extension WatchSample {
   /// The entries in watch order: as they are when they are already (one namespace's listing),
   /// else sorted (namespaces read one after another).
   var ordered: [Entry] {
-    // In place, through the buffer: zip copied every entry, twice (a retain and a release of
-    // its name and lists apiece), over tens of thousands each refresh.
-    let sorted = entries.withUnsafeBufferPointer { entries in
-      entries.indices.dropFirst().allSatisfy { Entry.compare(entries[$0 - 1], entries[$0]) < 0 }
-    }
-    return sorted ? entries : entries.sorted { Entry.compare($0, $1) < 0 }
+    // A plain loop over the array: zip, or a closure reading the entries, copied each of them
+    // (a retain and a release of its name apiece), tens of thousands each refresh.
+    let entries = self.entries
+    var index = 1
+    while index < entries.count, Entry.compare(entries[index - 1], entries[index]) < 0 { index += 1 }
+    return index >= entries.count ? entries : entries.sorted { Entry.compare($0, $1) < 0 }
   }
 }

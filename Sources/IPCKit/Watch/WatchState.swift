@@ -54,7 +54,7 @@ public struct WatchState: Sendable {
       let found = order == 0
       let delta: ObjectDelta? =
         if found, let seconds {
-          ObjectDelta(from: previous[old].object, to: entry.object, seconds: seconds)
+          ObjectDelta.between(previous[old].object, entry.object, seconds: seconds)
         } else {
           nil
         }
