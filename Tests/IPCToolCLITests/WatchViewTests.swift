@@ -105,6 +105,28 @@ import Testing
     #expect(pipe[2].hasPrefix("+ -") && pipe[3].hasPrefix("- -") && pipe[4].hasPrefix("  4026531839"), "\(pipe)")
   }
 
+  /// A table takes again the cells of an object unchanged in its place since the table
+  /// before, and only those: a changed object, or another in its place, has its cells made
+  /// anew, as a new table would make them.
+  @Test func aRefreshMakesTheCellsOfChangedObjectsAgain() throws {
+    let columns = ["ref", "size", "owner", "in"].compactMap(WatchColumn.named)
+    let table = WatchTable(columns: columns)
+    func text(_ buffers: [ByteBuffer]) -> [String] { buffers.map(\.string) }
+    var rows = [
+      try Self.row("/a", size: 3, rate: 1), try Self.row("/b", size: 1, rate: 2),
+      try Self.row("/c", size: 5, rate: nil),
+    ]
+    let first = text(table.lines(rows[...], width: nil, contexts: [nil: Self.context]))
+    rows[0] = try Self.row("/a", size: 4096, rate: 1)
+    rows[1] = try Self.row("/d", size: 1, rate: 7)
+    rows[2].mark = .gone
+    let second = text(table.lines(rows[...], width: nil, contexts: [nil: Self.context]))
+    let fresh = text(WatchTable(columns: columns).lines(rows[...], width: nil, contexts: [nil: Self.context]))
+    #expect(second == fresh)
+    #expect(second != first)
+    #expect(second.joined().contains("4096") && second.joined().contains("posix-shm:/d"), "\(second)")
+  }
+
   /// One long name (anyone may make one in /dev/shm) must not push the other columns off: REF
   /// gets what they leave, its cells cut with "…" at a whole character or escape (\\xff stays
   /// whole); only when even a short REF does not fit do columns go, IDLE before OWNER.

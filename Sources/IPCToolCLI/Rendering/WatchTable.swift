@@ -8,6 +8,20 @@ struct WatchTable {
   let columns: [WatchColumn]
   /// The columns that may go, in this order, when a terminal is too narrow (none with -o).
   var droppable: [String] = []
+  /// The rows and cells of the last table made, for the next to take again.
+  let memo = CellMemo()
+
+  /// What one table made, kept for the next: a refresh shows the same objects in the same
+  /// places, mostly unchanged, and a cell that only its object decides (`WatchColumn.byObject`)
+  /// is the same for an object equal to the one in that place before.
+  final class CellMemo {
+    var rows: ArraySlice<WatchRow> = []
+    /// Cells by chunk of `chunkRows` rows, row after row, as `lines` makes them.
+    var cells: [[String]] = []
+  }
+
+  /// The rows one thread makes cells for at a time.
+  static let chunkRows = 1024
 
   /// The header and one line per row, each ending in a newline, fitted to `width` columns
   /// when given: columns dropped first, then each line cut (never wrapped). Cells are escaped
@@ -19,8 +33,10 @@ struct WatchTable {
     let threads = usefulThreads(for: rows.count)
     // Each chunk's cells, row after row, and its widest cell per column, measured on the
     // thread that made them.
+    let (before, beforeCells) = (memo.rows, memo.cells)
+    let byObject = columns.map(\.byObject)
     let made: [(cells: [String], widest: [Int])] = rows.withUnsafeBufferPointer { rows in
-      inParallel(chunks: chunked(rows.count, size: 1024), threads: threads) { range in
+      inParallel(chunks: chunked(rows.count, size: Self.chunkRows), threads: threads) { range in
         // Each thread its own time texts (they remember their last answer).
         let local = contexts.mapValues { context in
           var context = context
@@ -46,12 +62,22 @@ struct WatchTable {
           }
           cells.append(Self.mark(row.mark))
           widest[0] = 1
+          // The same object, unchanged, in this place last time: its own cells are as made then.
+          let kept: [String]? =
+            if index < before.count, Self.same(before[before.startIndex + index], row) {
+              beforeCells[index / Self.chunkRows]
+            } else {
+              nil
+            }
+          let keptRow = index % Self.chunkRows * count
           // Each column read in place, list's cell made straight from the object (as list's
           // table does): through an array of closures, each call went through a thunk that
           // copied the row and the context.
           for column in columns.indices {
             let cell =
-              if let listValue = columns[column].listValue {
+              if let kept, byObject[column] {
+                kept[keptRow + column + 1]
+              } else if let listValue = columns[column].listValue {
                 listValue(row.object, context)
               } else {
                 columns[column].value(row, context)
@@ -63,6 +89,8 @@ struct WatchTable {
         return (cells, widest)
       }
     }
+    memo.rows = rows
+    memo.cells = made.map(\.cells)
     let headers = [" "] + columns.map(\.header)
     var widths = headers.map(displayWidth)
     for chunk in made {
@@ -102,6 +130,12 @@ struct WatchTable {
       return out
     }
     return [heading] + body
+  }
+
+  /// Whether two rows show the same object as it was: equal in every field the kernel gave,
+  /// from the same namespace.
+  private static func same(_ a: WatchRow, _ b: WatchRow) -> Bool {
+    a.namespace?.inode == b.namespace?.inode && a.object == b.object
   }
 
   /// The fewest columns a cut REF keeps: its kind and the start of a name.
