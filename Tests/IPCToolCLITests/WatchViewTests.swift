@@ -83,7 +83,8 @@ import Testing
   /// left-aligned cells, rows of two namespaces. Its last column right-aligned, every line is
   /// as wide as the header.
   @Test func aPipesTableIsAWideTerminalsTable() throws {
-    let table = WatchTable(columns: ["namespace", "ref", "size", "owner", "in", "change"].compactMap(WatchColumn.named))
+    let table = WatchTable(
+      columns: ["namespace", "ref", "size", "owner", "in", "change"].compactMap(WatchColumn.named))
     var rows = [
       try Self.row("/a", size: 3, rate: 1), try Self.row("/漢字", size: 123_456, rate: nil),
       try Self.row("/b\\xff", size: 0, rate: 12.5), try Self.row("/c", size: 7, rate: 250),
@@ -96,13 +97,18 @@ import Testing
     other.namespace = 4_026_531_839
     let contexts: [UInt64?: ListContext] = [nil: Self.context, 4_026_531_839: other]
     func text(_ buffers: [ByteBuffer]) -> [String] {
-      buffers.flatMap { $0.string.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init) }
+      buffers.flatMap { buffer in
+        buffer.string.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+          .map(String.init)
+      }
     }
     let pipe = text(table.lines(rows[...], width: nil, contexts: contexts))
     let terminal = text(table.lines(rows[...], width: 500, contexts: contexts))
     #expect(pipe == terminal)
-    #expect(pipe.count == 5 && pipe.allSatisfy { displayWidth($0) == displayWidth(pipe[0]) }, "\(pipe)")
-    #expect(pipe[2].hasPrefix("+ -") && pipe[3].hasPrefix("- -") && pipe[4].hasPrefix("  4026531839"), "\(pipe)")
+    #expect(pipe.count == 5, "\(pipe)")
+    #expect(pipe.allSatisfy { displayWidth($0) == displayWidth(pipe[0]) }, "\(pipe)")
+    #expect(pipe[2].hasPrefix("+ -") && pipe[3].hasPrefix("- -"), "\(pipe)")
+    #expect(pipe[4].hasPrefix("  4026531839"), "\(pipe)")
   }
 
   /// A table takes again the cells of an object unchanged in its place since the table
@@ -121,10 +127,12 @@ import Testing
     rows[1] = try Self.row("/d", size: 1, rate: 7)
     rows[2].mark = .gone
     let second = text(table.lines(rows[...], width: nil, contexts: [nil: Self.context]))
-    let fresh = text(WatchTable(columns: columns).lines(rows[...], width: nil, contexts: [nil: Self.context]))
+    let fresh = text(
+      WatchTable(columns: columns).lines(rows[...], width: nil, contexts: [nil: Self.context]))
     #expect(second == fresh)
     #expect(second != first)
-    #expect(second.joined().contains("4096") && second.joined().contains("posix-shm:/d"), "\(second)")
+    #expect(second.joined().contains("4096"), "\(second)")
+    #expect(second.joined().contains("posix-shm:/d"), "\(second)")
   }
 
   /// One long name (anyone may make one in /dev/shm) must not push the other columns off: REF

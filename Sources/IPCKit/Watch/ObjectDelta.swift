@@ -55,9 +55,11 @@ public struct ObjectDelta: Sendable, Equatable {
         || old.lastPID != new.lastPID || attachedChange.map { $0 != 0 } == true
       sizeChange = change(old.size, new.size)
     case .posixSharedMemory(let new):
-      if case .posixSharedMemory(let old) = before.details { sizeChange = change(old.size, new.size) }
+      guard case .posixSharedMemory(let old) = before.details else { break }
+      sizeChange = change(old.size, new.size)
     case .posixSemaphore(let new):
-      if case .posixSemaphore(let old) = before.details { valueChange = change(old.value, new.value) }
+      guard case .posixSemaphore(let old) = before.details else { break }
+      valueChange = change(old.value, new.value)
     case .sysvSemaphore(let new):
       if case .sysvSemaphore(let old) = before.details {
         semaphoreOperated = old.lastOperation != new.lastOperation

@@ -45,7 +45,9 @@ extension WatchSample {
     // (a retain and a release of its name apiece), tens of thousands each refresh.
     let entries = self.entries
     var index = 1
-    while index < entries.count, Entry.compare(entries[index - 1], entries[index]) < 0 { index += 1 }
+    while index < entries.count, Entry.compare(entries[index - 1], entries[index]) < 0 {
+      index += 1
+    }
     return index >= entries.count ? entries : entries.sorted { Entry.compare($0, $1) < 0 }
   }
 }
