@@ -78,6 +78,63 @@ import Testing
     }
   }
 
+  /// A pipe's table (written as bytes, every row, nothing cut) is the terminal's when the
+  /// terminal is wide enough for all of it, line for line: marks, wide characters, right- and
+  /// left-aligned cells, rows of two namespaces. Its last column right-aligned, every line is
+  /// as wide as the header.
+  @Test func aPipesTableIsAWideTerminalsTable() throws {
+    let table = WatchTable(
+      columns: ["namespace", "ref", "size", "owner", "in", "change"].compactMap(WatchColumn.named))
+    var rows = [
+      try Self.row("/a", size: 3, rate: 1), try Self.row("/漢字", size: 123_456, rate: nil),
+      try Self.row("/b\\xff", size: 0, rate: 12.5), try Self.row("/c", size: 7, rate: 250),
+    ]
+    rows[1].mark = .new
+    rows[2].mark = .gone
+    rows[2].delta = nil
+    rows[3].namespace = NamespaceTag(inode: 4_026_531_839, container: "host")
+    var other = Self.context
+    other.namespace = 4_026_531_839
+    let contexts: [UInt64?: ListContext] = [nil: Self.context, 4_026_531_839: other]
+    func text(_ buffers: [ByteBuffer]) -> [String] {
+      buffers.flatMap { buffer in
+        buffer.string.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+          .map(String.init)
+      }
+    }
+    let pipe = text(table.lines(rows[...], width: nil, contexts: contexts))
+    let terminal = text(table.lines(rows[...], width: 500, contexts: contexts))
+    #expect(pipe == terminal)
+    #expect(pipe.count == 5, "\(pipe)")
+    #expect(pipe.allSatisfy { displayWidth($0) == displayWidth(pipe[0]) }, "\(pipe)")
+    #expect(pipe[2].hasPrefix("+ -") && pipe[3].hasPrefix("- -"), "\(pipe)")
+    #expect(pipe[4].hasPrefix("  4026531839"), "\(pipe)")
+  }
+
+  /// A table takes again the cells of an object unchanged in its place since the table
+  /// before, and only those: a changed object, or another in its place, has its cells made
+  /// anew, as a new table would make them.
+  @Test func aRefreshMakesTheCellsOfChangedObjectsAgain() throws {
+    let columns = ["ref", "size", "owner", "in"].compactMap(WatchColumn.named)
+    let table = WatchTable(columns: columns)
+    func text(_ buffers: [ByteBuffer]) -> [String] { buffers.map(\.string) }
+    var rows = [
+      try Self.row("/a", size: 3, rate: 1), try Self.row("/b", size: 1, rate: 2),
+      try Self.row("/c", size: 5, rate: nil),
+    ]
+    let first = text(table.lines(rows[...], width: nil, contexts: [nil: Self.context]))
+    rows[0] = try Self.row("/a", size: 4096, rate: 1)
+    rows[1] = try Self.row("/d", size: 1, rate: 7)
+    rows[2].mark = .gone
+    let second = text(table.lines(rows[...], width: nil, contexts: [nil: Self.context]))
+    let fresh = text(
+      WatchTable(columns: columns).lines(rows[...], width: nil, contexts: [nil: Self.context]))
+    #expect(second == fresh)
+    #expect(second != first)
+    #expect(second.joined().contains("4096"), "\(second)")
+    #expect(second.joined().contains("posix-shm:/d"), "\(second)")
+  }
+
   /// One long name (anyone may make one in /dev/shm) must not push the other columns off: REF
   /// gets what they leave, its cells cut with "…" at a whole character or escape (\\xff stays
   /// whole); only when even a short REF does not fit do columns go, IDLE before OWNER.

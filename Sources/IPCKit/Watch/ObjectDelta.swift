@@ -25,25 +25,45 @@ public struct ObjectDelta: Sendable, Equatable {
 
   /// The change from `before` to `after`, the same object read `seconds` apart.
   public init(from before: IPCObjectInfo, to after: IPCObjectInfo, seconds: Double) {
-    self.init(seconds: seconds)
-    switch (before.details, after.details) {
-    case (.sysvQueue(let old), .sysvQueue(let new)): sysvQueue(old, new)
-    case (.posixQueue(let old), .posixQueue(let new)):
+    self = Self.between(before, after, seconds: seconds)
+  }
+
+  /// As `init(from:to:seconds:)`, for a watch's tens of thousands of objects a refresh: an
+  /// initializer takes its arguments to keep, so each call copied both objects (a retain and
+  /// a release of each name); a function reads them where they are.
+  static func between(_ before: IPCObjectInfo, _ after: IPCObjectInfo, seconds: Double) -> Self {
+    var delta = ObjectDelta(seconds: seconds)
+    delta.record(before, after)
+    return delta
+  }
+
+  private mutating func record(_ before: IPCObjectInfo, _ after: IPCObjectInfo) {
+    // The kind of `after`, then the same of `before`, each read in place: a tuple of both
+    // copied them, tens of thousands of times a refresh.
+    switch after.details {
+    case .sysvQueue(let new):
+      if case .sysvQueue(let old) = before.details { sysvQueue(old, new) }
+    case .posixQueue(let new):
+      guard case .posixQueue(let old) = before.details else { break }
       // The file's times move on a send and on a receive alike: only the count tells more.
       messages(old.messages, new.messages, sent: false, received: false, separable: false)
       if messagesNet == 0 && old.modified != new.modified { (messagesIn, messagesOut) = (nil, nil) }
-    case (.sysvSharedMemory(let old), .sysvSharedMemory(let new)):
+    case .sysvSharedMemory(let new):
+      guard case .sysvSharedMemory(let old) = before.details else { break }
       attachedChange = change(old.attached, new.attached)
       attachActivity = old.lastAttach != new.lastAttach || old.lastDetach != new.lastDetach
         || old.lastPID != new.lastPID || attachedChange.map { $0 != 0 } == true
       sizeChange = change(old.size, new.size)
-    case (.posixSharedMemory(let old), .posixSharedMemory(let new)):
+    case .posixSharedMemory(let new):
+      guard case .posixSharedMemory(let old) = before.details else { break }
       sizeChange = change(old.size, new.size)
-    case (.posixSemaphore(let old), .posixSemaphore(let new)):
+    case .posixSemaphore(let new):
+      guard case .posixSemaphore(let old) = before.details else { break }
       valueChange = change(old.value, new.value)
-    case (.sysvSemaphore(let old), .sysvSemaphore(let new)):
-      semaphoreOperated = old.lastOperation != new.lastOperation
-    default: break
+    case .sysvSemaphore(let new):
+      if case .sysvSemaphore(let old) = before.details {
+        semaphoreOperated = old.lastOperation != new.lastOperation
+      }
     }
   }
 

@@ -23,7 +23,13 @@ extension Snapshot {
     let keep: (Scope) -> ([IPCObjectInfo]) -> [IPCObjectInfo] = { _ in { $0 } }
     guard everyNamespace else {
       let reading = self.read(context, keep)
-      let entries = reading.parts.joined().map { WatchSample.Entry($0) }
+      // Sized first: mapped from the joined parts, whose size it cannot know, the array grew
+      // by doubling, its tens of thousands of objects moved again at each step.
+      var entries: [WatchSample.Entry] = []
+      entries.reserveCapacity(reading.parts.reduce(0) { $0 + $1.count })
+      for part in reading.parts {
+        for object in part { entries.append(WatchSample.Entry(object)) }
+      }
       return WatchReading(
         sample: WatchSample(entries: entries, shmSpace: reading.shmSpace, taken: clock.now),
         scopes: [nil: reading.scope], gaps: reading.gaps.map { (nil, $0) }, unjoined: [])

@@ -26,31 +26,45 @@ public struct WatchState: Sendable {
     let first = previousTaken == nil
     let seconds = previousTaken.map { sample.taken - $0 }
     let current = sample.ordered
+    // Read once, out of `self`; each entry is compared with its record before once (where it
+    // was found, or where it would be), not twice.
+    let previous = self.previous
+    let gone = self.gone
     var rows: [WatchRow] = []
     rows.reserveCapacity(current.count + gone.count)
     var stillGone: [(entry: WatchSample.Entry, left: Int)] = []
     // Three sorted runs: the sample, the one before, and the objects gone earlier.
     var (old, earlier) = (0, 0)
     for entry in current {
-      var row = WatchRow(object: entry.object, namespace: entry.namespace, mark: first ? .present : .new)
       // Vanished ones that sort before this object go before it.
-      while old < previous.count, WatchSample.Entry.compare(previous[old], entry) < 0 {
+      var order = 1  // with none left before, it is not there
+      while old < previous.count {
+        order = WatchSample.Entry.compare(previous[old], entry)
+        guard order < 0 else { break }
         addGone(previous[old], left: goneRefreshes, &rows, &stillGone, &earlier)
         old += 1
       }
-      while earlier < gone.count, WatchSample.Entry.compare(gone[earlier].entry, entry) <= 0 {
+      while earlier < gone.count {
+        let order = WatchSample.Entry.compare(gone[earlier].entry, entry)
+        guard order <= 0 else { break }
         // Equal: back again, so new (the loop above left it unmatched in `previous`).
-        if WatchSample.Entry.compare(gone[earlier].entry, entry) < 0 {
-          keepGone(gone[earlier], &rows, &stillGone)
-        }
+        if order < 0 { keepGone(gone[earlier], &rows, &stillGone) }
         earlier += 1
       }
-      if old < previous.count, WatchSample.Entry.compare(previous[old], entry) == 0 {
-        row.mark = .present
-        row.delta = seconds.map { ObjectDelta(from: previous[old].object, to: entry.object, seconds: $0) }
-        old += 1
-      }
-      rows.append(row)
+      let found = order == 0
+      let delta: ObjectDelta? =
+        if found, let seconds {
+          ObjectDelta.between(previous[old].object, entry.object, seconds: seconds)
+        } else {
+          nil
+        }
+      if found { old += 1 }
+      // Made where it is stored: a row made first and then appended was copied, and a
+      // refresh makes tens of thousands.
+      rows.append(
+        WatchRow(
+          object: entry.object, namespace: entry.namespace,
+          mark: first || found ? .present : .new, delta: delta))
     }
     while old < previous.count {
       addGone(previous[old], left: goneRefreshes, &rows, &stillGone, &earlier)
@@ -60,9 +74,9 @@ public struct WatchState: Sendable {
       keepGone(gone[earlier], &rows, &stillGone)
       earlier += 1
     }
-    previous = current
+    self.previous = current
     previousTaken = sample.taken
-    gone = stillGone
+    self.gone = stillGone
     return WatchFrame(rows: rows, seconds: seconds, shmSpace: sample.shmSpace)
   }
 

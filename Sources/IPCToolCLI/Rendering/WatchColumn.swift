@@ -17,6 +17,14 @@ struct WatchColumn: Sendable {
   /// Whether the highest comes first when sorting by it (rates, as top sorts).
   var highestFirst = false
   var value: @Sendable (WatchRow, ListContext) -> String
+  /// List's cell for one of list's columns, called in place on the object: `value` wraps it in
+  /// a second closure, and a table of tens of thousands of rows pays for that call per cell.
+  var listValue: ListColumn.Value?
+  /// Whether its cell is decided by the object alone (and options fixed for the whole watch):
+  /// the same for an unchanged object, so a refresh takes it again rather than making it anew.
+  /// Not a time or an idle time (the clock moves), a process (it may end), a group (its names
+  /// are read again), a namespace's, users or holders.
+  var byObject = false
   var sortKey: @Sendable (WatchRow, ListContext) -> SortKey
 
   /// One of list's columns, its cells and order as list has them.
@@ -26,6 +34,8 @@ struct WatchColumn: Sendable {
     help = column.help
     alignment = column.alignment
     value = { row, context in column.value(row.object, context) }
+    listValue = column.value
+    byObject = Self.byObjectNames.contains(column.name)
     sortKey = { row, context in
       switch column.sortKey(row.object, context) {
       case .none: .none
@@ -68,6 +78,13 @@ struct WatchColumn: Sendable {
   ]
 
   static let defaultNames = ["ref", "owner", "size", "usage", "in", "out", "net", "change", "idle"]
+
+  /// List's columns whose cell is decided by the object alone: user names are read once per
+  /// watch (`UserNames` keeps them), sizes shown as --bytes says for the whole watch.
+  static let byObjectNames: Set<String> = [
+    "ref", "kind", "key", "owner", "mode", "size", "usage", "id", "uid", "gid", "perms", "cuid",
+    "cgid", "cuser", "status", "name", "value",
+  ]
 
   /// The column `name` (lowercase) names: a change, else one of list's.
   static func named(_ name: String) -> WatchColumn? {
