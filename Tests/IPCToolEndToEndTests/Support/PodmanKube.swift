@@ -9,8 +9,12 @@ import TestSupport
 /// Podman plays DaemonSets from 4.7 and honours a Pod's hostPID from 4.5; Debian's 4.3 does
 /// neither. So a DaemonSet is played as a Pod with its template's spec (`podFromDaemonSet`),
 /// and the store's containers.conf gives every container the host's PID namespace
-/// (pidns = "host"), which is what hostPID asks for. hostIPC stays unhonoured there: the pod
-/// gets an IPC namespace of its own, one more for --all-namespaces to read.
+/// (pidns = "host"), which is what hostPID asks for. hostIPC the same way, but not with
+/// ipcns = "host": kube play 4.3 gives each pod container its infra container's shm size,
+/// which it refuses with the host's IPC namespace ("cannot set shmsize when running in the
+/// host IPC Namespace"). ipcns names the namespace Podman runs in by its path instead (the
+/// sandbox's, through its holder's /proc entry): the infra container joins it, and the pod's
+/// containers join the infra's, as they do in every pod.
 final class PodmanKube {
   /// Why the machine cannot play one, or nil.
   static let unavailableReason: String? = {
@@ -33,7 +37,9 @@ final class PodmanKube {
     box = try Sandbox(mountMqueue: false)
     folder = try TemporaryDirectory(shared: true)
     try folder.write(
-      "containers.conf", PodmanContainer.containersConf("pidns = \"host\"\n"), mode: 0o644)
+      "containers.conf",
+      PodmanContainer.containersConf("pidns = \"host\"\nipcns = \"ns:/proc/\(box.pid)/ns/ipc\"\n"),
+      mode: 0o644)
     let tar = folder.file("rootfs.tar")
     let made = try runProgram(
       "/bin/sh", [repository + "/contrib/kubernetes/rootfs.sh", toolPath, tar, "/usr/bin/busybox"])
