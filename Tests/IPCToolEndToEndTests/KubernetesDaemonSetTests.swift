@@ -3,10 +3,12 @@ import TestSupport
 import Testing
 
 /// contrib/kubernetes's DaemonSet, played by the real Podman on an image made from the built
-/// binary: the pod finds a namespace of the test's (a workload's) among the host's, writes its
-/// objects' metrics into a folder of the host's, and each capability the manifest adds is
-/// needed (without it something the test can see goes missing). The pod reads the host's
-/// namespaces too: the test looks at its own namespace only, and nothing is ever removed.
+/// binary: the pod is in the IPC namespace Podman runs in (hostIPC; with Podman 4.3 through
+/// containers.conf, see PodmanKube), finds a namespace of the test's (a workload's) among the
+/// host's, writes its objects' metrics into a folder of the host's, and each capability the
+/// manifest adds is needed (without it something the test can see goes missing). The pod
+/// reads the host's namespaces too: the test looks at its own namespace only, and nothing is
+/// ever removed.
 @Suite(
   .serialized,
   .enabled(if: Sandbox.isRoot, "needs root for namespaces and containers"),
@@ -27,7 +29,7 @@ struct KubernetesDaemonSetTests {
     let shmBefore = FileManager.default.fileExists(atPath: "/dev/shm/libpod_lock")
     let workload = try Workload()
     defer { workload.holder.stop() }
-    let kube = try PodmanKube(image: try Self.image())
+    let kube = try PodmanKube(image: try Self.image(), manifest: Self.manifest)
     let (seen, text, pod) = try Self.play(kube, workload)
     #expect(seen.metrics.malformed.isEmpty, "\(seen.metrics.malformed)")
     #expect(seen.value("ipctool_namespace_read") == 1, "\(text)")
@@ -62,7 +64,7 @@ struct KubernetesDaemonSetTests {
   /// tell the pod shares it, where a pod of its own would show it unread
   /// (ipctool_namespace_read 0). The pod's process is checked to be in it too.
   @Test func thePodIsInTheIPCNamespaceItWasStartedIn() throws {
-    let kube = try PodmanKube(image: try Self.image())
+    let kube = try PodmanKube(image: try Self.image(), manifest: Self.manifest)
     let node = kube.box
     node.plainPosixSegment(node.name("node"), size: 4096)
     _ = node.plainSysVQueue(key: 0x5eee, messages: 3, size: 16)
@@ -70,7 +72,9 @@ struct KubernetesDaemonSetTests {
     try #require(stat("/proc/\(node.pid)/ns/ipc", &status) == 0)
     let namespace = String(status.st_ino)
     let (seen, text, pod) = try Self.play(kube, namespace: namespace, dropping: ["SYS_ADMIN"])
-    let inspected = try kube.podman(["inspect", "-f", "{{.State.Pid}}", "ipctool-metrics-ipctool-metrics"])
+    let inspected = try kube.podman([
+      "inspect", "-f", "{{.State.Pid}}", "ipctool-metrics-ipctool-metrics",
+    ])
     let podPid = inspected.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     #expect(
       (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(podPid)/ns/ipc"))
@@ -91,7 +95,7 @@ struct KubernetesDaemonSetTests {
   @Test func eachCapabilityIsNeeded() throws {
     let workload = try Workload()
     defer { workload.holder.stop() }
-    let kube = try PodmanKube(image: try Self.image())
+    let kube = try PodmanKube(image: try Self.image(), manifest: Self.manifest)
     for capability in ["SYS_ADMIN", "SYS_PTRACE", "DAC_READ_SEARCH"] {
       let (seen, text, pod) = try Self.play(kube, workload, dropping: [capability])
       switch capability {
