@@ -3,10 +3,12 @@ import TestSupport
 import Testing
 
 /// contrib/kubernetes's DaemonSet, played by the real Podman on an image made from the built
-/// binary: the pod finds a namespace of the test's (a workload's) among the host's, writes its
-/// objects' metrics into a folder of the host's, and each capability the manifest adds is
-/// needed (without it something the test can see goes missing). The pod reads the host's
-/// namespaces too: the test looks at its own namespace only, and nothing is ever removed.
+/// binary: the pod is in the IPC namespace Podman runs in (hostIPC; with Podman 4.3 through
+/// containers.conf, see PodmanKube), finds a namespace of the test's (a workload's) among the
+/// host's, writes its objects' metrics into a folder of the host's, and each capability the
+/// manifest adds is needed (without it something the test can see goes missing). The pod
+/// reads the host's namespaces too: the test looks at its own namespace only, and nothing is
+/// ever removed.
 @Suite(
   .serialized,
   .enabled(if: Sandbox.isRoot, "needs root for namespaces and containers"),
@@ -27,7 +29,7 @@ struct KubernetesDaemonSetTests {
     let shmBefore = FileManager.default.fileExists(atPath: "/dev/shm/libpod_lock")
     let workload = try Workload()
     defer { workload.holder.stop() }
-    let kube = try PodmanKube(image: try Self.image())
+    let kube = try PodmanKube(image: try Self.image(), manifest: Self.manifest)
     let (seen, text, pod) = try Self.play(kube, workload)
     #expect(seen.metrics.malformed.isEmpty, "\(seen.metrics.malformed)")
     #expect(seen.value("ipctool_namespace_read") == 1, "\(text)")
@@ -56,6 +58,35 @@ struct KubernetesDaemonSetTests {
     #expect(FileManager.default.fileExists(atPath: "/dev/shm/libpod_lock") == shmBefore)
   }
 
+  /// hostIPC: the pod is in the IPC namespace Podman was started in (here the test's sandbox,
+  /// the pod's "node"), not one of its own. Without CAP_SYS_ADMIN --all-namespaces can join no
+  /// other namespace, so a namespace it reads in full is its own: the sandbox's objects there
+  /// tell the pod shares it, where a pod of its own would show it unread
+  /// (ipctool_namespace_read 0). The pod's process is checked to be in it too.
+  @Test func thePodIsInTheIPCNamespaceItWasStartedIn() throws {
+    let kube = try PodmanKube(image: try Self.image(), manifest: Self.manifest)
+    let node = kube.box
+    node.plainPosixSegment(node.name("node"), size: 4096)
+    _ = node.plainSysVQueue(key: 0x5eee, messages: 3, size: 16)
+    var status = stat()
+    try #require(stat("/proc/\(node.pid)/ns/ipc", &status) == 0)
+    let namespace = String(status.st_ino)
+    let (seen, text, pod) = try Self.play(kube, namespace: namespace, dropping: ["SYS_ADMIN"])
+    let inspected = try kube.podman([
+      "inspect", "-f", "{{.State.Pid}}", "ipctool-metrics-ipctool-metrics",
+    ])
+    let podPid = inspected.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    #expect(
+      (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(podPid)/ns/ipc"))
+        == "ipc:[\(namespace)]", "\(inspected)")
+    #expect(seen.value("ipctool_namespace_read") == 1, "\(text)")
+    #expect(seen.value("ipctool_objects", ["kind": "posix-shm"]) == 1, "\(text)")
+    #expect(seen.value("ipctool_shared_memory_bytes", ["kind": "posix-shm"]) == 4096)
+    #expect(seen.value("ipctool_objects", ["kind": "sysv-mq"]) == 1)
+    #expect(seen.value("ipctool_queued_bytes", ["kind": "sysv-mq"]) == 48)
+    #expect(try kube.podman(["kube", "down", pod]).status == 0)
+  }
+
   /// Each capability the manifest adds, taken out, loses something: without CAP_SYS_ADMIN the
   /// namespace is found but not joined; without CAP_SYS_PTRACE a namespace whose processes
   /// hold more capabilities than the pod is not even found (/proc/PID/ns is closed to it);
@@ -64,7 +95,7 @@ struct KubernetesDaemonSetTests {
   @Test func eachCapabilityIsNeeded() throws {
     let workload = try Workload()
     defer { workload.holder.stop() }
-    let kube = try PodmanKube(image: try Self.image())
+    let kube = try PodmanKube(image: try Self.image(), manifest: Self.manifest)
     for capability in ["SYS_ADMIN", "SYS_PTRACE", "DAC_READ_SEARCH"] {
       let (seen, text, pod) = try Self.play(kube, workload, dropping: [capability])
       switch capability {
@@ -94,6 +125,13 @@ struct KubernetesDaemonSetTests {
   static func play(_ kube: PodmanKube, _ workload: Workload, dropping: [String] = [])
     throws -> (Seen, String, String)
   {
+    try play(kube, namespace: workload.namespace, dropping: dropping)
+  }
+
+  /// `play`, reading the IPC namespace whose inode is `namespace`.
+  static func play(_ kube: PodmanKube, namespace: String, dropping: [String] = [])
+    throws -> (Seen, String, String)
+  {
     let textfile = try TemporaryDirectory(shared: true)
     let pod = try kube.write(
       "pod.yaml",
@@ -106,7 +144,7 @@ struct KubernetesDaemonSetTests {
     let logs = try kube.podman(["pod", "logs", "ipctool-metrics"])
     try #require(written, "the pod wrote no file: \(logs)")
     let text = try String(contentsOfFile: file, encoding: .utf8)
-    return (Seen(metrics: ExposedMetrics(text), namespace: workload.namespace), text, pod)
+    return (Seen(metrics: ExposedMetrics(text), namespace: namespace), text, pod)
   }
 
   /// A namespace of the test's, like a container's: two POSIX segments (8 KiB held open by a

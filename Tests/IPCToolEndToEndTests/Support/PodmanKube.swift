@@ -8,9 +8,13 @@ import TestSupport
 ///
 /// Podman plays DaemonSets from 4.7 and honours a Pod's hostPID from 4.5; Debian's 4.3 does
 /// neither. So a DaemonSet is played as a Pod with its template's spec (`podFromDaemonSet`),
-/// and the store's containers.conf gives every container the host's PID namespace
-/// (pidns = "host"), which is what hostPID asks for. hostIPC stays unhonoured there: the pod
-/// gets an IPC namespace of its own, one more for --all-namespaces to read.
+/// and where that spec asks for hostPID the store's containers.conf gives every container the
+/// host's PID namespace (pidns = "host"). Where it asks for hostIPC the same way, but not with
+/// ipcns = "host": kube play 4.3 gives each pod container its infra container's shm size,
+/// which it refuses with the host's IPC namespace ("cannot set shmsize when running in the
+/// host IPC Namespace"). ipcns names the namespace Podman runs in by its path instead (the
+/// sandbox's, through its holder's /proc entry): the infra container joins it, and the pod's
+/// containers join the infra's, as they do in every pod.
 final class PodmanKube {
   /// Why the machine cannot play one, or nil.
   static let unavailableReason: String? = {
@@ -27,13 +31,17 @@ final class PodmanKube {
   /// The host's /dev/shm's libpod entries before: none may be added.
   private let hostLibpod = HostDevShm.libpodNames()
 
-  /// Imports the image, named `image`.
-  init(image: String) throws {
+  /// Imports the image, named `image`, for playing the DaemonSet in `manifest`: its pod
+  /// spec's hostPID and hostIPC set what containers.conf gives every container.
+  init(image: String, manifest: String) throws {
     self.image = image
     box = try Sandbox(mountMqueue: false)
     folder = try TemporaryDirectory(shared: true)
-    try folder.write(
-      "containers.conf", PodmanContainer.containersConf("pidns = \"host\"\n"), mode: 0o644)
+    let host = try Self.hostNamespaces(manifest)
+    let namespaces =
+      (host.contains("hostPID") ? "pidns = \"host\"\n" : "")
+      + (host.contains("hostIPC") ? "ipcns = \"ns:/proc/\(box.pid)/ns/ipc\"\n" : "")
+    try folder.write("containers.conf", PodmanContainer.containersConf(namespaces), mode: 0o644)
     let tar = folder.file("rootfs.tar")
     let made = try runProgram(
       "/bin/sh", [repository + "/contrib/kubernetes/rootfs.sh", toolPath, tar, "/usr/bin/busybox"])
@@ -59,6 +67,18 @@ final class PodmanKube {
   func write(_ name: String, _ text: String) throws -> String {
     try folder.write(name, text, mode: 0o644)
     return folder.file(name)
+  }
+
+  /// Which of hostPID and hostIPC the pod spec of the DaemonSet in `manifest` sets true.
+  static func hostNamespaces(_ manifest: String) throws -> Set<String> {
+    let script = """
+      import sys, yaml
+      spec = yaml.safe_load(open(sys.argv[1]))["spec"]["template"]["spec"]
+      print(" ".join(field for field in ("hostPID", "hostIPC") if spec.get(field) is True))
+      """
+    let run = try runProgram(python, ["-c", script, manifest])
+    guard run.status == 0 else { throw SandboxError(message: "the DaemonSet's pod spec: \(run)") }
+    return Set(run.stdout.split(whereSeparator: \.isWhitespace).map(String.init))
   }
 
   /// The DaemonSet in `manifest` as a Pod of the same name and spec, its `volume` hostPath set
