@@ -21,7 +21,7 @@ struct CrossNamespaceUsageTests {
       ["--target", String(holderBox.pid), "--ipc", "--mount", "--", "/bin/sh", "-c",
        "exec 3<\"$0\" && exec sleep 600", held])
     defer { sleeper.stop() }
-    let holds = waitUntil(timeout: 20) {
+    let holds = waitUntil {
       let comm = (try? String(contentsOfFile: "/proc/\(sleeper.pid)/comm", encoding: .utf8)) ?? ""
       return comm == "sleep\n" && access("/proc/\(sleeper.pid)/fd/3", F_OK) == 0
     }

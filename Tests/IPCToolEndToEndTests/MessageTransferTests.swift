@@ -138,7 +138,7 @@ struct MessageTransferTests {
     // Its SIGINT handler is in place (SigCgt bit 2) once the wait has begun.
     try #require(waitUntil { signalCaught(SIGINT, by: program.pid) })
     kill(program.pid, SIGINT)
-    let run = program.finish(timeout: 20)
+    let run = program.finish(timeout: 60)
     ended = run
     #expect(run.status == 130 && !run.signaled, "\(run)")
     #expect(run.stdout.isEmpty && run.stderr.isEmpty)

@@ -40,9 +40,10 @@ struct NameSwapTrustTests {
         elif what == "folder":
             os.unlink(paths[0]); os.mkdir(paths[0])
     libc.fanotify_mark(notify, FAN_MARK_FLUSH, ctypes.c_uint64(0), -100, None)
+    # Said before the open is let go: the test reads it as soon as ipctool ends.
+    print("changed", file=sys.stderr, flush=True)
     os.write(notify, struct.pack("<iI", opened, 1))  # FAN_ALLOW
     os.close(opened)
-    print("changed", file=sys.stderr, flush=True)
     while True:
         time.sleep(3600)
     """

@@ -64,7 +64,7 @@ struct PythonSharedMemoryTests {
     let users = try box.run(["list", "--users", "--kind", "posix-shm", "-o", "ref,users", "--no-headings"] + target)
     #expect(users.lines.contains { $0.hasSuffix("held by Python multiprocessing, resource tracker \(tracker)") }, "\(users)")
     FileManager.default.createFile(atPath: go, contents: nil)
-    let result = program.finish(timeout: 20)
+    let result = program.finish(timeout: 60)
     ended = result
     #expect(result.status == 0 && result.stdout == "hello\n", "\(result)")
   }

@@ -22,13 +22,13 @@ struct SemaphoreStepTests {
     let waiter = try Self.peer(box, ["sem-wait", name])
     let post = try box.run(["post", name])
     #expect(post.status == 0 && post.stdout.hasPrefix("posix-sem:\(name): 0 -> "), "\(post)")
-    let woke = waiter.finish(timeout: 20)
+    let woke = waiter.finish(timeout: 60)
     #expect(woke.stdout == "woke\n", "\(woke)")
 
     let waiting = try RunningProgram(
       "/usr/bin/nsenter", ["--target", String(box.pid), "--ipc", "--mount", "--", toolPath, "wait", name])
     _ = try QueuePeer.run(box, ["sem-post", name])
-    let run = waiting.finish(timeout: 20)
+    let run = waiting.finish(timeout: 60)
     #expect(run.status == 0 && run.stdout.hasSuffix(" -> 0\n"), "\(run)")
   }
 
@@ -39,7 +39,7 @@ struct SemaphoreStepTests {
     let id = String(try #require(reference.split(separator: ":").last))
     let waiter = try Self.peer(box, ["semop", id, "2", "-1"])
     #expect(try box.run(["post", reference, "--index", "2"]).status == 0)
-    #expect(waiter.finish(timeout: 20).stdout == "woke\n")
+    #expect(waiter.finish(timeout: 60).stdout == "woke\n")
     #expect(try box.run(["post", reference, "--index", "1"]).stdout == "\(reference) [1]: 0 -> 1\n")
     #expect(try QueuePeer.run(box, ["sem-value", id, "1"]) == ["1"])
     #expect(try box.run(["wait", reference, "--index", "1"]).stdout == "\(reference) [1]: 1 -> 0\n")
@@ -65,7 +65,7 @@ struct SemaphoreStepTests {
     defer { if ended == nil { program.stop() } }  // finish may be called once only
     try #require(waitUntil { signalCaught(SIGINT, by: program.pid) })
     kill(program.pid, SIGINT)
-    let run = program.finish(timeout: 20)
+    let run = program.finish(timeout: 60)
     ended = run
     #expect(run.status == 130 && !run.signaled, "\(run)")
     #expect(try box.run(["post", name]).stdout == "posix-sem:\(name): 0 -> 1\n", "nothing was taken")

@@ -327,9 +327,10 @@ struct TargetTrustTests {
     reply = struct.pack("<IIIIHHI", 7, 22, 0, 0, 1, 1, 4096)
     os.write(fuse, struct.pack("<IiQ", 16 + len(reply), 0, unique) + reply)
     libc.fanotify_mark(notify, FAN_MARK_FLUSH, ctypes.c_uint64(0), -100, None)
+    # Said before the open is let go: the test reads it as soon as ipctool ends.
+    print("mounted", file=sys.stderr, flush=True)
     os.write(notify, struct.pack("<iI", opened, 1))  # FAN_ALLOW
     os.close(opened)
-    print("mounted", file=sys.stderr, flush=True)
     while True:
         time.sleep(3600)
     """

@@ -39,6 +39,20 @@ struct WatchTests {
 
   static let statusMarks = Counter()
 
+  /// The pid `sh -c 'echo $$ > FILE; exec ipctool watch'` wrote, read once the file holds the
+  /// whole line and the watch has the screen: a header on the screen alone proves neither (a
+  /// line left on the shell's screen by an earlier watch or job message can match it).
+  static func watchPid(_ pane: TmuxPane, _ file: String) throws -> pid_t {
+    let written = waitUntil {
+      ((try? String(contentsOfFile: file, encoding: .utf8)) ?? "").hasSuffix("\n")
+    }
+    try #require(written, "the shell never ran the watch: \(pane.lines())")
+    #expect(waitUntil { pane.format("#{alternate_on}") == "1" }, "\(pane.lines())")
+    #expect(pane.waitFor { $0.contains { $0.hasPrefix("ipctool watch ") } }, "\(pane.lines())")
+    return try #require(pid_t(try String(contentsOfFile: file, encoding: .utf8)
+      .trimmingCharacters(in: .whitespacesAndNewlines)))
+  }
+
   @Test func theTableAppearsAndQGivesTheTerminalBack() throws {
     let box = try Sandbox()
     let queue = box.name("jobs")
@@ -82,9 +96,7 @@ struct WatchTests {
     // SIGTERM from outside, to the watch (sh execs it, so the pid written is its).
     let pidFile = pane.scratch.file("pid")
     try pane.type("sh -c 'echo $$ > \(pidFile); exec \(toolPath) watch -d 0.5'")
-    #expect(pane.waitFor { $0.contains { $0.hasPrefix("ipctool watch ") } }, "\(pane.lines())")
-    let pid = try #require(pid_t(try String(contentsOfFile: pidFile, encoding: .utf8)
-      .trimmingCharacters(in: .whitespacesAndNewlines)))
+    let pid = try Self.watchPid(pane, pidFile)
     kill(pid, SIGTERM)
     #expect(waitUntil { pane.format("#{alternate_on}") == "0" }, "\(pane.lines())")
     #expect(try Self.lastStatus(pane) == "143")
@@ -99,10 +111,8 @@ struct WatchTests {
     let before = try Self.settings(pane, "before")
     let pidFile = pane.scratch.file("pid")
     try pane.type("sh -c 'echo $$ > \(pidFile); exec \(toolPath) watch -d 0.5'")
-    #expect(pane.waitFor { $0.contains { $0.hasPrefix("ipctool watch ") } }, "\(pane.lines())")
-    #expect(pane.format("#{alternate_on}") == "1" && pane.format("#{cursor_flag}") == "0")
-    let pid = try #require(pid_t(try String(contentsOfFile: pidFile, encoding: .utf8)
-      .trimmingCharacters(in: .whitespacesAndNewlines)))
+    let pid = try Self.watchPid(pane, pidFile)
+    #expect(pane.format("#{cursor_flag}") == "0")
     kill(pid, SIGUSR1)
     #expect(waitUntil { pane.format("#{alternate_on}") == "0" }, "\(pane.lines())")
     #expect(try Self.lastStatus(pane) == "138")

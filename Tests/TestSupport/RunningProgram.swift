@@ -30,7 +30,7 @@ public final class RunningProgram {
   public var pid: pid_t { process.processIdentifier }
 
   /// The pids of the program's children, once at least `count` exist (or after `timeout`).
-  public func children(atLeast count: Int, timeout: TimeInterval = 20) -> [pid_t] {
+  public func children(atLeast count: Int, timeout: TimeInterval = 60) -> [pid_t] {
     var found: [pid_t] = []
     waitUntil(timeout: timeout) {
       let text = (try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)) ?? ""
@@ -71,6 +71,6 @@ public final class RunningProgram {
 }
 
 /// True once no process has this pid (reaped), waiting up to `timeout`.
-public func processGone(_ pid: pid_t, timeout: TimeInterval = 10) -> Bool {
+public func processGone(_ pid: pid_t, timeout: TimeInterval = 60) -> Bool {
   waitUntil(timeout: timeout) { kill(pid, 0) != 0 && errno == ESRCH }
 }
