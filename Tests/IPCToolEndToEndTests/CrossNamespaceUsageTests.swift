@@ -40,11 +40,14 @@ struct CrossNamespaceUsageTests {
 
     let listed = try holderBox.run(["list", "-A", "--users", "--json"])
     #expect(listed.status == 0, "\(listed)")
-    let line = try #require(
-      listed.lines.first { $0.contains("\"" + owner.name("held") + "\"") }, "\(listed.stdout)")
-    #expect(line.contains("\(sleeper.pid)"), "the holder is named: \(line)")
-    let free = try #require(listed.lines.first { $0.contains("\"" + owner.name("free") + "\"") })
-    #expect(!free.contains("\(sleeper.pid)"), "\(free)")
+    // By the users' pids, not the line's digits (a name or a time may hold the pid's).
+    func userPids(_ name: String) throws -> [Int] {
+      let object = try #require(try listed.objects().first { $0["name"] as? String == name }, "\(listed.stdout)")
+      let users = try #require(object["users"] as? [[String: Any]], "\(object)")
+      return users.compactMap { $0["pid"] as? Int }
+    }
+    #expect(try userPids(owner.name("held")).contains(Int(sleeper.pid)), "the holder is named: \(listed.stdout)")
+    #expect(try !userPids(owner.name("free")).contains(Int(sleeper.pid)), "\(listed.stdout)")
   }
 
   /// Every namespace's users come from one pass over /proc: each process's maps and
