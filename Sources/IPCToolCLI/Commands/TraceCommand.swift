@@ -105,7 +105,9 @@ enum TraceCommand {
     let limit: Int?
     do {
       selection = try self.selection(parsed)
-      seconds = try parsed.value(duration, "a time such as 30s, 10m or 2h", AgeText.seconds)
+      seconds = try parsed.value(duration, "a positive time such as 30s, 10m or 2h") {
+        AgeText.seconds($0).flatMap { $0 > 0 ? $0 : nil }
+      }
       limit = try parsed.value(count, "a positive number") { Int($0).flatMap { $0 > 0 ? $0 : nil } }
     } catch {
       console.errRaw(error.line + "\n")
