@@ -33,42 +33,49 @@ public struct WatchState: Sendable {
     var rows: [WatchRow] = []
     rows.reserveCapacity(current.count + gone.count)
     var stillGone: [(entry: WatchSample.Entry, left: Int)] = []
-    // Three sorted runs: the sample, the one before, and the objects gone earlier.
-    var (old, earlier) = (0, 0)
-    for entry in current {
-      // Vanished ones that sort before this object go before it.
-      var order = 1  // with none left before, it is not there
-      while old < previous.count {
-        order = WatchSample.Entry.compare(previous[old], entry)
-        guard order < 0 else { break }
-        addGone(previous[old], left: goneRefreshes, &rows, &stillGone, &earlier)
-        old += 1
-      }
-      while earlier < gone.count {
-        let order = WatchSample.Entry.compare(gone[earlier].entry, entry)
-        guard order <= 0 else { break }
-        // Equal: back again, so new (the loop above left it unmatched in `previous`).
-        if order < 0 { keepGone(gone[earlier], &rows, &stillGone) }
-        earlier += 1
-      }
-      let found = order == 0
-      let delta: ObjectDelta? =
-        if found, let seconds {
-          ObjectDelta.between(previous[old].object, entry.object, seconds: seconds)
-        } else {
-          nil
+    // Three sorted runs: the sample, the one before, and the objects gone earlier. Both
+    // samples read in place through their buffers: an entry taken out of an array (a loop
+    // over it, its subscript) was copied, a retain and a release of its every name.
+    var earlier = 0
+    current.withUnsafeBufferPointer { current in
+      previous.withUnsafeBufferPointer { previous in
+        var old = 0
+        for index in current.indices {
+          // Vanished ones that sort before this object go before it.
+          var order = 1  // with none left before, it is not there
+          while old < previous.count {
+            order = WatchSample.Entry.compare(previous.baseAddress! + old, current.baseAddress! + index)
+            guard order < 0 else { break }
+            addGone(previous[old], left: goneRefreshes, &rows, &stillGone, &earlier)
+            old += 1
+          }
+          while earlier < gone.count {
+            let order = WatchSample.Entry.compare(gone[earlier].entry, current[index])
+            guard order <= 0 else { break }
+            // Equal: back again, so new (the loop above left it unmatched in `previous`).
+            if order < 0 { keepGone(gone[earlier], &rows, &stillGone) }
+            earlier += 1
+          }
+          let found = order == 0
+          let delta: ObjectDelta? =
+            if found, let seconds {
+              ObjectDelta.between(previous[old].object, current[index].object, seconds: seconds)
+            } else {
+              nil
+            }
+          if found { old += 1 }
+          // Made where it is stored: a row made first and then appended was copied, and a
+          // refresh makes tens of thousands.
+          rows.append(
+            WatchRow(
+              object: current[index].object, namespace: current[index].namespace,
+              mark: first || found ? .present : .new, delta: delta))
         }
-      if found { old += 1 }
-      // Made where it is stored: a row made first and then appended was copied, and a
-      // refresh makes tens of thousands.
-      rows.append(
-        WatchRow(
-          object: entry.object, namespace: entry.namespace,
-          mark: first || found ? .present : .new, delta: delta))
-    }
-    while old < previous.count {
-      addGone(previous[old], left: goneRefreshes, &rows, &stillGone, &earlier)
-      old += 1
+        while old < previous.count {
+          addGone(previous[old], left: goneRefreshes, &rows, &stillGone, &earlier)
+          old += 1
+        }
+      }
     }
     while earlier < gone.count {
       keepGone(gone[earlier], &rows, &stillGone)
